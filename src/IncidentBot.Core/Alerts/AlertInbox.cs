@@ -1,0 +1,81 @@
+using System.Threading.Channels;
+using IncidentBot.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Alerts;
+
+/// <summary>
+/// Stores accepted alerts durably before their sender is answered. Concurrent webhooks are written together,
+/// one transaction for all alerts waiting at that moment (group commit), so a storm costs one disk flush per
+/// batch rather than one per alert.
+/// </summary>
+public sealed class AlertInbox(IAlertInboxStore store, AlertInboxSignal processorSignal, TimeProvider time, ILogger<AlertInbox> logger) : BackgroundService
+{
+    private const int MaxAlertsPerCommit = 5_000;
+
+    private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Returns once the alerts are stored; throws when they could not be (the sender must retry).</summary>
+    public async Task AcceptAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
+    {
+        var write = new PendingWrite(alerts);
+        if (!_pending.Writer.TryWrite(write))
+        {
+            throw new InboxUnavailableException("IncidentBot is shutting down.");
+        }
+        // Deliberately not cancelled with the request: once queued, the write happens whether or not the sender waits.
+        await write.Stored.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _pending.Reader;
+        var batch = new List<PendingWrite>();
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            var count = 0;
+            while (count < MaxAlertsPerCommit && reader.TryRead(out var write))
+            {
+                batch.Add(write);
+                count += write.Alerts.Count;
+            }
+            Write(batch);
+            batch.Clear();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Writes already queued are finished before the process stops; new ones are refused.
+        _pending.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    private void Write(List<PendingWrite> batch)
+    {
+        var now = time.GetUtcNow();
+        var entries = batch.SelectMany(w => w.Alerts).Select(a => new InboxEntry { Alert = a, ReceivedAt = now }).ToList();
+        try
+        {
+            store.Append(entries);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not store {Count} accepted alerts; their senders are told to retry", entries.Count);
+            var failure = new InboxUnavailableException("The alert store cannot be written right now.", ex);
+            batch.ForEach(w => w.Stored.TrySetException(failure));
+            return;
+        }
+        batch.ForEach(w => w.Stored.TrySetResult());
+        processorSignal.Notify();
+    }
+
+    private sealed record PendingWrite(IReadOnlyList<Alert> Alerts)
+    {
+        public TaskCompletionSource Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>The inbox cannot take alerts now (storage failing, or shutting down); senders should retry.</summary>
+public sealed class InboxUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

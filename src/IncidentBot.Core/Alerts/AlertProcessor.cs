@@ -1,0 +1,107 @@
+using IncidentBot.Incidents;
+using IncidentBot.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Alerts;
+
+/// <summary>
+/// Drains the inbox into incidents. Entries are claimed with a lease, so a crash (or, later, another replica)
+/// never loses or double-processes them: an entry leaves the inbox in the same commit that applies it.
+/// </summary>
+public sealed class AlertProcessor(
+    IAlertInboxStore inbox,
+    IncidentService incidents,
+    AlertInboxSignal signal,
+    IOptions<IntakeOptions> options,
+    TimeProvider time,
+    ILogger<AlertProcessor> logger) : BackgroundService
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/alerts";
+
+    /// <summary>When the loop last went round; readiness fails when it stops moving.</summary>
+    public DateTimeOffset? LastHeartbeat { get; private set; }
+
+    public bool Paused => options.Value.PauseProcessing;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (Paused)
+        {
+            logger.LogWarning("Alert processing is paused (Intake:PauseProcessing): alerts are stored but no incident opens");
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            LastHeartbeat = time.GetUtcNow();
+            var claimed = TryClaim();
+            if (claimed.Count > 0)
+            {
+                await ProcessAsync(claimed, stoppingToken);
+                continue;
+            }
+            await signal.WaitAsync(PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private IReadOnlyList<InboxEntry> TryClaim()
+    {
+        try
+        {
+            return inbox.Claim(_owner, Math.Max(1, options.Value.BatchSize), time.GetUtcNow(), Lease);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "The alert inbox could not be read; trying again shortly");
+            return [];
+        }
+    }
+
+    private async Task ProcessAsync(IReadOnlyList<InboxEntry> claimed, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await incidents.IngestAsync(claimed, stoppingToken);
+            return;
+        }
+        catch (Exception ex) when (claimed.Count > 1 && !stoppingToken.IsCancellationRequested)
+        {
+            // One bad alert must not hold back the others: retry them one by one to find it.
+            logger.LogWarning(ex, "A batch of {Count} alerts failed; processing them one at a time", claimed.Count);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            RecordFailure(claimed[0], ex);
+            return;
+        }
+        foreach (var entry in claimed)
+        {
+            try
+            {
+                await incidents.IngestAsync([entry], stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                RecordFailure(entry, ex);
+            }
+        }
+    }
+
+    private void RecordFailure(InboxEntry entry, Exception ex)
+    {
+        var deadLetter = entry.Attempts >= options.Value.MaxAttempts;
+        logger.LogError(ex, "Alert {Source}/{Fingerprint} (inbox {Id}) failed on attempt {Attempt}{DeadLetter}",
+            entry.Alert.Source, entry.Alert.Fingerprint, entry.Id, entry.Attempts, deadLetter ? "; set aside for an operator" : "; it will be retried");
+        try
+        {
+            inbox.RecordFailure(entry.Id, ex.Message, deadLetter);
+        }
+        catch (Exception storeError)
+        {
+            logger.LogError(storeError, "Could not record the failure of inbox entry {Id}; its lease will expire and it will be retried", entry.Id);
+        }
+    }
+}

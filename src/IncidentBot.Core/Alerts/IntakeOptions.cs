@@ -1,0 +1,22 @@
+namespace IncidentBot.Alerts;
+
+/// <summary>
+/// How accepted alerts are processed. Section <c>Intake</c>:
+/// <code>"Intake": { "BatchSize": 500, "PauseProcessing": false }</code>
+/// </summary>
+public sealed class IntakeOptions
+{
+    public const string Section = "Intake";
+
+    /// <summary>Alerts correlated per commit; larger batches mean fewer disk flushes during a storm.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// Accept and store alerts but do not turn them into incidents, e.g. while an operator moves the data file.
+    /// Everything stored is processed once this is switched off again and the bot restarted.
+    /// </summary>
+    public bool PauseProcessing { get; set; }
+
+    /// <summary>After this many failed attempts an alert is set aside (dead-lettered) and logged for an operator.</summary>
+    public int MaxAttempts { get; set; } = 5;
+}

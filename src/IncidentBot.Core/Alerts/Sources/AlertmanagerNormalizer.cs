@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using static IncidentBot.Alerts.Sources.JsonFields;
+
+namespace IncidentBot.Alerts.Sources;
+
+/// <summary>
+/// Prometheus Alertmanager's webhook notification (payload version 4): one notification per aggregation group,
+/// identified by <c>groupKey</c>, holding every alert of the group with its own <c>fingerprint</c>.
+/// </summary>
+public sealed class AlertmanagerNormalizer : IAlertNormalizer
+{
+    public string Source => "alertmanager";
+
+    public IReadOnlyList<Alert> Normalize(JsonElement body)
+    {
+        RequireObject(body, "$");
+        var alerts = RequireArray(body, "alerts", "alerts");
+        var commonAnnotations = StringMap(body, "commonAnnotations", "commonAnnotations");
+        var externalUrl = OptionalString(body, "externalURL", "externalURL");
+        // Older payloads may lack groupKey; the receiver plus the group labels is what Alertmanager hashes anyway.
+        var groupKey = OptionalString(body, "groupKey", "groupKey")
+            ?? $"{OptionalString(body, "receiver", "receiver")}:{Canonical(StringMap(body, "groupLabels", "groupLabels"))}";
+
+        var result = new List<Alert>(alerts.GetArrayLength());
+        var index = 0;
+        foreach (var element in alerts.EnumerateArray())
+        {
+            result.Add(NormalizeOne(element, $"alerts[{index++}]", groupKey, commonAnnotations, externalUrl));
+        }
+        return result;
+    }
+
+    private Alert NormalizeOne(JsonElement element, string path, string groupKey, Dictionary<string, string> commonAnnotations, string? externalUrl)
+    {
+        RequireObject(element, path);
+        var status = RequireString(element, "status", $"{path}.status") switch
+        {
+            "firing" => AlertStatus.Firing,
+            "resolved" => AlertStatus.Resolved,
+            var other => throw new AlertPayloadException($"{path}.status", $"'{path}.status' must be 'firing' or 'resolved', not '{other}'."),
+        };
+        if (!element.TryGetProperty("labels", out _))
+        {
+            throw new AlertPayloadException($"{path}.labels", $"'{path}.labels' is required.");
+        }
+        var labels = StringMap(element, "labels", $"{path}.labels");
+        var annotations = StringMap(element, "annotations", $"{path}.annotations");
+
+        var links = new List<AlertLink>();
+        AddLink(links, "Source", OptionalString(element, "generatorURL", $"{path}.generatorURL"));
+        AddLink(links, "Runbook", annotations.GetValueOrDefault("runbook_url"));
+        AddLink(links, "Dashboard", annotations.GetValueOrDefault("dashboard_url"));
+        AddLink(links, "Alertmanager", externalUrl);
+
+        return new Alert
+        {
+            Source = Source,
+            Fingerprint = OptionalString(element, "fingerprint", $"{path}.fingerprint") ?? HashOf(labels),
+            GroupKey = $"{Source}:{groupKey}",
+            Status = status,
+            Severity = labels.GetValueOrDefault("severity"),
+            Title = annotations.GetValueOrDefault("summary")
+                ?? labels.GetValueOrDefault("alertname")
+                ?? commonAnnotations.GetValueOrDefault("summary")
+                ?? "Alert from Alertmanager",
+            Description = annotations.GetValueOrDefault("description") ?? annotations.GetValueOrDefault("message"),
+            Labels = labels,
+            Annotations = annotations,
+            Links = links,
+            StartsAt = OptionalTime(element, "startsAt", $"{path}.startsAt"),
+            EndsAt = OptionalTime(element, "endsAt", $"{path}.endsAt"),
+            Raw = element.GetRawText(),
+        };
+    }
+
+    private static void AddLink(List<AlertLink> links, string title, string? url)
+    {
+        if (Uri.TryCreate(url, UriKind.Absolute, out _))
+        {
+            links.Add(new AlertLink(title, url!));
+        }
+    }
+
+    private static string Canonical(Dictionary<string, string> labels) =>
+        "{" + string.Join(",", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\"")) + "}";
+
+    /// <summary>Old Alertmanagers send no fingerprint; a hash of the sorted labels identifies the alert the same way.</summary>
+    private static string HashOf(Dictionary<string, string> labels) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(labels))))[..16];
+}

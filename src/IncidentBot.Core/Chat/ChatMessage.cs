@@ -1,0 +1,94 @@
+using System.Text.Json.Serialization;
+
+namespace IncidentBot.Chat;
+
+/// <summary>
+/// A platform-neutral message: blocks of Markdown text, fields and buttons. Slack, Teams and the web console
+/// each render it their own way; the core never knows which.
+/// </summary>
+public sealed record ChatMessage
+{
+    public MessageKind Kind { get; init; } = MessageKind.Info;
+
+    /// <summary>Who should see it: everyone in the incident's channels, or only the person who asked.</summary>
+    public MessageAudience Audience { get; init; } = MessageAudience.Channel;
+
+    public int? IncidentNumber { get; init; }
+
+    /// <summary>Drill messages must be unmistakable on every platform.</summary>
+    public bool IsDrill { get; init; }
+
+    public IReadOnlyList<MessageBlock> Blocks { get; init; } = [];
+
+    /// <summary>The message as plain lines, for logs, notifications and platforms without rich text.</summary>
+    public string ToPlainText() => string.Join("\n", Blocks.Select(b => b.ToPlainText()).Where(t => t.Length > 0));
+}
+
+/// <summary>What a message is about, so a renderer can style it.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<MessageKind>))]
+public enum MessageKind
+{
+    [JsonStringEnumMemberName("info")] Info,
+    [JsonStringEnumMemberName("incident")] IncidentSummary,
+    [JsonStringEnumMemberName("event")] Event,
+    [JsonStringEnumMemberName("help")] Help,
+    [JsonStringEnumMemberName("error")] Error,
+}
+
+/// <summary>Who a message is for.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<MessageAudience>))]
+public enum MessageAudience
+{
+    [JsonStringEnumMemberName("channel")] Channel,
+    [JsonStringEnumMemberName("requester")] Requester,
+}
+
+/// <summary>One part of a message.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(HeaderBlock), "header")]
+[JsonDerivedType(typeof(TextBlock), "text")]
+[JsonDerivedType(typeof(FieldsBlock), "fields")]
+[JsonDerivedType(typeof(ButtonsBlock), "buttons")]
+public abstract record MessageBlock
+{
+    public abstract string ToPlainText();
+}
+
+/// <summary>A short, bold title line.</summary>
+public sealed record HeaderBlock(string Text) : MessageBlock
+{
+    public override string ToPlainText() => Text;
+}
+
+/// <summary>Markdown text (CommonMark: emphasis, code, links, lists).</summary>
+public sealed record TextBlock(string Markdown) : MessageBlock
+{
+    public override string ToPlainText() => Markdown;
+}
+
+/// <summary>Label/value pairs shown side by side where the platform can.</summary>
+public sealed record FieldsBlock(IReadOnlyList<MessageField> Fields) : MessageBlock
+{
+    public override string ToPlainText() => string.Join("\n", Fields.Select(f => $"{f.Label}: {f.Value}"));
+}
+
+/// <summary>Buttons; each runs a chat command as the person who presses it.</summary>
+public sealed record ButtonsBlock(IReadOnlyList<MessageButton> Buttons) : MessageBlock
+{
+    public override string ToPlainText() => "";
+}
+
+/// <summary>A label and its value.</summary>
+public sealed record MessageField(string Label, string Value);
+
+/// <summary>A button that runs <see cref="Command"/> exactly as if the presser had typed it.</summary>
+public sealed record MessageButton(string Label, string Command, ButtonStyle Style = ButtonStyle.Default);
+
+/// <summary>How prominent a button is.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ButtonStyle>))]
+public enum ButtonStyle
+{
+    [JsonStringEnumMemberName("default")] Default,
+    [JsonStringEnumMemberName("primary")] Primary,
+    [JsonStringEnumMemberName("danger")] Danger,
+}

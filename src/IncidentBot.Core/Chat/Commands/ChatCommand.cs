@@ -1,0 +1,51 @@
+using IncidentBot.Incidents;
+
+namespace IncidentBot.Chat.Commands;
+
+/// <summary>A parsed chat command. <see cref="IncidentNumber"/> is set when the text named one (<c>INC-42 ack</c>).</summary>
+public abstract record ChatCommand
+{
+    public int? IncidentNumber { get; init; }
+
+    /// <summary>True when the command only makes sense inside an incident.</summary>
+    public virtual bool NeedsIncident => true;
+}
+
+/// <summary><c>declare &lt;title&gt; [sev]</c>: open an incident by hand.</summary>
+public sealed record DeclareCommand(string Title, Severity? Severity) : ChatCommand
+{
+    public override bool NeedsIncident => false;
+}
+
+/// <summary><c>ack</c>: someone is on it.</summary>
+public sealed record AcknowledgeCommand : ChatCommand;
+
+/// <summary><c>role &lt;role&gt; [@user]</c>: give a role to someone (yourself when no user is named).</summary>
+public sealed record AssignRoleCommand(string Role, string? User) : ChatCommand;
+
+/// <summary><c>roles</c>: who holds which role, and which are open.</summary>
+public sealed record ListRolesCommand : ChatCommand;
+
+/// <summary><c>note &lt;text&gt;</c>: put a finding or decision on the timeline.</summary>
+public sealed record NoteCommand(string Text) : ChatCommand;
+
+/// <summary><c>update &lt;text&gt;</c>: a status update for everyone following the incident.</summary>
+public sealed record StatusUpdateCommand(string Text) : ChatCommand;
+
+/// <summary><c>severity &lt;sev&gt;</c>.</summary>
+public sealed record ChangeSeverityCommand(Severity Severity) : ChatCommand;
+
+/// <summary><c>status</c>: the incident at a glance.</summary>
+public sealed record ShowStatusCommand : ChatCommand;
+
+/// <summary><c>mitigate [summary]</c>: the impact has stopped, the cause may remain.</summary>
+public sealed record MitigateCommand(string? Summary) : ChatCommand;
+
+/// <summary><c>resolve [summary]</c>.</summary>
+public sealed record ResolveCommand(string? Summary) : ChatCommand;
+
+/// <summary><c>help</c>.</summary>
+public sealed record HelpCommand : ChatCommand
+{
+    public override bool NeedsIncident => false;
+}

@@ -1,0 +1,104 @@
+using IncidentBot.Incidents;
+using IncidentBot.Roles;
+using IncidentBot.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Chat.Commands;
+
+/// <summary>
+/// Runs a chat command for a user, inside an incident or outside one. Every platform (Slack, Teams, the web
+/// console, the HTTP API) comes through here, so a command behaves the same wherever it is typed.
+/// </summary>
+public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, ILogger<ChatCommandHandler> logger)
+{
+    public async Task<CommandReply> HandleAsync(string user, string text, int? incidentNumber, CancellationToken cancellationToken = default)
+    {
+        var parsed = CommandParser.Parse(text);
+        if (parsed.Command is not { } command)
+        {
+            logger.LogInformation("Command from {User} not understood: {Problem}", user, parsed.Problem);
+            return CommandReply.Error(parsed.Problem!, incidentNumber);
+        }
+        var number = command.IncidentNumber ?? incidentNumber;
+        if (command.NeedsIncident && number is null)
+        {
+            return CommandReply.Error(
+                $"`{text.Trim()}` works inside an incident. Run it in the incident's channel, or name the incident first, e.g. `INC-42 {text.Trim()}`.");
+        }
+        if (number is { } n && command.NeedsIncident && store.Find(n) is null)
+        {
+            return CommandReply.Error($"There is no incident INC-{n}.", n);
+        }
+        return command switch
+        {
+            DeclareCommand declare => Reply(await incidents.DeclareAsync(declare.Title, declare.Severity ?? Severity.Sev3, user, cancellationToken: cancellationToken),
+                i => $"Declared {i.Reference}.{(declare.Severity is null ? " Severity defaults to SEV3: change it with `severity sev1`…`sev4`." : "")}"),
+            AcknowledgeCommand => Reply(await incidents.AcknowledgeAsync(number!.Value, user, cancellationToken)),
+            AssignRoleCommand assign => await AssignRoleAsync(number!.Value, assign, user, cancellationToken),
+            ListRolesCommand => ListRoles(number!.Value),
+            NoteCommand note => Reply(await incidents.AddNoteAsync(number!.Value, note.Text, user, cancellationToken), i => $"Noted on the {i.Reference} timeline."),
+            StatusUpdateCommand update => Reply(await incidents.PostUpdateAsync(number!.Value, update.Text, user, cancellationToken)),
+            ChangeSeverityCommand severity => Reply(await incidents.ChangeSeverityAsync(number!.Value, severity.Severity, user, cancellationToken)),
+            ShowStatusCommand => ShowStatus(number!.Value),
+            MitigateCommand mitigate => Reply(await incidents.MitigateAsync(number!.Value, mitigate.Summary, user, cancellationToken)),
+            ResolveCommand resolve => Reply(await incidents.ResolveAsync(number!.Value, resolve.Summary, user, cancellationToken)),
+            HelpCommand => Help(number),
+            _ => CommandReply.Error("That command is not available here yet.", number),
+        };
+    }
+
+    private async Task<CommandReply> AssignRoleAsync(int number, AssignRoleCommand assign, string user, CancellationToken cancellationToken)
+    {
+        if (roles.Find(assign.Role) is not { } role)
+        {
+            var known = string.Join(", ", roles.All.Select(r => $"`{r.Id}`"));
+            return CommandReply.Error($"There is no role `{assign.Role}`. Roles: {known}.", number);
+        }
+        return Reply(await incidents.AssignRoleAsync(number, role, assign.User ?? user, user, cancellationToken));
+    }
+
+    private CommandReply ListRoles(int number)
+    {
+        var incident = store.Find(number)!;
+        var lines = roles.All.Select(r => incident.Roles.TryGetValue(r.Id, out var holder)
+            ? $"- **{r.Name}**: @{holder}"
+            : $"- **{r.Name}**: open — `role {r.Id} @someone`");
+        return CommandReply.Private($"Roles in {incident.Reference}:\n{string.Join("\n", lines)}", incidentNumber: number);
+    }
+
+    private CommandReply ShowStatus(int number) =>
+        new([IncidentMessages.Summary(store.Find(number)!, roles, MessageAudience.Requester)], number);
+
+    private static CommandReply Help(int? number)
+    {
+        var lines = CommandGrammar.Commands.Select(c => $"- `{c.Usage}` — {c.What}");
+        var where = number is null ? "\nOutside an incident's channel, put the incident first: `INC-42 ack`." : "";
+        return new CommandReply([new ChatMessage
+        {
+            Kind = MessageKind.Help,
+            Audience = MessageAudience.Requester,
+            IncidentNumber = number,
+            Blocks = [new HeaderBlock("IncidentBot commands"), new TextBlock(string.Join("\n", lines) + where)],
+        }], number);
+    }
+
+    private static CommandReply Reply(IncidentResult result, Func<Incident, string>? confirmation = null)
+    {
+        if (result.Problem is not null)
+        {
+            return CommandReply.Error(result.Problem, result.Incident?.Number);
+        }
+        var messages = result.Posted.ToList();
+        if (confirmation is not null && result.Incident is not null)
+        {
+            messages.Add(new ChatMessage
+            {
+                Audience = MessageAudience.Requester,
+                IncidentNumber = result.Incident.Number,
+                IsDrill = result.Incident.IsDrill,
+                Blocks = [new TextBlock(confirmation(result.Incident))],
+            });
+        }
+        return new CommandReply(messages, result.Incident?.Number);
+    }
+}

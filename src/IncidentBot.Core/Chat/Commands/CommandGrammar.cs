@@ -1,0 +1,23 @@
+namespace IncidentBot.Chat.Commands;
+
+/// <summary>Every command's usage line, in the order <c>help</c> shows them.</summary>
+public static class CommandGrammar
+{
+    public static readonly IReadOnlyList<(string Verb, string Usage, string What)> Commands =
+    [
+        ("declare", "declare <title> [sev1-4]", "open an incident by hand"),
+        ("ack", "ack", "acknowledge: you are on it"),
+        ("role", "role <role> [@user]", "give a role (yourself when no user)"),
+        ("roles", "roles", "who holds which role"),
+        ("note", "note <text>", "add a finding or decision to the timeline"),
+        ("update", "update <text>", "post a status update"),
+        ("severity", "severity <sev1-4>", "change the severity"),
+        ("status", "status", "the incident at a glance"),
+        ("mitigate", "mitigate [summary]", "impact has stopped"),
+        ("resolve", "resolve [summary]", "the incident is over"),
+        ("help", "help", "this list"),
+    ];
+
+    public static string UsageOf(string verb) =>
+        Commands.FirstOrDefault(c => c.Verb == verb).Usage ?? verb;
+}

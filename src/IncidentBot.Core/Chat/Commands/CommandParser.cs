@@ -1,0 +1,178 @@
+using System.Globalization;
+using IncidentBot.Incidents;
+
+namespace IncidentBot.Chat.Commands;
+
+/// <summary>
+/// Reads the one command grammar every platform shares. Mentions of the bot are stripped by adapters; the
+/// optional <c>/incident</c> or <c>incident</c> prefix and an <c>INC-42</c> reference are handled here.
+/// </summary>
+public static class CommandParser
+{
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["acknowledge"] = "ack",
+        ["sev"] = "severity",
+        ["mitigated"] = "mitigate",
+        ["resolved"] = "resolve",
+        ["?"] = "help",
+        ["commands"] = "help",
+    };
+
+    public static CommandParseResult Parse(string? text)
+    {
+        var rest = (text ?? "").Trim();
+        rest = StripPrefix(rest, "/incident");
+        rest = StripPrefix(rest, "incident");
+        if (rest.Length == 0)
+        {
+            return CommandParseResult.Ok(new HelpCommand());
+        }
+
+        int? incident = null;
+        var (first, afterFirst) = NextWord(rest);
+        if (TryParseIncidentReference(first, out var number))
+        {
+            incident = number;
+            rest = afterFirst;
+            (first, afterFirst) = NextWord(rest);
+            if (first.Length == 0)
+            {
+                return CommandParseResult.Ok(new ShowStatusCommand { IncidentNumber = incident });
+            }
+        }
+
+        var verb = Aliases.GetValueOrDefault(first, first.ToLowerInvariant());
+        var args = afterFirst;
+        var result = verb switch
+        {
+            "declare" => Declare(args),
+            "ack" => NoArguments(verb, args, new AcknowledgeCommand()),
+            "role" => Role(args),
+            "roles" => NoArguments(verb, args, new ListRolesCommand()),
+            "note" => Required(verb, args, t => new NoteCommand(t)),
+            "update" => Required(verb, args, t => new StatusUpdateCommand(t)),
+            "severity" => Severity(args),
+            "status" => NoArguments(verb, args, new ShowStatusCommand()),
+            "mitigate" => CommandParseResult.Ok(new MitigateCommand(NullIfEmpty(args))),
+            "resolve" => CommandParseResult.Ok(new ResolveCommand(NullIfEmpty(args))),
+            "help" => CommandParseResult.Ok(new HelpCommand()),
+            _ => Unknown(first),
+        };
+        return result.Command is { } command ? CommandParseResult.Ok(command with { IncidentNumber = incident }) : result;
+    }
+
+    /// <summary>Reads <c>INC-42</c>, <c>inc42</c> or <c>#42</c>.</summary>
+    public static bool TryParseIncidentReference(string word, out int number)
+    {
+        var digits = word.StartsWith('#') ? word[1..]
+            : word.StartsWith("inc-", StringComparison.OrdinalIgnoreCase) ? word[4..]
+            : word.StartsWith("inc", StringComparison.OrdinalIgnoreCase) ? word[3..]
+            : null;
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out number) && number > 0;
+    }
+
+    private static CommandParseResult Declare(string args)
+    {
+        var (title, severity) = SplitTrailingSeverity(args);
+        return title.Length == 0
+            ? Usage("declare", "Give the incident a title.")
+            : CommandParseResult.Ok(new DeclareCommand(title, severity));
+    }
+
+    private static CommandParseResult Role(string args)
+    {
+        var (role, rest) = NextWord(args);
+        if (role.Length == 0)
+        {
+            return Usage("role", "Name the role, e.g. `role commander @alice`.");
+        }
+        var (user, extra) = NextWord(rest);
+        if (extra.Length > 0)
+        {
+            return Usage("role", "Give one role and one person.");
+        }
+        return CommandParseResult.Ok(new AssignRoleCommand(role, NormalizeUser(user)));
+    }
+
+    private static CommandParseResult Severity(string args) =>
+        SeverityText.TryParse(args, out var severity)
+            ? CommandParseResult.Ok(new ChangeSeverityCommand(severity))
+            : Usage("severity", args.Length == 0 ? "Say which severity." : $"`{args}` is not a severity: use sev1 (worst) to sev4.");
+
+    private static CommandParseResult Required(string verb, string args, Func<string, ChatCommand> create) =>
+        args.Length == 0 ? Usage(verb, "It needs some text.") : CommandParseResult.Ok(create(args));
+
+    private static CommandParseResult NoArguments(string verb, string args, ChatCommand command) =>
+        args.Length == 0 ? CommandParseResult.Ok(command) : Usage(verb, $"`{verb}` takes nothing after it.");
+
+    private static CommandParseResult Usage(string verb, string why) =>
+        CommandParseResult.Fail($"{why} Usage: `{CommandGrammar.UsageOf(verb)}`");
+
+    private static CommandParseResult Unknown(string word)
+    {
+        var suggestion = CommandGrammar.Commands
+            .Select(c => (c.Verb, Distance: EditDistance(word.ToLowerInvariant(), c.Verb)))
+            .Where(c => c.Distance <= 2)
+            .OrderBy(c => c.Distance)
+            .Select(c => c.Verb)
+            .FirstOrDefault();
+        var hint = suggestion is null ? "" : $" Did you mean `{suggestion}`?";
+        return CommandParseResult.Fail($"I don't know `{Truncate(word, 40)}`.{hint} Type `help` for the list of commands.");
+    }
+
+    /// <summary>A trailing <c>sev2</c> (or <c>SEV2</c>, <c>s2</c>) is the severity; everything before it is the title.</summary>
+    private static (string Title, Severity? Severity) SplitTrailingSeverity(string args)
+    {
+        var lastSpace = args.LastIndexOf(' ');
+        var last = lastSpace < 0 ? args : args[(lastSpace + 1)..];
+        if (last.StartsWith('s') || last.StartsWith('S'))
+        {
+            if (SeverityText.TryParse(last, out var severity))
+            {
+                return (lastSpace < 0 ? "" : args[..lastSpace].Trim(), severity);
+            }
+        }
+        return (args, null);
+    }
+
+    /// <summary><c>@alice</c> → <c>alice</c>; <c>me</c> or nothing → null, meaning the person asking.</summary>
+    private static string? NormalizeUser(string user)
+    {
+        var name = user.TrimStart('@');
+        return name.Length == 0 || name.Equals("me", StringComparison.OrdinalIgnoreCase) ? null : name;
+    }
+
+    private static string StripPrefix(string text, string prefix) =>
+        text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && (text.Length == prefix.Length || char.IsWhiteSpace(text[prefix.Length]))
+            ? text[prefix.Length..].TrimStart()
+            : text;
+
+    private static (string Word, string Remainder) NextWord(string text)
+    {
+        text = text.TrimStart();
+        var end = text.IndexOfAny([' ', '\t', '\n', '\r']);
+        return end < 0 ? (text, "") : (text[..end], text[end..].Trim());
+    }
+
+    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            previous = current;
+        }
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,115 @@
+using IncidentBot.Chat.Platforms;
+using IncidentBot.Incidents;
+using IncidentBot.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Chat.Outbox;
+
+/// <summary>
+/// Delivers queued chat work to the platforms: conversations in parallel, each conversation strictly in order,
+/// transient failures retried with growing waits (or the platform's <c>Retry-After</c>), refusals recorded.
+/// </summary>
+public sealed class OutboxDispatcher(
+    IOutboxStore outbox,
+    IIncidentStore incidents,
+    IncidentService service,
+    ChatPlatforms platforms,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> options,
+    TimeProvider time,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/outbox";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var due = outbox.ClaimDue(_owner, time.GetUtcNow(), Lease, max: 500);
+                if (due.Count > 0)
+                {
+                    await DeliverAsync(due, stoppingToken);
+                    continue;
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "The outbox could not be read; trying again shortly");
+            }
+            await signal.WaitAsync(options.Value.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private Task DeliverAsync(IReadOnlyList<OutboxItem> due, CancellationToken stoppingToken) =>
+        Parallel.ForEachAsync(
+            due.GroupBy(i => i.ConversationKey),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.Parallelism), CancellationToken = stoppingToken },
+            async (conversation, ct) =>
+            {
+                foreach (var item in conversation)
+                {
+                    if (!await DeliverOneAsync(item, ct))
+                    {
+                        break; // keep the order: nothing after a waiting item goes first
+                    }
+                }
+            });
+
+    /// <summary>Returns false when the item must be retried later, which holds back the rest of its conversation.</summary>
+    private async Task<bool> DeliverOneAsync(OutboxItem item, CancellationToken ct)
+    {
+        try
+        {
+            await SendAsync(item, ct);
+            outbox.MarkDelivered(item.Id, time.GetUtcNow());
+            return true;
+        }
+        catch (ChatDeliveryException ex) when (ex.Permanent)
+        {
+            logger.LogWarning("{Platform} refused outbox item {Id} for INC-{Incident}: {Problem}", item.Platform, item.Id, item.IncidentNumber, ex.Message);
+            outbox.MarkFailed(item.Id, time.GetUtcNow(), ex.Message);
+            if (item.IncidentNumber is { } number)
+            {
+                await service.RecordChatFailureAsync(number, item.Platform, ex.Message, ct);
+            }
+            return true;
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            var wait = ex is ChatDeliveryException { RetryAfter: { } retryAfter } ? retryAfter : options.Value.RetryDelay(item.Attempts + 1);
+            logger.LogWarning("Delivery to {Platform} failed (attempt {Attempt}), retrying in {Wait}: {Problem}", item.Platform, item.Attempts + 1, wait, ex.Message);
+            outbox.Reschedule(item.Id, time.GetUtcNow() + wait, ex.Message);
+            return false;
+        }
+    }
+
+    private async Task SendAsync(OutboxItem item, CancellationToken ct)
+    {
+        var incident = item.IncidentNumber is { } number ? incidents.Find(number) : null;
+        if (incident is null)
+        {
+            throw new ChatDeliveryException($"incident INC-{item.IncidentNumber} no longer exists", permanent: true);
+        }
+        switch (item.Kind)
+        {
+            case OutboxItemKind.OpenChannel:
+                var provisioner = platforms.ProvisionerFor(item.Platform)
+                    ?? throw new ChatDeliveryException($"the {item.Platform} platform is not switched on", permanent: true);
+                var channel = await provisioner.OpenChannelAsync(incident, ct);
+                await service.BindChannelAsync(incident.Number, channel, ct);
+                break;
+            case OutboxItemKind.Post:
+                var sender = platforms.SenderFor(item.Platform)
+                    ?? throw new ChatDeliveryException($"the {item.Platform} platform is not switched on", permanent: true);
+                var binding = incident.Channels.FirstOrDefault(c => c.Platform == item.Platform)
+                    ?? throw new ChatDeliveryException($"{incident.Reference} has no {item.Platform} channel", permanent: true);
+                await sender.SendAsync(binding, IncidentTransaction.ReadMessage(item.MessageJson!), ct);
+                break;
+        }
+    }
+}

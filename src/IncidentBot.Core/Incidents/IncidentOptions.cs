@@ -1,0 +1,47 @@
+namespace IncidentBot.Incidents;
+
+/// <summary>
+/// How alerts become incidents. Section <c>Incidents</c>:
+/// <code>
+/// "Incidents": {
+///   "SeverityMap": { "critical": "Sev1", "page": "Sev1" },
+///   "DefaultSeverity": "Sev3",
+///   "ServiceLabels": [ "service", "job" ],
+///   "AutoResolve": false
+/// }
+/// </code>
+/// </summary>
+public sealed class IncidentOptions
+{
+    public const string Section = "Incidents";
+
+    /// <summary>Source severity (case-insensitive) → incident severity. Entries given in configuration are added to these.</summary>
+    public Dictionary<string, Severity> SeverityMap { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["critical"] = Severity.Sev1,
+        ["error"] = Severity.Sev2,
+        ["high"] = Severity.Sev2,
+        ["warning"] = Severity.Sev3,
+        ["info"] = Severity.Sev4,
+    };
+
+    /// <summary>The severity when an alert has none, or one the map does not know.</summary>
+    public Severity DefaultSeverity { get; set; } = Severity.Sev3;
+
+    /// <summary>Labels read, in order, to find an alert's service. Empty means <c>service</c>, then <c>job</c>.</summary>
+    public List<string> ServiceLabels { get; set; } = [];
+
+    /// <summary>Resolve an incident by itself once every one of its alerts has resolved.</summary>
+    public bool AutoResolve { get; set; }
+
+    public Severity MapSeverity(string? sourceSeverity) =>
+        sourceSeverity is not null && SeverityMap.TryGetValue(sourceSeverity.Trim(), out var mapped) ? mapped
+        : SeverityText.TryParse(sourceSeverity, out var direct) ? direct
+        : DefaultSeverity;
+
+    public string? FindService(IReadOnlyDictionary<string, string> labels)
+    {
+        IEnumerable<string> names = ServiceLabels.Count > 0 ? ServiceLabels : ["service", "job"];
+        return names.Select(labels.GetValueOrDefault).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+    }
+}

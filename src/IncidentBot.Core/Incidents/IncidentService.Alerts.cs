@@ -1,0 +1,168 @@
+using IncidentBot.Alerts;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Incidents;
+
+public sealed partial class IncidentService
+{
+    /// <summary>
+    /// Correlates a batch of accepted alerts into incidents and consumes their inbox entries, all in one commit.
+    /// A notification sent again changes nothing: the alert is matched by fingerprint and its status compared.
+    /// </summary>
+    public Task<int> IngestAsync(IReadOnlyList<InboxEntry> entries, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(tx =>
+        {
+            var opened = 0;
+            foreach (var entry in entries)
+            {
+                opened += Ingest(tx, entry.Alert) ? 1 : 0;
+                tx.Changes.ConsumedInboxEntries.Add(entry.Id);
+            }
+            return opened;
+        }, cancellationToken);
+
+    /// <summary>Returns true when the alert opened a new incident.</summary>
+    private bool Ingest(IncidentTransaction tx, Alert alert)
+    {
+        var incident = tx.FindOpenByGroupKey(alert.GroupKey);
+        var opened = false;
+        if (incident is null)
+        {
+            if (alert.Status == AlertStatus.Resolved)
+            {
+                logger.LogInformation("Resolved alert {Source}/{Fingerprint} matches no open incident; nothing to do", alert.Source, alert.Fingerprint);
+                return false;
+            }
+            incident = OpenFrom(tx, alert);
+            opened = true;
+        }
+
+        var id = IncidentAlert.IdFor(incident.Number, alert.Source, alert.Fingerprint);
+        var existing = tx.FindAlert(id);
+        var firingBefore = incident.FiringAlertCount;
+        if (existing is null)
+        {
+            Attach(tx, incident, alert, id, announce: !opened);
+        }
+        else if (existing.Status != alert.Status)
+        {
+            ChangeStatus(tx, incident, existing, alert);
+        }
+        else
+        {
+            return false;
+        }
+
+        if (alert.Status == AlertStatus.Firing)
+        {
+            Escalate(tx, incident, alert);
+        }
+        if (firingBefore > 0 && incident.FiringAlertCount == 0)
+        {
+            AllResolved(tx, incident);
+        }
+        return opened;
+    }
+
+    private Incident OpenFrom(IncidentTransaction tx, Alert alert)
+    {
+        var incident = tx.Open(
+            new Incident
+            {
+                Title = alert.Title,
+                Severity = options.Value.MapSeverity(alert.Severity),
+                Service = options.Value.FindService(alert.Labels),
+                GroupKey = alert.GroupKey,
+            },
+            alert.Source, TimelineKinds.Opened, $"Opened from {alert.Source} alert: {alert.Title}");
+        tx.Post(incident, IncidentMessages.Summary(incident, roles));
+        LogOpened(incident);
+        return incident;
+    }
+
+    private static void Attach(IncidentTransaction tx, Incident incident, Alert alert, string id, bool announce)
+    {
+        tx.Save(new IncidentAlert
+        {
+            Id = id,
+            IncidentNumber = incident.Number,
+            Source = alert.Source,
+            Fingerprint = alert.Fingerprint,
+            Status = alert.Status,
+            Severity = alert.Severity,
+            Title = alert.Title,
+            Description = alert.Description,
+            Labels = alert.Labels,
+            Links = alert.Links,
+            StartsAt = alert.StartsAt,
+            EndsAt = alert.EndsAt,
+            FirstSeenAt = tx.Now,
+            ResolvedAt = alert.Status == AlertStatus.Resolved ? tx.Now : null,
+            Raw = alert.Raw,
+        });
+        incident.AlertCount++;
+        if (alert.Status == AlertStatus.Firing)
+        {
+            incident.FiringAlertCount++;
+        }
+        if (announce || alert.Status == AlertStatus.Resolved)
+        {
+            var (kind, verb) = alert.Status == AlertStatus.Firing ? (TimelineKinds.AlertFiring, "firing") : (TimelineKinds.AlertResolved, "resolved");
+            tx.Record(incident, alert.Source, kind, $"Alert {verb}: {alert.Title} ({alert.Fingerprint})");
+        }
+        else
+        {
+            tx.Touch(incident);
+        }
+    }
+
+    private static void ChangeStatus(IncidentTransaction tx, Incident incident, IncidentAlert existing, Alert alert)
+    {
+        existing.Status = alert.Status;
+        existing.EndsAt = alert.EndsAt;
+        existing.Raw = alert.Raw;
+        if (alert.Status == AlertStatus.Resolved)
+        {
+            existing.ResolvedAt = tx.Now;
+            incident.FiringAlertCount--;
+            tx.Record(incident, alert.Source, TimelineKinds.AlertResolved, $"Alert resolved: {existing.Title} ({existing.Fingerprint})");
+        }
+        else
+        {
+            existing.ResolvedAt = null;
+            existing.StartsAt = alert.StartsAt;
+            incident.FiringAlertCount++;
+            tx.Record(incident, alert.Source, TimelineKinds.AlertFiring, $"Alert firing again: {existing.Title} ({existing.Fingerprint})");
+        }
+        tx.Save(existing);
+    }
+
+    /// <summary>A worse alert joining the incident raises its severity; people lower it, the bot never does.</summary>
+    private void Escalate(IncidentTransaction tx, Incident incident, Alert alert)
+    {
+        var severity = options.Value.MapSeverity(alert.Severity);
+        if (severity >= incident.Severity || !incident.Status.IsOpen())
+        {
+            return;
+        }
+        var before = incident.Severity;
+        incident.Severity = severity;
+        tx.Record(incident, alert.Source, TimelineKinds.SeverityChanged, $"Severity raised from {before.Display()} to {severity.Display()} by alert: {alert.Title}");
+        tx.Post(incident, IncidentMessages.Event(incident, $"A {alert.Severity} alert raised {incident.Reference} from {before.Display()} to **{severity.Display()}**: {alert.Title}"));
+    }
+
+    private void AllResolved(IncidentTransaction tx, Incident incident)
+    {
+        tx.Record(incident, BotActor, TimelineKinds.AllAlertsResolved, $"All {incident.AlertCount} alerts have resolved");
+        if (options.Value.AutoResolve && incident.Status.IsOpen())
+        {
+            Resolve(tx, incident, "every alert resolved", BotActor);
+            return;
+        }
+        if (incident.Status.IsOpen())
+        {
+            tx.Post(incident, IncidentMessages.Event(incident,
+                $"All {incident.AlertCount} alerts of {incident.Reference} have resolved. When you are sure it is over, `resolve <summary>`."));
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using IncidentBot.Chat;
+using IncidentBot.Roles;
+
+namespace IncidentBot.Incidents;
+
+public sealed partial class IncidentService
+{
+    /// <summary>Opens an incident by hand.</summary>
+    public Task<IncidentResult> DeclareAsync(string title, Severity severity, string actor, string? service = null, bool isDrill = false, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(tx =>
+        {
+            var incident = tx.Open(
+                new Incident { Title = title.Trim(), Severity = severity, Service = service, IsDrill = isDrill },
+                actor, TimelineKinds.Declared, $"Declared by {actor} as {severity.Display()}: {title.Trim()}");
+            tx.Post(incident, IncidentMessages.Summary(incident, roles));
+            LogOpened(incident);
+            return new IncidentResult(incident, tx.Posted);
+        }, cancellationToken);
+
+    public Task<IncidentResult> AcknowledgeAsync(int number, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(number, (tx, incident) =>
+        {
+            if (incident.Status != IncidentStatus.Triggered)
+            {
+                return $"{incident.Reference} is already {incident.Status.Display()}.";
+            }
+            incident.Status = IncidentStatus.Acknowledged;
+            incident.AcknowledgedAt = tx.Now;
+            tx.Record(incident, actor, TimelineKinds.Acknowledged, $"Acknowledged by {actor}");
+            tx.Post(incident, IncidentMessages.Event(incident, $"**@{actor}** acknowledged {incident.Reference}."));
+            return null;
+        }, cancellationToken);
+
+    public Task<IncidentResult> AssignRoleAsync(int number, RoleDefinition role, string user, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(number, (tx, incident) =>
+        {
+            if (!incident.Status.IsOpen())
+            {
+                return $"{incident.Reference} is {incident.Status.Display()}: roles can no longer change.";
+            }
+            if (incident.Roles.TryGetValue(role.Id, out var holder) && holder == user)
+            {
+                return $"@{user} is already {role.Name.ToLowerInvariant()} of {incident.Reference}.";
+            }
+            incident.Roles[role.Id] = user;
+            var handover = holder is null ? "" : $" (taking over from @{holder})";
+            tx.Record(incident, actor, TimelineKinds.RoleAssigned, $"{role.Name}: {user}{handover}");
+            var duties = string.Join("\n", role.Duties.Select(d => $"- {d}"));
+            tx.Post(incident, new ChatMessage
+            {
+                Kind = MessageKind.Event,
+                IncidentNumber = incident.Number,
+                IsDrill = incident.IsDrill,
+                Blocks =
+                [
+                    new TextBlock($"{(incident.IsDrill ? "[DRILL] " : "")}**@{user}** is now {role.Name.ToLowerInvariant()} of {incident.Reference}{handover}."),
+                    .. duties.Length > 0 ? new MessageBlock[] { new TextBlock($"Duties of the {role.Name.ToLowerInvariant()}:\n{duties}") } : [],
+                ],
+            });
+            return null;
+        }, cancellationToken);
+
+    public Task<IncidentResult> AddNoteAsync(int number, string text, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(number, (tx, incident) =>
+        {
+            tx.Record(incident, actor, TimelineKinds.Note, text);
+            return null;
+        }, cancellationToken);
+
+    public Task<IncidentResult> PostUpdateAsync(int number, string text, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(number, (tx, incident) =>
+        {
+            incident.LastUpdateAt = tx.Now;
+            tx.Record(incident, actor, TimelineKinds.StatusUpdate, text);
+            tx.Post(incident, new ChatMessage
+            {
+                Kind = MessageKind.Event,
+                IncidentNumber = incident.Number,
+                IsDrill = incident.IsDrill,
+                Blocks =
+                [
+                    new HeaderBlock($"{IncidentMessages.Title(incident)} — update"),
+                    new TextBlock(text),
+                    new FieldsBlock([new("Status", incident.Status.Display()), new("Posted by", $"@{actor}")]),
+                ],
+            });
+            return null;
+        }, cancellationToken);
+
+    public Task<IncidentResult> ChangeSeverityAsync(int number, Severity severity, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(number, (tx, incident) =>
+        {
+            if (incident.Severity == severity)
+            {
+                return $"{incident.Reference} is already {severity.Display()}.";
+            }
+            var before = incident.Severity;
+            incident.Severity = severity;
+            var direction = severity < before ? "raised" : "lowered";
+            tx.Record(incident, actor, TimelineKinds.SeverityChanged, $"Severity {direction} from {before.Display()} to {severity.Display()}");
+            tx.Post(incident, IncidentMessages.Event(incident, $"**@{actor}** {direction} the severity of {incident.Reference} from {before.Display()} to **{severity.Display()}**."));
+            return null;
+        }, cancellationToken);
+
+    public Task<IncidentResult> MitigateAsync(int number, string? summary, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(number, (tx, incident) =>
+        {
+            if (incident.Status is not (IncidentStatus.Triggered or IncidentStatus.Acknowledged))
+            {
+                return $"{incident.Reference} is already {incident.Status.Display()}.";
+            }
+            incident.Status = IncidentStatus.Mitigated;
+            incident.MitigatedAt = tx.Now;
+            incident.AcknowledgedAt ??= tx.Now;
+            var text = summary is null ? $"Mitigated by {actor}" : $"Mitigated by {actor}: {summary}";
+            tx.Record(incident, actor, TimelineKinds.Mitigated, text);
+            tx.Post(incident, IncidentMessages.Event(incident, $"**@{actor}** marked {incident.Reference} mitigated{(summary is null ? "." : $": {summary}")}"));
+            return null;
+        }, cancellationToken);
+
+    public Task<IncidentResult> ResolveAsync(int number, string? summary, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(number, (tx, incident) => Resolve(tx, incident, summary, actor), cancellationToken);
+
+    private string? Resolve(IncidentTransaction tx, Incident incident, string? summary, string actor)
+    {
+        if (!incident.Status.IsOpen())
+        {
+            return $"{incident.Reference} is already {incident.Status.Display()}.";
+        }
+        incident.Status = IncidentStatus.Resolved;
+        incident.ResolvedAt = tx.Now;
+        incident.ResolutionSummary = summary;
+        tx.Record(incident, actor, TimelineKinds.Resolved, summary is null ? $"Resolved by {actor}" : $"Resolved by {actor}: {summary}");
+        var firing = incident.FiringAlertCount > 0 ? $"\n{incident.FiringAlertCount} of its alerts are still firing." : "";
+        tx.Post(incident, IncidentMessages.Event(incident, $"**@{actor}** resolved {incident.Reference}{(summary is null ? "." : $": {summary}")}{firing}"));
+        return null;
+    }
+}

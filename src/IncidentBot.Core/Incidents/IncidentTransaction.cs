@@ -1,0 +1,93 @@
+using System.Text.Json;
+using IncidentBot.Chat;
+using IncidentBot.Chat.Outbox;
+using IncidentBot.Chat.Platforms;
+using IncidentBot.Storage;
+
+namespace IncidentBot.Incidents;
+
+/// <summary>
+/// The changes of one incident operation, gathered in memory and committed at once by <see cref="IncidentService"/>.
+/// Reads see the operation's own changes first, so a batch of alerts can open an incident and attach to it.
+/// </summary>
+public sealed class IncidentTransaction
+{
+    private static readonly JsonSerializerOptions MessageJson = new(JsonSerializerDefaults.Web);
+
+    private readonly IIncidentStore _store;
+    private readonly ChatPlatforms _platforms;
+    private readonly Func<int> _nextNumber;
+    private readonly List<ChatMessage> _posted = [];
+
+    internal IncidentTransaction(IIncidentStore store, ChatPlatforms platforms, DateTimeOffset now, Func<int> nextNumber)
+    {
+        _store = store;
+        _platforms = platforms;
+        _nextNumber = nextNumber;
+        Now = now;
+    }
+
+    public DateTimeOffset Now { get; }
+
+    public IncidentChanges Changes { get; } = new();
+
+    public IReadOnlyList<ChatMessage> Posted => _posted;
+
+    public Incident? Find(int number) =>
+        Changes.Incidents.TryGetValue(number, out var changed) ? changed : _store.Find(number);
+
+    public Incident? FindOpenByGroupKey(string groupKey) =>
+        Changes.Incidents.Values.FirstOrDefault(i => i.GroupKey == groupKey && i.Status.IsOpen())
+        ?? (_store.FindOpenByGroupKey(groupKey) is { } stored ? Find(stored.Number) : null);
+
+    public IncidentAlert? FindAlert(string id) =>
+        Changes.Alerts.TryGetValue(id, out var changed) ? changed : _store.FindAlert(id);
+
+    /// <summary>Gives a new incident its number and asks every chat platform for a channel.</summary>
+    public Incident Open(Incident incident, string actor, string kind, string text)
+    {
+        incident.Number = _nextNumber();
+        incident.CreatedAt = Now;
+        Touch(incident);
+        Record(incident, actor, kind, text);
+        foreach (var platform in _platforms.Names)
+        {
+            Changes.Outbox.Add(NewOutboxItem(platform, incident, OutboxItemKind.OpenChannel, null));
+        }
+        return incident;
+    }
+
+    /// <summary>Marks the incident as changed so it is written back.</summary>
+    public void Touch(Incident incident) => Changes.Incidents[incident.Number] = incident;
+
+    public void Save(IncidentAlert alert) => Changes.Alerts[alert.Id] = alert;
+
+    public void Record(Incident incident, string actor, string kind, string text)
+    {
+        Touch(incident);
+        Changes.Timeline.Add(new TimelineEntry { IncidentNumber = incident.Number, At = Now, Actor = actor, Kind = kind, Text = text });
+    }
+
+    /// <summary>Queues the message for every platform's channel of the incident; it is sent after the commit.</summary>
+    public void Post(Incident incident, ChatMessage message)
+    {
+        _posted.Add(message);
+        var json = JsonSerializer.Serialize(message, MessageJson);
+        foreach (var platform in _platforms.Names)
+        {
+            Changes.Outbox.Add(NewOutboxItem(platform, incident, OutboxItemKind.Post, json));
+        }
+    }
+
+    public static ChatMessage ReadMessage(string json) => JsonSerializer.Deserialize<ChatMessage>(json, MessageJson)!;
+
+    private OutboxItem NewOutboxItem(string platform, Incident incident, OutboxItemKind kind, string? json) => new()
+    {
+        Platform = platform,
+        IncidentNumber = incident.Number,
+        Kind = kind,
+        MessageJson = json,
+        CreatedAt = Now,
+        NextAttemptAt = Now,
+    };
+}

@@ -1,0 +1,23 @@
+using IncidentBot.Chat.Outbox;
+using IncidentBot.Incidents;
+
+namespace IncidentBot.Storage;
+
+/// <summary>
+/// Everything one operation changed, committed together or not at all: incidents, their alerts, new timeline
+/// entries, messages to send, and the inbox entries the operation consumed.
+/// </summary>
+public sealed class IncidentChanges
+{
+    public Dictionary<int, Incident> Incidents { get; } = [];
+
+    public Dictionary<string, IncidentAlert> Alerts { get; } = [];
+
+    public List<TimelineEntry> Timeline { get; } = [];
+
+    public List<OutboxItem> Outbox { get; } = [];
+
+    public List<long> ConsumedInboxEntries { get; } = [];
+
+    public bool IsEmpty => Incidents.Count == 0 && Alerts.Count == 0 && Timeline.Count == 0 && Outbox.Count == 0 && ConsumedInboxEntries.Count == 0;
+}

@@ -1,0 +1,164 @@
+using IncidentBot.Alerts;
+using IncidentBot.Chat.Outbox;
+using IncidentBot.Incidents;
+using LiteDB;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Storage.LiteDb;
+
+/// <summary>
+/// The embedded store: one LiteDB file. Writes are serialised and each operation is one transaction, so a crash
+/// leaves either all of an operation or none of it.
+/// </summary>
+public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth, IDisposable
+{
+    private readonly LiteDatabase _db;
+    private readonly ILiteCollection<Incident> _incidents;
+    private readonly ILiteCollection<IncidentAlert> _alerts;
+    private readonly ILiteCollection<TimelineEntry> _timeline;
+    private readonly ILiteCollection<InboxEntry> _inbox;
+    private readonly ILiteCollection<OutboxItem> _outbox;
+    private readonly ILiteCollection<BsonDocument> _probe;
+
+    // LiteDB transactions belong to a thread; one lock keeps every write transaction whole and un-interleaved.
+    private readonly Lock _write = new();
+
+    public LiteDbStorage(string path, ILogger<LiteDbStorage> logger)
+    {
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+        _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, LiteDbMapper.Create());
+        _incidents = _db.GetCollection<Incident>("incidents");
+        _alerts = _db.GetCollection<IncidentAlert>("alerts");
+        _timeline = _db.GetCollection<TimelineEntry>("timeline");
+        _inbox = _db.GetCollection<InboxEntry>("inbox");
+        _outbox = _db.GetCollection<OutboxItem>("outbox");
+        _probe = _db.GetCollection("probe");
+        LiteDbSchema.Migrate(_db, logger);
+        Path = path;
+    }
+
+    public string Path { get; }
+
+    public Incident? Find(int number) => _incidents.FindById(number);
+
+    public Incident? FindOpenByGroupKey(string groupKey) =>
+        _incidents.Find(Query.EQ(nameof(Incident.GroupKey), groupKey))
+            .Where(i => i.Status.IsOpen())
+            .OrderByDescending(i => i.Number)
+            .FirstOrDefault();
+
+    public IReadOnlyList<Incident> List(IncidentQuery query) =>
+        _incidents.Query().OrderByDescending("_id").ToEnumerable()
+            .Where(i => query.Status switch
+            {
+                IncidentStatusFilter.Open => i.Status.IsOpen(),
+                IncidentStatusFilter.Resolved => !i.Status.IsOpen(),
+                _ => true,
+            })
+            .Take(query.Limit)
+            .ToList();
+
+    public IReadOnlyList<IncidentAlert> AlertsOf(int number) =>
+        _alerts.Find(Query.EQ(nameof(IncidentAlert.IncidentNumber), number)).OrderBy(a => a.FirstSeenAt).ToList();
+
+    public IncidentAlert? FindAlert(string id) => _alerts.FindById(id);
+
+    public IReadOnlyList<TimelineEntry> TimelineOf(int number) =>
+        _timeline.Find(Query.EQ(nameof(TimelineEntry.IncidentNumber), number)).OrderBy(t => t.Id).ToList();
+
+    public int LastNumber() =>
+        _incidents.Query().OrderByDescending("_id").Select(i => i.Number).FirstOrDefault();
+
+    public void Commit(IncidentChanges changes)
+    {
+        if (changes.IsEmpty)
+        {
+            return;
+        }
+        InTransaction(() =>
+        {
+            _incidents.Upsert(changes.Incidents.Values);
+            _alerts.Upsert(changes.Alerts.Values);
+            _timeline.InsertBulk(changes.Timeline);
+            _outbox.InsertBulk(changes.Outbox);
+            foreach (var id in changes.ConsumedInboxEntries)
+            {
+                _inbox.Delete(id);
+            }
+        });
+    }
+
+    public void Append(IReadOnlyList<InboxEntry> entries) => InTransaction(() => _inbox.InsertBulk(entries));
+
+    public IReadOnlyList<InboxEntry> Claim(string owner, int max, DateTimeOffset now, TimeSpan lease)
+    {
+        List<InboxEntry> claimed = [];
+        InTransaction(() =>
+        {
+            claimed = _inbox.Query()
+                .Where("$.DeadLettered = false AND ($.LeaseUntil = null OR $.LeaseUntil < @0)", now.UtcTicks)
+                .OrderBy("_id")
+                .Limit(max)
+                .ToList();
+            foreach (var entry in claimed)
+            {
+                entry.LeaseOwner = owner;
+                entry.LeaseUntil = now + lease;
+                entry.Attempts++;
+            }
+            _inbox.Update(claimed);
+        });
+        return claimed;
+    }
+
+    public void RecordFailure(long id, string error, bool deadLetter) => InTransaction(() =>
+    {
+        if (_inbox.FindById(id) is { } entry)
+        {
+            entry.LastError = error;
+            entry.DeadLettered = deadLetter;
+            _inbox.Update(entry);
+        }
+    });
+
+    public int PendingCount() => _inbox.Count("$.DeadLettered = false");
+
+    public void Dispose() => _db.Dispose();
+
+    public bool Probe(out string? problem)
+    {
+        try
+        {
+            InTransaction(() => _probe.Upsert(new BsonDocument { ["_id"] = 1, ["at"] = DateTime.UtcNow.Ticks }));
+            problem = null;
+            return true;
+        }
+        catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
+        {
+            problem = ex.Message;
+            return false;
+        }
+    }
+
+    private void InTransaction(Action write)
+    {
+        lock (_write)
+        {
+            _db.BeginTrans();
+            try
+            {
+                write();
+                _db.Commit();
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+        }
+    }
+}
