@@ -1,6 +1,33 @@
-var builder = WebApplication.CreateBuilder(args);
+using IncidentBot.Chat;
+using IncidentBot.Health;
+using IncidentBot.Hosting;
+using IncidentBot.Incidents;
+using IncidentBot.Webhooks;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = BotHome.Locate(args) });
+
+// http://localhost:5080 unless --urls or ASPNETCORE_URLS says otherwise.
+builder.UseDefaultAddress("http://localhost:5080");
+
+// Storage, incidents, the alert inbox and processor, the chat outbox.
+builder.AddIncidentCore();
+
+// Alert sources: normalisers, credentials, body limits.
+builder.AddWebhooks();
+
+// Errors are RFC 7807 problem details; JSON is camelCase with string enums.
+builder.AddApiConventions();
+
+builder.AddHealth();
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapHealthEndpoints();
+app.MapWebhookEndpoints();
+app.MapIncidentEndpoints();
+app.MapCommandEndpoints();
 
 app.Run();

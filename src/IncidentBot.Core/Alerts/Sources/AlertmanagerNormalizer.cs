@@ -77,7 +77,8 @@ public sealed class AlertmanagerNormalizer : IAlertNormalizer
 
     private static void AddLink(List<AlertLink> links, string title, string? url)
     {
-        if (Uri.TryCreate(url, UriKind.Absolute, out _))
+        // On Unix "/metrics/…" parses as an absolute file URI; only web links help a responder.
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
         {
             links.Add(new AlertLink(title, url!));
         }

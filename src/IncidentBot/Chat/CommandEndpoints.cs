@@ -1,0 +1,83 @@
+using IncidentBot.Chat.Commands;
+using IncidentBot.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IncidentBot.Chat;
+
+/// <summary>
+/// Chat commands over HTTP, exactly as typed in a chat: <c>POST /api/incidents/{number}/commands</c> inside an
+/// incident, <c>POST /api/commands</c> outside one. The web console speaks through these.
+/// </summary>
+internal static class CommandEndpoints
+{
+    public static IEndpointRouteBuilder MapCommandEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/incidents/{number:int}/commands", InIncidentAsync).WithTags("Commands").WithName("RunIncidentCommand")
+            .WithSummary("Runs a chat command as a user inside an incident.");
+        endpoints.MapPost("/api/commands", OutsideIncidentAsync).WithTags("Commands").WithName("RunCommand")
+            .WithSummary("Runs a chat command as a user outside any incident (declare, help).");
+        return endpoints;
+    }
+
+    /// <summary>A command as typed, and who typed it.</summary>
+    public sealed record CommandRequest(string? User, string? Text);
+
+    /// <summary>The bot's answer: <see cref="Ok"/> is false when the command was refused or not understood.</summary>
+    public sealed record CommandResponse(bool Ok, int? IncidentNumber, IReadOnlyList<MessageResponse> Messages);
+
+    /// <summary>A reply message with its plain text alongside the blocks.</summary>
+    public sealed record MessageResponse(MessageKind Kind, MessageAudience Audience, int? IncidentNumber, bool IsDrill, string Text, IReadOnlyList<MessageBlock> Blocks);
+
+    private static async Task<Results<Ok<CommandResponse>, ValidationProblem, ProblemHttpResult>> InIncidentAsync(
+        int number, CommandRequest request, IIncidentStore store, ChatCommandHandler handler, CancellationToken cancellationToken)
+    {
+        if (Validate(request) is { } problem)
+        {
+            return problem;
+        }
+        if (store.Find(number) is null)
+        {
+            return TypedResults.Problem($"There is no incident INC-{number}.", statusCode: StatusCodes.Status404NotFound, title: "Incident not found");
+        }
+        return TypedResults.Ok(ToResponse(await handler.HandleAsync(User(request), request.Text!, number, cancellationToken)));
+    }
+
+    private static async Task<Results<Ok<CommandResponse>, ValidationProblem>> OutsideIncidentAsync(
+        CommandRequest request, ChatCommandHandler handler, CancellationToken cancellationToken)
+    {
+        if (Validate(request) is { } problem)
+        {
+            return problem;
+        }
+        return TypedResults.Ok(ToResponse(await handler.HandleAsync(User(request), request.Text!, null, cancellationToken)));
+    }
+
+    private static ValidationProblem? Validate(CommandRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.User) || request.User.Trim().TrimStart('@').Length == 0)
+        {
+            errors["user"] = ["user is required: who is running the command."];
+        }
+        else if (request.User.Length > 100)
+        {
+            errors["user"] = ["user must be at most 100 characters."];
+        }
+        if (string.IsNullOrWhiteSpace(request.Text))
+        {
+            errors["text"] = ["text is required: the command, e.g. \"ack\" or \"help\"."];
+        }
+        else if (request.Text.Length > 4000)
+        {
+            errors["text"] = ["text must be at most 4000 characters."];
+        }
+        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
+    }
+
+    private static string User(CommandRequest request) => request.User!.Trim().TrimStart('@');
+
+    private static CommandResponse ToResponse(CommandReply reply) => new(
+        !reply.IsError,
+        reply.IncidentNumber,
+        reply.Messages.Select(m => new MessageResponse(m.Kind, m.Audience, m.IncidentNumber, m.IsDrill, m.ToPlainText(), m.Blocks)).ToList());
+}

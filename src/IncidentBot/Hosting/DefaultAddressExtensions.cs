@@ -1,0 +1,17 @@
+namespace IncidentBot.Hosting;
+
+/// <summary>Gives Kestrel IncidentBot's documented default address.</summary>
+internal static class DefaultAddressExtensions
+{
+    /// <summary>
+    /// Uses <paramref name="address"/> only when no address was configured. Set here rather than in appsettings.json,
+    /// where it would silently override <c>ASPNETCORE_URLS</c>.
+    /// </summary>
+    public static void UseDefaultAddress(this WebApplicationBuilder builder, string address)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls(address);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using IncidentBot.Alerts;
+using IncidentBot.Chat.Commands;
+using IncidentBot.Chat.Outbox;
+using IncidentBot.Chat.Platforms;
+using IncidentBot.Incidents;
+using IncidentBot.Roles;
+using IncidentBot.Storage;
+using IncidentBot.Storage.LiteDb;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Hosting;
+
+/// <summary>Registers the incident core and the embedded LiteDB store.</summary>
+internal static class IncidentCoreExtensions
+{
+    public static IHostApplicationBuilder AddIncidentCore(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Storage:Path must name the data file, e.g. data/incidentbot.db.")
+            .ValidateOnStart();
+        services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.Section);
+        services.AddOptions<RoleOptions>().BindConfiguration(RoleOptions.Section);
+        services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section)
+            .Validate(o => o.BatchSize is > 0 and <= 10_000, "Intake:BatchSize must be between 1 and 10000.")
+            .ValidateOnStart();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(OpenStorage);
+        services.AddSingleton<IIncidentStore>(sp => sp.GetRequiredService<LiteDbStorage>());
+        services.AddSingleton<IAlertInboxStore>(sp => sp.GetRequiredService<LiteDbStorage>());
+        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<LiteDbStorage>());
+        services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<LiteDbStorage>());
+
+        services.AddSingleton<RoleCatalog>();
+        services.AddSingleton<ChatPlatforms>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<AlertInboxSignal>();
+        services.AddSingleton<IncidentService>();
+        services.AddSingleton<ChatCommandHandler>();
+
+        // Each background loop is one singleton, also registered as a hosted service so others can read its state.
+        services.AddSingleton<AlertInbox>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertInbox>());
+        services.AddSingleton<AlertProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertProcessor>());
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        return builder;
+    }
+
+    private static LiteDbStorage OpenStorage(IServiceProvider services)
+    {
+        var path = BotHome.Resolve(services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<IOptions<StorageOptions>>().Value.Path);
+        try
+        {
+            return new LiteDbStorage(path, services.GetRequiredService<ILogger<LiteDbStorage>>());
+        }
+        catch (Exception ex) when (ex is not InvalidOperationException)
+        {
+            throw new InvalidOperationException($"Cannot open the data file '{path}' (Storage:Path): {ex.Message}", ex);
+        }
+    }
+}

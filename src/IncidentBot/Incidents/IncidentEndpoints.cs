@@ -1,0 +1,85 @@
+using IncidentBot.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IncidentBot.Incidents;
+
+/// <summary><c>/api/incidents</c>: list, read and declare incidents.</summary>
+internal static class IncidentEndpoints
+{
+    public static RouteGroupBuilder MapIncidentEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/incidents").WithTags("Incidents");
+        group.MapGet("/", List).WithName("ListIncidents").WithSummary("Lists incidents, newest first.");
+        group.MapGet("/{number:int}", Get).WithName("GetIncident").WithSummary("One incident with its alerts and timeline.");
+        group.MapPost("/", DeclareAsync).WithName("DeclareIncident").WithSummary("Declares an incident by hand.");
+        return group;
+    }
+
+    /// <summary>The body of <c>POST /api/incidents</c>.</summary>
+    public sealed record DeclareRequest(string? Title, string? Severity, string? Service, string? User);
+
+    private static Results<Ok<IReadOnlyList<IncidentSummaryResponse>>, ValidationProblem> List(IIncidentStore store, string? status, int? limit)
+    {
+        IncidentStatusFilter? filter = (status ?? "all").ToLowerInvariant() switch
+        {
+            "all" => IncidentStatusFilter.All,
+            "open" => IncidentStatusFilter.Open,
+            "resolved" => IncidentStatusFilter.Resolved,
+            _ => null,
+        };
+        var errors = new Dictionary<string, string[]>();
+        if (filter is null)
+        {
+            errors["status"] = [$"'{status}' is not a status filter: use open, resolved or all."];
+        }
+        if (limit is < 1 or > 1000)
+        {
+            errors["limit"] = ["limit must be between 1 and 1000."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var incidents = store.List(new IncidentQuery(filter!.Value, limit ?? 100));
+        return TypedResults.Ok<IReadOnlyList<IncidentSummaryResponse>>(incidents.Select(i => i.ToSummary()).ToList());
+    }
+
+    private static Results<Ok<IncidentDetailResponse>, ProblemHttpResult> Get(int number, IIncidentStore store) =>
+        store.Find(number) is { } incident
+            ? TypedResults.Ok(Detail(incident, store))
+            : TypedResults.Problem($"There is no incident INC-{number}.", statusCode: StatusCodes.Status404NotFound, title: "Incident not found");
+
+    private static async Task<Results<Created<IncidentDetailResponse>, ValidationProblem>> DeclareAsync(
+        DeclareRequest request, IncidentService incidents, IIncidentStore store, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Title))
+        {
+            errors["title"] = ["title is required."];
+        }
+        else if (request.Title.Length > 200)
+        {
+            errors["title"] = ["title must be at most 200 characters."];
+        }
+        var severity = Severity.Sev3;
+        if (request.Severity is not null && !SeverityText.TryParse(request.Severity, out severity))
+        {
+            errors["severity"] = [$"'{request.Severity}' is not a severity: use SEV1 to SEV4."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var actor = string.IsNullOrWhiteSpace(request.User) ? "api" : request.User.Trim().TrimStart('@');
+        var result = await incidents.DeclareAsync(request.Title!, severity, actor, request.Service, cancellationToken: cancellationToken);
+        var incident = result.Incident!;
+        return TypedResults.Created($"/api/incidents/{incident.Number}", Detail(incident, store));
+    }
+
+    private static IncidentDetailResponse Detail(Incident incident, IIncidentStore store) => new(incident.ToSummary())
+    {
+        ResolutionSummary = incident.ResolutionSummary,
+        Alerts = store.AlertsOf(incident.Number).Select(a => a.ToResponse()).ToList(),
+        Timeline = store.TimelineOf(incident.Number).Select(t => t.ToResponse()).ToList(),
+    };
+}

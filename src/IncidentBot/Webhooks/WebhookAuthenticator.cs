@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Webhooks;
+
+/// <summary>Checks a webhook request against its source's configured credentials, before its body is read.</summary>
+internal sealed class WebhookAuthenticator(IOptionsMonitor<WebhookOptions> options)
+{
+    /// <summary>Null when the caller may proceed; otherwise why not, safe to show (it never contains a secret).</summary>
+    public string? Check(string source, HttpRequest request)
+    {
+        var credentials = options.CurrentValue.For(source);
+        if (!credentials.HasCredentials)
+        {
+            return IsLoopback(request.HttpContext.Connection.RemoteIpAddress)
+                ? null
+                : $"The '{source}' source has no credentials configured, so only callers on this machine are accepted. Set Webhooks:Sources:{source}:BearerToken (or BasicUser and BasicPassword).";
+        }
+
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization.ToString(), out var header) || string.IsNullOrEmpty(header.Parameter))
+        {
+            return "The request has no Authorization header.";
+        }
+        var accepted = header.Scheme.ToLowerInvariant() switch
+        {
+            "bearer" => !string.IsNullOrEmpty(credentials.BearerToken) && SameSecret(header.Parameter, credentials.BearerToken),
+            "basic" => !string.IsNullOrEmpty(credentials.BasicUser) && BasicMatches(header.Parameter, credentials),
+            _ => false,
+        };
+        return accepted ? null : $"The {header.Scheme} credentials do not match those configured for '{source}'.";
+    }
+
+    private static bool BasicMatches(string encoded, WebhookSourceOptions credentials)
+    {
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        var colon = decoded.IndexOf(':');
+        return colon > 0
+            & SameSecret(decoded[..colon], credentials.BasicUser!)
+            & SameSecret(decoded[(colon + 1)..], credentials.BasicPassword ?? "");
+    }
+
+    /// <summary>Constant-time, so the time taken says nothing about how much of a secret was right.</summary>
+    private static bool SameSecret(string given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+
+    private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);
+}

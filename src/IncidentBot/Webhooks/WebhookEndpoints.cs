@@ -1,0 +1,100 @@
+using System.Text.Json;
+using IncidentBot.Alerts;
+using IncidentBot.Alerts.Sources;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Webhooks;
+
+/// <summary><c>POST /webhooks/{source}</c>: verify, read, normalise, store, and only then answer 202.</summary>
+internal static class WebhookEndpoints
+{
+    public static RouteGroupBuilder MapWebhookEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        WarnAboutOpenSources(endpoints.ServiceProvider);
+        var group = endpoints.MapGroup("/webhooks").WithTags("Webhooks");
+        group.MapPost("/{source}", ReceiveAsync).WithName("ReceiveWebhook").WithSummary("Accepts alerts from an alerting system.");
+        return group;
+    }
+
+    /// <summary>The answer to a sender: how many alerts were stored.</summary>
+    public sealed record AcceptedAlerts(string Source, int Accepted);
+
+    private static async Task<Results<Accepted<AcceptedAlerts>, ProblemHttpResult, ValidationProblem>> ReceiveAsync(
+        string source,
+        HttpRequest request,
+        IEnumerable<IAlertNormalizer> normalizers,
+        WebhookAuthenticator authenticator,
+        AlertInbox inbox,
+        IOptionsMonitor<WebhookOptions> options,
+        ILogger<AlertInbox> logger,
+        CancellationToken cancellationToken)
+    {
+        var normalizer = normalizers.FirstOrDefault(n => string.Equals(n.Source, source, StringComparison.OrdinalIgnoreCase));
+        if (normalizer is null)
+        {
+            var known = string.Join(", ", normalizers.Select(n => n.Source));
+            return TypedResults.Problem($"There is no alert source '{source}'. Known sources: {known}.", statusCode: StatusCodes.Status404NotFound, title: "Unknown alert source");
+        }
+        if (authenticator.Check(normalizer.Source, request) is { } refusal)
+        {
+            logger.LogWarning("Webhook for {Source} from {Remote} refused: {Reason}", normalizer.Source, request.HttpContext.Connection.RemoteIpAddress, refusal);
+            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+            return TypedResults.Problem(refusal, statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated");
+        }
+
+        var maxBytes = options.CurrentValue.MaxBodyBytes;
+        var body = await WebhookBodyReader.ReadAsync(request, maxBytes, cancellationToken);
+        if (body is null)
+        {
+            logger.LogWarning("Webhook for {Source} refused: body larger than {Max} bytes", normalizer.Source, maxBytes);
+            return TypedResults.Problem($"The body is larger than {maxBytes} bytes (Webhooks:MaxBodyBytes).", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+        }
+
+        IReadOnlyList<Alert> alerts;
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            alerts = normalizer.Normalize(json.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            logger.LogWarning("Webhook for {Source} refused: malformed JSON: {Problem}", normalizer.Source, ex.Message);
+            return TypedResults.Problem($"The body is not valid JSON: {ex.Message}", statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON");
+        }
+        catch (AlertPayloadException ex)
+        {
+            logger.LogWarning("Webhook for {Source} refused: {Field}: {Problem}", normalizer.Source, ex.Field, ex.Message);
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [ex.Field] = [ex.Message] },
+                detail: ex.Message,
+                title: $"The {normalizer.Source} payload is not valid");
+        }
+
+        try
+        {
+            await inbox.AcceptAsync(alerts, cancellationToken);
+        }
+        catch (InboxUnavailableException ex)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem($"{ex.Message} Nothing was stored; send it again.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Alert store unavailable");
+        }
+        return TypedResults.Accepted((string?)null, new AcceptedAlerts(normalizer.Source, alerts.Count));
+    }
+
+    private static void WarnAboutOpenSources(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<WebhookOptions>>().Value;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("IncidentBot.Webhooks");
+        foreach (var normalizer in services.GetServices<IAlertNormalizer>())
+        {
+            if (!options.For(normalizer.Source).HasCredentials)
+            {
+                logger.LogWarning(
+                    "Webhook source '{Source}' has no credentials: only callers on this machine are accepted. Set Webhooks:Sources:{Source}:BearerToken to accept others.",
+                    normalizer.Source, normalizer.Source);
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using IncidentBot.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace IncidentBot.Tests.Infrastructure;
+
+/// <summary>
+/// The whole bot in memory over a fresh LiteDB file in a temp folder. Requests come from loopback unless a test
+/// sets <see cref="RemoteIpHeader"/>, so "only callers on this machine" can be tested both ways.
+/// </summary>
+public sealed class IncidentBotApplication : WebApplicationFactory<Program>
+{
+    /// <summary>Requests carrying this header appear to come from the address it holds.</summary>
+    public const string RemoteIpHeader = "X-Test-Remote-Ip";
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    public IncidentBotApplication(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? dataFolder = null)
+    {
+        DataFolder = dataFolder ?? Directory.CreateTempSubdirectory("incidentbot-test-").FullName;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Storage:Path"] = Path.Combine(DataFolder, "incidentbot.db"),
+            ["Outbox:FirstRetryDelay"] = "00:00:00.050",
+            ["Outbox:MaxRetryDelay"] = "00:00:00.200",
+            ["Outbox:PollInterval"] = "00:00:00.050",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            _settings[key] = value;
+        }
+        _services = services;
+    }
+
+    public string DataFolder { get; }
+
+    public IIncidentStore Incidents => Services.GetRequiredService<IIncidentStore>();
+
+    public IAlertInboxStore Inbox => Services.GetRequiredService<IAlertInboxStore>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<IStartupFilter, RemoteAddressFilter>();
+            _services?.Invoke(services);
+        });
+    }
+
+    /// <summary>Posts JSON text as it is, so fixtures reach the bot byte for byte.</summary>
+    public async Task<HttpResponseMessage> PostRawAsync(string path, string body, string? bearer = null, string? remoteIp = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+        if (remoteIp is not null)
+        {
+            request.Headers.Add(RemoteIpHeader, remoteIp);
+        }
+        return await CreateClient().SendAsync(request);
+    }
+
+    /// <summary>Runs a chat command through the HTTP API, as the web console does.</summary>
+    public async Task<CommandResult> CommandAsync(int? incident, string user, string text)
+    {
+        var path = incident is null ? "/api/commands" : $"/api/incidents/{incident}/commands";
+        var response = await CreateClient().PostAsJsonAsync(path, new { user, text });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<CommandResult>(Json.Options))!;
+    }
+
+    public async Task<IncidentView> GetIncidentAsync(int number)
+    {
+        var response = await CreateClient().GetAsync($"/api/incidents/{number}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<IncidentView>(Json.Options))!;
+    }
+
+    public async Task<List<IncidentView>> ListIncidentsAsync(string status = "all") =>
+        (await CreateClient().GetFromJsonAsync<List<IncidentView>>($"/api/incidents?status={status}", Json.Options))!;
+
+    /// <summary>Waits until the processor has drained the inbox.</summary>
+    public Task WaitForProcessingAsync() => Eventually.TrueAsync(() => Inbox.PendingCount() == 0, "the inbox to drain");
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            try { Directory.Delete(DataFolder, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private sealed class RemoteAddressFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((HttpContext context, Func<Task> nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress = context.Request.Headers.TryGetValue(RemoteIpHeader, out var ip)
+                    ? IPAddress.Parse(ip.ToString())
+                    : IPAddress.Loopback;
+                return nextMiddleware();
+            });
+            next(app);
+        };
+    }
+}
