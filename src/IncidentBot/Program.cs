@@ -22,8 +22,7 @@ builder.AddHealth();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseApiErrors();
 
 app.MapHealthEndpoints();
 app.MapWebhookEndpoints();

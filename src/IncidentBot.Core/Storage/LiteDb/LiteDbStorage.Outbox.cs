@@ -32,7 +32,7 @@ public sealed partial class LiteDbStorage
                 }
             }
             _outbox.Update(claimed);
-        });
+        }, durable: false);
         return claimed;
     }
 

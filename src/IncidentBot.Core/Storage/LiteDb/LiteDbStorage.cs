@@ -38,6 +38,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         _outbox = _db.GetCollection<OutboxItem>("outbox");
         _probe = _db.GetCollection("probe");
         LiteDbSchema.Migrate(_db, logger);
+        ReleaseLeases(logger);
         Path = path;
     }
 
@@ -111,7 +112,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
                 entry.Attempts++;
             }
             _inbox.Update(claimed);
-        });
+        }, durable: false);
         return claimed;
     }
 
@@ -123,7 +124,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             entry.DeadLettered = deadLetter;
             _inbox.Update(entry);
         }
-    });
+    }, durable: false);
 
     public int PendingCount() => _inbox.Count("$.DeadLettered = false");
 
@@ -133,7 +134,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     {
         try
         {
-            InTransaction(() => _probe.Upsert(new BsonDocument { ["_id"] = 1, ["at"] = DateTime.UtcNow.Ticks }));
+            InTransaction(() => _probe.Upsert(new BsonDocument { ["_id"] = 1, ["at"] = DateTime.UtcNow.Ticks }), durable: false);
             problem = null;
             return true;
         }
@@ -144,7 +145,26 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         }
     }
 
-    private void InTransaction(Action write)
+    /// <summary>
+    /// A direct-mode LiteDB file is open in one process only, so any lease found at start-up belongs to a process
+    /// that died; waiting for it to expire would only delay alerts after a crash.
+    /// </summary>
+    private void ReleaseLeases(ILogger logger)
+    {
+        var inbox = 0;
+        var outbox = 0;
+        InTransaction(() =>
+        {
+            inbox = _inbox.UpdateMany("{ LeaseOwner: null, LeaseUntil: null }", "$.LeaseUntil != null");
+            outbox = _outbox.UpdateMany("{ LeaseOwner: null, LeaseUntil: null }", "$.LeaseUntil != null");
+        });
+        if (inbox + outbox > 0)
+        {
+            logger.LogWarning("Released {Inbox} alert and {Outbox} chat leases left by a process that stopped without finishing them", inbox, outbox);
+        }
+    }
+
+    private void InTransaction(Action write, bool durable = true)
     {
         lock (_write)
         {
@@ -158,6 +178,12 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             {
                 _db.Rollback();
                 throw;
+            }
+            // LiteDB's Commit only queues the log pages for a background writer; a crash right after it loses the
+            // transaction. A checkpoint waits for that writer and flushes, so what we acknowledge is on disk.
+            if (durable)
+            {
+                _db.Checkpoint();
             }
         }
     }

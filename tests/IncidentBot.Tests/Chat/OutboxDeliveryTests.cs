@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using IncidentBot.Chat;
+using IncidentBot.Chat.Platforms;
+using IncidentBot.Incidents;
+using IncidentBot.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using NSubstitute;
+using NSubstitute.ExceptionExtensions;
+
+namespace IncidentBot.Tests.Chat;
+
+/// <summary>Incident messages reach chat platforms through the durable outbox: in order, retried, never blocking.</summary>
+public sealed class OutboxDeliveryTests
+{
+    private readonly IChatChannelProvisioner _provisioner = Substitute.For<IChatChannelProvisioner>();
+    private readonly IChatMessageSender _sender = Substitute.For<IChatMessageSender>();
+    private readonly ConcurrentQueue<string> _delivered = new();
+
+    public OutboxDeliveryTests()
+    {
+        _provisioner.Platform.Returns("fakechat");
+        _sender.Platform.Returns("fakechat");
+        _provisioner.OpenChannelAsync(Arg.Any<Incident>(), Arg.Any<CancellationToken>())
+            .Returns(ci => new ChannelBinding("fakechat", $"C{ci.Arg<Incident>().Number}", $"#inc-{ci.Arg<Incident>().Number}"));
+        _sender.SendAsync(Arg.Any<ChannelBinding>(), Arg.Any<ChatMessage>(), Arg.Any<CancellationToken>())
+            .Returns(ci =>
+            {
+                _delivered.Enqueue($"{ci.Arg<ChannelBinding>().Id}: {ci.Arg<ChatMessage>().ToPlainText()}");
+                return Task.CompletedTask;
+            });
+    }
+
+    [Fact]
+    public async Task NewIncidentGetsAChannelAndItsMessagesInOrder()
+    {
+        await using var app = NewApp();
+
+        await app.PostRawAsync("/webhooks/alertmanager", Fixtures.Read("alerts/alertmanager/firing-two-alerts.json"));
+        await app.WaitForProcessingAsync();
+        await app.CommandAsync(1, "alice", "ack");
+        await app.CommandAsync(1, "alice", "update first update");
+        await app.CommandAsync(1, "alice", "update second update");
+
+        await Eventually.TrueAsync(() => _delivered.Count == 4, "four deliveries");
+        var delivered = _delivered.ToArray();
+        Assert.StartsWith("C1: INC-1 · SEV1 · High CPU core temperature", delivered[0]);
+        Assert.Contains("acknowledged INC-1", delivered[1]);
+        Assert.Contains("first update", delivered[2]);
+        Assert.Contains("second update", delivered[3]);
+        var incident = await app.GetIncidentAsync(1);
+        Assert.Equal(new ChannelView("fakechat", "C1", "#inc-1"), Assert.Single(incident.Channels));
+        Assert.Contains(incident.Timeline!, t => t.Kind == "channel-opened");
+    }
+
+    [Fact]
+    public async Task TransientFailuresAreRetriedWithNothingLostOrDuplicatedAndOrderKept()
+    {
+        var failures = 0;
+        _sender.SendAsync(Arg.Any<ChannelBinding>(), Arg.Any<ChatMessage>(), Arg.Any<CancellationToken>())
+            .Returns(ci =>
+            {
+                if (Interlocked.Increment(ref failures) <= 3)
+                {
+                    throw new ChatDeliveryException("503 Service Unavailable", retryAfter: TimeSpan.FromMilliseconds(30));
+                }
+                _delivered.Enqueue(ci.Arg<ChatMessage>().ToPlainText());
+                return Task.CompletedTask;
+            });
+        await using var app = NewApp();
+
+        await app.CommandAsync(null, "alice", "declare Payments failing sev2");
+        for (var i = 1; i <= 5; i++)
+        {
+            await app.CommandAsync(1, "alice", $"update step {i}");
+        }
+
+        await Eventually.TrueAsync(() => _delivered.Count == 6, "six deliveries");
+        await Task.Delay(200);
+        var delivered = _delivered.ToArray();
+        Assert.Equal(6, delivered.Length);
+        Assert.Contains("Payments failing", delivered[0]);
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => $"step {i}"), delivered.Skip(1).Select(d => d.Split('\n')[1]));
+    }
+
+    [Fact]
+    public async Task PlatformDownStillOpensTheIncidentAndCatchesUpWhenItAnswers()
+    {
+        var platformUp = false;
+        _provisioner.OpenChannelAsync(Arg.Any<Incident>(), Arg.Any<CancellationToken>())
+            .Returns(ci => Volatile.Read(ref platformUp)
+                ? Task.FromResult(new ChannelBinding("fakechat", "C1", "#inc-1"))
+                : throw new HttpRequestException("connection refused"));
+        await using var app = NewApp();
+
+        await app.CommandAsync(null, "alice", "declare Search down sev2");
+        var ack = await app.CommandAsync(1, "bob", "ack");
+        await app.CommandAsync(1, "bob", "update investigating");
+        await Task.Delay(300);
+
+        Assert.True(ack.Ok);
+        Assert.Equal("acknowledged", (await app.GetIncidentAsync(1)).Status);
+        Assert.Empty(_delivered);
+
+        Volatile.Write(ref platformUp, true);
+        await Eventually.TrueAsync(() => _delivered.Count == 3, "the queued messages after recovery");
+        Assert.Contains("Search down", _delivered.ElementAt(0));
+        Assert.Contains("acknowledged", _delivered.ElementAt(1));
+        Assert.Contains("investigating", _delivered.ElementAt(2));
+    }
+
+    [Fact]
+    public async Task PermanentRefusalIsRecordedOnTheTimelineAndTheIncidentGoesOn()
+    {
+        _provisioner.OpenChannelAsync(Arg.Any<Incident>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new ChatDeliveryException("missing_scope: channels:manage", permanent: true));
+        await using var app = NewApp();
+
+        await app.CommandAsync(null, "alice", "declare Login errors sev3");
+
+        await Eventually.TrueAsync(async () => (await app.GetIncidentAsync(1)).Timeline!.Any(t => t.Kind == "chat-failure"), "the failure on the timeline");
+        var incident = await app.GetIncidentAsync(1);
+        Assert.Contains(incident.Timeline!, t => t.Text == "fakechat: missing_scope: channels:manage");
+        Assert.True((await app.CommandAsync(1, "alice", "ack")).Ok);
+    }
+
+    private IncidentBotApplication NewApp() => new(services: services =>
+    {
+        services.AddSingleton(_provisioner);
+        services.AddSingleton(_sender);
+    });
+}

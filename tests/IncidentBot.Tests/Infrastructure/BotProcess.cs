@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+
+namespace IncidentBot.Tests.Infrastructure;
+
+/// <summary>
+/// The bot as a real operating-system process on a loopback port, for what an in-memory host cannot show:
+/// being killed with SIGKILL, or being called by a real Alertmanager.
+/// </summary>
+public sealed class BotProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private BotProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public int Port { get; }
+
+    public HttpClient Client { get; }
+
+    public string Output { get { lock (_output) { return _output.ToString(); } } }
+
+    /// <summary>Starts the built bot with the given settings (as environment variables) and waits until it is ready.</summary>
+    public static async Task<BotProcess> StartAsync(string dataFolder, IDictionary<string, string>? settings = null)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = dataFolder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(HostAssembly());
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.Environment["Storage__Path"] = Path.Combine(dataFolder, "incidentbot.db");
+        start.Environment["Logging__LogLevel__Default"] = "Information";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key.Replace(":", "__")] = value;
+        }
+        var bot = new BotProcess(Process.Start(start)!, port);
+        bot._process.OutputDataReceived += (_, e) => bot.Append(e.Data);
+        bot._process.ErrorDataReceived += (_, e) => bot.Append(e.Data);
+        bot._process.BeginOutputReadLine();
+        bot._process.BeginErrorReadLine();
+        await bot.WaitUntilHealthyAsync();
+        return bot;
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, exactly like a crash or the OOM killer.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public async Task<List<IncidentView>> IncidentsAsync() =>
+        (await Client.GetFromJsonAsync<List<IncidentView>>("/api/incidents?status=all&limit=1000", Json.Options))!;
+
+    public async Task<IncidentView> IncidentAsync(int number) =>
+        (await Client.GetFromJsonAsync<IncidentView>($"/api/incidents/{number}", Json.Options))!;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Kill();
+        }
+        _process.Dispose();
+        Client.Dispose();
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                Assert.Fail($"The bot exited with code {_process.ExitCode} while starting:\n{Output}");
+            }
+            try
+            {
+                if ((await Client.GetAsync("/readyz")).StatusCode is HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail($"The bot did not become ready within 60 s:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output) { _output.AppendLine(line); }
+        }
+    }
+
+    /// <summary>The host built beside the tests, in the same configuration (Debug or Release).</summary>
+    private static string HostAssembly()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var path = Path.Combine(RepositoryPaths.Root, "src", "IncidentBot", "bin", configuration, "net10.0", "IncidentBot.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the host first: {path} is missing.");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
