@@ -131,7 +131,12 @@ public sealed partial class IncidentService
         incident.ResolvedAt = tx.Now;
         incident.ResolutionSummary = summary;
         tx.Record(incident, actor, TimelineKinds.Resolved, summary is null ? $"Resolved by {actor}" : $"Resolved by {actor}: {summary}");
-        var firing = incident.FiringAlertCount > 0 ? $"\n{incident.FiringAlertCount} of its alerts are still firing." : "";
+        var firing = incident.FiringAlertCount switch
+        {
+            0 => "",
+            1 => "\nOne of its alerts is still firing.",
+            var n => $"\n{n} of its alerts are still firing.",
+        };
         tx.Post(incident, IncidentMessages.Event(incident, $"**@{actor}** resolved {incident.Reference}{(summary is null ? "." : $": {summary}")}{firing}"));
         return null;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using IncidentBot.Alerts;
 
 namespace IncidentBot.Incidents;
@@ -30,12 +31,16 @@ public sealed record IncidentDetailResponse : IncidentSummaryResponse
     {
     }
 
+    [JsonPropertyOrder(1)]
     public string? ResolutionSummary { get; init; }
 
+    [JsonPropertyOrder(1)]
     public IReadOnlyList<AlertResponse> Alerts { get; init; } = [];
 
+    [JsonPropertyOrder(1)]
     public IReadOnlyList<TimelineEntryResponse> Timeline { get; init; } = [];
 
+    [JsonPropertyOrder(1)]
     public IReadOnlyList<object> RunbookSessions { get; init; } = [];
 }
 
