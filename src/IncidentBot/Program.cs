@@ -2,7 +2,14 @@ using IncidentBot.Chat;
 using IncidentBot.Health;
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
+using IncidentBot.Runbooks;
 using IncidentBot.Webhooks;
+
+// `runbooks lint [path]` and other tools run instead of the server.
+if (CommandLine.TryRun(args, out var exitCode))
+{
+    return exitCode;
+}
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = BotHome.Locate(args) });
 
@@ -28,5 +35,7 @@ app.MapHealthEndpoints();
 app.MapWebhookEndpoints();
 app.MapIncidentEndpoints();
 app.MapCommandEndpoints();
+app.MapRunbookEndpoints();
 
 app.Run();
+return 0;

@@ -20,6 +20,12 @@ public sealed record ChatMessage
 
     public IReadOnlyList<MessageBlock> Blocks { get; init; } = [];
 
+    /// <summary>
+    /// Messages with the same key describe one thing that changes (a runbook's current step): platforms that can
+    /// edit a posted message update the earlier one in place instead of posting again.
+    /// </summary>
+    public string? UpdateKey { get; init; }
+
     /// <summary>The message as plain lines, for logs, notifications and platforms without rich text.</summary>
     public string ToPlainText() => string.Join("\n", Blocks.Select(b => b.ToPlainText()).Where(t => t.Length > 0));
 }
@@ -33,6 +39,7 @@ public enum MessageKind
     [JsonStringEnumMemberName("event")] Event,
     [JsonStringEnumMemberName("help")] Help,
     [JsonStringEnumMemberName("error")] Error,
+    [JsonStringEnumMemberName("runbook-step")] RunbookStep,
 }
 
 /// <summary>Who a message is for.</summary>
@@ -49,6 +56,7 @@ public enum MessageAudience
 [JsonDerivedType(typeof(TextBlock), "text")]
 [JsonDerivedType(typeof(FieldsBlock), "fields")]
 [JsonDerivedType(typeof(ButtonsBlock), "buttons")]
+[JsonDerivedType(typeof(ChecklistBlock), "checklist")]
 public abstract record MessageBlock
 {
     public abstract string ToPlainText();
@@ -77,6 +85,15 @@ public sealed record ButtonsBlock(IReadOnlyList<MessageButton> Buttons) : Messag
 {
     public override string ToPlainText() => "";
 }
+
+/// <summary>Items to tick; each item's command toggles it.</summary>
+public sealed record ChecklistBlock(IReadOnlyList<ChecklistItem> Items) : MessageBlock
+{
+    public override string ToPlainText() => string.Join("\n", Items.Select(i => $"{(i.Checked ? "☑" : "☐")} {i.Text}"));
+}
+
+/// <summary>One checklist item, its state, and the command that toggles it.</summary>
+public sealed record ChecklistItem(string Text, bool Checked, string Command);
 
 /// <summary>A label and its value.</summary>
 public sealed record MessageField(string Label, string Value);

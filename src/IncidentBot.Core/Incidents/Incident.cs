@@ -1,3 +1,5 @@
+using IncidentBot.Runbooks.Sessions;
+
 namespace IncidentBot.Incidents;
 
 /// <summary>
@@ -43,6 +45,8 @@ public sealed class Incident
     public List<ChannelBinding> Channels { get; set; } = [];
 
     public string? ResolutionSummary { get; set; }
+
+    public List<RunbookSession> RunbookSessions { get; set; } = [];
 
     /// <summary>INC-42, or DRILL-42 style markers are left to the renderers: the number is the identity.</summary>
     public string Reference => $"INC-{Number}";

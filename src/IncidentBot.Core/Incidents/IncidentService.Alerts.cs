@@ -77,6 +77,10 @@ public sealed partial class IncidentService
             alert.Source, TimelineKinds.Opened, $"Opened from {alert.Source} alert: {alert.Title}");
         tx.Post(incident, IncidentMessages.Summary(incident, roles));
         LogOpened(incident);
+        if (runbooks.FindMatch(alert.Labels) is { } runbook)
+        {
+            StartSession(tx, incident, runbook, BotActor);
+        }
         return incident;
     }
 

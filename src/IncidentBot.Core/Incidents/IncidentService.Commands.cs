@@ -64,6 +64,11 @@ public sealed partial class IncidentService
         ChangeAsync(number, (tx, incident) =>
         {
             tx.Record(incident, actor, TimelineKinds.Note, text);
+            // With one runbook running, a note belongs to the step people are on.
+            if (incident.RunbookSessions.Where(s => !s.IsFinished).ToList() is [var session])
+            {
+                session.Current!.Notes.Add($"{actor}: {text}");
+            }
             return null;
         }, cancellationToken);
 

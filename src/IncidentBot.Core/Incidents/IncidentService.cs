@@ -1,6 +1,7 @@
 using IncidentBot.Chat.Outbox;
 using IncidentBot.Chat.Platforms;
 using IncidentBot.Roles;
+using IncidentBot.Runbooks;
 using IncidentBot.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ public sealed partial class IncidentService(
     ChatPlatforms platforms,
     OutboxSignal outboxSignal,
     RoleCatalog roles,
+    RunbookLibrary runbooks,
     IOptions<IncidentOptions> options,
     TimeProvider time,
     ILogger<IncidentService> logger)

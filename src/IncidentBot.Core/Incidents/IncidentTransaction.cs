@@ -62,6 +62,10 @@ public sealed class IncidentTransaction
 
     public void Save(IncidentAlert alert) => Changes.Alerts[alert.Id] = alert;
 
+    /// <summary>Keeps the exact runbook text a session starts with.</summary>
+    public void Save(Runbooks.Runbook runbook) =>
+        Changes.RunbookVersions[runbook.Version] = new RunbookVersionRecord { Version = runbook.Version, RunbookId = runbook.Id, File = runbook.File, Markdown = runbook.Markdown };
+
     public void Record(Incident incident, string actor, string kind, string text)
     {
         Touch(incident);

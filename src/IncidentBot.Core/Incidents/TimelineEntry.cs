@@ -35,4 +35,10 @@ public static class TimelineKinds
     public const string SeverityChanged = "severity-changed";
     public const string ChannelOpened = "channel-opened";
     public const string ChatFailure = "chat-failure";
+    public const string RunbookStarted = "runbook-started";
+    public const string StepDone = "step-done";
+    public const string StepSkipped = "step-skipped";
+    public const string StepBack = "step-back";
+    public const string ChecklistTicked = "checklist";
+    public const string RunbookFinished = "runbook-finished";
 }

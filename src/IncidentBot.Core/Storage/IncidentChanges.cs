@@ -19,5 +19,8 @@ public sealed class IncidentChanges
 
     public List<long> ConsumedInboxEntries { get; } = [];
 
-    public bool IsEmpty => Incidents.Count == 0 && Alerts.Count == 0 && Timeline.Count == 0 && Outbox.Count == 0 && ConsumedInboxEntries.Count == 0;
+    /// <summary>Runbook texts sessions started with, by version.</summary>
+    public Dictionary<string, RunbookVersionRecord> RunbookVersions { get; } = [];
+
+    public bool IsEmpty => Incidents.Count == 0 && Alerts.Count == 0 && Timeline.Count == 0 && Outbox.Count == 0 && ConsumedInboxEntries.Count == 0 && RunbookVersions.Count == 0;
 }

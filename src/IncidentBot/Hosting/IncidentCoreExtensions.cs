@@ -4,6 +4,7 @@ using IncidentBot.Chat.Outbox;
 using IncidentBot.Chat.Platforms;
 using IncidentBot.Incidents;
 using IncidentBot.Roles;
+using IncidentBot.Runbooks;
 using IncidentBot.Storage;
 using IncidentBot.Storage.LiteDb;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,8 @@ internal static class IncidentCoreExtensions
             .Validate(o => o.BatchSize is > 0 and <= 10_000, "Intake:BatchSize must be between 1 and 10000.")
             .ValidateOnStart();
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section);
+        services.AddOptions<RunbookOptions>().BindConfiguration(RunbookOptions.Section)
+            .PostConfigure<IHostEnvironment>((o, environment) => o.Path = BotHome.Resolve(environment, o.Path));
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(OpenStorage);
@@ -32,6 +35,8 @@ internal static class IncidentCoreExtensions
         services.AddSingleton<IAlertInboxStore>(sp => sp.GetRequiredService<LiteDbStorage>());
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<LiteDbStorage>());
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<LiteDbStorage>());
+        services.AddSingleton<IRunbookVersionStore>(sp => sp.GetRequiredService<LiteDbStorage>());
+        services.AddSingleton<RunbookLibrary>();
 
         services.AddSingleton<RoleCatalog>();
         services.AddSingleton<ChatPlatforms>();

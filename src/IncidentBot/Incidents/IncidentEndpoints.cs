@@ -1,3 +1,4 @@
+using IncidentBot.Runbooks;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -81,5 +82,6 @@ internal static class IncidentEndpoints
         ResolutionSummary = incident.ResolutionSummary,
         Alerts = store.AlertsOf(incident.Number).Select(a => a.ToResponse()).ToList(),
         Timeline = store.TimelineOf(incident.Number).Select(t => t.ToResponse()).ToList(),
+        RunbookSessions = incident.RunbookSessions.Select(s => s.ToResponse()).ToList(),
     };
 }

@@ -41,7 +41,7 @@ public sealed record IncidentDetailResponse : IncidentSummaryResponse
     public IReadOnlyList<TimelineEntryResponse> Timeline { get; init; } = [];
 
     [JsonPropertyOrder(1)]
-    public IReadOnlyList<object> RunbookSessions { get; init; } = [];
+    public IReadOnlyList<Runbooks.RunbookSessionResponse> RunbookSessions { get; init; } = [];
 }
 
 /// <summary>An alert inside an incident.</summary>

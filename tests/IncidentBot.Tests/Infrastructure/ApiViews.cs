@@ -8,7 +8,13 @@ public sealed record IncidentView(
     int Number, string Title, string Severity, string Status, bool IsDrill, string? Service,
     DateTime CreatedAt, DateTime? AcknowledgedAt, DateTime? MitigatedAt, DateTime? ResolvedAt,
     int AlertCount, int FiringAlertCount, Dictionary<string, string> Roles, List<ChannelView> Channels,
-    List<AlertView>? Alerts, List<TimelineView>? Timeline, List<JsonElement>? RunbookSessions);
+    List<AlertView>? Alerts, List<TimelineView>? Timeline, List<SessionView>? RunbookSessions);
+
+public sealed record SessionView(string RunbookId, string Title, string Version, string StartedBy, int? CurrentStep, DateTime? CompletedAt, List<SessionStepView> Steps);
+
+public sealed record SessionStepView(int Number, string Title, string State, string? By, DateTime? CompletedAt, double? DurationSeconds, string? Note, List<ChecklistView> Checklist);
+
+public sealed record ChecklistView(string Text, bool Checked, string? By);
 
 public sealed record ChannelView(string Platform, string Id, string Name);
 

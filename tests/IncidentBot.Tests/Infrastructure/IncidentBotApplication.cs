@@ -28,6 +28,7 @@ public sealed class IncidentBotApplication : WebApplicationFactory<Program>
         _settings = new Dictionary<string, string?>
         {
             ["Storage:Path"] = Path.Combine(DataFolder, "incidentbot.db"),
+            ["Runbooks:Path"] = Path.Combine(RepositoryPaths.Root, "runbooks"),
             ["Outbox:FirstRetryDelay"] = "00:00:00.050",
             ["Outbox:MaxRetryDelay"] = "00:00:00.200",
             ["Outbox:PollInterval"] = "00:00:00.050",

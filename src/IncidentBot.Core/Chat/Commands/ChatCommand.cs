@@ -49,3 +49,27 @@ public sealed record HelpCommand : ChatCommand
 {
     public override bool NeedsIncident => false;
 }
+
+/// <summary><c>runbook start &lt;id&gt;</c>: walk a runbook in this incident.</summary>
+public sealed record StartRunbookCommand(string RunbookId) : ChatCommand;
+
+/// <summary><c>runbook status</c>: where each runbook of the incident is.</summary>
+public sealed record RunbookStatusCommand : ChatCommand;
+
+/// <summary><c>runbook list</c>: the runbooks that can be started.</summary>
+public sealed record ListRunbooksCommand : ChatCommand
+{
+    public override bool NeedsIncident => false;
+}
+
+/// <summary><c>done [runbook] [note]</c> (or <c>next</c>): the current step is done.</summary>
+public sealed record CompleteStepCommand(string? Arguments) : ChatCommand;
+
+/// <summary><c>skip [runbook] [reason]</c>.</summary>
+public sealed record SkipStepCommand(string? Arguments) : ChatCommand;
+
+/// <summary><c>back [runbook]</c>: return to the previous step.</summary>
+public sealed record StepBackCommand(string? Arguments) : ChatCommand;
+
+/// <summary><c>check [runbook] &lt;n&gt;</c>: tick or untick checklist item n of the current step.</summary>
+public sealed record CheckItemCommand(string? Arguments) : ChatCommand;

@@ -1,5 +1,7 @@
 using IncidentBot.Incidents;
 using IncidentBot.Roles;
+using IncidentBot.Runbooks;
+using IncidentBot.Runbooks.Sessions;
 using IncidentBot.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +11,7 @@ namespace IncidentBot.Chat.Commands;
 /// Runs a chat command for a user, inside an incident or outside one. Every platform (Slack, Teams, the web
 /// console, the HTTP API) comes through here, so a command behaves the same wherever it is typed.
 /// </summary>
-public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, ILogger<ChatCommandHandler> logger)
+public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, TimeProvider time, ILogger<ChatCommandHandler> logger)
 {
     public async Task<CommandReply> HandleAsync(string user, string text, int? incidentNumber, CancellationToken cancellationToken = default)
     {
@@ -43,6 +45,13 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             MitigateCommand mitigate => Reply(await incidents.MitigateAsync(number!.Value, mitigate.Summary, user, cancellationToken)),
             ResolveCommand resolve => Reply(await incidents.ResolveAsync(number!.Value, resolve.Summary, user, cancellationToken)),
             HelpCommand => Help(number),
+            StartRunbookCommand start => Reply(await incidents.StartRunbookAsync(number!.Value, start.RunbookId, user, cancellationToken)),
+            RunbookStatusCommand => RunbookStatus(number!.Value),
+            ListRunbooksCommand => ListRunbooks(number),
+            CompleteStepCommand done => Reply(await incidents.CompleteStepAsync(number!.Value, done.Arguments, user, cancellationToken)),
+            SkipStepCommand skip => Reply(await incidents.SkipStepAsync(number!.Value, skip.Arguments, user, cancellationToken)),
+            StepBackCommand back => Reply(await incidents.StepBackAsync(number!.Value, back.Arguments, user, cancellationToken)),
+            CheckItemCommand check => Reply(await incidents.ToggleChecklistItemAsync(number!.Value, check.Arguments, user, cancellationToken)),
             _ => CommandReply.Error("That command is not available here yet.", number),
         };
     }
@@ -64,6 +73,33 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             ? $"- **{r.Name}**: @{holder}"
             : $"- **{r.Name}**: open — `role {r.Id} @someone`");
         return CommandReply.Private($"Roles in {incident.Reference}:\n{string.Join("\n", lines)}", incidentNumber: number);
+    }
+
+    private CommandReply RunbookStatus(int number)
+    {
+        var incident = store.Find(number)!;
+        if (incident.RunbookSessions.Count == 0)
+        {
+            return CommandReply.Private($"No runbook has run in {incident.Reference}. {incidents.AvailableRunbooks()} Start one with `runbook start <id>`.", incidentNumber: number);
+        }
+        var now = time.GetUtcNow();
+        var lines = incident.RunbookSessions.Select(s => s.IsFinished
+            ? $"- `{s.RunbookId}` {s.Title}: finished in {DurationText.Of(s.CompletedAt!.Value - s.StartedAt)}"
+            : $"- `{s.RunbookId}` {s.Title}: step {s.CurrentIndex + 1} of {s.Steps.Count}, {s.Current!.Title} (for {DurationText.Of(now - (s.Current.StartedAt ?? now))})");
+        return CommandReply.Private($"Runbooks in {incident.Reference}:\n{string.Join("\n", lines)}", incidentNumber: number);
+    }
+
+    private CommandReply ListRunbooks(int? number)
+    {
+        var folder = runbooks.Current;
+        if (folder.Runbooks.Count == 0)
+        {
+            return CommandReply.Private("No runbooks are loaded (see Runbooks:Path).", incidentNumber: number);
+        }
+        var lines = folder.Runbooks.Select(r =>
+            $"- `{r.Id}` {r.Title} ({r.Steps.Count} steps{(r.Match.Count > 0 ? $"; starts on {string.Join(", ", r.Match.Select(m => $"{m.Key}={m.Value}"))}" : "")})");
+        var broken = folder.Problems.Count > 0 ? $"\n{folder.Problems.Count} problem(s) keep some files out: `GET /api/runbooks` lists them." : "";
+        return CommandReply.Private($"Runbooks:\n{string.Join("\n", lines)}{broken}", incidentNumber: number);
     }
 
     private CommandReply ShowStatus(int number) =>

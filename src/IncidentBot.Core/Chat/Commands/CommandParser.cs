@@ -17,6 +17,9 @@ public static class CommandParser
         ["resolved"] = "resolve",
         ["?"] = "help",
         ["commands"] = "help",
+        ["next"] = "done",
+        ["runbooks"] = "runbook",
+        ["tick"] = "check",
     };
 
     public static CommandParseResult Parse(string? text)
@@ -57,6 +60,11 @@ public static class CommandParser
             "mitigate" => CommandParseResult.Ok(new MitigateCommand(NullIfEmpty(args))),
             "resolve" => CommandParseResult.Ok(new ResolveCommand(NullIfEmpty(args))),
             "help" => CommandParseResult.Ok(new HelpCommand()),
+            "runbook" => Runbook(args),
+            "done" => CommandParseResult.Ok(new CompleteStepCommand(NullIfEmpty(args))),
+            "skip" => CommandParseResult.Ok(new SkipStepCommand(NullIfEmpty(args))),
+            "back" => CommandParseResult.Ok(new StepBackCommand(NullIfEmpty(args))),
+            "check" => args.Length == 0 ? Usage("check", "Say which item.") : CommandParseResult.Ok(new CheckItemCommand(args)),
             _ => Unknown(first),
         };
         return result.Command is { } command ? CommandParseResult.Ok(command with { IncidentNumber = incident }) : result;
@@ -78,6 +86,19 @@ public static class CommandParser
         return title.Length == 0
             ? Usage("declare", "Give the incident a title.")
             : CommandParseResult.Ok(new DeclareCommand(title, severity));
+    }
+
+    private static CommandParseResult Runbook(string args)
+    {
+        var (action, rest) = NextWord(args);
+        return action.ToLowerInvariant() switch
+        {
+            "start" or "run" when rest.Length > 0 && !rest.Contains(' ') => CommandParseResult.Ok(new StartRunbookCommand(rest)),
+            "start" or "run" => Usage("runbook", "Name one runbook to start, e.g. `runbook start database-failover`."),
+            "status" or "" when rest.Length == 0 => CommandParseResult.Ok(new RunbookStatusCommand()),
+            "list" when rest.Length == 0 => CommandParseResult.Ok(new ListRunbooksCommand()),
+            _ => Usage("runbook", $"`runbook {action}` is not a runbook command."),
+        };
     }
 
     private static CommandParseResult Role(string args)

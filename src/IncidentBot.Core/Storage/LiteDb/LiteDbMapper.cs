@@ -1,6 +1,7 @@
 using IncidentBot.Alerts;
 using IncidentBot.Chat.Outbox;
 using IncidentBot.Incidents;
+using IncidentBot.Runbooks.Sessions;
 using LiteDB;
 
 namespace IncidentBot.Storage.LiteDb;
@@ -33,6 +34,9 @@ internal static class LiteDbMapper
             deserialize: bson => new ChannelBinding(bson["platform"].AsString, bson["id"].AsString, bson["name"].AsString));
 
         mapper.Entity<Incident>().Id(i => i.Number, autoId: false).Ignore(i => i.Reference);
+        mapper.Entity<RunbookSession>().Ignore(s => s.IsFinished).Ignore(s => s.Current);
+        mapper.Entity<RunbookStepRecord>().Ignore(s => s.DurationSeconds);
+        mapper.Entity<RunbookVersionRecord>().Id(v => v.Version, autoId: false);
         mapper.Entity<IncidentAlert>().Id(a => a.Id, autoId: false);
         mapper.Entity<TimelineEntry>().Id(t => t.Id, autoId: true);
         mapper.Entity<InboxEntry>().Id(e => e.Id, autoId: true);

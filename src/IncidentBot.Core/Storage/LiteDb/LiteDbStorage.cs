@@ -10,7 +10,7 @@ namespace IncidentBot.Storage.LiteDb;
 /// The embedded store: one LiteDB file. Writes are serialised and each operation is one transaction, so a crash
 /// leaves either all of an operation or none of it.
 /// </summary>
-public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth, IDisposable
+public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth, IRunbookVersionStore, IDisposable
 {
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<Incident> _incidents;
@@ -19,6 +19,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     private readonly ILiteCollection<InboxEntry> _inbox;
     private readonly ILiteCollection<OutboxItem> _outbox;
     private readonly ILiteCollection<BsonDocument> _probe;
+    private readonly ILiteCollection<RunbookVersionRecord> _runbookVersions;
 
     // LiteDB transactions belong to a thread; one lock keeps every write transaction whole and un-interleaved.
     private readonly Lock _write = new();
@@ -37,6 +38,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         _inbox = _db.GetCollection<InboxEntry>("inbox");
         _outbox = _db.GetCollection<OutboxItem>("outbox");
         _probe = _db.GetCollection("probe");
+        _runbookVersions = _db.GetCollection<RunbookVersionRecord>("runbookVersions");
         LiteDbSchema.Migrate(_db, logger);
         ReleaseLeases(logger);
         Path = path;
@@ -71,6 +73,8 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     public IReadOnlyList<TimelineEntry> TimelineOf(int number) =>
         _timeline.Find(Query.EQ(nameof(TimelineEntry.IncidentNumber), number)).OrderBy(t => t.Id).ToList();
 
+    public RunbookVersionRecord? FindRunbookVersion(string version) => _runbookVersions.FindById(version);
+
     public int LastNumber() =>
         _incidents.Query().OrderByDescending("_id").Select(i => i.Number).FirstOrDefault();
 
@@ -86,6 +90,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             _alerts.Upsert(changes.Alerts.Values);
             _timeline.InsertBulk(changes.Timeline);
             _outbox.InsertBulk(changes.Outbox);
+            _runbookVersions.Upsert(changes.RunbookVersions.Values);
             foreach (var id in changes.ConsumedInboxEntries)
             {
                 _inbox.Delete(id);
