@@ -113,7 +113,7 @@ public sealed class BotProcess : IAsyncDisposable
     }
 
     /// <summary>The host built beside the tests, in the same configuration (Debug or Release).</summary>
-    private static string HostAssembly()
+    public static string HostAssembly()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var path = Path.Combine(RepositoryPaths.Root, "src", "IncidentBot", "bin", configuration, "net10.0", "IncidentBot.dll");
