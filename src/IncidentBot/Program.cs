@@ -4,6 +4,7 @@ using IncidentBot.Hosting;
 using IncidentBot.Incidents;
 using IncidentBot.Runbooks;
 using IncidentBot.Webhooks;
+using IncidentBot.WebConsole;
 
 // `runbooks lint [path]` and other tools run instead of the server.
 if (CommandLine.TryRun(args, out var exitCode))
@@ -27,9 +28,13 @@ builder.AddApiConventions();
 
 builder.AddHealth();
 
+// The built-in web console: a chat platform of its own and the leads' dashboard.
+builder.AddWebConsole();
+
 var app = builder.Build();
 
 app.UseApiErrors();
+app.UseWebConsole();
 
 app.MapHealthEndpoints();
 app.MapWebhookEndpoints();

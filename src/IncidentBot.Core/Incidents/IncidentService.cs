@@ -19,6 +19,7 @@ public sealed partial class IncidentService(
     RoleCatalog roles,
     RunbookLibrary runbooks,
     IOptions<IncidentOptions> options,
+    IEnumerable<IIncidentObserver> observers,
     TimeProvider time,
     ILogger<IncidentService> logger)
 {
@@ -47,6 +48,13 @@ public sealed partial class IncidentService(
             if (transaction.Changes.Outbox.Count > 0)
             {
                 outboxSignal.Notify();
+            }
+            if (transaction.Changes.Incidents.Count > 0)
+            {
+                foreach (var observer in observers)
+                {
+                    observer.IncidentsChanged(transaction.Changes.Incidents.Keys);
+                }
             }
             return result;
         }

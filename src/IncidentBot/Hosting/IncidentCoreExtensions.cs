@@ -36,6 +36,7 @@ internal static class IncidentCoreExtensions
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<LiteDbStorage>());
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<LiteDbStorage>());
         services.AddSingleton<IRunbookVersionStore>(sp => sp.GetRequiredService<LiteDbStorage>());
+        services.AddSingleton<IRoomMessageStore>(sp => sp.GetRequiredService<LiteDbStorage>());
         services.AddSingleton<RunbookLibrary>();
 
         services.AddSingleton<RoleCatalog>();

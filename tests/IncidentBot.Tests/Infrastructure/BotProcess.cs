@@ -43,6 +43,7 @@ public sealed class BotProcess : IAsyncDisposable
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["Storage__Path"] = Path.Combine(dataFolder, "incidentbot.db");
+        start.Environment["Runbooks__Path"] = Path.Combine(RepositoryPaths.Root, "runbooks");
         start.Environment["Logging__LogLevel__Default"] = "Information";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -99,7 +99,7 @@ public sealed class RunbookSessionTests
         }
 
         Assert.Contains("Runbook finished: Error-rate spike after a deploy", last.AllText);
-        Assert.Contains("1. ✅", last.AllText);
+        Assert.Contains("1. ✓", last.AllText);
         Assert.Contains("— @alice, ", last.AllText);
         Assert.Contains("skipped by @bob: flag not deployed yet", last.AllText);
         var session = Assert.Single((await app.GetIncidentAsync(1)).RunbookSessions!);

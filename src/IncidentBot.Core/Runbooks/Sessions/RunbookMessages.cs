@@ -64,8 +64,8 @@ public static class RunbookMessages
     {
         var lines = session.Steps.Select((s, i) => s.State switch
         {
-            StepState.Done => $"{i + 1}. ✅ {s.Title} — @{s.By}, {DurationText.Of(TimeSpan.FromSeconds(s.DurationSeconds ?? 0))}",
-            StepState.Skipped => $"{i + 1}. ⏭️ {s.Title} — skipped by @{s.By}{(s.SkipReason is null ? "" : $": {s.SkipReason}")}",
+            StepState.Done => $"{i + 1}. ✓ {s.Title} — @{s.By}, {DurationText.Of(TimeSpan.FromSeconds(s.DurationSeconds ?? 0))}",
+            StepState.Skipped => $"{i + 1}. ↷ {s.Title} — skipped by @{s.By}{(s.SkipReason is null ? "" : $": {s.SkipReason}")}",
             _ => $"{i + 1}. {s.Title}",
         });
         var total = DurationText.Of((session.CompletedAt ?? session.StartedAt) - session.StartedAt);

@@ -1,6 +1,7 @@
 using IncidentBot.Alerts;
 using IncidentBot.Chat.Outbox;
 using IncidentBot.Incidents;
+using IncidentBot.Storage;
 using LiteDB;
 using Microsoft.Extensions.Logging;
 
@@ -24,6 +25,7 @@ internal static class LiteDbSchema
             db.GetCollection<TimelineEntry>("timeline").EnsureIndex(nameof(TimelineEntry.IncidentNumber));
             db.GetCollection<InboxEntry>("inbox").EnsureIndex(nameof(InboxEntry.DeadLettered));
             db.GetCollection<OutboxItem>("outbox").EnsureIndex(nameof(OutboxItem.State));
+            db.GetCollection<RoomMessage>("roomMessages").EnsureIndex(nameof(RoomMessage.IncidentNumber));
         },
     ];
 

@@ -10,7 +10,7 @@ namespace IncidentBot.Storage.LiteDb;
 /// The embedded store: one LiteDB file. Writes are serialised and each operation is one transaction, so a crash
 /// leaves either all of an operation or none of it.
 /// </summary>
-public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth, IRunbookVersionStore, IDisposable
+public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth, IRunbookVersionStore, IRoomMessageStore, IDisposable
 {
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<Incident> _incidents;
@@ -20,6 +20,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     private readonly ILiteCollection<OutboxItem> _outbox;
     private readonly ILiteCollection<BsonDocument> _probe;
     private readonly ILiteCollection<RunbookVersionRecord> _runbookVersions;
+    private readonly ILiteCollection<RoomMessage> _room;
 
     // LiteDB transactions belong to a thread; one lock keeps every write transaction whole and un-interleaved.
     private readonly Lock _write = new();
@@ -39,6 +40,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         _outbox = _db.GetCollection<OutboxItem>("outbox");
         _probe = _db.GetCollection("probe");
         _runbookVersions = _db.GetCollection<RunbookVersionRecord>("runbookVersions");
+        _room = _db.GetCollection<RoomMessage>("roomMessages");
         LiteDbSchema.Migrate(_db, logger);
         ReleaseLeases(logger);
         Path = path;
@@ -72,6 +74,15 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
 
     public IReadOnlyList<TimelineEntry> TimelineOf(int number) =>
         _timeline.Find(Query.EQ(nameof(TimelineEntry.IncidentNumber), number)).OrderBy(t => t.Id).ToList();
+
+    public void Append(RoomMessage message) => InTransaction(() => _room.Insert(message));
+
+    public IReadOnlyList<RoomMessage> RoomOf(int incidentNumber, long afterId = 0, int limit = 1000) =>
+        _room.Query()
+            .Where("$.IncidentNumber = @0 AND $._id > @1", incidentNumber, afterId)
+            .OrderBy("_id")
+            .Limit(limit)
+            .ToList();
 
     public RunbookVersionRecord? FindRunbookVersion(string version) => _runbookVersions.FindById(version);
 

@@ -1,0 +1,71 @@
+using System.Net.ServerSentEvents;
+using IncidentBot.Chat;
+using IncidentBot.Chat.Commands;
+using IncidentBot.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IncidentBot.WebConsole;
+
+/// <summary>The web console's own API: live updates (server-sent events) and incident rooms.</summary>
+internal static class ConsoleEndpoints
+{
+    public static IEndpointRouteBuilder MapConsoleEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/events", Events).WithTags("Console").WithSummary("Server-sent events: incident changes and room messages.");
+        var rooms = endpoints.MapGroup("/api/incidents/{number:int}/room").WithTags("Console");
+        rooms.MapGet("/", Room).WithSummary("The incident's room: what the bot and people said, oldest first.");
+        rooms.MapPost("/", SayAsync).WithSummary("Says something in the room: the text is shown to everyone and run as a command.");
+        return endpoints;
+    }
+
+    /// <summary>What a person types into a room.</summary>
+    public sealed record SayRequest(string? User, string? Text);
+
+    /// <summary>The bot's private answers to the person who typed (shown only in their browser).</summary>
+    public sealed record SayResponse(bool Ok, IReadOnlyList<string> Private);
+
+    private static ServerSentEventsResult<ConsoleEvent> Events(ConsoleEvents events, CancellationToken cancellationToken) =>
+        TypedResults.ServerSentEvents(Stream(events, cancellationToken));
+
+    private static async IAsyncEnumerable<SseItem<ConsoleEvent>> Stream(ConsoleEvents events, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // A first event tells the browser the stream is live, so it can refetch whatever it missed while away.
+        yield return new SseItem<ConsoleEvent>(new ConsoleEvent("hello", 0, null), "hello");
+        await foreach (var update in events.SubscribeAsync(cancellationToken))
+        {
+            yield return new SseItem<ConsoleEvent>(update, update.Type);
+        }
+    }
+
+    private static Results<Ok<List<RoomMessageResponse>>, ProblemHttpResult> Room(int number, long? after, IIncidentStore incidents, IRoomMessageStore rooms) =>
+        incidents.Find(number) is null
+            ? TypedResults.Problem($"There is no incident INC-{number}.", statusCode: StatusCodes.Status404NotFound, title: "Incident not found")
+            : TypedResults.Ok(rooms.RoomOf(number, after ?? 0).Select(RoomMessageResponse.From).ToList());
+
+    private static async Task<Results<Ok<SayResponse>, ValidationProblem, ProblemHttpResult>> SayAsync(
+        int number, SayRequest request, IIncidentStore incidents, WebChatPlatform room, ChatCommandHandler commands, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var user = request.User?.Trim().TrimStart('@') ?? "";
+        if (user.Length is 0 or > 100)
+        {
+            errors["user"] = ["user is required (at most 100 characters): the name shown in the room."];
+        }
+        if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > 4000)
+        {
+            errors["text"] = ["text is required (at most 4000 characters)."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        if (incidents.Find(number) is null)
+        {
+            return TypedResults.Problem($"There is no incident INC-{number}.", statusCode: StatusCodes.Status404NotFound, title: "Incident not found");
+        }
+        room.SaidByPerson(number, user, request.Text!.Trim());
+        var reply = await commands.HandleAsync(user, request.Text!, number, cancellationToken);
+        var personal = reply.Messages.Where(m => m.Audience == MessageAudience.Requester).Select(WebMessageRenderer.Render).ToList();
+        return TypedResults.Ok(new SayResponse(!reply.IsError, personal));
+    }
+}

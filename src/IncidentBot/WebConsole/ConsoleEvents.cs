@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using IncidentBot.Incidents;
+
+namespace IncidentBot.WebConsole;
+
+/// <summary>
+/// Live updates for open browsers: which incidents changed, and new room messages. Each browser gets its own
+/// bounded queue; a browser that stops reading loses old updates (it refetches), never slows the bot.
+/// </summary>
+internal sealed class ConsoleEvents : IIncidentObserver
+{
+    private readonly ConcurrentDictionary<Guid, Channel<ConsoleEvent>> _subscribers = new();
+
+    public void IncidentsChanged(IReadOnlyCollection<int> numbers)
+    {
+        foreach (var number in numbers.ToArray())
+        {
+            Publish(new ConsoleEvent("incident", number, null));
+        }
+    }
+
+    public void Publish(ConsoleEvent update)
+    {
+        foreach (var subscriber in _subscribers.Values)
+        {
+            subscriber.Writer.TryWrite(update);
+        }
+    }
+
+    /// <summary>Streams updates until <paramref name="cancellationToken"/> fires (the browser went away).</summary>
+    public async IAsyncEnumerable<ConsoleEvent> SubscribeAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var id = Guid.NewGuid();
+        var channel = Channel.CreateBounded<ConsoleEvent>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+        _subscribers[id] = channel;
+        try
+        {
+            await foreach (var update in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return update;
+            }
+        }
+        finally
+        {
+            _subscribers.TryRemove(id, out _);
+        }
+    }
+}
+
+/// <summary>One live update: <c>incident</c> (refetch it) or <c>room</c> (a new room message, <see cref="Message"/>).</summary>
+internal sealed record ConsoleEvent(string Type, int IncidentNumber, RoomMessageResponse? Message);

@@ -1,0 +1,43 @@
+using IncidentBot.Chat;
+using IncidentBot.Chat.Platforms;
+using IncidentBot.Incidents;
+using IncidentBot.Storage;
+
+namespace IncidentBot.WebConsole;
+
+/// <summary>
+/// The built-in web chat as a chat platform like Slack or Teams: each incident's room is its channel, and the
+/// bot's messages arrive through the same outbox. It holds no incident logic.
+/// </summary>
+internal sealed class WebChatPlatform(IRoomMessageStore rooms, ConsoleEvents events, TimeProvider time) : IChatChannelProvisioner, IChatMessageSender
+{
+    public const string Name = "web";
+
+    public string Platform => Name;
+
+    public Task<ChannelBinding> OpenChannelAsync(Incident incident, CancellationToken cancellationToken) =>
+        Task.FromResult(new ChannelBinding(Name, incident.Reference, $"{incident.Reference} room"));
+
+    public Task SendAsync(ChannelBinding channel, ChatMessage message, CancellationToken cancellationToken)
+    {
+        var number = message.IncidentNumber ?? int.Parse(channel.Id.AsSpan(4));
+        Append(new RoomMessage
+        {
+            IncidentNumber = number,
+            At = time.GetUtcNow(),
+            Author = IncidentService.BotActor,
+            MessageJson = System.Text.Json.JsonSerializer.Serialize(message, System.Text.Json.JsonSerializerOptions.Web),
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>What a person typed in a room, shown to everyone in it.</summary>
+    public void SaidByPerson(int incidentNumber, string user, string text) =>
+        Append(new RoomMessage { IncidentNumber = incidentNumber, At = time.GetUtcNow(), Author = user, Text = text });
+
+    private void Append(RoomMessage message)
+    {
+        rooms.Append(message);
+        events.Publish(new ConsoleEvent("room", message.IncidentNumber, RoomMessageResponse.From(message)));
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using IncidentBot.Chat;
+using IncidentBot.Runbooks.Rendering;
+
+namespace IncidentBot.WebConsole;
+
+/// <summary>Renders a neutral chat message as HTML for the web console; Markdown goes through the Markdig pipeline.</summary>
+internal static class WebMessageRenderer
+{
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Default;
+
+    public static string Render(ChatMessage message)
+    {
+        var html = new StringBuilder();
+        var css = $"msg msg-{RoomMessageResponse.KindOf(message.Kind)}{(message.IsDrill ? " msg-drill" : "")}{(message.Audience == MessageAudience.Requester ? " msg-private" : "")}";
+        html.Append($"<div class=\"{css}\">");
+        if (message.IsDrill)
+        {
+            html.Append("<span class=\"drill-badge\">DRILL</span>");
+        }
+        foreach (var block in message.Blocks)
+        {
+            html.Append(block switch
+            {
+                HeaderBlock header => $"<div class=\"msg-header\">{Encode(header.Text)}</div>",
+                TextBlock text => $"<div class=\"msg-text\">{HtmlStepRenderer.Render(text.Markdown)}</div>",
+                FieldsBlock fields => "<dl class=\"msg-fields\">" + string.Concat(fields.Fields.Select(f => $"<div><dt>{Encode(f.Label)}</dt><dd>{Encode(f.Value)}</dd></div>")) + "</dl>",
+                ChecklistBlock checklist => "<ul class=\"msg-checklist\">" + string.Concat(checklist.Items.Select(Item)) + "</ul>",
+                ButtonsBlock buttons => "<div class=\"msg-buttons\">" + string.Concat(buttons.Buttons.Select(Button)) + "</div>",
+                _ => "",
+            });
+        }
+        html.Append("</div>");
+        return html.ToString();
+    }
+
+    private static string Item(ChecklistItem item) =>
+        $"<li><button type=\"button\" class=\"check{(item.Checked ? " checked" : "")}\" data-command=\"{Encode(item.Command)}\" aria-pressed=\"{(item.Checked ? "true" : "false")}\">"
+        + $"<span class=\"box\">{(item.Checked ? "☑" : "☐")}</span> {Encode(item.Text)}</button></li>";
+
+    private static string Button(MessageButton button) =>
+        $"<button type=\"button\" class=\"btn btn-{button.Style.ToString().ToLowerInvariant()}\" data-command=\"{Encode(button.Command)}\">{Encode(button.Label)}</button>";
+
+    private static string Encode(string text) => Encoder.Encode(text);
+}

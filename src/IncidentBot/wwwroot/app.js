@@ -1,0 +1,277 @@
+// IncidentBot web console: a thin client over the HTTP API. Every action is a chat command; the server renders
+// the bot's messages, so this file only fetches, listens for live updates and wires buttons to commands.
+"use strict";
+
+const view = document.getElementById("view");
+const state = { route: null, incident: null, lastRoomId: 0, refreshTimer: null };
+
+// ---- identity -----------------------------------------------------------------------------------------------
+function userName() { return localStorage.getItem("incidentbot.user") || ""; }
+
+function askName() {
+  const dialog = document.getElementById("name-dialog");
+  const input = document.getElementById("name-input");
+  input.value = userName();
+  dialog.showModal();
+  return new Promise(resolve => {
+    document.getElementById("name-form").onsubmit = () => {
+      const name = input.value.trim().replace(/^@/, "");
+      if (!name) { return false; }
+      localStorage.setItem("incidentbot.user", name);
+      showName();
+      resolve(name);
+      return true;
+    };
+  });
+}
+
+function showName() { document.getElementById("who").textContent = userName() ? "@" + userName() : "set your name"; }
+document.getElementById("who").addEventListener("click", askName);
+
+// ---- helpers ------------------------------------------------------------------------------------------------
+const escapeHtml = text => String(text ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+
+async function api(path, options = {}) {
+  const response = await fetch(path, { headers: { "Content-Type": "application/json" }, ...options });
+  if (response.status === 401) { location.href = "/login"; throw new Error("not signed in"); }
+  const body = response.headers.get("content-type")?.includes("json") ? await response.json() : await response.text();
+  if (!response.ok) { throw new Error(body?.detail || body?.title || `HTTP ${response.status}`); }
+  return body;
+}
+
+function age(iso) {
+  const seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
+  return `${Math.floor(seconds / 86400)}d`;
+}
+
+const sevBadge = sev => `<span class="sev sev-${escapeHtml(sev)}">${escapeHtml(sev)}</span>`;
+const statusBadge = status => `<span class="status status-${escapeHtml(status)}" data-testid="status">${escapeHtml(status)}</span>`;
+const drillBadge = isDrill => isDrill ? `<span class="drill-badge">DRILL</span>` : "";
+
+// ---- incidents list -----------------------------------------------------------------------------------------
+async function renderIncidents() {
+  view.innerHTML = `
+    <h1>Incidents</h1>
+    <form class="declare card" id="declare">
+      <input name="title" required maxlength="200" placeholder="Declare an incident: what is wrong?" aria-label="Incident title">
+      <select name="severity" aria-label="Severity">
+        <option value="sev1">SEV1</option><option value="sev2">SEV2</option><option value="sev3" selected>SEV3</option><option value="sev4">SEV4</option>
+      </select>
+      <button class="btn btn-primary">Declare</button>
+    </form>
+    <h2 id="open-heading">Open</h2>
+    <div class="incidents" data-testid="open-incidents"></div>
+    <h2>Recently resolved</h2>
+    <div class="incidents" data-testid="resolved-incidents"></div>`;
+  document.getElementById("declare").addEventListener("submit", async event => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const reply = await api("/api/commands", { method: "POST", body: JSON.stringify({ user: userName(), text: `declare ${form.get("title")} ${form.get("severity")}` }) });
+    if (reply.incidentNumber) { location.hash = `#/incidents/${reply.incidentNumber}`; }
+  });
+  await refreshIncidentLists();
+}
+
+// Live updates refresh the lists only, so a half-typed declaration is never wiped.
+async function refreshIncidentLists() {
+  const [open, resolved] = await Promise.all([api("/api/incidents?status=open&limit=200"), api("/api/incidents?status=resolved&limit=20")]);
+  const openList = document.querySelector('[data-testid="open-incidents"]');
+  if (!openList) return;
+  document.getElementById("open-heading").textContent = `Open (${open.length})`;
+  openList.innerHTML = open.map(incidentRow).join("") || `<div class="empty">Nothing is open. Quiet night.</div>`;
+  document.querySelector('[data-testid="resolved-incidents"]').innerHTML = resolved.map(incidentRow).join("") || `<div class="empty">None yet.</div>`;
+}
+
+function incidentRow(i) {
+  const commander = i.roles?.commander ? `IC @${escapeHtml(i.roles.commander)}` : "no commander";
+  const alerts = i.alertCount ? ` · ${i.firingAlertCount}/${i.alertCount} alerts firing` : "";
+  return `<a class="card incident-row sev-line-${escapeHtml(i.severity)}" href="#/incidents/${i.number}" data-testid="incident-${i.number}">
+      <span class="ref">${drillBadge(i.isDrill)}INC-${i.number}</span>
+      <span class="title">${escapeHtml(i.title)}</span>
+      <span>${sevBadge(i.severity)} ${statusBadge(i.status)}</span>
+      <span class="meta">${escapeHtml(i.service || "no service")} · ${commander}${alerts} · opened ${age(i.createdAt)} ago</span>
+    </a>`;
+}
+
+// ---- incident room ------------------------------------------------------------------------------------------
+async function renderRoom(number) {
+  view.innerHTML = `
+    <div class="room">
+      <section class="room-head" id="room-head"></section>
+      <section>
+        <div class="stream" id="stream" data-testid="stream"></div>
+        <form class="composer" id="composer">
+          <input id="command" autocomplete="off" maxlength="4000" placeholder="Type a command: ack, note …, update …, done, help" aria-label="Command">
+          <button class="btn btn-primary">Send</button>
+        </form>
+      </section>
+      <aside class="side" id="side"></aside>
+    </div>`;
+  state.lastRoomId = 0;
+  document.getElementById("composer").addEventListener("submit", async event => {
+    event.preventDefault();
+    const input = document.getElementById("command");
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    await say(number, text);
+  });
+  await Promise.all([refreshIncident(number), loadRoom(number)]);
+  document.getElementById("command").focus();
+}
+
+async function refreshIncident(number) {
+  const i = await api(`/api/incidents/${number}`);
+  state.incident = i;
+  const open = ["triggered", "acknowledged", "mitigated"].includes(i.status);
+  document.getElementById("room-head").innerHTML = `
+    <h1>${drillBadge(i.isDrill)}<span>INC-${i.number}</span> ${sevBadge(i.severity)} ${statusBadge(i.status)} <span>${escapeHtml(i.title)}</span></h1>
+    <div class="room-actions">
+      ${i.status === "triggered" ? `<button class="btn btn-primary" data-command="ack">Acknowledge</button>` : ""}
+      ${open && !i.roles?.commander ? `<button class="btn" data-command="role commander">I'm incident commander</button>` : ""}
+      ${open ? `<button class="btn btn-danger" data-command="resolve">Resolve</button>` : ""}
+    </div>`;
+  const roles = Object.entries(i.roles || {}).map(([role, user]) => `<dt>${escapeHtml(role)}</dt><dd data-testid="role-${escapeHtml(role)}">@${escapeHtml(user)}</dd>`).join("");
+  const sessions = (i.runbookSessions || []).map(sessionCard).join("");
+  document.getElementById("side").innerHTML = `
+    <div class="card"><dl>
+      <dt>Service</dt><dd>${escapeHtml(i.service || "—")}</dd>
+      <dt>Opened</dt><dd>${age(i.createdAt)} ago</dd>
+      ${i.acknowledgedAt ? `<dt>Acked</dt><dd>${age(i.acknowledgedAt)} ago</dd>` : ""}
+      ${i.alertCount ? `<dt>Alerts</dt><dd>${i.firingAlertCount} firing of ${i.alertCount}</dd>` : ""}
+      ${roles || `<dt>Roles</dt><dd>nobody yet</dd>`}
+    </dl></div>
+    ${sessions}`;
+}
+
+function sessionCard(s) {
+  const icon = { done: "✓", skipped: "↷", current: "▶", pending: "·" };
+  const steps = s.steps.map(step => `<div class="session-step ${step.state}"><span class="state">${icon[step.state]}</span>
+      <span>${step.number}. ${escapeHtml(step.title)}${step.by ? ` <span class="muted">@${escapeHtml(step.by)}${step.durationSeconds != null ? `, ${Math.round(step.durationSeconds)}s` : ""}</span>` : ""}</span></div>`).join("");
+  const progress = s.currentStep ? `step ${s.currentStep} of ${s.steps.length}` : "finished";
+  return `<div class="card" data-testid="session-${escapeHtml(s.runbookId)}"><strong>${escapeHtml(s.title)}</strong> <span class="muted" data-testid="session-progress">${progress}</span>${steps}</div>`;
+}
+
+async function loadRoom(number) {
+  const messages = await api(`/api/incidents/${number}/room?after=${state.lastRoomId}`);
+  messages.forEach(appendRoomMessage);
+}
+
+function appendRoomMessage(m) {
+  const stream = document.getElementById("stream");
+  if (!stream || m.id <= state.lastRoomId || document.getElementById(`m-${m.id}`)) return;
+  state.lastRoomId = Math.max(state.lastRoomId, m.id);
+  if (m.updateKey) {
+    // Only the newest message about one runbook session stays active; older ones are history.
+    stream.querySelectorAll(`[data-update-key="${CSS.escape(m.updateKey)}"]`).forEach(e => e.classList.add("superseded"));
+  }
+  const entry = document.createElement("div");
+  entry.id = `m-${m.id}`;
+  entry.className = m.html ? "entry bot" : "entry person";
+  if (m.updateKey) entry.dataset.updateKey = m.updateKey;
+  entry.innerHTML = m.html
+    ? `<span class="who-tag">bot</span><div class="body">${m.html}</div>`
+    : `<span class="who-tag">@${escapeHtml(m.author)}</span><div class="body"><div class="bubble">${escapeHtml(m.text)}</div></div>`;
+  stream.appendChild(entry);
+  entry.scrollIntoView({ block: "end" });
+}
+
+function appendPrivate(html) {
+  const stream = document.getElementById("stream");
+  const entry = document.createElement("div");
+  entry.className = "entry bot private";
+  entry.innerHTML = `<span class="who-tag">to you</span><div class="body">${html}</div>`;
+  stream.appendChild(entry);
+  entry.scrollIntoView({ block: "end" });
+}
+
+async function say(number, text) {
+  try {
+    const reply = await api(`/api/incidents/${number}/room`, { method: "POST", body: JSON.stringify({ user: userName(), text }) });
+    reply.private.forEach(appendPrivate);
+  } catch (error) {
+    appendPrivate(`<div class="msg msg-error">${escapeHtml(error.message)}</div>`);
+  }
+}
+
+// Buttons anywhere in a room (incident actions, runbook Done/Skip/Back, checklist items) run their command.
+view.addEventListener("click", event => {
+  const button = event.target.closest("[data-command]");
+  if (!button || !state.route?.startsWith("incident:")) return;
+  event.preventDefault();
+  say(Number(state.route.split(":")[1]), button.dataset.command);
+});
+
+// ---- runbooks -----------------------------------------------------------------------------------------------
+async function renderRunbooks() {
+  const runbooks = await api("/api/runbooks");
+  view.innerHTML = `<h1>Runbooks</h1><div class="incidents">${runbooks.map(r => r.errors.length
+    ? `<div class="card"><strong>${escapeHtml(r.file)}</strong> <span class="error">kept out: ${r.errors.length} problem(s)</span>
+         ${r.errors.map(e => `<div class="problem">${escapeHtml(r.file)}:${e.line}: ${escapeHtml(e.message)}</div>`).join("")}</div>`
+    : `<a class="card incident-row" href="#/runbooks/${encodeURIComponent(r.id)}"><span class="ref">${escapeHtml(r.id)}</span>
+         <span class="title">${escapeHtml(r.title)}</span><span>${r.severity ? sevBadge(r.severity) : ""}</span>
+         <span class="meta">${r.stepCount} steps${r.estimatedMinutes ? ` · ~${r.estimatedMinutes} min` : ""}${r.owner ? ` · ${escapeHtml(r.owner)}` : ""}
+         ${Object.keys(r.match).length ? ` · starts on ${Object.entries(r.match).map(([k, v]) => `${escapeHtml(k)}=${escapeHtml(v)}`).join(", ")}` : ""}</span></a>`).join("")
+    || `<div class="empty">No runbooks loaded.</div>`}</div>`;
+}
+
+async function renderRunbook(id) {
+  const r = await api(`/api/runbooks/${encodeURIComponent(id)}`);
+  view.innerHTML = `<h1>${escapeHtml(r.title)}</h1><div class="card">${r.introHtml}</div>
+    ${r.steps.map(s => `<div class="card runbook-step"><h3>${s.number}. ${escapeHtml(s.title)}</h3>${s.html}</div>`).join("")}`;
+}
+
+// ---- routing and live updates -------------------------------------------------------------------------------
+async function route() {
+  clearTimeout(state.refreshTimer);
+  const hash = location.hash || "#/";
+  let match;
+  document.querySelectorAll("[data-nav]").forEach(a => a.classList.toggle("active", hash.startsWith("#/runbooks") ? a.dataset.nav === "runbooks" : a.dataset.nav === "incidents"));
+  try {
+    if ((match = hash.match(/^#\/incidents\/(\d+)/))) { state.route = `incident:${match[1]}`; await renderRoom(Number(match[1])); }
+    else if ((match = hash.match(/^#\/runbooks\/(.+)/))) { state.route = "runbook"; await renderRunbook(decodeURIComponent(match[1])); }
+    else if (hash.startsWith("#/runbooks")) { state.route = "runbooks"; await renderRunbooks(); }
+    else { state.route = "incidents"; await renderIncidents(); }
+  } catch (error) {
+    view.innerHTML = `<div class="card error">${escapeHtml(error.message)}</div>`;
+  }
+}
+
+// Bursts of updates (an alert storm) cost one refetch; a refetch planned for a page the user has left is dropped.
+function refreshSoon(action) {
+  clearTimeout(state.refreshTimer);
+  const plannedFor = state.route;
+  state.refreshTimer = setTimeout(() => { if (state.route === plannedFor) action().catch(() => {}); }, 150);
+}
+
+function listen() {
+  const live = document.getElementById("live");
+  const events = new EventSource("/api/events");
+  events.addEventListener("hello", () => {
+    live.dataset.state = "live"; live.textContent = "live";
+    // After a reconnect, catch up on whatever changed while the stream was down.
+    if (state.route === "incidents") refreshSoon(refreshIncidentLists);
+    if (state.route?.startsWith("incident:")) { const n = Number(state.route.split(":")[1]); refreshSoon(() => Promise.all([refreshIncident(n), loadRoom(n)])); }
+  });
+  events.addEventListener("incident", event => {
+    const update = JSON.parse(event.data);
+    if (state.route === "incidents") refreshSoon(refreshIncidentLists);
+    if (state.route === `incident:${update.incidentNumber}`) refreshSoon(() => refreshIncident(update.incidentNumber));
+  });
+  events.addEventListener("room", event => {
+    const update = JSON.parse(event.data);
+    if (state.route === `incident:${update.incidentNumber}`) appendRoomMessage(update.message);
+  });
+  events.onerror = () => { live.dataset.state = "down"; live.textContent = "reconnecting…"; };
+}
+
+window.addEventListener("hashchange", route);
+(async () => {
+  showName();
+  if (!userName()) await askName();
+  listen();
+  await route();
+})();

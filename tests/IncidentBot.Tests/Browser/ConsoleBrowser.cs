@@ -1,0 +1,77 @@
+using Microsoft.Playwright;
+using IncidentBot.Tests.Infrastructure;
+
+namespace IncidentBot.Tests.Browser;
+
+/// <summary>
+/// The real bot process and Debian's Chromium driven by Playwright. On CI (<c>CI=true</c>) a missing Chromium fails
+/// the test; elsewhere it is skipped with the command that installs it.
+/// </summary>
+public sealed class ConsoleBrowser : IAsyncDisposable
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private readonly string _data;
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+
+    private ConsoleBrowser(string data, BotProcess bot, IPlaywright playwright, IBrowser browser)
+    {
+        _data = data;
+        Bot = bot;
+        _playwright = playwright;
+        _browser = browser;
+    }
+
+    public BotProcess Bot { get; }
+
+    public static async Task<ConsoleBrowser> StartAsync()
+    {
+        if (!File.Exists(Chromium))
+        {
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "Chromium is not installed; .ci/run installs it (apt-get install -y chromium).");
+            Skip.If(true, "Chromium is not installed (apt-get install -y chromium)");
+        }
+        var data = Directory.CreateTempSubdirectory("incidentbot-browser-").FullName;
+        var bot = await BotProcess.StartAsync(data);
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            // The machine has no network beyond package registries: keep Chromium from reaching out at all.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        return new ConsoleBrowser(data, bot, playwright, browser);
+    }
+
+    /// <summary>A fresh browser context (its own storage) signed in as <paramref name="user"/>, on the console's home page.</summary>
+    public async Task<IPage> OpenAsync(string user, int width = 1280, int height = 900)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = $"http://127.0.0.1:{Bot.Port}", ViewportSize = new() { Width = width, Height = height } });
+        await context.AddInitScriptAsync($"localStorage.setItem('incidentbot.user', '{user}')");
+        var page = await context.NewPageAsync();
+        page.PageError += (_, error) => Console.WriteLine($"[{user}] page error: {error}");
+        page.Console += (_, message) => { if (message.Type == "error") Console.WriteLine($"[{user}] console: {message.Text}"); };
+        await page.GotoAsync("/");
+        await Assertions.Expect(page.Locator("#live")).ToHaveTextAsync("live");
+        return page;
+    }
+
+    /// <summary>Saves a screenshot into docs/ when <c>UPDATE_SCREENSHOTS=1</c>, so the README's pictures can be refreshed.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1")
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryPaths.Root, "docs", "screenshots", $"{name}.png"), FullPage = false });
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await Bot.DisposeAsync();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
+    }
+}

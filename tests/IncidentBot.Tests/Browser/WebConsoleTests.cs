@@ -1,0 +1,109 @@
+using System.Text;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace IncidentBot.Tests.Browser;
+
+/// <summary>The web console in a real browser: live incidents, the room, buttons and the command box.</summary>
+public sealed class WebConsoleTests
+{
+    private const string PostgresDown = """
+        {"version":"4","groupKey":"{}:{alertname=\"PostgresPrimaryDown\"}","status":"firing","alerts":[{"status":"firing",
+         "labels":{"alertname":"PostgresPrimaryDown","service":"orders-db","severity":"critical"},
+         "annotations":{"summary":"Orders primary database is down"},"fingerprint":"0a1b2c3d4e5f6a7b"}]}
+        """;
+
+    [SkippableFact]
+    public async Task AlertAppearsLiveAndTheIncidentIsWorkedToTheEndWithButtonsAndCommands()
+    {
+        await using var console = await ConsoleBrowser.StartAsync();
+        var alice = await console.OpenAsync("alice");
+        var bob = await console.OpenAsync("bob");
+        await Expect(alice.GetByTestId("open-incidents")).ToContainTextAsync("Nothing is open");
+
+        await console.Bot.Client.PostAsync("/webhooks/alertmanager", new StringContent(PostgresDown, Encoding.UTF8, "application/json"));
+
+        // Both browsers see the new incident without reloading.
+        await Expect(alice.GetByTestId("incident-1")).ToContainTextAsync("Orders primary database is down");
+        await Expect(bob.GetByTestId("incident-1")).ToContainTextAsync("SEV1");
+        await ConsoleBrowser.ScreenshotAsync(alice, "console-incidents");
+
+        await alice.GetByTestId("incident-1").ClickAsync();
+        await bob.GotoAsync("/#/incidents/1");
+        await Expect(alice.GetByTestId("stream")).ToContainTextAsync("step 1 of 7: Confirm the primary is down");
+
+        await alice.GetByRole(AriaRole.Button, new() { Name = "I'm incident commander" }).First.ClickAsync();
+        await Expect(alice.GetByTestId("role-commander")).ToHaveTextAsync("@alice");
+        await Expect(bob.GetByTestId("role-commander")).ToHaveTextAsync("@alice"); // live in the other browser
+
+        for (var step = 1; step <= 7; step++)
+        {
+            var current = alice.Locator(".entry:not(.superseded) .msg-runbook-step").Last;
+            await Expect(current).ToContainTextAsync($"step {step} of 7");
+            await current.Locator(".check").First.ClickAsync();
+            await Expect(alice.Locator(".entry:not(.superseded) .msg-runbook-step").Last.Locator(".check").First).ToHaveAttributeAsync("aria-pressed", "true");
+            if (step % 2 == 0)
+            {
+                await alice.GetByLabel("Command").FillAsync("done");
+                await alice.GetByLabel("Command").PressAsync("Enter");
+            }
+            else
+            {
+                await alice.Locator(".entry:not(.superseded) .msg-runbook-step").Last.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+            }
+        }
+        await Expect(alice.GetByTestId("stream")).ToContainTextAsync("Runbook finished: Primary database failover");
+        await Expect(bob.GetByTestId("stream")).ToContainTextAsync("Runbook finished: Primary database failover");
+        await Expect(alice.GetByTestId("session-progress")).ToHaveTextAsync("finished");
+        await ConsoleBrowser.ScreenshotAsync(alice, "console-room");
+
+        await alice.Locator("#room-head").GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
+        await Expect(alice.Locator(".room-head").GetByTestId("status")).ToHaveTextAsync("resolved");
+        await Expect(bob.Locator(".room-head").GetByTestId("status")).ToHaveTextAsync("resolved");
+        await Expect(bob.GetByTestId("stream")).ToContainTextAsync("@alice resolved INC-1");
+
+        var incident = await console.Bot.IncidentAsync(1);
+        Assert.Equal("resolved", incident.Status);
+        Assert.All(incident.RunbookSessions![0].Steps, s => Assert.Equal("alice", s.By));
+        Assert.All(incident.RunbookSessions![0].Steps, s => Assert.True(s.Checklist[0].Checked));
+    }
+
+    [SkippableFact]
+    public async Task CommandBoxAnswersPrivatelyAndOthersSeeWhatWasSaid()
+    {
+        await using var console = await ConsoleBrowser.StartAsync();
+        var alice = await console.OpenAsync("alice");
+        await alice.GetByLabel("Incident title").FillAsync("Checkout latency");
+        await alice.GetByLabel("Severity").SelectOptionAsync("sev2");
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Declare" }).ClickAsync();
+        await Expect(alice.Locator(".room-head")).ToContainTextAsync("Checkout latency");
+        var bob = await console.OpenAsync("bob");
+        await bob.GotoAsync("/#/incidents/1");
+
+        await alice.GetByLabel("Command").FillAsync("akc");
+        await alice.GetByLabel("Command").PressAsync("Enter");
+        await alice.GetByLabel("Command").FillAsync("update Latency back to normal after cache warm-up");
+        await alice.GetByLabel("Command").PressAsync("Enter");
+
+        await Expect(alice.Locator(".entry.private")).ToContainTextAsync("Did you mean ack?");
+        await Expect(bob.GetByTestId("stream")).ToContainTextAsync("Latency back to normal after cache warm-up");
+        await Expect(bob.GetByTestId("stream")).ToContainTextAsync("akc"); // what people type is shown to the room
+        await Expect(bob.Locator(".entry.private")).ToHaveCountAsync(0); // the private answer is not
+    }
+
+    [SkippableFact]
+    public async Task RunbookLibraryIsRenderedAndWorksOnAPhoneScreen()
+    {
+        await using var console = await ConsoleBrowser.StartAsync();
+        var phone = await console.OpenAsync("carol", width: 390, height: 844);
+
+        await phone.GotoAsync("/#/runbooks");
+        await phone.GetByText("Primary database failover").ClickAsync();
+
+        await Expect(phone.Locator(".runbook-step").First).ToContainTextAsync("1. Confirm the primary is down");
+        await Expect(phone.Locator(".runbook-step pre code.language-bash").First).ToContainTextAsync("pg_isready");
+        var width = await phone.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"the page scrolls sideways on a phone ({width}px)");
+        await ConsoleBrowser.ScreenshotAsync(phone, "console-runbook-phone");
+    }
+}
