@@ -3,7 +3,8 @@ namespace IncidentBot.Hosting;
 /// <summary>
 /// Finds the bot's home: the folder holding appsettings.json. From a clone that is the repository root, whether
 /// the bot is started from there or from src/IncidentBot; a published build has its own copy beside the binary.
-/// Relative paths in configuration (data/, runbooks/) are taken from here.
+/// Started from outside the clone, a build still finds its clone's root. Relative paths in configuration
+/// (data/, runbooks/) are taken from here.
 /// </summary>
 internal static class BotHome
 {
@@ -18,6 +19,14 @@ internal static class BotHome
         for (var folder = new DirectoryInfo(Directory.GetCurrentDirectory()); folder is not null; folder = folder.Parent)
         {
             if (File.Exists(Path.Combine(folder.FullName, "appsettings.json")))
+            {
+                return folder.FullName;
+            }
+        }
+        // Started from elsewhere: a build inside a clone still belongs to that clone's root.
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "IncidentBot.sln")) && File.Exists(Path.Combine(folder.FullName, "appsettings.json")))
             {
                 return folder.FullName;
             }

@@ -1,3 +1,4 @@
+using IncidentBot.Tests.Infrastructure;
 using System.Text;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -7,12 +8,6 @@ namespace IncidentBot.Tests.Browser;
 /// <summary>The web console in a real browser: live incidents, the room, buttons and the command box.</summary>
 public sealed class WebConsoleTests
 {
-    private const string PostgresDown = """
-        {"version":"4","groupKey":"{}:{alertname=\"PostgresPrimaryDown\"}","status":"firing","alerts":[{"status":"firing",
-         "labels":{"alertname":"PostgresPrimaryDown","service":"orders-db","severity":"critical"},
-         "annotations":{"summary":"Orders primary database is down"},"fingerprint":"0a1b2c3d4e5f6a7b"}]}
-        """;
-
     [SkippableFact]
     public async Task AlertAppearsLiveAndTheIncidentIsWorkedToTheEndWithButtonsAndCommands()
     {
@@ -21,7 +16,7 @@ public sealed class WebConsoleTests
         var bob = await console.OpenAsync("bob");
         await Expect(alice.GetByTestId("open-incidents")).ToContainTextAsync("Nothing is open");
 
-        await console.Bot.Client.PostAsync("/webhooks/alertmanager", new StringContent(PostgresDown, Encoding.UTF8, "application/json"));
+        await console.Bot.Client.PostAsync("/webhooks/alertmanager", new StringContent(AlertPayloads.PostgresPrimaryDown, Encoding.UTF8, "application/json"));
 
         // Both browsers see the new incident without reloading.
         await Expect(alice.GetByTestId("incident-1")).ToContainTextAsync("Orders primary database is down");

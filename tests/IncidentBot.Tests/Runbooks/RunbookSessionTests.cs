@@ -5,18 +5,12 @@ namespace IncidentBot.Tests.Runbooks;
 /// <summary>Walking runbooks through the HTTP command endpoint, as a responder would.</summary>
 public sealed class RunbookSessionTests
 {
-    private const string PostgresDown = """
-        {"version":"4","groupKey":"{}:{alertname=\"PostgresPrimaryDown\"}","status":"firing","alerts":[{"status":"firing",
-         "labels":{"alertname":"PostgresPrimaryDown","service":"orders-db","severity":"critical"},
-         "annotations":{"summary":"Orders primary database is down"},"fingerprint":"0a1b2c3d4e5f6a7b"}]}
-        """;
-
     [Fact]
     public async Task MatchingAlertStartsTheRightRunbookByItself()
     {
         await using var app = new IncidentBotApplication();
 
-        await app.PostRawAsync("/webhooks/alertmanager", PostgresDown);
+        await app.PostRawAsync("/webhooks/alertmanager", AlertPayloads.PostgresPrimaryDown);
         await app.WaitForProcessingAsync();
 
         var incident = await app.GetIncidentAsync(1);

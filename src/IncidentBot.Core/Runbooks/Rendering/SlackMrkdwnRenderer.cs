@@ -5,9 +5,8 @@ using Markdig.Syntax;
 namespace IncidentBot.Runbooks.Rendering;
 
 /// <summary>Renders a Markdig syntax tree as Slack mrkdwn.</summary>
-public sealed class SlackMrkdwnRenderer : TextRendererBase<SlackMrkdwnRenderer>
+public sealed class SlackMrkdwnRenderer : ChatTextRenderer<SlackMrkdwnRenderer>
 {
-    private bool started;
 
     /// <summary>Creates a renderer with one node renderer for every node the runbook pipeline produces.</summary>
     public SlackMrkdwnRenderer(TextWriter writer) : base(writer)
@@ -56,27 +55,7 @@ public sealed class SlackMrkdwnRenderer : TextRendererBase<SlackMrkdwnRenderer>
     /// <summary>How many bold spans enclose the current node; Slack cannot nest `*` inside `*`.</summary>
     internal int BoldDepth { get; set; }
 
-    /// <summary>True inside a link label, where Slack shows formatting characters literally.</summary>
-    internal bool PlainText { get; set; }
 
-    /// <summary>Moves to where the next block starts: the marker line, a new line, or after a blank line.</summary>
-    internal void BeginBlock(Block block)
-    {
-        if (!started)
-        {
-            started = true;
-            return;
-        }
-        if (BlockLayout.ContinuesMarkerLine(block))
-        {
-            return;
-        }
-        EnsureLine();
-        if (BlockLayout.WantsBlankLineBefore(block))
-        {
-            WriteLine();
-        }
-    }
 
     /// <summary>Writes text with Slack's three control characters escaped.</summary>
     internal void WriteEscaped(ReadOnlySpan<char> text)

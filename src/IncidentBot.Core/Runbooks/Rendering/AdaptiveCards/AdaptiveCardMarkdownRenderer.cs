@@ -8,10 +8,9 @@ namespace IncidentBot.Runbooks.Rendering.AdaptiveCards;
 /// Collects card body elements: text-like blocks accumulate as the TextBlock Markdown subset,
 /// while code, headings and breaks become elements of their own.
 /// </summary>
-internal sealed class AdaptiveCardMarkdownRenderer : TextRendererBase<AdaptiveCardMarkdownRenderer>
+internal sealed class AdaptiveCardMarkdownRenderer : ChatTextRenderer<AdaptiveCardMarkdownRenderer>
 {
     private readonly StringWriter text;
-    private bool started;
 
     /// <summary>Creates a renderer with one node renderer for every node the runbook pipeline produces.</summary>
     public AdaptiveCardMarkdownRenderer() : this(new StringWriter())
@@ -49,27 +48,7 @@ internal sealed class AdaptiveCardMarkdownRenderer : TextRendererBase<AdaptiveCa
     /// <summary>The card body elements rendered so far.</summary>
     public JsonArray Body { get; } = [];
 
-    /// <summary>True inside a link label, where nested Markdown would break the `[text](url)` syntax.</summary>
-    internal bool PlainText { get; set; }
 
-    /// <summary>Moves to where the next block starts within the current TextBlock.</summary>
-    internal void BeginBlock(Block block)
-    {
-        if (!started)
-        {
-            started = true;
-            return;
-        }
-        if (BlockLayout.ContinuesMarkerLine(block))
-        {
-            return;
-        }
-        EnsureLine();
-        if (BlockLayout.WantsBlankLineBefore(block))
-        {
-            WriteLine();
-        }
-    }
 
     /// <summary>Ends the current TextBlock, if it has any text, and adds <paramref name="element"/> after it.</summary>
     internal void AddElement(JsonObject element)
@@ -86,7 +65,7 @@ internal sealed class AdaptiveCardMarkdownRenderer : TextRendererBase<AdaptiveCa
         var content = builder.ToString().TrimStart('\n').TrimEnd();
         builder.Clear();
         previousWasLine = true;
-        started = false;
+        StartAfresh();
         if (content.Length == 0)
         {
             return;
