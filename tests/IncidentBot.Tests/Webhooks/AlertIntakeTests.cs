@@ -68,6 +68,8 @@ public sealed class AlertIntakeTests
 
         await app.PostRawAsync("/webhooks/alertmanager", body);
         await app.WaitForProcessingAsync();
+        // The web room opens asynchronously and adds its own timeline entry; let it settle first.
+        await Eventually.TrueAsync(async () => (await app.GetIncidentAsync(1)).Channels.Count > 0, "the web room to open");
         var before = await app.GetIncidentAsync(1);
         for (var i = 0; i < 3; i++)
         {
