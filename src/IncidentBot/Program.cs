@@ -3,6 +3,8 @@ using IncidentBot.Health;
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
 using IncidentBot.Runbooks;
+using IncidentBot.Slack;
+using IncidentBot.Slack.Inbound;
 using IncidentBot.Webhooks;
 using IncidentBot.WebConsole;
 
@@ -31,6 +33,9 @@ builder.AddHealth();
 // The built-in web console: a chat platform of its own and the leads' dashboard.
 builder.AddWebConsole();
 
+// Slack, when Slack:BotToken is set (HTTP events or Socket Mode).
+builder.AddSlackAdapter();
+
 var app = builder.Build();
 
 app.UseApiErrors();
@@ -41,6 +46,7 @@ app.MapWebhookEndpoints();
 app.MapIncidentEndpoints();
 app.MapCommandEndpoints();
 app.MapRunbookEndpoints();
+app.MapSlackEndpoints();
 
 app.Run();
 return 0;

@@ -37,6 +37,7 @@ internal static class IncidentCoreExtensions
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<LiteDbStorage>());
         services.AddSingleton<IRunbookVersionStore>(sp => sp.GetRequiredService<LiteDbStorage>());
         services.AddSingleton<IRoomMessageStore>(sp => sp.GetRequiredService<LiteDbStorage>());
+        services.AddSingleton<IPlatformReferenceStore>(sp => sp.GetRequiredService<LiteDbStorage>());
         services.AddSingleton<RunbookLibrary>();
 
         services.AddSingleton<RoleCatalog>();

@@ -10,7 +10,7 @@ namespace IncidentBot.Storage.LiteDb;
 /// The embedded store: one LiteDB file. Writes are serialised and each operation is one transaction, so a crash
 /// leaves either all of an operation or none of it.
 /// </summary>
-public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth, IRunbookVersionStore, IRoomMessageStore, IDisposable
+public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth, IRunbookVersionStore, IRoomMessageStore, IPlatformReferenceStore, IDisposable
 {
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<Incident> _incidents;
@@ -21,6 +21,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     private readonly ILiteCollection<BsonDocument> _probe;
     private readonly ILiteCollection<RunbookVersionRecord> _runbookVersions;
     private readonly ILiteCollection<RoomMessage> _room;
+    private readonly ILiteCollection<BsonDocument> _references;
 
     // LiteDB transactions belong to a thread; one lock keeps every write transaction whole and un-interleaved.
     private readonly Lock _write = new();
@@ -41,6 +42,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         _probe = _db.GetCollection("probe");
         _runbookVersions = _db.GetCollection<RunbookVersionRecord>("runbookVersions");
         _room = _db.GetCollection<RoomMessage>("roomMessages");
+        _references = _db.GetCollection("platformReferences");
         LiteDbSchema.Migrate(_db, logger);
         ReleaseLeases(logger);
         Path = path;
@@ -83,6 +85,25 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             .OrderBy("_id")
             .Limit(limit)
             .ToList();
+
+    public string? FindReference(string key) => _references.FindById(key)?["value"].AsString;
+
+    public void SaveReference(string key, string value) =>
+        InTransaction(() => _references.Upsert(new BsonDocument { ["_id"] = key, ["value"] = value, ["at"] = DateTime.UtcNow.Ticks }));
+
+    public bool TryAddReference(string key, string value)
+    {
+        var added = false;
+        InTransaction(() =>
+        {
+            if (_references.FindById(key) is null)
+            {
+                _references.Insert(new BsonDocument { ["_id"] = key, ["value"] = value, ["at"] = DateTime.UtcNow.Ticks });
+                added = true;
+            }
+        });
+        return added;
+    }
 
     public RunbookVersionRecord? FindRunbookVersion(string version) => _runbookVersions.FindById(version);
 

@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using IncidentBot.Chat.Platforms;
+using IncidentBot.Incidents;
+using IncidentBot.Slack.Api;
+using IncidentBot.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Slack.Channels;
+
+/// <summary>
+/// Gives an incident its Slack channel: creates it (a suffix when the name is taken), invites the configured
+/// responders, sets the topic, bookmarks the alert links and announces it. Safe to retry: the channel id is
+/// remembered the moment it exists, so a retry never creates a second one.
+/// </summary>
+internal sealed class SlackChannelProvisioner(
+    SlackWebApiClient slack,
+    SlackResponders responders,
+    SlackTopic topic,
+    IPlatformReferenceStore references,
+    IIncidentStore incidents,
+    IOptions<SlackOptions> options,
+    ILogger<SlackChannelProvisioner> logger) : IChatChannelProvisioner
+{
+    public const string Name = "slack";
+
+    public string Platform => Name;
+
+    public async Task<ChannelBinding> OpenChannelAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (id, name) = await CreateOnceAsync(incident, cancellationToken);
+            var channel = new ChannelBinding(Name, id, $"#{name}");
+            await OptionalAsync("invite responders", () => responders.InviteAsync(incident, id, cancellationToken));
+            await OptionalAsync("set the topic", () => topic.RefreshAsync(incident, id, cancellationToken));
+            await OptionalAsync("bookmark alert links", () => BookmarkOnceAsync(incident, id, cancellationToken));
+            await OptionalAsync("announce", () => AnnounceOnceAsync(incident, id, cancellationToken));
+            return channel;
+        }
+        catch (SlackApiException ex)
+        {
+            throw SlackFailures.ToDelivery(ex);
+        }
+    }
+
+    private async Task<(string Id, string Name)> CreateOnceAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        var key = $"slack:channel:{incident.Number}";
+        if (references.FindReference(key) is { } remembered)
+        {
+            var parts = remembered.Split(' ', 2);
+            return (parts[0], parts[1]);
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            var name = SlackChannelNames.For(incident, attempt);
+            try
+            {
+                var created = await slack.CallAsync("conversations.create", new JsonObject { ["name"] = name, ["is_private"] = false }, cancellationToken);
+                var id = created["channel"]!["id"]!.GetValue<string>();
+                references.SaveReference(key, $"{id} {name}");
+                references.SaveReference(SlackChannels.IncidentKey(id), incident.Number.ToString());
+                logger.LogInformation("Created Slack channel #{Name} ({Id}) for {Incident}", name, id, incident.Reference);
+                return (id, name);
+            }
+            catch (SlackApiException ex) when (ex.Error == "name_taken" && attempt < 20)
+            {
+                logger.LogInformation("Slack channel name #{Name} is taken; trying the next suffix", name);
+            }
+        }
+    }
+
+    private async Task BookmarkOnceAsync(Incident incident, string channel, CancellationToken cancellationToken)
+    {
+        if (!references.TryAddReference($"slack:bookmarked:{incident.Number}", channel))
+        {
+            return;
+        }
+        var links = incidents.AlertsOf(incident.Number).SelectMany(a => a.Links).DistinctBy(l => l.Url).Take(5);
+        foreach (var link in links)
+        {
+            await slack.CallAsync("bookmarks.add", new JsonObject { ["channel_id"] = channel, ["title"] = link.Title, ["type"] = "link", ["link"] = link.Url }, cancellationToken);
+        }
+    }
+
+    private async Task AnnounceOnceAsync(Incident incident, string channel, CancellationToken cancellationToken)
+    {
+        var announce = options.Value.AnnounceChannel;
+        if (string.IsNullOrWhiteSpace(announce) || !references.TryAddReference($"slack:announced:{incident.Number}", channel))
+        {
+            return;
+        }
+        var drill = incident.IsDrill ? "[DRILL] " : "";
+        var text = $"{drill}:rotating_light: *{incident.Reference}* · {incident.Severity.Display()} · {Messages.BlockKitRenderer.Escape(incident.Title)} — join <#{channel}>";
+        await slack.CallAsync("chat.postMessage", new JsonObject { ["channel"] = announce.TrimStart('#'), ["text"] = text }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The channel is what matters at 3 a.m.: a failed invite, topic or bookmark is logged and the incident goes
+    /// on; a rate limit still pauses the whole step so the outbox retries it later.
+    /// </summary>
+    private async Task OptionalAsync(string what, Func<Task> step)
+    {
+        try
+        {
+            await step();
+        }
+        catch (SlackApiException ex) when (ex.Error != "ratelimited")
+        {
+            logger.LogWarning("Could not {What} in Slack: {Error}", what, ex.Error);
+        }
+    }
+}

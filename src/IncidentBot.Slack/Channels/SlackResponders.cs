@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using IncidentBot.Incidents;
+using IncidentBot.Slack.Api;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Slack.Channels;
+
+/// <summary>Invites the configured responders (user ids, or emails looked up once) into an incident channel.</summary>
+internal sealed class SlackResponders(SlackWebApiClient slack, IOptions<SlackOptions> options, ILogger<SlackResponders> logger)
+{
+    private readonly ConcurrentDictionary<string, string?> _emails = new(StringComparer.OrdinalIgnoreCase);
+
+    public async Task InviteAsync(Incident incident, string channel, CancellationToken cancellationToken)
+    {
+        var wanted = options.Value.InviteUsers.AsEnumerable();
+        if (incident.Service is { } service && options.Value.InviteByService.TryGetValue(service, out var forService))
+        {
+            wanted = wanted.Concat(forService);
+        }
+        var ids = new List<string>();
+        foreach (var who in wanted.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if ((who.Contains('@') ? await LookUpAsync(who, cancellationToken) : who) is { } id)
+            {
+                ids.Add(id);
+            }
+        }
+        if (ids.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await slack.CallAsync("conversations.invite", new JsonObject { ["channel"] = channel, ["users"] = string.Join(",", ids.Take(100)), ["force"] = true }, cancellationToken);
+        }
+        catch (SlackApiException ex) when (ex.Error == "already_in_channel")
+        {
+        }
+    }
+
+    private async Task<string?> LookUpAsync(string email, CancellationToken cancellationToken)
+    {
+        if (_emails.TryGetValue(email, out var known))
+        {
+            return known;
+        }
+        try
+        {
+            var found = await slack.CallAsync("users.lookupByEmail", new JsonObject { ["email"] = email }, cancellationToken);
+            return _emails[email] = found["user"]?["id"]?.GetValue<string>();
+        }
+        catch (SlackApiException ex) when (ex.Error == "users_not_found")
+        {
+            logger.LogWarning("No Slack user has the email {Email}; not invited", email);
+            return _emails[email] = null;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+using IncidentBot.Incidents;
+using IncidentBot.Roles;
+using IncidentBot.Slack.Api;
+using IncidentBot.Storage;
+
+namespace IncidentBot.Slack.Channels;
+
+/// <summary>Keeps an incident channel's topic true: severity, status and commander, changed only when they change.</summary>
+internal sealed class SlackTopic(SlackWebApiClient slack, IPlatformReferenceStore references)
+{
+    public static string For(Incident incident)
+    {
+        var commander = incident.Roles.TryGetValue(RoleCatalog.Commander, out var who) ? $"@{who}" : "nobody yet";
+        var text = $"{(incident.IsDrill ? "DRILL · " : "")}{incident.Severity.Display()} · {incident.Status.Display()} · IC: {commander} · {incident.Title}";
+        return text.Length <= 250 ? text : text[..249] + "…";
+    }
+
+    public async Task RefreshAsync(Incident incident, string channel, CancellationToken cancellationToken)
+    {
+        var topic = For(incident);
+        var key = $"slack:topic:{channel}";
+        if (references.FindReference(key) == topic)
+        {
+            return;
+        }
+        await slack.CallAsync("conversations.setTopic", new JsonObject { ["channel"] = channel, ["topic"] = topic }, cancellationToken);
+        references.SaveReference(key, topic);
+    }
+}

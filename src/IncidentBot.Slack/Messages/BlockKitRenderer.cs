@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using IncidentBot.Chat;
+using IncidentBot.Runbooks.Rendering;
+
+namespace IncidentBot.Slack.Messages;
+
+/// <summary>
+/// Renders a neutral message as Block Kit: headers, mrkdwn sections (from the Markdig tree), fields, checklist
+/// items with a tick button each, and action buttons whose value is the command they run. Drills say so first.
+/// </summary>
+public static class BlockKitRenderer
+{
+    private const int MaxSectionText = 3000;
+    private const int MaxBlocks = 50;
+
+    /// <summary>The notification text Slack shows where blocks cannot be (push notifications, screen readers).</summary>
+    public static string FallbackText(ChatMessage message)
+    {
+        var text = message.ToPlainText();
+        var firstLine = text.Split('\n', 2)[0];
+        return (message.IsDrill && !firstLine.Contains("DRILL") ? "[DRILL] " : "") + Truncate(firstLine, 300);
+    }
+
+    public static JsonArray Blocks(ChatMessage message)
+    {
+        var blocks = new JsonArray();
+        if (message.IsDrill)
+        {
+            blocks.Add(Context(":rotating_light: *DRILL* — this is an exercise, not a real incident."));
+        }
+        var actionIndex = 0;
+        foreach (var block in message.Blocks)
+        {
+            switch (block)
+            {
+                case HeaderBlock header:
+                    blocks.Add(new JsonObject { ["type"] = "header", ["text"] = PlainText(Truncate(header.Text, 150)) });
+                    break;
+                case TextBlock text:
+                    foreach (var chunk in Chunks(SlackMrkdwnRenderer.Render(text.Markdown), MaxSectionText))
+                    {
+                        blocks.Add(Section(chunk));
+                    }
+                    break;
+                case FieldsBlock fields:
+                    blocks.Add(new JsonObject
+                    {
+                        ["type"] = "section",
+                        ["fields"] = new JsonArray(fields.Fields.Take(10).Select(f => (JsonNode)Mrkdwn($"*{Escape(f.Label)}*\n{Escape(f.Value)}")).ToArray()),
+                    });
+                    break;
+                case ChecklistBlock checklist:
+                    foreach (var item in checklist.Items)
+                    {
+                        var section = Section($"{(item.Checked ? "☑" : "☐")} {Escape(item.Text)}");
+                        section["accessory"] = Button(item.Checked ? "Untick" : "Tick", item.Command, ButtonStyle.Default, actionIndex++);
+                        blocks.Add(section);
+                    }
+                    break;
+                case ButtonsBlock buttons when buttons.Buttons.Count > 0:
+                    blocks.Add(new JsonObject
+                    {
+                        ["type"] = "actions",
+                        ["elements"] = new JsonArray(buttons.Buttons.Take(25).Select(b => (JsonNode)Button(b.Label, b.Command, b.Style, actionIndex++)).ToArray()),
+                    });
+                    break;
+            }
+        }
+        while (blocks.Count > MaxBlocks)
+        {
+            blocks.RemoveAt(MaxBlocks - 1);
+        }
+        return blocks;
+    }
+
+    /// <summary>Slack's three control characters, escaped so outside text cannot ping @channel or break links.</summary>
+    public static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+    private static JsonObject Button(string label, string command, ButtonStyle style, int index)
+    {
+        var button = new JsonObject
+        {
+            ["type"] = "button",
+            ["text"] = PlainText(Truncate(label, 75)),
+            // The action id only has to be unique in the message; the value carries the command itself.
+            ["action_id"] = $"incidentbot.command.{index}",
+            ["value"] = Truncate(command, 2000),
+        };
+        if (style != ButtonStyle.Default)
+        {
+            button["style"] = style == ButtonStyle.Primary ? "primary" : "danger";
+        }
+        return button;
+    }
+
+    private static JsonObject Section(string mrkdwn) => new() { ["type"] = "section", ["text"] = Mrkdwn(mrkdwn) };
+
+    private static JsonObject Context(string mrkdwn) => new() { ["type"] = "context", ["elements"] = new JsonArray(Mrkdwn(mrkdwn)) };
+
+    private static JsonObject Mrkdwn(string text) => new() { ["type"] = "mrkdwn", ["text"] = text.Length == 0 ? " " : text };
+
+    private static JsonObject PlainText(string text) => new() { ["type"] = "plain_text", ["text"] = text, ["emoji"] = true };
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    /// <summary>Splits at line ends so a long step stays readable, never inside a code fence if it can help it.</summary>
+    private static IEnumerable<string> Chunks(string text, int max)
+    {
+        while (text.Length > max)
+        {
+            var cut = text.LastIndexOf('\n', max - 1);
+            cut = cut <= 0 ? max : cut;
+            yield return text[..cut];
+            text = text[cut..].TrimStart('\n');
+        }
+        yield return text;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+using IncidentBot.Chat;
+using IncidentBot.Chat.Platforms;
+using IncidentBot.Incidents;
+using IncidentBot.Slack.Api;
+using IncidentBot.Slack.Channels;
+using IncidentBot.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Slack.Messages;
+
+/// <summary>
+/// Posts neutral messages into incident channels as Block Kit. A message with an update key (a runbook's current
+/// step) edits the earlier one in place with <c>chat.update</c>, so a busy incident does not flood the channel.
+/// The first summary is pinned; the topic follows the incident.
+/// </summary>
+internal sealed class SlackMessageSender(
+    SlackWebApiClient slack,
+    SlackTopic topic,
+    IPlatformReferenceStore references,
+    IIncidentStore incidents,
+    ILogger<SlackMessageSender> logger) : IChatMessageSender
+{
+    public string Platform => SlackChannelProvisioner.Name;
+
+    public async Task SendAsync(ChannelBinding channel, ChatMessage message, CancellationToken cancellationToken)
+    {
+        string ts;
+        try
+        {
+            ts = await PostOrUpdateAsync(channel.Id, message, cancellationToken);
+        }
+        catch (SlackApiException ex)
+        {
+            throw SlackFailures.ToDelivery(ex);
+        }
+        // Once the message is posted nothing may fail the delivery, or the outbox would post it a second time.
+        try
+        {
+            if (message.Kind == MessageKind.IncidentSummary && references.TryAddReference($"slack:pinned:{channel.Id}", ts))
+            {
+                await slack.CallAsync("pins.add", new JsonObject { ["channel"] = channel.Id, ["timestamp"] = ts }, cancellationToken);
+            }
+            if (message.IncidentNumber is { } number && incidents.Find(number) is { } incident)
+            {
+                await topic.RefreshAsync(incident, channel.Id, cancellationToken);
+            }
+        }
+        catch (SlackApiException ex)
+        {
+            logger.LogWarning("Posted in {Channel}, but could not {Method}: {Error}", channel.Id, ex.Method, ex.Error);
+        }
+    }
+
+    private async Task<string> PostOrUpdateAsync(string channel, ChatMessage message, CancellationToken cancellationToken)
+    {
+        var arguments = new JsonObject { ["channel"] = channel, ["text"] = BlockKitRenderer.FallbackText(message), ["blocks"] = BlockKitRenderer.Blocks(message) };
+        var updateKey = message.UpdateKey is null ? null : $"slack:ts:{channel}:{message.UpdateKey}";
+        if (updateKey is not null && references.FindReference(updateKey) is { } ts)
+        {
+            try
+            {
+                arguments["ts"] = ts;
+                await slack.CallAsync("chat.update", arguments, cancellationToken);
+                return ts;
+            }
+            catch (SlackApiException ex) when (ex.Error is "message_not_found" or "cant_update_message")
+            {
+                logger.LogInformation("Slack message {Ts} can no longer be edited; posting a new one", ts);
+                arguments.Remove("ts");
+            }
+        }
+        arguments["unfurl_links"] = false;
+        var posted = await slack.CallAsync("chat.postMessage", arguments, cancellationToken);
+        var newTs = posted["ts"]!.GetValue<string>();
+        if (updateKey is not null)
+        {
+            references.SaveReference(updateKey, newTs);
+        }
+        return newTs;
+    }
+
+}
