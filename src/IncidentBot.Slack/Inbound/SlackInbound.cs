@@ -37,8 +37,11 @@ internal sealed class SlackInbound(
         {
             return;
         }
-        var botUser = callback["authorizations"]?[0]?["user_id"]?.GetValue<string>();
-        var text = await users.ReadableAsync(inner["text"]?.GetValue<string>() ?? "", botUser, cancellationToken);
+        // An app_mention starts with the mention of the bot itself; what follows is the command.
+        var raw = (inner["text"]?.GetValue<string>() ?? "").TrimStart();
+        var end = raw.IndexOfAny(['>', '|']);
+        var botUser = raw.StartsWith("<@", StringComparison.Ordinal) && end > 2 ? raw[2..end] : null;
+        var text = await users.ReadableAsync(raw, botUser, cancellationToken);
         var userId = inner["user"]?.GetValue<string>() ?? "unknown";
         var channel = inner["channel"]?.GetValue<string>();
         await RunAsync(userId, null, text, channel, responseUrl: null, cancellationToken);
@@ -68,7 +71,9 @@ internal sealed class SlackInbound(
                 var channel = payload["channel"]?["id"]?.GetValue<string>() ?? payload["container"]?["channel_id"]?.GetValue<string>();
                 foreach (var action in payload["actions"]?.AsArray() ?? [])
                 {
-                    if (action?["value"]?.GetValue<string>() is { Length: > 0 } command)
+                    // Only our own buttons carry commands; anything else in the payload is not ours to run.
+                    if (action?["action_id"]?.GetValue<string>()?.StartsWith(BlockKitRenderer.ActionPrefix, StringComparison.Ordinal) == true
+                        && action["value"]?.GetValue<string>() is { Length: > 0 } command)
                     {
                         await RunAsync(userId, userName, command, channel, payload["response_url"]?.GetValue<string>(), cancellationToken);
                     }

@@ -10,6 +10,9 @@ namespace IncidentBot.Slack.Messages;
 /// </summary>
 public static class BlockKitRenderer
 {
+    /// <summary>Every button IncidentBot renders has an action id starting with this.</summary>
+    public const string ActionPrefix = "incidentbot.command.";
+
     private const int MaxSectionText = 3000;
     private const int MaxBlocks = 50;
 
@@ -83,7 +86,7 @@ public static class BlockKitRenderer
             ["type"] = "button",
             ["text"] = PlainText(Truncate(label, 75)),
             // The action id only has to be unique in the message; the value carries the command itself.
-            ["action_id"] = $"incidentbot.command.{index}",
+            ["action_id"] = $"{ActionPrefix}{index}",
             ["value"] = Truncate(command, 2000),
         };
         if (style != ButtonStyle.Default)

@@ -1,0 +1,145 @@
+using System.Text.Json.Nodes;
+
+namespace IncidentBot.Tests.Slack.Fakes;
+
+/// <summary>chat.*, users.* and views.open.</summary>
+internal sealed partial class FakeSlackMethods
+{
+    private const int MaxBlocks = 50;
+    private const int MaxTextLength = 40_000;
+
+    private JsonObject PostMessage(JsonObject args)
+    {
+        var (text, blocks) = (Arg(args, "text"), Blocks(args));
+        var error = OpenChannel(args, "channel", out var channel) ?? ContentError(text, blocks, args["attachments"] is not null);
+        if (error is not null)
+        {
+            return Fail(error);
+        }
+
+        var message = new MessageState { Ts = _state.NewTs(), ThreadTs = Arg(args, "thread_ts"), Text = text, Blocks = blocks };
+        channel!.Messages.Add(message);
+        return new() { ["ok"] = true, ["channel"] = channel.Id, ["ts"] = message.Ts, ["message"] = MessageJson(message) };
+    }
+
+    private JsonObject Update(JsonObject args)
+    {
+        var (ts, text, blocks) = (Arg(args, "ts"), Arg(args, "text"), Blocks(args));
+        var error = OpenChannel(args, "channel", out var channel);
+        var message = error is null ? channel!.Messages.Find(m => m.Ts == ts) : null;
+        error ??= message is null ? "message_not_found" : ContentError(text, blocks, args["attachments"] is not null);
+        if (error is not null)
+        {
+            return Fail(error);
+        }
+
+        message!.History.Add(new(message.Text, message.Blocks));
+        (message.Text, message.Blocks) = (text, blocks);
+        return new() { ["ok"] = true, ["channel"] = channel!.Id, ["ts"] = message.Ts, ["text"] = text ?? "", ["message"] = MessageJson(message) };
+    }
+
+    private JsonObject PostEphemeral(JsonObject args)
+    {
+        var (user, text, blocks) = (Arg(args, "user"), Arg(args, "text"), Blocks(args));
+        var error = OpenChannel(args, "channel", out var channel)
+            ?? (!_options.Users.Any(u => u.Id == user) ? "user_not_found"
+                : !channel!.Members.Contains(user!) ? "user_not_in_channel"
+                : ContentError(text, blocks, args["attachments"] is not null));
+        if (error is not null)
+        {
+            return Fail(error);
+        }
+
+        var ephemeral = new FakeEphemeral(channel!.Id, user!, _state.NewTs(), text, blocks);
+        _state.Ephemerals.Add(ephemeral);
+        return new() { ["ok"] = true, ["message_ts"] = ephemeral.MessageTs };
+    }
+
+    private JsonObject UserInfo(JsonObject args) =>
+        _options.Users.FirstOrDefault(u => u.Id == Arg(args, "user")) is { } user
+            ? new() { ["ok"] = true, ["user"] = UserJson(user) }
+            : Fail("user_not_found");
+
+    private JsonObject LookupByEmail(JsonObject args) =>
+        _options.Users.FirstOrDefault(u => string.Equals(u.Email, Arg(args, "email"), StringComparison.OrdinalIgnoreCase)) is { } user
+            ? new() { ["ok"] = true, ["user"] = UserJson(user) }
+            : Fail("users_not_found");
+
+    private JsonObject OpenView(JsonObject args)
+    {
+        var trigger = Arg(args, "trigger_id");
+        var view = args["view"] switch
+        {
+            JsonObject obj => obj.DeepClone().AsObject(),
+            JsonValue when Arg(args, "view") is { } text => JsonNode.Parse(text) as JsonObject,
+            _ => null,
+        };
+        if (trigger is null || view is null)
+        {
+            return Fail("invalid_arguments");
+        }
+
+        // A trigger_id can be exchanged only once, as in Slack.
+        if (!_state.UsedTriggerIds.Add(trigger))
+        {
+            return Fail("exchanged_trigger_id");
+        }
+
+        var id = _state.NewId("V");
+        _state.Views.Add(new FakeView(id, trigger, view.DeepClone().AsObject()));
+        view["id"] = id;
+        view["team_id"] = TeamId;
+        view["app_id"] = AppId;
+        view["bot_id"] = BotId;
+        view["root_view_id"] = id;
+        view["hash"] = $"{UnixNow}.{id}";
+        view["state"] = new JsonObject { ["values"] = new JsonObject() };
+        return new() { ["ok"] = true, ["view"] = view };
+    }
+
+    private static string? ContentError(string? text, JsonArray? blocks, bool hasAttachments) => (text, blocks) switch
+    {
+        (null or "", null) when !hasAttachments => "no_text",
+        ({ Length: > MaxTextLength }, _) => "msg_too_long",
+        (_, { Count: > MaxBlocks }) => "invalid_blocks",
+        _ => null,
+    };
+
+    private JsonObject MessageJson(MessageState m)
+    {
+        var json = new JsonObject
+        {
+            ["type"] = "message",
+            ["subtype"] = "bot_message",
+            ["text"] = m.Text ?? "",
+            ["ts"] = m.Ts,
+            ["user"] = _options.BotUserId,
+            ["bot_id"] = BotId,
+            ["app_id"] = AppId,
+            ["team"] = TeamId,
+        };
+        if (m.Blocks is not null)
+        {
+            json["blocks"] = m.Blocks.DeepClone();
+        }
+
+        if (m.ThreadTs is not null)
+        {
+            json["thread_ts"] = m.ThreadTs;
+        }
+
+        return json;
+    }
+
+    private static JsonObject UserJson(FakeSlackUser u) => new()
+    {
+        ["id"] = u.Id,
+        ["team_id"] = TeamId,
+        ["name"] = u.Name,
+        ["real_name"] = u.Name,
+        ["deleted"] = false,
+        ["is_bot"] = false,
+        ["tz"] = "Europe/London",
+        ["profile"] = new JsonObject { ["email"] = u.Email, ["real_name"] = u.Name, ["display_name"] = u.Name },
+    };
+}
