@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 
 namespace IncidentBot.Slack.Api;
 
@@ -7,11 +6,10 @@ namespace IncidentBot.Slack.Api;
 /// Slack's published limits, applied before each call so we wait instead of being refused: a budget per method
 /// per minute (its tier), and at most one message per second per channel.
 /// </summary>
-internal sealed class SlackRateLimits : IDisposable
+internal sealed class SlackRateLimits
 {
     private static readonly Dictionary<string, int> Tiers = new(StringComparer.Ordinal)
     {
-        ["apps.connections.open"] = 1,
         ["conversations.create"] = 2,
         ["conversations.setTopic"] = 2,
         ["conversations.setPurpose"] = 2,
@@ -21,6 +19,8 @@ internal sealed class SlackRateLimits : IDisposable
         ["conversations.invite"] = 3,
         ["chat.update"] = 3,
         ["users.lookupByEmail"] = 3,
+        // docs.slack.dev lists Tier 3 (api.slack.com once said Tier 1); a reconnect after `disconnect` must not wait a minute.
+        ["apps.connections.open"] = 3,
         ["chat.postEphemeral"] = 4,
         ["users.info"] = 4,
         ["views.open"] = 4,
@@ -28,37 +28,55 @@ internal sealed class SlackRateLimits : IDisposable
 
     private static readonly int[] PerMinute = [0, 1, 20, 50, 100];
 
-    private readonly ConcurrentDictionary<string, RateLimiter> _methods = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, RateLimiter> _channels = new(StringComparer.Ordinal);
+    // A little slack on top of Slack's own windows, so clock differences never push a call over the line.
+    private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(50);
+
+    private readonly ConcurrentDictionary<string, RollingWindow> _methods = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RollingWindow> _channels = new(StringComparer.Ordinal);
 
     /// <summary>Waits until <paramref name="method"/> (and, for posts, <paramref name="channel"/>) may be called.</summary>
     public async ValueTask WaitAsync(string method, string? channel, CancellationToken cancellationToken)
     {
         if (Tiers.TryGetValue(method, out var tier))
         {
-            using var lease = await _methods.GetOrAdd(method, _ => Window(PerMinute[tier], TimeSpan.FromMinutes(1), segments: 6)).AcquireAsync(1, cancellationToken);
+            await _methods.GetOrAdd(method, _ => new RollingWindow(PerMinute[tier], TimeSpan.FromMinutes(1) + Margin)).WaitAsync(cancellationToken);
         }
         if (method == "chat.postMessage" && channel is not null)
         {
-            using var lease = await _channels.GetOrAdd(channel, _ => Window(1, TimeSpan.FromSeconds(1), segments: 1)).AcquireAsync(1, cancellationToken);
+            await _channels.GetOrAdd(channel, _ => new RollingWindow(1, TimeSpan.FromSeconds(1) + Margin)).WaitAsync(cancellationToken);
         }
     }
 
-    public void Dispose()
+    /// <summary>
+    /// At most <c>limit</c> calls in any window of that length, counted the way Slack counts (a rolling window).
+    /// The fixed and segmented windows of System.Threading.RateLimiting can let two calls through a few
+    /// milliseconds apart at a window edge, which Slack answers with 429.
+    /// </summary>
+    private sealed class RollingWindow(int limit, TimeSpan window)
     {
-        foreach (var limiter in _methods.Values.Concat(_channels.Values))
+        private readonly SemaphoreSlim _turn = new(1, 1);
+        private readonly Queue<DateTime> _recent = new();
+
+        public async Task WaitAsync(CancellationToken cancellationToken)
         {
-            limiter.Dispose();
+            await _turn.WaitAsync(cancellationToken);
+            try
+            {
+                var now = DateTime.UtcNow;
+                while (_recent.Count > 0 && now - _recent.Peek() >= window)
+                {
+                    _recent.Dequeue();
+                }
+                if (_recent.Count >= limit)
+                {
+                    await Task.Delay(_recent.Dequeue() + window - now, cancellationToken);
+                }
+                _recent.Enqueue(DateTime.UtcNow);
+            }
+            finally
+            {
+                _turn.Release();
+            }
         }
     }
-
-    private static SlidingWindowRateLimiter Window(int permits, TimeSpan window, int segments) => new(new SlidingWindowRateLimiterOptions
-    {
-        PermitLimit = permits,
-        Window = window,
-        SegmentsPerWindow = segments,
-        QueueLimit = 10_000,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        AutoReplenishment = true,
-    });
 }

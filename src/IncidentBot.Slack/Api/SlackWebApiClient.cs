@@ -12,7 +12,7 @@ namespace IncidentBot.Slack.Api;
 /// checked for <c>ok</c>; failures become <see cref="SlackApiException"/> with Slack's error code. Retrying is left
 /// to the durable outbox, so nothing waits in memory across a restart.
 /// </summary>
-public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> options, ILogger<SlackWebApiClient> logger) : IDisposable
+public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> options, ILogger<SlackWebApiClient> logger)
 {
     private readonly SlackRateLimits _limits = new();
 
@@ -68,8 +68,6 @@ public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> op
             logger.LogWarning("Slack response_url answered {Status}", (int)response.StatusCode);
         }
     }
-
-    public void Dispose() => _limits.Dispose();
 
     /// <summary>
     /// Form-encoded, because Slack's read methods (users.info, users.lookupByEmail) accept nothing else; nested

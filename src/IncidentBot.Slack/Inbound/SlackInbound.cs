@@ -109,7 +109,7 @@ internal sealed class SlackInbound(
                 await slack.CallAsync("chat.postEphemeral", new JsonObject { ["channel"] = channel, ["user"] = userId, ["text"] = text, ["blocks"] = blocks }, cancellationToken);
                 return;
             }
-            catch (SlackApiException ex) when (responseUrl is not null && ex.Error is "not_in_channel" or "channel_not_found")
+            catch (SlackApiException ex) when (responseUrl is not null && ex.Error is "not_in_channel" or "channel_not_found" or "user_not_in_channel")
             {
             }
         }
