@@ -12,7 +12,7 @@ namespace IncidentBot.Slack.Api;
 /// checked for <c>ok</c>; failures become <see cref="SlackApiException"/> with Slack's error code. Retrying is left
 /// to the durable outbox, so nothing waits in memory across a restart.
 /// </summary>
-public sealed class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> options, ILogger<SlackWebApiClient> logger)
+public sealed partial class SlackWebApiClient(HttpClient http, IOptions<SlackOptions> options, ILogger<SlackWebApiClient> logger)
 {
     private readonly SlackRateLimits _limits = new();
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using IncidentBot.Chat.Platforms;
 using IncidentBot.Incidents;
 using IncidentBot.Slack.Api;
@@ -34,6 +33,7 @@ internal sealed class SlackChannelProvisioner(
             var channel = new ChannelBinding(Name, id, $"#{name}");
             await OptionalAsync("invite responders", () => responders.InviteAsync(incident, id, cancellationToken));
             await OptionalAsync("set the topic", () => topic.RefreshAsync(incident, id, cancellationToken));
+            await OptionalAsync("set the purpose", () => slack.SetPurposeAsync(id, $"{incident.Reference}: {incident.Title}. Work it here with /incident.", cancellationToken));
             await OptionalAsync("bookmark alert links", () => BookmarkOnceAsync(incident, id, cancellationToken));
             await OptionalAsync("announce", () => AnnounceOnceAsync(incident, id, cancellationToken));
             return channel;
@@ -57,8 +57,7 @@ internal sealed class SlackChannelProvisioner(
             var name = SlackChannelNames.For(incident, attempt);
             try
             {
-                var created = await slack.CallAsync("conversations.create", new JsonObject { ["name"] = name, ["is_private"] = false }, cancellationToken);
-                var id = created["channel"]!["id"]!.GetValue<string>();
+                var id = await slack.CreateConversationAsync(name, isPrivate: false, cancellationToken);
                 references.SaveReference(key, $"{id} {name}");
                 references.SaveReference(SlackChannels.IncidentKey(id), incident.Number.ToString());
                 logger.LogInformation("Created Slack channel #{Name} ({Id}) for {Incident}", name, id, incident.Reference);
@@ -80,7 +79,7 @@ internal sealed class SlackChannelProvisioner(
         var links = incidents.AlertsOf(incident.Number).SelectMany(a => a.Links).DistinctBy(l => l.Url).Take(5);
         foreach (var link in links)
         {
-            await slack.CallAsync("bookmarks.add", new JsonObject { ["channel_id"] = channel, ["title"] = link.Title, ["type"] = "link", ["link"] = link.Url }, cancellationToken);
+            await slack.AddBookmarkAsync(channel, link.Title, link.Url, cancellationToken);
         }
     }
 
@@ -93,7 +92,7 @@ internal sealed class SlackChannelProvisioner(
         }
         var drill = incident.IsDrill ? "[DRILL] " : "";
         var text = $"{drill}:rotating_light: *{incident.Reference}* · {incident.Severity.Display()} · {Messages.BlockKitRenderer.Escape(incident.Title)} — join <#{channel}>";
-        await slack.CallAsync("chat.postMessage", new JsonObject { ["channel"] = announce.TrimStart('#'), ["text"] = text }, cancellationToken);
+        await slack.PostMessageAsync(announce.TrimStart('#'), text, blocks: null, cancellationToken);
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using IncidentBot.Incidents;
 using IncidentBot.Slack.Api;
 using Microsoft.Extensions.Logging;
@@ -33,7 +32,7 @@ internal sealed class SlackResponders(SlackWebApiClient slack, IOptions<SlackOpt
         }
         try
         {
-            await slack.CallAsync("conversations.invite", new JsonObject { ["channel"] = channel, ["users"] = string.Join(",", ids.Take(100)), ["force"] = true }, cancellationToken);
+            await slack.InviteAsync(channel, ids, cancellationToken);
         }
         catch (SlackApiException ex) when (ex.Error == "already_in_channel")
         {
@@ -46,15 +45,11 @@ internal sealed class SlackResponders(SlackWebApiClient slack, IOptions<SlackOpt
         {
             return known;
         }
-        try
-        {
-            var found = await slack.CallAsync("users.lookupByEmail", new JsonObject { ["email"] = email }, cancellationToken);
-            return _emails[email] = found["user"]?["id"]?.GetValue<string>();
-        }
-        catch (SlackApiException ex) when (ex.Error == "users_not_found")
+        var id = await slack.LookupUserIdByEmailAsync(email, cancellationToken);
+        if (id is null)
         {
             logger.LogWarning("No Slack user has the email {Email}; not invited", email);
-            return _emails[email] = null;
         }
+        return _emails[email] = id;
     }
 }

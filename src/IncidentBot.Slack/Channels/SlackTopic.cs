@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using IncidentBot.Incidents;
 using IncidentBot.Roles;
 using IncidentBot.Slack.Api;
@@ -24,7 +23,7 @@ internal sealed class SlackTopic(SlackWebApiClient slack, IPlatformReferenceStor
         {
             return;
         }
-        await slack.CallAsync("conversations.setTopic", new JsonObject { ["channel"] = channel, ["topic"] = topic }, cancellationToken);
+        await slack.SetTopicAsync(channel, topic, cancellationToken);
         references.SaveReference(key, topic);
     }
 }

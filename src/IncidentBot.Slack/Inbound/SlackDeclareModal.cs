@@ -9,7 +9,7 @@ internal sealed class SlackDeclareModal(SlackWebApiClient slack)
     public const string CallbackId = "incidentbot.declare";
 
     public Task OpenAsync(string triggerId, CancellationToken cancellationToken) =>
-        slack.CallAsync("views.open", new JsonObject { ["trigger_id"] = triggerId, ["view"] = View() }, cancellationToken);
+        slack.OpenViewAsync(triggerId, View(), cancellationToken);
 
     /// <summary>The <c>declare</c> command a submitted form stands for, or null when it is not ours.</summary>
     public static string? Read(JsonObject payload)

@@ -106,7 +106,7 @@ internal sealed class SlackInbound(
         {
             try
             {
-                await slack.CallAsync("chat.postEphemeral", new JsonObject { ["channel"] = channel, ["user"] = userId, ["text"] = text, ["blocks"] = blocks }, cancellationToken);
+                await slack.PostEphemeralAsync(channel, userId, text, blocks, cancellationToken);
                 return;
             }
             catch (SlackApiException ex) when (responseUrl is not null && ex.Error is "not_in_channel" or "channel_not_found" or "user_not_in_channel")

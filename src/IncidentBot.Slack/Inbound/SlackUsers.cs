@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using IncidentBot.Slack.Api;
 
@@ -22,10 +21,7 @@ internal sealed partial class SlackUsers(SlackWebApiClient slack)
         }
         try
         {
-            var info = await slack.CallAsync("users.info", new JsonObject { ["user"] = userId }, cancellationToken);
-            var user = info["user"];
-            var name = user?["name"]?.GetValue<string>() ?? user?["profile"]?["display_name"]?.GetValue<string>();
-            return _names[userId] = string.IsNullOrWhiteSpace(name) ? userId : name;
+            return _names[userId] = (await slack.UserInfoAsync(userId, cancellationToken)).Name;
         }
         catch (SlackApiException)
         {

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using IncidentBot.Chat;
 using IncidentBot.Chat.Platforms;
 using IncidentBot.Incidents;
@@ -39,7 +38,7 @@ internal sealed class SlackMessageSender(
         {
             if (message.Kind == MessageKind.IncidentSummary && references.TryAddReference($"slack:pinned:{channel.Id}", ts))
             {
-                await slack.CallAsync("pins.add", new JsonObject { ["channel"] = channel.Id, ["timestamp"] = ts }, cancellationToken);
+                await slack.PinAsync(channel.Id, ts, cancellationToken);
             }
             if (message.IncidentNumber is { } number && incidents.Find(number) is { } incident)
             {
@@ -54,25 +53,21 @@ internal sealed class SlackMessageSender(
 
     private async Task<string> PostOrUpdateAsync(string channel, ChatMessage message, CancellationToken cancellationToken)
     {
-        var arguments = new JsonObject { ["channel"] = channel, ["text"] = BlockKitRenderer.FallbackText(message), ["blocks"] = BlockKitRenderer.Blocks(message) };
+        var text = BlockKitRenderer.FallbackText(message);
         var updateKey = message.UpdateKey is null ? null : $"slack:ts:{channel}:{message.UpdateKey}";
         if (updateKey is not null && references.FindReference(updateKey) is { } ts)
         {
             try
             {
-                arguments["ts"] = ts;
-                await slack.CallAsync("chat.update", arguments, cancellationToken);
+                await slack.UpdateMessageAsync(channel, ts, text, BlockKitRenderer.Blocks(message), cancellationToken);
                 return ts;
             }
             catch (SlackApiException ex) when (ex.Error is "message_not_found" or "cant_update_message")
             {
                 logger.LogInformation("Slack message {Ts} can no longer be edited; posting a new one", ts);
-                arguments.Remove("ts");
             }
         }
-        arguments["unfurl_links"] = false;
-        var posted = await slack.CallAsync("chat.postMessage", arguments, cancellationToken);
-        var newTs = posted["ts"]!.GetValue<string>();
+        var newTs = await slack.PostMessageAsync(channel, text, BlockKitRenderer.Blocks(message), cancellationToken);
         if (updateKey is not null)
         {
             references.SaveReference(updateKey, newTs);

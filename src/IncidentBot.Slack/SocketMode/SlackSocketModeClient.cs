@@ -30,10 +30,10 @@ internal sealed class SlackSocketModeClient(
         {
             try
             {
-                var opened = await slack.CallAsync("apps.connections.open", [], options.Value.AppToken!, stoppingToken);
+                var url = await slack.OpenSocketConnectionAsync(options.Value.AppToken!, stoppingToken);
                 using var socket = new ClientWebSocket();
                 socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(10);
-                await socket.ConnectAsync(new Uri(opened["url"]!.GetValue<string>()), stoppingToken);
+                await socket.ConnectAsync(url, stoppingToken);
                 backoff = TimeSpan.FromMilliseconds(250);
                 await ReceiveAsync(socket, stoppingToken);
             }
