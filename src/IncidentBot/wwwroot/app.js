@@ -134,7 +134,7 @@ async function refreshIncident(number) {
       ${open && !i.roles?.commander ? `<button class="btn" data-command="role commander">I'm incident commander</button>` : ""}
       ${open ? `<button class="btn btn-danger" data-command="resolve">Resolve</button>` : ""}
     </div>`;
-  const roles = Object.entries(i.roles || {}).map(([role, user]) => `<dt>${escapeHtml(role)}</dt><dd data-testid="role-${escapeHtml(role)}">@${escapeHtml(user)}</dd>`).join("");
+  const roles = Object.entries(i.roles || {}).map(([role, user]) => `<dt>${escapeHtml(role.charAt(0).toUpperCase() + role.slice(1))}</dt><dd data-testid="role-${escapeHtml(role)}">@${escapeHtml(user)}</dd>`).join("");
   const sessions = (i.runbookSessions || []).map(sessionCard).join("");
   document.getElementById("side").innerHTML = `
     <div class="card"><dl>
