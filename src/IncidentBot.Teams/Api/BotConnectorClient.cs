@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Teams.Api;
+
+/// <summary>
+/// The Bot Connector REST API at a conversation's service URL: start a thread in a channel, post, reply and
+/// update activities. Every call carries a client-credentials token; a refused token is fetched again once.
+/// </summary>
+public sealed class BotConnectorClient(HttpClient http, BotTokenProvider tokens, ILogger<BotConnectorClient> logger)
+{
+    /// <summary>Starts a new thread in a channel; returns the thread's conversation id and its first activity's id.</summary>
+    public async Task<(string ConversationId, string ActivityId)> CreateThreadAsync(string serviceUrl, string channelId, string? tenantId, string botId, JsonObject activity, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["isGroup"] = true,
+            ["channelData"] = new JsonObject { ["channel"] = new JsonObject { ["id"] = channelId } },
+            ["activity"] = activity,
+            ["bot"] = new JsonObject { ["id"] = $"28:{botId}" },
+            ["tenantId"] = tenantId,
+        };
+        var created = await SendAsync(HttpMethod.Post, serviceUrl, "v3/conversations", body, "create conversation", cancellationToken);
+        return (created["id"]!.GetValue<string>(), created["activityId"]?.GetValue<string>() ?? "");
+    }
+
+    /// <summary>Posts into a conversation (a channel thread); returns the new activity's id.</summary>
+    public async Task<string> SendAsync(string serviceUrl, string conversationId, JsonObject activity, CancellationToken cancellationToken) =>
+        (await SendAsync(HttpMethod.Post, serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities", activity, "send", cancellationToken))["id"]?.GetValue<string>() ?? "";
+
+    /// <summary>Replaces an activity the bot posted (a card updated in place).</summary>
+    public Task UpdateAsync(string serviceUrl, string conversationId, string activityId, JsonObject activity, CancellationToken cancellationToken)
+    {
+        activity["id"] = activityId;
+        return SendAsync(HttpMethod.Put, serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities/{Uri.EscapeDataString(activityId)}", activity, "update", cancellationToken);
+    }
+
+    private async Task<JsonObject> SendAsync(HttpMethod method, string serviceUrl, string path, JsonObject body, string operation, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(method, new Uri(new Uri(serviceUrl.TrimEnd('/') + "/"), path)) { Content = JsonContent.Create(body) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(BotTokenProvider.ConnectorScope, cancellationToken));
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new TeamsApiException(operation, 0, ex.Message, inner: ex);
+            }
+            using (response)
+            {
+                if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 1)
+                {
+                    tokens.Invalidate(BotTokenProvider.ConnectorScope);
+                    continue;
+                }
+                if (!response.IsSuccessStatusCode)
+                {
+                    var detail = await response.Content.ReadAsStringAsync(cancellationToken);
+                    logger.LogWarning("Bot Connector {Operation} answered {Status} (operation id {OperationId})", operation, (int)response.StatusCode,
+                        response.Headers.TryGetValues("X-Correlating-OperationId", out var ids) ? ids.First() : "-");
+                    throw new TeamsApiException(operation, (int)response.StatusCode, detail.Length > 300 ? detail[..300] : detail, response.Headers.RetryAfter?.Delta);
+                }
+                return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken) ?? [];
+            }
+        }
+    }
+}

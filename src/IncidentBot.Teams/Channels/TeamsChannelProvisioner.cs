@@ -1,0 +1,101 @@
+using IncidentBot.Chat.Platforms;
+using IncidentBot.Incidents;
+using IncidentBot.Teams.Api;
+using IncidentBot.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Teams.Channels;
+
+/// <summary>
+/// Gives an incident its place in Teams: a standard channel in <c>Teams:TeamId</c> created through Graph, or — when
+/// the app may not create channels — a new thread in <c>Teams:IncidentsChannelId</c>. Each step is remembered as
+/// soon as it happened, so a retry never creates a second channel or thread.
+/// </summary>
+internal sealed class TeamsChannelProvisioner(
+    TeamsGraphChannels graph,
+    BotConnectorClient connector,
+    TeamsConversations conversations,
+    IPlatformReferenceStore references,
+    IOptions<TeamsOptions> options,
+    ILogger<TeamsChannelProvisioner> logger) : IChatChannelProvisioner
+{
+    public const string Name = "teams";
+    private int _fallbackLogged;
+
+    public string Platform => Name;
+
+    public async Task<ChannelBinding> OpenChannelAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (channelId, channelName) = await ChannelOnceAsync(incident, cancellationToken);
+            var threadKey = $"teams:thread:{incident.Number}";
+            if (references.FindReference(threadKey) is not { } conversationId)
+            {
+                var settings = options.Value;
+                var starter = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["type"] = "message",
+                    ["text"] = $"{(incident.IsDrill ? "[DRILL] " : "")}{incident.Reference} · {incident.Severity.Display()} · {incident.Title}",
+                };
+                (conversationId, _) = await connector.CreateThreadAsync(conversations.ServiceUrl, channelId, settings.TenantId, settings.AppId!, starter, cancellationToken);
+                references.SaveReference(threadKey, conversationId);
+                conversations.Remember(conversationId, incident.Number);
+            }
+            return new ChannelBinding(Name, conversationId, channelName);
+        }
+        catch (TeamsApiException ex)
+        {
+            throw ex.ToDelivery();
+        }
+    }
+
+    private async Task<(string Id, string Name)> ChannelOnceAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        var key = $"teams:channel:{incident.Number}";
+        if (references.FindReference(key) is { } remembered)
+        {
+            var parts = remembered.Split(' ', 2);
+            return (parts[0], parts[1]);
+        }
+        var (id, name) = await CreateChannelAsync(incident, cancellationToken) ?? Fallback();
+        references.SaveReference(key, $"{id} {name}");
+        return (id, name);
+    }
+
+    private async Task<(string, string)?> CreateChannelAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        var team = options.Value.TeamId;
+        if (string.IsNullOrWhiteSpace(team))
+        {
+            return null;
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            var name = TeamsChannelNames.For(incident, attempt);
+            try
+            {
+                var id = await graph.CreateAsync(team, name, $"{incident.Reference}: {incident.Title}", cancellationToken);
+                logger.LogInformation("Created Teams channel {Name} for {Incident}", name, incident.Reference);
+                return (id, name);
+            }
+            catch (TeamsApiException ex) when (ex.Status == 400 && ex.Message.Contains("NameAlreadyExists") && attempt < 10)
+            {
+            }
+            catch (TeamsApiException ex) when (ex.Status == 403)
+            {
+                if (Interlocked.Exchange(ref _fallbackLogged, 1) == 0)
+                {
+                    logger.LogWarning("The Teams app may not create channels in team {Team} ({Problem}); incidents get a thread in Teams:IncidentsChannelId instead", team, ex.Message);
+                }
+                return null;
+            }
+        }
+    }
+
+    private (string, string) Fallback() =>
+        string.IsNullOrWhiteSpace(options.Value.IncidentsChannelId)
+            ? throw new TeamsApiException("open channel", 403, "no channel could be created (Teams:TeamId and Graph permission) and Teams:IncidentsChannelId is not set")
+            : (options.Value.IncidentsChannelId!, "incidents channel thread");
+}

@@ -1,0 +1,52 @@
+using IncidentBot.Teams.Api;
+using Microsoft.Graph;
+using Microsoft.Graph.Models;
+using Microsoft.Graph.Models.ODataErrors;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Teams.Channels;
+
+/// <summary>Creates standard channels in the incidents team through Microsoft Graph (<c>Teams:GraphBaseUrl</c>).</summary>
+public sealed class TeamsGraphChannels(HttpClient http, BotTokenProvider tokens, IOptions<TeamsOptions> options)
+{
+    private readonly Lazy<GraphServiceClient> _graph = new(() =>
+        new GraphServiceClient(http, new BaseBearerTokenAuthenticationProvider(new GraphTokens(tokens)), options.Value.GraphBaseUrl.TrimEnd('/')));
+
+    /// <summary>The new channel's id (<c>19:…@thread.tacv2</c>).</summary>
+    public async Task<string> CreateAsync(string teamId, string displayName, string description, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var channel = await _graph.Value.Teams[teamId].Channels.PostAsync(
+                new Channel { DisplayName = displayName, Description = description, MembershipType = ChannelMembershipType.Standard },
+                cancellationToken: cancellationToken);
+            return channel?.Id ?? throw new TeamsApiException("create channel", 500, "Graph answered no channel id");
+        }
+        catch (ODataError ex)
+        {
+            throw new TeamsApiException("create channel", ex.ResponseStatusCode, $"{ex.Error?.Code}: {ex.Error?.Message}", RetryAfter(ex), ex);
+        }
+        catch (ApiException ex)
+        {
+            throw new TeamsApiException("create channel", ex.ResponseStatusCode, ex.Message, RetryAfter(ex), ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new TeamsApiException("create channel", 0, ex.Message, inner: ex);
+        }
+    }
+
+    private static TimeSpan? RetryAfter(ApiException ex) =>
+        ex.ResponseHeaders.TryGetValue("Retry-After", out var values) && int.TryParse(values.FirstOrDefault(), out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
+
+    /// <summary>Graph tokens from the same client credentials, for whatever host Graph is configured at.</summary>
+    private sealed class GraphTokens(BotTokenProvider tokens) : IAccessTokenProvider
+    {
+        public AllowedHostsValidator AllowedHostsValidator { get; } = new();
+
+        public Task<string> GetAuthorizationTokenAsync(Uri uri, Dictionary<string, object>? additionalAuthenticationContext = null, CancellationToken cancellationToken = default) =>
+            tokens.GetTokenAsync(BotTokenProvider.GraphScope, cancellationToken);
+    }
+}

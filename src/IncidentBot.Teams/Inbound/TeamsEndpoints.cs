@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Teams.Inbound;
+
+/// <summary><c>POST /api/messages</c>: the Bot Framework messaging endpoint. No activity is handled before its token verifies.</summary>
+public static class TeamsEndpoints
+{
+    private const long MaxBodyBytes = 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapTeamsEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<TeamsOptions>>().Value.Enabled)
+        {
+            endpoints.MapPost("/api/messages", MessagesAsync).WithTags("Teams").ExcludeFromDescription();
+        }
+        return endpoints;
+    }
+
+    private static async Task<IResult> MessagesAsync(HttpRequest request, BotFrameworkTokenValidator validator, TeamsInbound inbound, ILogger<TeamsInbound> logger, CancellationToken cancellationToken)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (string.IsNullOrWhiteSpace(authorization))
+        {
+            return Refuse(logger, request, "no Authorization header");
+        }
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return Results.Problem("The activity is larger than 1 MiB.", statusCode: 413, title: "Body too large");
+        }
+        JsonObject? activity;
+        try
+        {
+            activity = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            activity = null;
+        }
+        // The token is checked against the activity's own serviceUrl and channelId, so those two are read first;
+        // nothing else in the body is looked at until the token verifies.
+        var check = await validator.ValidateAsync(authorization, activity?["serviceUrl"]?.GetValue<string>(), activity?["channelId"]?.GetValue<string>(), cancellationToken);
+        if (!check.IsValid)
+        {
+            return Refuse(logger, request, check.Problem ?? "invalid token");
+        }
+        if (activity is null)
+        {
+            return Results.Problem("The body is not a JSON activity.", statusCode: 400, title: "Malformed activity");
+        }
+        var invokeResponse = await inbound.HandleAsync(activity, cancellationToken);
+        return invokeResponse is null ? Results.Ok() : Results.Json(invokeResponse);
+    }
+
+    private static IResult Refuse(ILogger logger, HttpRequest request, string problem)
+    {
+        logger.LogWarning("Refused a Teams request from {Remote}: {Problem}", request.HttpContext.Connection.RemoteIpAddress, problem);
+        return Results.Problem($"The Bot Framework token did not verify: {problem}.", statusCode: 401, title: "Not from the Bot Framework");
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using IncidentBot.Chat;
+using IncidentBot.Chat.Commands;
+using IncidentBot.Storage;
+using IncidentBot.Teams.Api;
+using IncidentBot.Teams.Channels;
+using IncidentBot.Teams.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Teams.Inbound;
+
+/// <summary>
+/// Turns verified Bot Framework activities into chat commands: messages (after an @mention in channels), card
+/// actions (<c>Action.Execute</c> invokes and <c>Action.Submit</c> values), and installation events. Teams has no
+/// private messages in channels, so answers for the person who asked go into the same thread.
+/// </summary>
+internal sealed partial class TeamsInbound(
+    ChatCommandHandler commands,
+    TeamsConversations conversations,
+    BotConnectorClient connector,
+    IPlatformReferenceStore references,
+    ILogger<TeamsInbound> logger)
+{
+    /// <summary>Handles one activity; for invokes, returns the invoke response Teams expects in the HTTP body.</summary>
+    public async Task<JsonObject?> HandleAsync(JsonObject activity, CancellationToken cancellationToken)
+    {
+        conversations.RememberServiceUrl(activity["serviceUrl"]?.GetValue<string>());
+        var id = activity["id"]?.GetValue<string>();
+        if (id is not null && !references.TryAddReference($"teams:seen:{id}", DateTimeOffset.UtcNow.ToString("O")))
+        {
+            logger.LogInformation("Teams activity {Id} was already handled; ignoring the redelivery", id);
+            return activity["type"]?.GetValue<string>() == "invoke" ? InvokeResponse("Already done.") : null;
+        }
+        switch (activity["type"]?.GetValue<string>())
+        {
+            case "message":
+                var command = activity["value"]?["command"]?.GetValue<string>() ?? TextWithoutMentions(activity);
+                if (!string.IsNullOrWhiteSpace(command))
+                {
+                    await RunAsync(activity, command, replyInThread: true, cancellationToken);
+                }
+                return null;
+            case "invoke" when activity["name"]?.GetValue<string>() == "adaptiveCard/action":
+                var data = activity["value"]?["action"]?["data"]?["command"]?.GetValue<string>();
+                if (data is null)
+                {
+                    return InvokeResponse("This card action is not one of IncidentBot's.");
+                }
+                var reply = await RunAsync(activity, data, replyInThread: false, cancellationToken);
+                return InvokeResponse(reply);
+            case "conversationUpdate":
+                var team = activity["channelData"]?["team"];
+                logger.LogInformation("Teams {Event} in team {Team} ({Group}); service URL {ServiceUrl}",
+                    activity["channelData"]?["eventType"], team?["name"], team?["aadGroupId"], activity["serviceUrl"]);
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private async Task<string> RunAsync(JsonObject activity, string text, bool replyInThread, CancellationToken cancellationToken)
+    {
+        var user = activity["from"]?["name"]?.GetValue<string>() ?? activity["from"]?["id"]?.GetValue<string>() ?? "unknown";
+        var conversation = activity["conversation"]?["id"]?.GetValue<string>();
+        var reply = await commands.HandleAsync(user, text, conversations.IncidentOf(conversation), cancellationToken);
+        logger.LogInformation("Teams command from {User}: {Command} ({Outcome})", user, text, reply.IsError ? "refused" : "done");
+        var personal = reply.Messages.Where(m => m.Audience == MessageAudience.Requester).ToList();
+        if (replyInThread && conversation is not null)
+        {
+            foreach (var message in personal)
+            {
+                try
+                {
+                    await connector.SendAsync(activity["serviceUrl"]?.GetValue<string>() ?? conversations.ServiceUrl, conversation, AdaptiveCardMessageRenderer.Activity(message), cancellationToken);
+                }
+                catch (TeamsApiException ex)
+                {
+                    logger.LogWarning("Could not answer {User} in Teams: {Problem}", user, ex.Message);
+                }
+            }
+        }
+        return personal.Count == 0 ? "Done." : string.Join("\n\n", personal.Select(m => m.ToPlainText()));
+    }
+
+    /// <summary>Channel messages reach the bot only with an @mention; the mention text is not part of the command.</summary>
+    private static string TextWithoutMentions(JsonObject activity)
+    {
+        var text = activity["text"]?.GetValue<string>() ?? "";
+        foreach (var entity in activity["entities"]?.AsArray() ?? [])
+        {
+            if (entity?["type"]?.GetValue<string>() == "mention" && entity["text"]?.GetValue<string>() is { } mention)
+            {
+                text = text.Replace(mention, " ");
+            }
+        }
+        // Teams may still wrap text in simple HTML (<p>, <br>); commands are plain words. (A regex over Teams'
+        // HTML, not over Markdown.)
+        return Tags().Replace(text, " ").Replace("&nbsp;", " ").Trim();
+    }
+
+    private static JsonObject InvokeResponse(string text) => new()
+    {
+        ["statusCode"] = 200,
+        ["type"] = "application/vnd.microsoft.activity.message",
+        ["value"] = text,
+    };
+
+    [GeneratedRegex("<[^>]+>")]
+    private static partial Regex Tags();
+}

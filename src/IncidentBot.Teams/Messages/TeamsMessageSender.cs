@@ -1,0 +1,40 @@
+using IncidentBot.Chat;
+using IncidentBot.Chat.Platforms;
+using IncidentBot.Incidents;
+using IncidentBot.Storage;
+using IncidentBot.Teams.Api;
+using IncidentBot.Teams.Channels;
+
+namespace IncidentBot.Teams.Messages;
+
+/// <summary>
+/// Posts neutral messages as Adaptive Cards into an incident's Teams thread. A message with an update key (a
+/// runbook's current step) replaces its earlier card in place, so the thread shows one live step card.
+/// </summary>
+internal sealed class TeamsMessageSender(BotConnectorClient connector, TeamsConversations conversations, IPlatformReferenceStore references) : IChatMessageSender
+{
+    public string Platform => TeamsChannelProvisioner.Name;
+
+    public async Task SendAsync(ChannelBinding channel, ChatMessage message, CancellationToken cancellationToken)
+    {
+        var activity = AdaptiveCardMessageRenderer.Activity(message);
+        var updateKey = message.UpdateKey is null ? null : $"teams:activity:{channel.Id}:{message.UpdateKey}";
+        try
+        {
+            if (updateKey is not null && references.FindReference(updateKey) is { } activityId)
+            {
+                await connector.UpdateAsync(conversations.ServiceUrl, channel.Id, activityId, activity, cancellationToken);
+                return;
+            }
+            var id = await connector.SendAsync(conversations.ServiceUrl, channel.Id, activity, cancellationToken);
+            if (updateKey is not null)
+            {
+                references.SaveReference(updateKey, id);
+            }
+        }
+        catch (TeamsApiException ex)
+        {
+            throw ex.ToDelivery();
+        }
+    }
+}
