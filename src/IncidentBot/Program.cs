@@ -5,6 +5,8 @@ using IncidentBot.Incidents;
 using IncidentBot.Runbooks;
 using IncidentBot.Slack;
 using IncidentBot.Slack.Inbound;
+using IncidentBot.Teams;
+using IncidentBot.Teams.Inbound;
 using IncidentBot.Webhooks;
 using IncidentBot.WebConsole;
 
@@ -33,8 +35,9 @@ builder.AddHealth();
 // The built-in web console: a chat platform of its own and the leads' dashboard.
 builder.AddWebConsole();
 
-// Slack, when Slack:BotToken is set (HTTP events or Socket Mode).
+// Slack, when Slack:BotToken is set (HTTP events or Socket Mode); Teams, when Teams:AppId is set.
 builder.AddSlackAdapter();
+builder.AddTeamsAdapter();
 
 var app = builder.Build();
 
@@ -47,6 +50,7 @@ app.MapIncidentEndpoints();
 app.MapCommandEndpoints();
 app.MapRunbookEndpoints();
 app.MapSlackEndpoints();
+app.MapTeamsEndpoints();
 
 app.Run();
 return 0;

@@ -45,7 +45,7 @@ public static class TeamsEndpoints
         }
         // The token is checked against the activity's own serviceUrl and channelId, so those two are read first;
         // nothing else in the body is looked at until the token verifies.
-        var check = await validator.ValidateAsync(authorization, activity?["serviceUrl"]?.GetValue<string>(), activity?["channelId"]?.GetValue<string>(), cancellationToken);
+        var check = await validator.ValidateAsync(authorization, activity?["serviceUrl"].Text(), activity?["channelId"].Text(), cancellationToken);
         if (!check.IsValid)
         {
             return Refuse(logger, request, check.Problem ?? "invalid token");

@@ -25,24 +25,24 @@ internal sealed partial class TeamsInbound(
     /// <summary>Handles one activity; for invokes, returns the invoke response Teams expects in the HTTP body.</summary>
     public async Task<JsonObject?> HandleAsync(JsonObject activity, CancellationToken cancellationToken)
     {
-        conversations.RememberServiceUrl(activity["serviceUrl"]?.GetValue<string>());
-        var id = activity["id"]?.GetValue<string>();
+        conversations.RememberServiceUrl(activity["serviceUrl"].Text());
+        var id = activity["id"].Text();
         if (id is not null && !references.TryAddReference($"teams:seen:{id}", DateTimeOffset.UtcNow.ToString("O")))
         {
             logger.LogInformation("Teams activity {Id} was already handled; ignoring the redelivery", id);
-            return activity["type"]?.GetValue<string>() == "invoke" ? InvokeResponse("Already done.") : null;
+            return activity["type"].Text() == "invoke" ? InvokeResponse("Already done.") : null;
         }
-        switch (activity["type"]?.GetValue<string>())
+        switch (activity["type"].Text())
         {
             case "message":
-                var command = activity["value"]?["command"]?.GetValue<string>() ?? TextWithoutMentions(activity);
+                var command = activity["value"]?["command"].Text() ?? TextWithoutMentions(activity);
                 if (!string.IsNullOrWhiteSpace(command))
                 {
                     await RunAsync(activity, command, replyInThread: true, cancellationToken);
                 }
                 return null;
-            case "invoke" when activity["name"]?.GetValue<string>() == "adaptiveCard/action":
-                var data = activity["value"]?["action"]?["data"]?["command"]?.GetValue<string>();
+            case "invoke" when activity["name"].Text() == "adaptiveCard/action":
+                var data = activity["value"]?["action"]?["data"]?["command"].Text();
                 if (data is null)
                 {
                     return InvokeResponse("This card action is not one of IncidentBot's.");
@@ -61,8 +61,8 @@ internal sealed partial class TeamsInbound(
 
     private async Task<string> RunAsync(JsonObject activity, string text, bool replyInThread, CancellationToken cancellationToken)
     {
-        var user = activity["from"]?["name"]?.GetValue<string>() ?? activity["from"]?["id"]?.GetValue<string>() ?? "unknown";
-        var conversation = activity["conversation"]?["id"]?.GetValue<string>();
+        var user = activity["from"]?["name"].Text() ?? activity["from"]?["id"].Text() ?? "unknown";
+        var conversation = activity["conversation"]?["id"].Text();
         var reply = await commands.HandleAsync(user, text, conversations.IncidentOf(conversation), cancellationToken);
         logger.LogInformation("Teams command from {User}: {Command} ({Outcome})", user, text, reply.IsError ? "refused" : "done");
         var personal = reply.Messages.Where(m => m.Audience == MessageAudience.Requester).ToList();
@@ -72,7 +72,7 @@ internal sealed partial class TeamsInbound(
             {
                 try
                 {
-                    await connector.SendAsync(activity["serviceUrl"]?.GetValue<string>() ?? conversations.ServiceUrl, conversation, AdaptiveCardMessageRenderer.Activity(message), cancellationToken);
+                    await connector.SendAsync(activity["serviceUrl"].Text() ?? conversations.ServiceUrl, conversation, AdaptiveCardMessageRenderer.Activity(message), cancellationToken);
                 }
                 catch (TeamsApiException ex)
                 {
@@ -86,10 +86,10 @@ internal sealed partial class TeamsInbound(
     /// <summary>Channel messages reach the bot only with an @mention; the mention text is not part of the command.</summary>
     private static string TextWithoutMentions(JsonObject activity)
     {
-        var text = activity["text"]?.GetValue<string>() ?? "";
+        var text = activity["text"].Text() ?? "";
         foreach (var entity in activity["entities"]?.AsArray() ?? [])
         {
-            if (entity?["type"]?.GetValue<string>() == "mention" && entity["text"]?.GetValue<string>() is { } mention)
+            if (entity?["type"].Text() == "mention" && entity["text"].Text() is { } mention)
             {
                 text = text.Replace(mention, " ");
             }
