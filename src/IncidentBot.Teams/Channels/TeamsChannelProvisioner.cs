@@ -39,7 +39,7 @@ internal sealed class TeamsChannelProvisioner(
                     ["type"] = "message",
                     ["text"] = $"{(incident.IsDrill ? "[DRILL] " : "")}{incident.Reference} · {incident.Severity.Display()} · {incident.Title}",
                 };
-                (conversationId, _) = await connector.CreateThreadAsync(conversations.ServiceUrl, channelId, settings.TenantId, settings.AppId!, starter, cancellationToken);
+                (conversationId, _) = await connector.CreateThreadAsync(conversations.ServiceUrl, channelId, conversations.Tenant, settings.AppId!, starter, cancellationToken);
                 references.SaveReference(threadKey, conversationId);
                 conversations.Remember(conversationId, incident.Number);
             }
@@ -66,7 +66,7 @@ internal sealed class TeamsChannelProvisioner(
 
     private async Task<(string, string)?> CreateChannelAsync(Incident incident, CancellationToken cancellationToken)
     {
-        var team = options.Value.TeamId;
+        var team = conversations.Team;
         if (string.IsNullOrWhiteSpace(team))
         {
             return null;

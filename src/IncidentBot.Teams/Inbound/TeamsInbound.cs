@@ -51,6 +51,7 @@ internal sealed partial class TeamsInbound(
                 return InvokeResponse(reply);
             case "conversationUpdate":
                 var team = activity["channelData"]?["team"];
+                conversations.RememberInstallation(team?["aadGroupId"].Text(), activity["channelData"]?["tenant"]?["id"].Text() ?? activity["conversation"]?["tenantId"].Text());
                 logger.LogInformation("Teams {Event} in team {Team} ({Group}); service URL {ServiceUrl}",
                     activity["channelData"]?["eventType"], team?["name"], team?["aadGroupId"], activity["serviceUrl"]);
                 return null;

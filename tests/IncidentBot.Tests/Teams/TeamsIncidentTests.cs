@@ -103,6 +103,23 @@ public sealed class TeamsIncidentTests
         Assert.Equal(["one", "two", "three", "four"], updates.Select(u => u.Split('\n')[1]));
     }
 
+    [Fact]
+    public async Task WithoutATeamIdTheTeamTheBotWasInstalledInGetsTheChannels()
+    {
+        await using var teams = await TeamsHarness.StartAsync(settings: new() { ["Teams:TeamId"] = "", ["Teams:TenantId"] = "" });
+        var installed = teams.Fixture("conversation-update-bot-added-to-team.json");
+        var group = installed["channelData"]!["team"]!["aadGroupId"]!.GetValue<string>();
+        teams.Graph.AddTeam(group);
+
+        Assert.Equal(HttpStatusCode.OK, (await teams.SendAsync(installed)).StatusCode);
+        await teams.App.CommandAsync(null, "alice", "declare Cache stampede sev2");
+
+        await Eventually.TrueAsync(() => teams.Graph.Channels.Any(c => c.TeamId == group && c.DisplayName == "INC-1 Cache stampede")
+            && teams.Connector.Conversations.Any(c => c.ChannelId == teams.Graph.Channels.Single(ch => ch.DisplayName == "INC-1 Cache stampede").Id), "the channel and its thread in the installed team", Wait);
+        var thread = teams.Connector.Conversations.Single(c => c.ChannelId == teams.Graph.Channels.Single(ch => ch.DisplayName == "INC-1 Cache stampede").Id);
+        Assert.Equal(installed["channelData"]!["tenant"]!["id"]!.GetValue<string>(), thread.TenantId);
+    }
+
     private static FakeConversation? Thread(TeamsHarness teams, string prefix = "INC-1 Orders") =>
         teams.Connector.Conversations.FirstOrDefault(c => teams.Graph.Channels.Any(ch => ch.Id == c.ChannelId && ch.DisplayName.StartsWith(prefix)));
 
