@@ -1,4 +1,5 @@
 using IncidentBot.Chat;
+using IncidentBot.Drills;
 using IncidentBot.Health;
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
@@ -32,6 +33,9 @@ builder.AddApiConventions();
 
 builder.AddHealth();
 
+// Drills, scheduled with Quartz.
+builder.AddDrills();
+
 // The built-in web console: a chat platform of its own and the leads' dashboard.
 builder.AddWebConsole();
 
@@ -49,6 +53,7 @@ app.MapWebhookEndpoints();
 app.MapIncidentEndpoints();
 app.MapCommandEndpoints();
 app.MapRunbookEndpoints();
+app.MapDrillEndpoints();
 app.MapSlackEndpoints();
 app.MapTeamsEndpoints();
 

@@ -48,6 +48,9 @@ public sealed class Incident
 
     public List<RunbookSession> RunbookSessions { get; set; } = [];
 
+    /// <summary>For drills: the only people chat platforms invite (nobody else is paged).</summary>
+    public List<string> Participants { get; set; } = [];
+
     /// <summary>INC-42, or DRILL-42 style markers are left to the renderers: the number is the identity.</summary>
     public string Reference => $"INC-{Number}";
 }

@@ -143,6 +143,13 @@ public sealed partial class IncidentService
             var n => $"\n{n} of its alerts are still firing.",
         };
         tx.Post(incident, IncidentMessages.Event(incident, $"**@{actor}** resolved {incident.Reference}{(summary is null ? "." : $": {summary}")}{firing}"));
+        if (incident.IsDrill)
+        {
+            foreach (var reporter in drillReporters)
+            {
+                reporter.DrillResolved(tx, incident);
+            }
+        }
         return null;
     }
 }

@@ -24,6 +24,26 @@ public sealed partial class IncidentService
             return null;
         }, cancellationToken);
 
+    /// <summary>Opens a drill: a synthetic incident, marked as a drill everywhere, with its runbook started at once.</summary>
+    public Task<IncidentResult> StartDrillAsync(Runbook runbook, Severity severity, IReadOnlyList<string> participants, string actor, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(tx =>
+        {
+            var incident = tx.Open(
+                new Incident
+                {
+                    Title = $"Drill: {runbook.Title}",
+                    Severity = severity,
+                    Service = runbook.Services.FirstOrDefault(),
+                    IsDrill = true,
+                    Participants = [.. participants],
+                },
+                actor, TimelineKinds.Declared, $"Drill of runbook {runbook.Id} started by {actor}");
+            tx.Post(incident, IncidentMessages.Summary(incident, roles));
+            StartSession(tx, incident, runbook, actor);
+            LogOpened(incident);
+            return new IncidentResult(incident, tx.Posted);
+        }, cancellationToken);
+
     /// <summary><c>done</c>/<c>next</c>: the current step is done; the next one starts.</summary>
     public Task<IncidentResult> CompleteStepAsync(int number, string? arguments, string actor, CancellationToken cancellationToken = default) =>
         ChangeSessionAsync(number, arguments, (tx, incident, session, runbook, rest) => Finish(tx, incident, session, runbook, StepState.Done, rest, actor), cancellationToken);

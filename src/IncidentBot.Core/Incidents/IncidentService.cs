@@ -20,6 +20,7 @@ public sealed partial class IncidentService(
     RunbookLibrary runbooks,
     IOptions<IncidentOptions> options,
     IEnumerable<IIncidentObserver> observers,
+    IEnumerable<IDrillReporter> drillReporters,
     TimeProvider time,
     ILogger<IncidentService> logger)
 {

@@ -22,5 +22,8 @@ public sealed class IncidentChanges
     /// <summary>Runbook texts sessions started with, by version.</summary>
     public Dictionary<string, RunbookVersionRecord> RunbookVersions { get; } = [];
 
-    public bool IsEmpty => Incidents.Count == 0 && Alerts.Count == 0 && Timeline.Count == 0 && Outbox.Count == 0 && ConsumedInboxEntries.Count == 0 && RunbookVersions.Count == 0;
+    /// <summary>Drill runs whose report the operation wrote.</summary>
+    public List<Drills.DrillRun> DrillRuns { get; } = [];
+
+    public bool IsEmpty => Incidents.Count == 0 && Alerts.Count == 0 && Timeline.Count == 0 && Outbox.Count == 0 && ConsumedInboxEntries.Count == 0 && RunbookVersions.Count == 0 && DrillRuns.Count == 0;
 }

@@ -13,8 +13,9 @@ internal sealed class SlackResponders(SlackWebApiClient slack, IOptions<SlackOpt
 
     public async Task InviteAsync(Incident incident, string channel, CancellationToken cancellationToken)
     {
-        var wanted = options.Value.InviteUsers.AsEnumerable();
-        if (incident.Service is { } service && options.Value.InviteByService.TryGetValue(service, out var forService))
+        // A drill pages nobody outside its participants.
+        var wanted = incident.IsDrill ? incident.Participants.AsEnumerable() : options.Value.InviteUsers;
+        if (!incident.IsDrill && incident.Service is { } service && options.Value.InviteByService.TryGetValue(service, out var forService))
         {
             wanted = wanted.Concat(forService);
         }

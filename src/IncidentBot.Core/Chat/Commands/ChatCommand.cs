@@ -73,3 +73,9 @@ public sealed record StepBackCommand(string? Arguments) : ChatCommand;
 
 /// <summary><c>check [runbook] &lt;n&gt;</c>: tick or untick checklist item n of the current step.</summary>
 public sealed record CheckItemCommand(string? Arguments) : ChatCommand;
+
+/// <summary><c>drill schedule "&lt;cron&gt;" &lt;runbook&gt; [sev] [tz]</c>, <c>drill list</c>, <c>drill cancel &lt;id&gt;</c>, <c>drill run &lt;runbook&gt;</c>.</summary>
+public sealed record DrillCommand(string Action, string? Cron = null, string? Target = null, Severity? Severity = null, string? TimeZone = null) : ChatCommand
+{
+    public override bool NeedsIncident => false;
+}

@@ -1,3 +1,4 @@
+using IncidentBot.Drills;
 using IncidentBot.Incidents;
 using IncidentBot.Roles;
 using IncidentBot.Runbooks;
@@ -11,7 +12,7 @@ namespace IncidentBot.Chat.Commands;
 /// Runs a chat command for a user, inside an incident or outside one. Every platform (Slack, Teams, the web
 /// console, the HTTP API) comes through here, so a command behaves the same wherever it is typed.
 /// </summary>
-public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, TimeProvider time, ILogger<ChatCommandHandler> logger)
+public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, TimeProvider time, ILogger<ChatCommandHandler> logger)
 {
     public async Task<CommandReply> HandleAsync(string user, string text, int? incidentNumber, CancellationToken cancellationToken = default)
     {
@@ -51,6 +52,7 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             CompleteStepCommand done => Reply(await incidents.CompleteStepAsync(number!.Value, done.Arguments, user, cancellationToken)),
             SkipStepCommand skip => Reply(await incidents.SkipStepAsync(number!.Value, skip.Arguments, user, cancellationToken)),
             StepBackCommand back => Reply(await incidents.StepBackAsync(number!.Value, back.Arguments, user, cancellationToken)),
+            DrillCommand drill => await DrillAsync(drill, user, cancellationToken),
             CheckItemCommand check => Reply(await incidents.ToggleChecklistItemAsync(number!.Value, check.Arguments, user, cancellationToken)),
             _ => CommandReply.Error("That command is not available here yet.", number),
         };
@@ -73,6 +75,41 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             ? $"- **{r.Name}**: @{holder}"
             : $"- **{r.Name}**: open — `role {r.Id} @someone`");
         return CommandReply.Private($"Roles in {incident.Reference}:\n{string.Join("\n", lines)}", incidentNumber: number);
+    }
+
+    private async Task<CommandReply> DrillAsync(DrillCommand drill, string user, CancellationToken cancellationToken)
+    {
+        switch (drill.Action)
+        {
+            case "schedule":
+                var scheduled = await drills.ScheduleAsync(drill.Cron!, drill.Target!, drill.Severity, drill.TimeZone, null, user, cancellationToken);
+                return scheduled.Ok ? CommandReply.Private(scheduled.Text) : CommandReply.Error(scheduled.Text);
+            case "cancel":
+                var cancelled = await drills.CancelAsync(drill.Target!, user, cancellationToken);
+                return cancelled.Ok ? CommandReply.Private(cancelled.Text) : CommandReply.Error(cancelled.Text);
+            case "run":
+                if (drills.Refusal(user) is { } refusal)
+                {
+                    return CommandReply.Error(refusal);
+                }
+                var run = await drills.RunAsync(drill.Target!, user, null, time.GetUtcNow(), cancellationToken);
+                return Reply(run, i => $"Drill started: {i.Reference}. It is marked DRILL everywhere; resolve it to get the drill report.");
+            default:
+                return CommandReply.Private(DrillList(drills.List()));
+        }
+    }
+
+    private string DrillList(IReadOnlyList<DrillScheduleView> schedules)
+    {
+        if (schedules.Count == 0)
+        {
+            return "No drills are scheduled. A lead schedules one with `drill schedule \"0 0 10 ? * TUE\" <runbook> [sev] [time zone]`.";
+        }
+        var lines = schedules.Select(s =>
+            $"- **{s.Schedule.Id}** `{s.Schedule.RunbookId}` {s.Schedule.Severity.Display()}, `{s.Schedule.Cron}` ({s.Schedule.TimeZone})"
+            + (s.NextRun is { } next ? $" — next {next}" : "")
+            + (s.LastMissed is { } missed ? $" — ⚠ missed {missed:yyyy-MM-dd HH:mm} UTC while IncidentBot was down" : ""));
+        return $"Drill schedules:\n{string.Join("\n", lines)}";
     }
 
     private CommandReply RunbookStatus(int number)

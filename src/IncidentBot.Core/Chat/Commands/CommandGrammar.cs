@@ -19,6 +19,7 @@ public static class CommandGrammar
         ("back", "back [runbook]", "go back one step"),
         ("check", "check [runbook] <n>", "tick checklist item n"),
         ("mitigate", "mitigate [summary]", "impact has stopped"),
+        ("drill", "drill schedule \"<cron>\" <runbook> [sev] [tz] | list | cancel <id> | run <runbook>", "incident drills (leads)"),
         ("resolve", "resolve [summary]", "the incident is over"),
         ("help", "help", "this list"),
     ];

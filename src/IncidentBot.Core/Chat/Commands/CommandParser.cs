@@ -61,6 +61,7 @@ public static class CommandParser
             "resolve" => CommandParseResult.Ok(new ResolveCommand(NullIfEmpty(args))),
             "help" => CommandParseResult.Ok(new HelpCommand()),
             "runbook" => Runbook(args),
+            "drill" or "drills" => Drill(args),
             "done" => CommandParseResult.Ok(new CompleteStepCommand(NullIfEmpty(args))),
             "skip" => CommandParseResult.Ok(new SkipStepCommand(NullIfEmpty(args))),
             "back" => CommandParseResult.Ok(new StepBackCommand(NullIfEmpty(args))),
@@ -99,6 +100,52 @@ public static class CommandParser
             "list" when rest.Length == 0 => CommandParseResult.Ok(new ListRunbooksCommand()),
             _ => Usage("runbook", $"`runbook {action}` is not a runbook command."),
         };
+    }
+
+    private static CommandParseResult Drill(string args)
+    {
+        var (action, rest) = NextWord(args);
+        switch (action.ToLowerInvariant())
+        {
+            case "list" or "" when rest.Length == 0:
+                return CommandParseResult.Ok(new DrillCommand("list"));
+            case "cancel" when rest.Length > 0 && !rest.Contains(' '):
+                return CommandParseResult.Ok(new DrillCommand("cancel", Target: rest));
+            case "run" when rest.Length > 0 && !rest.Contains(' '):
+                return CommandParseResult.Ok(new DrillCommand("run", Target: rest));
+            case "schedule":
+                var quote = rest.Length > 0 ? rest[0] : ' ';
+                var end = quote is '"' or '\'' ? rest.IndexOf(quote, 1) : -1;
+                if (end < 0)
+                {
+                    return Usage("drill", "Put the cron expression in quotes, e.g. `drill schedule \"0 0 10 ? * TUE\" database-failover sev2 Europe/Berlin`.");
+                }
+                var words = rest[(end + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (words.Length == 0)
+                {
+                    return Usage("drill", "Name the runbook to drill.");
+                }
+                Severity? severity = null;
+                string? zone = null;
+                foreach (var word in words.Skip(1))
+                {
+                    if (severity is null && SeverityText.TryParse(word, out var parsed))
+                    {
+                        severity = parsed;
+                    }
+                    else if (zone is null)
+                    {
+                        zone = word;
+                    }
+                    else
+                    {
+                        return Usage("drill", $"`{word}` is one word too many.");
+                    }
+                }
+                return CommandParseResult.Ok(new DrillCommand("schedule", rest[1..end], words[0], severity, zone));
+            default:
+                return Usage("drill", $"`drill {action}` is not a drill command.");
+        }
     }
 
     private static CommandParseResult Role(string args)

@@ -36,6 +36,8 @@ internal static class LiteDbMapper
         mapper.Entity<Incident>().Id(i => i.Number, autoId: false).Ignore(i => i.Reference);
         mapper.Entity<RunbookSession>().Ignore(s => s.IsFinished).Ignore(s => s.Current);
         mapper.Entity<RunbookStepRecord>().Ignore(s => s.DurationSeconds);
+        mapper.Entity<Drills.DrillSchedule>().Id(d => d.Id, autoId: false);
+        mapper.Entity<Drills.DrillRun>().Id(r => r.Id, autoId: true);
         mapper.Entity<RoomMessage>().Id(m => m.Id, autoId: true);
         mapper.Entity<RunbookVersionRecord>().Id(v => v.Version, autoId: false);
         mapper.Entity<IncidentAlert>().Id(a => a.Id, autoId: false);

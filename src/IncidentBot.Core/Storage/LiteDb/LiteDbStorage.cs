@@ -1,5 +1,6 @@
 using IncidentBot.Alerts;
 using IncidentBot.Chat.Outbox;
+using IncidentBot.Drills;
 using IncidentBot.Incidents;
 using LiteDB;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace IncidentBot.Storage.LiteDb;
 /// The embedded store: one LiteDB file. Writes are serialised and each operation is one transaction, so a crash
 /// leaves either all of an operation or none of it.
 /// </summary>
-public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth, IRunbookVersionStore, IRoomMessageStore, IPlatformReferenceStore, IDisposable
+public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth, IRunbookVersionStore, IRoomMessageStore, IPlatformReferenceStore, IDrillStore, IDisposable
 {
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<Incident> _incidents;
@@ -22,6 +23,8 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     private readonly ILiteCollection<RunbookVersionRecord> _runbookVersions;
     private readonly ILiteCollection<RoomMessage> _room;
     private readonly ILiteCollection<BsonDocument> _references;
+    private readonly ILiteCollection<DrillSchedule> _drillSchedules;
+    private readonly ILiteCollection<DrillRun> _drillRuns;
 
     // LiteDB transactions belong to a thread; one lock keeps every write transaction whole and un-interleaved.
     private readonly Lock _write = new();
@@ -43,6 +46,8 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         _runbookVersions = _db.GetCollection<RunbookVersionRecord>("runbookVersions");
         _room = _db.GetCollection<RoomMessage>("roomMessages");
         _references = _db.GetCollection("platformReferences");
+        _drillSchedules = _db.GetCollection<DrillSchedule>("drillSchedules");
+        _drillRuns = _db.GetCollection<DrillRun>("drillRuns");
         LiteDbSchema.Migrate(_db, logger);
         ReleaseLeases(logger);
         Path = path;
@@ -105,6 +110,21 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         return added;
     }
 
+    public void SaveSchedule(DrillSchedule schedule) => InTransaction(() => _drillSchedules.Upsert(schedule));
+
+    public DrillSchedule? FindSchedule(string id) => _drillSchedules.FindById(id);
+
+    public IReadOnlyList<DrillSchedule> Schedules() => _drillSchedules.FindAll().OrderBy(s => s.CreatedAt).ToList();
+
+    public string NextScheduleId() =>
+        $"d{_drillSchedules.FindAll().Select(s => int.TryParse(s.Id.AsSpan(1), out var n) ? n : 0).DefaultIfEmpty(0).Max() + 1}";
+
+    public void SaveRun(DrillRun run) => InTransaction(() => _drillRuns.Upsert(run));
+
+    public DrillRun? FindRunByIncident(int incidentNumber) => _drillRuns.FindOne(r => r.IncidentNumber == incidentNumber);
+
+    public IReadOnlyList<DrillRun> RunsOf(string scheduleId) => _drillRuns.Find(r => r.ScheduleId == scheduleId).OrderByDescending(r => r.ScheduledFor).ToList();
+
     public RunbookVersionRecord? FindRunbookVersion(string version) => _runbookVersions.FindById(version);
 
     public int LastNumber() =>
@@ -123,6 +143,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             _timeline.InsertBulk(changes.Timeline);
             _outbox.InsertBulk(changes.Outbox);
             _runbookVersions.Upsert(changes.RunbookVersions.Values);
+            _drillRuns.Upsert(changes.DrillRuns);
             foreach (var id in changes.ConsumedInboxEntries)
             {
                 _inbox.Delete(id);

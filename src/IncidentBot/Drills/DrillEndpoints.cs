@@ -1,0 +1,90 @@
+using IncidentBot.Incidents;
+using IncidentBot.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IncidentBot.Drills;
+
+/// <summary><c>/api/drills</c>: schedules, their runs and reports. Changes need a lead as <c>user</c>.</summary>
+internal static class DrillEndpoints
+{
+    public static RouteGroupBuilder MapDrillEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/drills").WithTags("Drills");
+        group.MapGet("/", List).WithName("ListDrills").WithSummary("Active drill schedules with their next run.");
+        group.MapPost("/", ScheduleAsync).WithName("ScheduleDrill").WithSummary("Schedules a drill (leads only).");
+        group.MapDelete("/{id}", CancelAsync).WithName("CancelDrill").WithSummary("Cancels a drill schedule (leads only).");
+        group.MapGet("/{id}/runs", Runs).WithName("DrillRuns").WithSummary("A schedule's runs, newest first, with their reports.");
+        return group;
+    }
+
+    /// <summary>The body of <c>POST /api/drills</c>.</summary>
+    public sealed record ScheduleRequest(string? Cron, string? Runbook, string? Severity, string? TimeZone, List<string>? Participants, string? User);
+
+    /// <summary>A drill schedule as the API shows it.</summary>
+    public sealed record DrillScheduleResponse(string Id, string Runbook, string Cron, string TimeZone, Severity Severity, IReadOnlyList<string> Participants, string CreatedBy, DateTime CreatedAt, string? NextRun, DateTime? LastMissed);
+
+    private static Ok<List<DrillScheduleResponse>> List(DrillService drills) =>
+        TypedResults.Ok(drills.List().Select(ToResponse).ToList());
+
+    private static async Task<Results<Created<DrillScheduleResponse>, ValidationProblem, ProblemHttpResult>> ScheduleAsync(ScheduleRequest request, DrillService drills, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Cron))
+        {
+            errors["cron"] = ["cron is required, e.g. \"0 0 10 ? * TUE\"."];
+        }
+        if (string.IsNullOrWhiteSpace(request.Runbook))
+        {
+            errors["runbook"] = ["runbook is required: the id of the runbook to drill."];
+        }
+        if (string.IsNullOrWhiteSpace(request.User))
+        {
+            errors["user"] = ["user is required: the lead scheduling the drill."];
+        }
+        Severity? severity = null;
+        if (request.Severity is not null)
+        {
+            if (SeverityText.TryParse(request.Severity, out var parsed))
+            {
+                severity = parsed;
+            }
+            else
+            {
+                errors["severity"] = [$"'{request.Severity}' is not a severity: use SEV1 to SEV4."];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var outcome = await drills.ScheduleAsync(request.Cron!, request.Runbook!, severity, request.TimeZone, request.Participants, request.User!.TrimStart('@'), cancellationToken);
+        if (!outcome.Ok)
+        {
+            var status = drills.Refusal(request.User!.TrimStart('@')) is null ? StatusCodes.Status400BadRequest : StatusCodes.Status403Forbidden;
+            return TypedResults.Problem(outcome.Text, statusCode: status, title: status == 403 ? "Only drill leads may schedule drills" : "The drill cannot be scheduled");
+        }
+        var view = drills.List().Single(v => v.Schedule.Id == outcome.Schedule!.Id);
+        return TypedResults.Created($"/api/drills/{outcome.Schedule!.Id}", ToResponse(view));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> CancelAsync(string id, string? user, DrillService drills, CancellationToken cancellationToken)
+    {
+        var actor = (user ?? "").TrimStart('@');
+        var outcome = await drills.CancelAsync(id, actor, cancellationToken);
+        if (outcome.Ok)
+        {
+            return TypedResults.NoContent();
+        }
+        var status = drills.Refusal(actor) is null ? StatusCodes.Status404NotFound : StatusCodes.Status403Forbidden;
+        return TypedResults.Problem(outcome.Text, statusCode: status);
+    }
+
+    private static Results<Ok<IReadOnlyList<DrillRun>>, ProblemHttpResult> Runs(string id, IDrillStore store) =>
+        store.FindSchedule(id) is null
+            ? TypedResults.Problem($"There is no drill schedule '{id}'.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Ok(store.RunsOf(id));
+
+    private static DrillScheduleResponse ToResponse(DrillScheduleView view) => new(
+        view.Schedule.Id, view.Schedule.RunbookId, view.Schedule.Cron, view.Schedule.TimeZone, view.Schedule.Severity, view.Schedule.Participants,
+        view.Schedule.CreatedBy, view.Schedule.CreatedAt.UtcDateTime, view.NextRun, view.LastMissed?.UtcDateTime);
+}
