@@ -3,7 +3,7 @@ using Quartz;
 namespace IncidentBot.Drills;
 
 /// <summary>One Quartz cron trigger per drill schedule, in the schedule's time zone; the job calls <see cref="DrillService"/>.</summary>
-public sealed class QuartzDrillScheduler(ISchedulerFactory schedulers) : IDrillScheduler
+public sealed class QuartzDrillScheduler(ISchedulerFactory schedulers, TimeProvider time) : IDrillScheduler
 {
     public static JobKey JobKeyFor(string scheduleId) => new(scheduleId, "drills");
 
@@ -13,7 +13,8 @@ public sealed class QuartzDrillScheduler(ISchedulerFactory schedulers) : IDrillS
         DrillCron.TryFindTimeZone(schedule.TimeZone, out var zone);
         var job = JobBuilder.Create<DrillJob>().WithIdentity(JobKeyFor(schedule.Id)).UsingJobData(DrillJob.ScheduleIdKey, schedule.Id).Build();
         // Missed runs are decided by DrillService.CatchUpAsync under our own grace rule, so Quartz must not replay them.
-        var trigger = TriggerBuilder.Create()
+        // Built on our clock: a trigger started from the system clock would ignore a test's (or a replay's) time.
+        var trigger = TriggerBuilder.Create(time)
             .WithIdentity(schedule.Id, "drills")
             .WithCronSchedule(schedule.Cron, cron => cron.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
             .Build();

@@ -21,9 +21,11 @@ public sealed class IncidentBotApplication : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
+    private readonly bool _ownsDataFolder;
 
     public IncidentBotApplication(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? dataFolder = null)
     {
+        _ownsDataFolder = dataFolder is null;
         DataFolder = dataFolder ?? Directory.CreateTempSubdirectory("incidentbot-test-").FullName;
         _settings = new Dictionary<string, string?>
         {
@@ -99,7 +101,8 @@ public sealed class IncidentBotApplication : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        // A folder handed in belongs to the test, which may restart the bot on it.
+        if (disposing && _ownsDataFolder)
         {
             try { Directory.Delete(DataFolder, recursive: true); } catch (IOException) { }
         }
