@@ -35,6 +35,9 @@ public sealed class Incident
 
     public DateTimeOffset? LastUpdateAt { get; set; }
 
+    /// <summary>When the bot last reminded people to post an update (an update was then missed).</summary>
+    public DateTimeOffset? LastReminderAt { get; set; }
+
     public int AlertCount { get; set; }
 
     public int FiringAlertCount { get; set; }

@@ -41,4 +41,5 @@ public static class TimelineKinds
     public const string StepBack = "step-back";
     public const string ChecklistTicked = "checklist";
     public const string RunbookFinished = "runbook-finished";
+    public const string MissedUpdate = "missed-update";
 }

@@ -1,12 +1,16 @@
 using IncidentBot.Drills;
 using IncidentBot.Incidents;
+using IncidentBot.Reminders;
 using IncidentBot.Storage;
 using IncidentBot.Storage.LiteDb;
 using Quartz;
 
 namespace IncidentBot.Drills;
 
-/// <summary>Drills on Quartz: schedules stored in LiteDB, re-registered and caught up at start-up.</summary>
+/// <summary>
+/// Quartz and what it schedules: drills (stored in LiteDB, re-registered and caught up at start-up) and
+/// status-update reminders.
+/// </summary>
 internal static class DrillExtensions
 {
     public static IHostApplicationBuilder AddDrills(this IHostApplicationBuilder builder)
@@ -24,6 +28,14 @@ internal static class DrillExtensions
         // Runs after Quartz has started (hosted services start in order): jobs in flight finish on shutdown.
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddHostedService<DrillStartup>();
+
+        // Status-update reminders share the scheduler: one trigger per open real incident.
+        services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section)
+            .Validate(o => o.Intervals.Values.All(i => i >= TimeSpan.Zero), "Reminders:Intervals must be durations such as 00:15:00 (00:00:00 for none).")
+            .ValidateOnStart();
+        services.AddSingleton<UpdateReminders>();
+        services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<UpdateReminders>());
+        services.AddHostedService(sp => sp.GetRequiredService<UpdateReminders>());
         return builder;
     }
 

@@ -1,0 +1,27 @@
+using IncidentBot.Reminders;
+using IncidentBot.Roles;
+
+namespace IncidentBot.Incidents;
+
+public sealed partial class IncidentService
+{
+    /// <summary>
+    /// A reminder came due: unless an update was posted meanwhile, the missed update goes on the timeline and the
+    /// commander (or, with no commander, the channel) is asked for one.
+    /// </summary>
+    public Task<IncidentResult> RemindAsync(int number, ReminderOptions reminders, CancellationToken cancellationToken = default) =>
+        ChangeAsync(number, (tx, incident) =>
+        {
+            if (reminders.DueFor(incident) is not { } due || due > tx.Now)
+            {
+                return "No reminder is due.";
+            }
+            var interval = reminders.IntervalFor(incident.Severity)!.Value;
+            incident.LastReminderAt = tx.Now;
+            var who = incident.Roles.TryGetValue(RoleCatalog.Commander, out var commander) ? $"@{commander}" : "Nobody is commander:";
+            tx.Record(incident, BotActor, TimelineKinds.MissedUpdate, $"No status update for {Runbooks.Sessions.DurationText.Of(interval)} ({incident.Severity.Display()} expects one every {Runbooks.Sessions.DurationText.Of(interval)})");
+            tx.Post(incident, IncidentMessages.Event(incident,
+                $"⏰ {incident.Reference} has had no status update for {Runbooks.Sessions.DurationText.Of(interval)}. {who} please post one with `update <text>`."));
+            return null;
+        }, cancellationToken);
+}

@@ -1,0 +1,83 @@
+using System.Threading.Channels;
+using IncidentBot.Incidents;
+using IncidentBot.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace IncidentBot.Reminders;
+
+/// <summary>
+/// Keeps one Quartz trigger per open real incident at the time its next status update is due. It watches every
+/// incident change: an update moves the trigger, resolving removes it, and at start-up every open incident gets
+/// its trigger back (a time that passed while the bot was down fires at once).
+/// </summary>
+public sealed class UpdateReminders(
+    ISchedulerFactory schedulers,
+    IIncidentStore incidents,
+    IOptions<ReminderOptions> options,
+    TimeProvider time,
+    ILogger<UpdateReminders> logger) : BackgroundService, IIncidentObserver
+{
+    private readonly Channel<int> _changed = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true });
+
+    public static JobKey JobKeyFor(int incident) => new($"INC-{incident}", "reminders");
+
+    public void IncidentsChanged(IReadOnlyCollection<int> numbers)
+    {
+        foreach (var number in numbers.ToArray())
+        {
+            _changed.Writer.TryWrite(number);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        foreach (var incident in incidents.List(new IncidentQuery(IncidentStatusFilter.Open, int.MaxValue)))
+        {
+            await SyncAsync(incident.Number, stoppingToken);
+        }
+        await foreach (var number in _changed.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await SyncAsync(number, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "Could not update the status-update reminder of INC-{Incident}", number);
+            }
+        }
+    }
+
+    private async Task SyncAsync(int number, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var key = JobKeyFor(number);
+        if (incidents.Find(number) is not { } incident || options.Value.DueFor(incident) is not { } due)
+        {
+            await scheduler.DeleteJob(key, cancellationToken);
+            return;
+        }
+        var existing = await scheduler.GetTrigger(new TriggerKey(key.Name, key.Group), cancellationToken);
+        if (existing?.StartTimeUtc == due)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        var job = JobBuilder.Create<UpdateReminderJob>().WithIdentity(key).UsingJobData(UpdateReminderJob.IncidentKey, number).Build();
+        var trigger = TriggerBuilder.Create(time).WithIdentity(key.Name, key.Group).StartAt(due > now ? due : now).Build();
+        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken);
+    }
+}
+
+/// <summary>Fires one incident's status-update reminder.</summary>
+[DisallowConcurrentExecution]
+public sealed class UpdateReminderJob(IncidentService incidents, IOptions<ReminderOptions> options) : IJob
+{
+    public const string IncidentKey = "incident";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await incidents.RemindAsync(context.MergedJobDataMap.GetInt(IncidentKey), options.Value, cancellationToken);
+}
