@@ -12,6 +12,7 @@ internal static class DrillEndpoints
         var group = endpoints.MapGroup("/api/drills").WithTags("Drills");
         group.MapGet("/", List).WithName("ListDrills").WithSummary("Active drill schedules with their next run.");
         group.MapPost("/", ScheduleAsync).WithName("ScheduleDrill").WithSummary("Schedules a drill (leads only).");
+        group.MapPost("/run", RunNowAsync).WithName("RunDrill").WithSummary("Starts a drill of a runbook now (leads only).");
         group.MapDelete("/{id}", CancelAsync).WithName("CancelDrill").WithSummary("Cancels a drill schedule (leads only).");
         group.MapGet("/{id}/runs", Runs).WithName("DrillRuns").WithSummary("A schedule's runs, newest first, with their reports.");
         return group;
@@ -19,6 +20,12 @@ internal static class DrillEndpoints
 
     /// <summary>The body of <c>POST /api/drills</c>.</summary>
     public sealed record ScheduleRequest(string? Cron, string? Runbook, string? Severity, string? TimeZone, List<string>? Participants, string? User);
+
+    /// <summary>The body of <c>POST /api/drills/run</c>.</summary>
+    public sealed record RunRequest(string? Runbook, string? User);
+
+    /// <summary>The drill incident that was opened.</summary>
+    public sealed record DrillStarted(int IncidentNumber, string Reference);
 
     /// <summary>A drill schedule as the API shows it.</summary>
     public sealed record DrillScheduleResponse(string Id, string Runbook, string Cron, string TimeZone, Severity Severity, IReadOnlyList<string> Participants, string CreatedBy, DateTime CreatedAt, string? NextRun, DateTime? LastMissed);
@@ -65,6 +72,19 @@ internal static class DrillEndpoints
         }
         var view = drills.List().Single(v => v.Schedule.Id == outcome.Schedule!.Id);
         return TypedResults.Created($"/api/drills/{outcome.Schedule!.Id}", ToResponse(view));
+    }
+
+    private static async Task<Results<Created<DrillStarted>, ProblemHttpResult>> RunNowAsync(RunRequest request, DrillService drills, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var actor = (request.User ?? "").TrimStart('@');
+        if (drills.Refusal(actor) is { } refusal)
+        {
+            return TypedResults.Problem(refusal, statusCode: StatusCodes.Status403Forbidden, title: "Only drill leads may run drills");
+        }
+        var result = await drills.RunAsync(request.Runbook ?? "", actor, null, time.GetUtcNow(), cancellationToken);
+        return result.Incident is { } incident
+            ? TypedResults.Created($"/api/incidents/{incident.Number}", new DrillStarted(incident.Number, incident.Reference))
+            : TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status400BadRequest, title: "The drill cannot start");
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> CancelAsync(string id, string? user, DrillService drills, CancellationToken cancellationToken)

@@ -32,6 +32,21 @@ public sealed class DrillTests
     }
 
     [Fact]
+    public async Task LeadRunsADrillNowThroughTheApi()
+    {
+        await using var app = new IncidentBotApplication(Leads);
+
+        var started = await app.CreateClient().PostAsJsonAsync("/api/drills/run", new { runbook = "third-party-outage", user = "lena" });
+        var unknown = await app.CreateClient().PostAsJsonAsync("/api/drills/run", new { runbook = "nope", user = "lena" });
+
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        Assert.Equal("/api/incidents/1", started.Headers.Location?.ToString());
+        Assert.True((await app.GetIncidentAsync(1)).IsDrill);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("There is no runbook `nope`", await unknown.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task NonLeadsAreRefusedPolitely()
     {
         await using var app = new IncidentBotApplication(Leads);
