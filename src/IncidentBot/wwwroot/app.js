@@ -224,16 +224,64 @@ async function renderRunbook(id) {
     ${r.steps.map(s => `<div class="card runbook-step"><h3>${s.number}. ${escapeHtml(s.title)}</h3>${s.html}</div>`).join("")}`;
 }
 
+// ---- drills -------------------------------------------------------------------------------------------------
+async function renderDrills() {
+  const [schedules, runbooks] = await Promise.all([api("/api/drills"), api("/api/runbooks")]);
+  const options = runbooks.filter(r => !r.errors.length).map(r => `<option value="${escapeHtml(r.id)}">${escapeHtml(r.title)}</option>`).join("");
+  const runs = await Promise.all(schedules.map(s => api(`/api/drills/${encodeURIComponent(s.id)}/runs`)));
+  view.innerHTML = `
+    <h1>Drills</h1>
+    <form class="declare card" id="drill-form">
+      <input name="cron" required placeholder='Quartz cron, e.g. 0 0 10 ? * TUE' aria-label="Cron expression">
+      <select name="runbook" aria-label="Runbook">${options}</select>
+      <select name="severity" aria-label="Drill severity"><option>SEV1</option><option>SEV2</option><option selected>SEV3</option><option>SEV4</option></select>
+      <input name="timeZone" placeholder="Time zone (e.g. Europe/Berlin)" aria-label="Time zone">
+      <button class="btn btn-primary" name="action" value="schedule">Schedule</button>
+      <button class="btn" name="action" value="run" formnovalidate>Run now</button>
+    </form>
+    <div id="drill-result"></div>
+    <h2>Schedules (${schedules.length})</h2>
+    <div class="incidents" data-testid="drill-schedules">${schedules.map((s, i) => drillCard(s, runs[i])).join("") || `<div class="empty">No drills scheduled. Leads schedule them here or with <code>drill schedule</code>.</div>`}</div>`;
+  document.getElementById("drill-form").addEventListener("submit", async event => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const result = document.getElementById("drill-result");
+    try {
+      if (event.submitter?.value === "run") {
+        const started = await api("/api/drills/run", { method: "POST", body: JSON.stringify({ runbook: form.get("runbook"), user: userName() }) });
+        location.hash = `#/incidents/${started.incidentNumber}`;
+        return;
+      }
+      await api("/api/drills", { method: "POST", body: JSON.stringify({ cron: form.get("cron"), runbook: form.get("runbook"), severity: form.get("severity"), timeZone: form.get("timeZone") || null, user: userName() }) });
+      await renderDrills();
+    } catch (error) {
+      result.innerHTML = `<div class="card error">${escapeHtml(error.message)}</div>`;
+    }
+  });
+}
+
+function drillCard(s, runs) {
+  const fmt = seconds => seconds == null ? "—" : seconds < 60 ? `${Math.round(seconds)}s` : `${Math.floor(seconds / 60)}m ${Math.round(seconds % 60)}s`;
+  const rows = runs.slice(0, 5).map(r => r.missed
+    ? `<div class="meta error">${escapeHtml(r.scheduledFor.slice(0, 16).replace("T", " "))} UTC — missed while IncidentBot was down</div>`
+    : `<div class="meta">${escapeHtml(r.scheduledFor.slice(0, 16).replace("T", " "))} UTC — <a href="#/incidents/${r.incidentNumber}">INC-${r.incidentNumber}</a>${r.report ? ` · ack ${fmt(r.report.timeToAcknowledgeSeconds)} · first step ${fmt(r.report.timeToFirstStepSeconds)} · total ${fmt(r.report.totalSeconds)}` : " · in progress"}</div>`).join("");
+  return `<div class="card" data-testid="drill-${escapeHtml(s.id)}"><strong>${escapeHtml(s.id)}</strong> <span class="drill-badge">DRILL</span>
+      ${escapeHtml(s.runbook)} ${sevBadge(s.severity)} <code>${escapeHtml(s.cron)}</code> <span class="muted">${escapeHtml(s.timeZone)}</span>
+      <div class="meta">next: ${escapeHtml(s.nextRun || "—")}</div>${rows}</div>`;
+}
+
 // ---- routing and live updates -------------------------------------------------------------------------------
 async function route() {
   clearTimeout(state.refreshTimer);
   const hash = location.hash || "#/";
   let match;
-  document.querySelectorAll("[data-nav]").forEach(a => a.classList.toggle("active", hash.startsWith("#/runbooks") ? a.dataset.nav === "runbooks" : a.dataset.nav === "incidents"));
+  const section = hash.startsWith("#/runbooks") ? "runbooks" : hash.startsWith("#/drills") ? "drills" : "incidents";
+  document.querySelectorAll("[data-nav]").forEach(a => a.classList.toggle("active", a.dataset.nav === section));
   try {
     if ((match = hash.match(/^#\/incidents\/(\d+)/))) { state.route = `incident:${match[1]}`; await renderRoom(Number(match[1])); }
     else if ((match = hash.match(/^#\/runbooks\/(.+)/))) { state.route = "runbook"; await renderRunbook(decodeURIComponent(match[1])); }
     else if (hash.startsWith("#/runbooks")) { state.route = "runbooks"; await renderRunbooks(); }
+    else if (hash.startsWith("#/drills")) { state.route = "drills"; await renderDrills(); }
     else { state.route = "incidents"; await renderIncidents(); }
   } catch (error) {
     view.innerHTML = `<div class="card error">${escapeHtml(error.message)}</div>`;

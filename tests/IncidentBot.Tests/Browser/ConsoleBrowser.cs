@@ -25,7 +25,7 @@ public sealed class ConsoleBrowser : IAsyncDisposable
 
     public BotProcess Bot { get; }
 
-    public static async Task<ConsoleBrowser> StartAsync()
+    public static async Task<ConsoleBrowser> StartAsync(IDictionary<string, string>? settings = null)
     {
         if (!File.Exists(Chromium))
         {
@@ -33,7 +33,7 @@ public sealed class ConsoleBrowser : IAsyncDisposable
             Skip.If(true, "Chromium is not installed (apt-get install -y chromium)");
         }
         var data = Directory.CreateTempSubdirectory("incidentbot-browser-").FullName;
-        var bot = await BotProcess.StartAsync(data);
+        var bot = await BotProcess.StartAsync(data, settings);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -87,6 +87,29 @@ public sealed class WebConsoleTests
     }
 
     [SkippableFact]
+    public async Task LeadSchedulesAndRunsADrillFromTheDrillsPage()
+    {
+        await using var console = await ConsoleBrowser.StartAsync(new Dictionary<string, string> { ["Drills:Leads:0"] = "lena" });
+        var lena = await console.OpenAsync("lena");
+        await lena.GotoAsync("/#/drills");
+
+        await lena.GetByLabel("Cron expression").FillAsync("0 0 25 * * ?");
+        await lena.GetByRole(AriaRole.Button, new() { Name = "Schedule" }).ClickAsync();
+        await Expect(lena.Locator("#drill-result")).ToContainTextAsync("is not a Quartz cron expression");
+
+        await lena.GetByLabel("Cron expression").FillAsync("0 0 10 ? * TUE");
+        await lena.GetByLabel("Runbook").SelectOptionAsync("disk-filling-up");
+        await lena.GetByLabel("Time zone").FillAsync("Europe/Berlin");
+        await lena.GetByRole(AriaRole.Button, new() { Name = "Schedule" }).ClickAsync();
+        await Expect(lena.GetByTestId("drill-d1")).ToContainTextAsync("next: Tue");
+
+        await lena.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+        await Expect(lena.Locator(".room-head")).ToContainTextAsync("DRILL");
+        await Expect(lena.GetByTestId("stream")).ToContainTextAsync("step 1 of");
+        await ConsoleBrowser.ScreenshotAsync(lena, "console-drill");
+    }
+
+    [SkippableFact]
     public async Task RunbookLibraryIsRenderedAndWorksOnAPhoneScreen()
     {
         await using var console = await ConsoleBrowser.StartAsync();
