@@ -9,10 +9,18 @@ namespace IncidentBot.Webhooks;
 /// <summary>Checks a webhook request against its source's configured credentials, before its body is read.</summary>
 internal sealed class WebhookAuthenticator(IOptionsMonitor<WebhookOptions> options)
 {
-    /// <summary>Null when the caller may proceed; otherwise why not, safe to show (it never contains a secret).</summary>
-    public string? Check(string source, HttpRequest request)
+    /// <summary>
+    /// Null when the caller may proceed; otherwise why not, safe to show (it never contains a secret).
+    /// <paramref name="signed"/> says the body's signature will be verified, which stands in for header credentials.
+    /// </summary>
+    public string? Check(string source, HttpRequest request, bool signed)
     {
         var credentials = options.CurrentValue.For(source);
+        var headerCredentials = !string.IsNullOrEmpty(credentials.BearerToken) || !string.IsNullOrEmpty(credentials.BasicUser);
+        if (signed && !headerCredentials)
+        {
+            return null;
+        }
         if (!credentials.HasCredentials)
         {
             return IsLoopback(request.HttpContext.Connection.RemoteIpAddress)

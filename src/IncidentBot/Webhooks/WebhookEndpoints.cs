@@ -24,6 +24,7 @@ internal static class WebhookEndpoints
         string source,
         HttpRequest request,
         IEnumerable<IAlertNormalizer> normalizers,
+        IEnumerable<IWebhookSignatureVerifier> verifiers,
         WebhookAuthenticator authenticator,
         AlertInbox inbox,
         IOptionsMonitor<WebhookOptions> options,
@@ -36,7 +37,9 @@ internal static class WebhookEndpoints
             var known = string.Join(", ", normalizers.Select(n => n.Source));
             return TypedResults.Problem($"There is no alert source '{source}'. Known sources: {known}.", statusCode: StatusCodes.Status404NotFound, title: "Unknown alert source");
         }
-        if (authenticator.Check(normalizer.Source, request) is { } refusal)
+        var credentials = options.CurrentValue.For(normalizer.Source);
+        var verifier = verifiers.FirstOrDefault(v => v.Source == normalizer.Source && (v.AlwaysSigned || !string.IsNullOrEmpty(credentials.SigningSecret)));
+        if (authenticator.Check(normalizer.Source, request, signed: verifier is not null) is { } refusal)
         {
             logger.LogWarning("Webhook for {Source} from {Remote} refused: {Reason}", normalizer.Source, request.HttpContext.Connection.RemoteIpAddress, refusal);
             request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
@@ -49,6 +52,15 @@ internal static class WebhookEndpoints
         {
             logger.LogWarning("Webhook for {Source} refused: body larger than {Max} bytes", normalizer.Source, maxBytes);
             return TypedResults.Problem($"The body is larger than {maxBytes} bytes (Webhooks:MaxBodyBytes).", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+        }
+        if (verifier is not null)
+        {
+            var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            if (await verifier.VerifyAsync(new WebhookRequest(headers, body, DateTimeOffset.UtcNow), credentials.SigningSecret, cancellationToken) is { } invalid)
+            {
+                logger.LogWarning("Webhook for {Source} from {Remote} refused: signature: {Reason}", normalizer.Source, request.HttpContext.Connection.RemoteIpAddress, invalid);
+                return TypedResults.Problem($"The request's signature did not verify: {invalid}", statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated");
+            }
         }
 
         IReadOnlyList<Alert> alerts;

@@ -14,6 +14,9 @@ public interface IWebhookSignatureVerifier
 {
     string Source { get; }
 
+    /// <summary>True for sources that always sign (SNS): verified even without a configured secret.</summary>
+    bool AlwaysSigned => false;
+
     /// <summary>Null when the request verifies; otherwise why not, safe to show (never a secret).</summary>
     Task<string?> VerifyAsync(WebhookRequest request, string? signingSecret, CancellationToken cancellationToken);
 }
