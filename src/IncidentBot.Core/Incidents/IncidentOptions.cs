@@ -31,6 +31,13 @@ public sealed class IncidentOptions
     /// <summary>Labels read, in order, to find an alert's service. Empty means <c>service</c>, then <c>job</c>.</summary>
     public List<string> ServiceLabels { get; set; } = [];
 
+    /// <summary>
+    /// When set, alerts carrying this label group by its value across every source (e.g. <c>service</c>: a Grafana,
+    /// a PagerDuty and an Alertmanager alert for <c>checkout</c> join one incident). Alerts without it keep their
+    /// source's own grouping.
+    /// </summary>
+    public string? GroupByLabel { get; set; }
+
     /// <summary>Resolve an incident by itself once every one of its alerts has resolved.</summary>
     public bool AutoResolve { get; set; }
 
@@ -38,6 +45,11 @@ public sealed class IncidentOptions
         sourceSeverity is not null && SeverityMap.TryGetValue(sourceSeverity.Trim(), out var mapped) ? mapped
         : SeverityText.TryParse(sourceSeverity, out var direct) ? direct
         : DefaultSeverity;
+
+    public string GroupKeyFor(IncidentBot.Alerts.Alert alert) =>
+        !string.IsNullOrWhiteSpace(GroupByLabel) && alert.Labels.TryGetValue(GroupByLabel, out var value) && !string.IsNullOrWhiteSpace(value)
+            ? $"{GroupByLabel}:{value}"
+            : alert.GroupKey;
 
     public string? FindService(IReadOnlyDictionary<string, string> labels)
     {

@@ -24,7 +24,8 @@ public sealed partial class IncidentService
     /// <summary>Returns true when the alert opened a new incident.</summary>
     private bool Ingest(IncidentTransaction tx, Alert alert)
     {
-        var incident = tx.FindOpenByGroupKey(alert.GroupKey);
+        var groupKey = options.Value.GroupKeyFor(alert);
+        var incident = tx.FindOpenByGroupKey(groupKey);
         var opened = false;
         if (incident is null)
         {
@@ -33,7 +34,7 @@ public sealed partial class IncidentService
                 logger.LogInformation("Resolved alert {Source}/{Fingerprint} matches no open incident; nothing to do", alert.Source, alert.Fingerprint);
                 return false;
             }
-            incident = OpenFrom(tx, alert);
+            incident = OpenFrom(tx, alert, groupKey);
             opened = true;
         }
 
@@ -64,7 +65,7 @@ public sealed partial class IncidentService
         return opened;
     }
 
-    private Incident OpenFrom(IncidentTransaction tx, Alert alert)
+    private Incident OpenFrom(IncidentTransaction tx, Alert alert, string groupKey)
     {
         var incident = tx.Open(
             new Incident
@@ -72,7 +73,7 @@ public sealed partial class IncidentService
                 Title = alert.Title,
                 Severity = options.Value.MapSeverity(alert.Severity),
                 Service = options.Value.FindService(alert.Labels),
-                GroupKey = alert.GroupKey,
+                GroupKey = groupKey,
             },
             alert.Source, TimelineKinds.Opened, $"Opened from {alert.Source} alert: {alert.Title}");
         tx.Post(incident, IncidentMessages.Summary(incident, roles));

@@ -12,6 +12,11 @@ internal static class WebhookExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IAlertNormalizer, AlertmanagerNormalizer>();
         builder.Services.AddSingleton<IAlertNormalizer, GenericNormalizer>();
+        builder.Services.AddSingleton<IAlertNormalizer, GrafanaNormalizer>();
+        builder.Services.AddSingleton<IAlertNormalizer, PagerDutyNormalizer>();
+        builder.Services.AddSingleton<IAlertNormalizer, OpsgenieNormalizer>();
+        builder.Services.AddSingleton<IWebhookSignatureVerifier, GrafanaSignatureVerifier>();
+        builder.Services.AddSingleton<IWebhookSignatureVerifier, PagerDutySignatureVerifier>();
         builder.Services.AddSingleton<WebhookAuthenticator>();
         return builder;
     }
