@@ -20,7 +20,7 @@ internal static class WebhookEndpoints
     /// <summary>The answer to a sender: how many alerts were stored.</summary>
     public sealed record AcceptedAlerts(string Source, int Accepted);
 
-    private static async Task<Results<Accepted<AcceptedAlerts>, ProblemHttpResult, ValidationProblem>> ReceiveAsync(
+    private static async Task<Results<Accepted<AcceptedAlerts>, Ok<SnsHandshake.Confirmed>, ProblemHttpResult, ValidationProblem>> ReceiveAsync(
         string source,
         HttpRequest request,
         IEnumerable<IAlertNormalizer> normalizers,
@@ -81,6 +81,17 @@ internal static class WebhookEndpoints
                 new Dictionary<string, string[]> { [ex.Field] = [ex.Message] },
                 detail: ex.Message,
                 title: $"The {normalizer.Source} payload is not valid");
+        }
+
+        if (normalizer.Source == "cloudwatch")
+        {
+            switch (await SnsHandshake.HandleAsync(body, request.HttpContext.RequestServices, cancellationToken))
+            {
+                case Ok<SnsHandshake.Confirmed> confirmed:
+                    return confirmed;
+                case ProblemHttpResult refused:
+                    return refused;
+            }
         }
 
         try

@@ -9,13 +9,15 @@ public sealed class EveryFixtureTests
     public static TheoryData<string, string> AlertPayloads()
     {
         var data = new TheoryData<string, string>();
-        foreach (var source in new[] { "alertmanager", "grafana", "opsgenie", "datadog", "azure-monitor" })
+        foreach (var source in new[] { "alertmanager", "grafana", "opsgenie", "azure-monitor" })
         {
             foreach (var file in Fixtures.Files($"alerts/{source}"))
             {
                 data.Add(source, file);
             }
         }
+        // Datadog publishes only its template; a delivery carries the same keys with the variables filled in.
+        data.Add("datadog", "alerts/datadog/webhook-default-payload-template.json#filled");
         foreach (var file in Fixtures.Files("alerts/pagerduty").Where(f => f.Contains("webhook-v3")))
         {
             data.Add("pagerduty", file);
@@ -28,7 +30,7 @@ public sealed class EveryFixtureTests
     public async Task PayloadIsAcceptedStoredAndCorrelated(string source, string file)
     {
         await using var app = new IncidentBotApplication();
-        var body = Fixtures.Read(file);
+        var body = file.EndsWith("#filled") ? FilledDatadog() : Fixtures.Read(file);
 
         var response = await app.PostRawAsync($"/webhooks/{source}", body);
         var again = await app.PostRawAsync($"/webhooks/{source}", body);
@@ -45,6 +47,22 @@ public sealed class EveryFixtureTests
             Assert.All(incident.Alerts!, a => Assert.Equal(source, a.Source));
             Assert.False(string.IsNullOrWhiteSpace(incident.Title));
         }
+    }
+
+    private static string FilledDatadog() => Fixtures.Read("alerts/datadog/webhook-default-payload-template.json")
+        .Replace("$EVENT_TITLE", "[Triggered] CPU high on web-1").Replace("$EVENT_MSG", "CPU above 90% for 5 minutes")
+        .Replace("$DATE", "1732590000000").Replace("$ID", "7163837612").Replace("$EVENT_TYPE", "metric_alert_monitor")
+        .Replace("$LAST_UPDATED", "1732590000000").Replace("$PRIORITY", "normal");
+
+    [Fact]
+    public async Task DatadogTemplateWithItsVariablesUnfilledIsRefusedNamingTheField()
+    {
+        await using var app = new IncidentBotApplication();
+
+        var response = await app.PostRawAsync("/webhooks/datadog", Fixtures.Read("alerts/datadog/webhook-default-payload-template.json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("title", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
