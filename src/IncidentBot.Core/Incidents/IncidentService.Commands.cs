@@ -72,6 +72,14 @@ public sealed partial class IncidentService
             return null;
         }, cancellationToken);
 
+    /// <summary>A follow-up for the review; an owner named last (<c>@bob</c>) is kept with it.</summary>
+    public Task<IncidentResult> AddActionItemAsync(int number, string text, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(number, (tx, incident) =>
+        {
+            tx.Record(incident, actor, TimelineKinds.ActionItem, text);
+            return null;
+        }, cancellationToken);
+
     public Task<IncidentResult> PostUpdateAsync(int number, string text, string actor, CancellationToken cancellationToken = default) =>
         ChangeAsync(number, (tx, incident) =>
         {

@@ -42,4 +42,5 @@ public static class TimelineKinds
     public const string ChecklistTicked = "checklist";
     public const string RunbookFinished = "runbook-finished";
     public const string MissedUpdate = "missed-update";
+    public const string ActionItem = "action-item";
 }

@@ -107,6 +107,19 @@ public sealed class IncidentCommandTests
     }
 
     [Fact]
+    public async Task ActionItemsAreRecordedForTheReview()
+    {
+        await using var app = await WithIncidentAsync();
+
+        var reply = await app.CommandAsync(1, "alice", "action add replica lag alert @bob");
+        var empty = await app.CommandAsync(1, "alice", "action");
+
+        Assert.Contains("Action item recorded for the INC-1 review.", reply.AllText);
+        Assert.Contains("Usage: `action <text> [@owner]`", empty.AllText);
+        Assert.Contains((await app.GetIncidentAsync(1)).Timeline!, t => t.Kind == "action-item" && t.Actor == "alice" && t.Text == "add replica lag alert @bob");
+    }
+
+    [Fact]
     public async Task UpdateIsPostedToTheChannelAndRecorded()
     {
         await using var app = await WithIncidentAsync();

@@ -79,3 +79,6 @@ public sealed record DrillCommand(string Action, string? Cron = null, string? Ta
 {
     public override bool NeedsIncident => false;
 }
+
+/// <summary><c>action &lt;text&gt; [@owner]</c>: a follow-up for the RCA, with its owner when named last.</summary>
+public sealed record ActionItemCommand(string Text) : ChatCommand;

@@ -40,6 +40,7 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             AssignRoleCommand assign => await AssignRoleAsync(number!.Value, assign, user, cancellationToken),
             ListRolesCommand => ListRoles(number!.Value),
             NoteCommand note => Reply(await incidents.AddNoteAsync(number!.Value, note.Text, user, cancellationToken), i => $"Noted on the {i.Reference} timeline."),
+            ActionItemCommand action => Reply(await incidents.AddActionItemAsync(number!.Value, action.Text, user, cancellationToken), i => $"Action item recorded for the {i.Reference} review."),
             StatusUpdateCommand update => Reply(await incidents.PostUpdateAsync(number!.Value, update.Text, user, cancellationToken)),
             ChangeSeverityCommand severity => Reply(await incidents.ChangeSeverityAsync(number!.Value, severity.Severity, user, cancellationToken)),
             ShowStatusCommand => ShowStatus(number!.Value),

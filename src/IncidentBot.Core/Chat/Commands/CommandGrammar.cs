@@ -11,6 +11,7 @@ public static class CommandGrammar
         ("roles", "roles", "who holds which role"),
         ("note", "note <text>", "add a finding or decision to the timeline"),
         ("update", "update <text>", "post a status update"),
+        ("action", "action <text> [@owner]", "record a follow-up for the RCA"),
         ("severity", "severity <sev1-4>", "change the severity"),
         ("status", "status", "the incident at a glance"),
         ("runbook", "runbook start <id> | status | list", "walk a runbook step by step"),

@@ -55,6 +55,7 @@ public static class CommandParser
             "roles" => NoArguments(verb, args, new ListRolesCommand()),
             "note" => Required(verb, args, t => new NoteCommand(t)),
             "update" => Required(verb, args, t => new StatusUpdateCommand(t)),
+            "action" => Required(verb, args, t => new ActionItemCommand(t)),
             "severity" => Severity(args),
             "status" => NoArguments(verb, args, new ShowStatusCommand()),
             "mitigate" => CommandParseResult.Ok(new MitigateCommand(NullIfEmpty(args))),
