@@ -3,6 +3,7 @@ using IncidentBot.Drills;
 using IncidentBot.Health;
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
+using IncidentBot.Rca;
 using IncidentBot.Runbooks;
 using IncidentBot.Slack;
 using IncidentBot.Slack.Inbound;
@@ -33,8 +34,9 @@ builder.AddApiConventions();
 
 builder.AddHealth();
 
-// Drills, scheduled with Quartz.
+// Drills and reminders, scheduled with Quartz; reviews written when incidents resolve.
 builder.AddDrills();
+builder.AddRca();
 
 // The built-in web console: a chat platform of its own and the leads' dashboard.
 builder.AddWebConsole();
@@ -54,6 +56,7 @@ app.MapIncidentEndpoints();
 app.MapCommandEndpoints();
 app.MapRunbookEndpoints();
 app.MapDrillEndpoints();
+app.MapRcaEndpoints();
 app.MapSlackEndpoints();
 app.MapTeamsEndpoints();
 

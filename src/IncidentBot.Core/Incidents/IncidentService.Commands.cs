@@ -134,6 +134,21 @@ public sealed partial class IncidentService
     public Task<IncidentResult> ResolveAsync(int number, string? summary, string actor, CancellationToken cancellationToken = default) =>
         ChangeAsync(number, (tx, incident) => Resolve(tx, incident, summary, actor), cancellationToken);
 
+    /// <summary>Closes a resolved incident once its review is complete.</summary>
+    public Task<IncidentResult> CloseAsync(int number, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(number, (tx, incident) =>
+        {
+            if (incident.Status != IncidentStatus.Resolved)
+            {
+                return $"{incident.Reference} is {incident.Status.Display()}: only a resolved incident can be closed.";
+            }
+            incident.Status = IncidentStatus.Closed;
+            incident.ClosedAt = tx.Now;
+            tx.Record(incident, actor, TimelineKinds.Closed, $"Review completed and incident closed by {actor}");
+            tx.Post(incident, IncidentMessages.Event(incident, $"**@{actor}** completed the review; {incident.Reference} is closed."));
+            return null;
+        }, cancellationToken);
+
     private string? Resolve(IncidentTransaction tx, Incident incident, string? summary, string actor)
     {
         if (!incident.Status.IsOpen())

@@ -43,4 +43,5 @@ public static class TimelineKinds
     public const string RunbookFinished = "runbook-finished";
     public const string MissedUpdate = "missed-update";
     public const string ActionItem = "action-item";
+    public const string Closed = "closed";
 }

@@ -1,3 +1,4 @@
+using IncidentBot.Rca;
 using IncidentBot.Runbooks;
 
 namespace IncidentBot.Hosting;
@@ -13,6 +14,13 @@ internal static class CommandLine
             case ["runbooks", "lint", .. var rest]:
                 exitCode = RunbookLint.Run(rest.Length > 0 ? rest[0] : DefaultRunbookPath(args), Console.Out);
                 return true;
+            case ["rca", "export", var folder, .. var rest]:
+                exitCode = ExportRcas(args, folder, rest);
+                return true;
+            case ["rca", ..]:
+                Console.Error.WriteLine("Usage: rca export <folder> [--since <date>]   (one Markdown file per review)");
+                exitCode = 2;
+                return true;
             case ["runbooks", ..]:
                 Console.Error.WriteLine("Usage: runbooks lint [path]   (checks a folder or one file; exits 1 when it finds problems)");
                 exitCode = 2;
@@ -23,16 +31,51 @@ internal static class CommandLine
         }
     }
 
+    /// <summary>Reads the data file directly, so it runs while the bot is stopped (LiteDB opens the file exclusively).</summary>
+    private static int ExportRcas(string[] args, string folder, string[] rest)
+    {
+        DateTimeOffset? since = null;
+        if (rest is ["--since", var date])
+        {
+            if (!RcaExport.TryParseSince(date, out var parsed))
+            {
+                Console.Error.WriteLine($"--since '{date}' is not a date, e.g. 2026-11-01.");
+                return 2;
+            }
+            since = parsed;
+        }
+        else if (rest.Length > 0)
+        {
+            Console.Error.WriteLine("Usage: rca export <folder> [--since <date>]");
+            return 2;
+        }
+        var home = BotHome.Locate(args) ?? Directory.GetCurrentDirectory();
+        var configuration = Configuration(home);
+        var path = configuration["Storage:Path"] ?? new Storage.StorageOptions().Path;
+        path = Path.IsPathRooted(path) ? path : Path.Combine(home, path);
+        try
+        {
+            using var storage = new Storage.LiteDb.LiteDbStorage(path, Microsoft.Extensions.Logging.Abstractions.NullLogger<Storage.LiteDb.LiteDbStorage>.Instance);
+            return RcaExport.Run(folder, since, storage, storage, Console.Out);
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine($"Cannot open {path}: {ex.Message} Stop the bot first, or read reviews from GET /api/incidents/<number>/rca.");
+            return 1;
+        }
+    }
+
+    private static IConfiguration Configuration(string home) => new ConfigurationBuilder()
+        .SetBasePath(home)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .Build();
+
     /// <summary><c>Runbooks:Path</c> as the server would read it, relative to the folder holding appsettings.json.</summary>
     private static string DefaultRunbookPath(string[] args)
     {
         var home = BotHome.Locate(args) ?? Directory.GetCurrentDirectory();
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(home)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        var path = configuration[$"{RunbookOptions.Section}:{nameof(RunbookOptions.Path)}"] ?? new RunbookOptions().Path;
+        var path = Configuration(home)[$"{RunbookOptions.Section}:{nameof(RunbookOptions.Path)}"] ?? new RunbookOptions().Path;
         return Path.IsPathRooted(path) ? path : Path.Combine(home, path);
     }
 }

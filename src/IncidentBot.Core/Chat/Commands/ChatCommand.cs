@@ -82,3 +82,6 @@ public sealed record DrillCommand(string Action, string? Cron = null, string? Ta
 
 /// <summary><c>action &lt;text&gt; [@owner]</c>: a follow-up for the RCA, with its owner when named last.</summary>
 public sealed record ActionItemCommand(string Text) : ChatCommand;
+
+/// <summary><c>rca</c> (write the review now, as a new version) or <c>rca complete</c> (done: close the incident).</summary>
+public sealed record RcaCommand(bool Complete) : ChatCommand;

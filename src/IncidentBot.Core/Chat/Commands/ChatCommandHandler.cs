@@ -12,7 +12,7 @@ namespace IncidentBot.Chat.Commands;
 /// Runs a chat command for a user, inside an incident or outside one. Every platform (Slack, Teams, the web
 /// console, the HTTP API) comes through here, so a command behaves the same wherever it is typed.
 /// </summary>
-public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, TimeProvider time, ILogger<ChatCommandHandler> logger)
+public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, Rca.RcaService rcas, TimeProvider time, ILogger<ChatCommandHandler> logger)
 {
     public async Task<CommandReply> HandleAsync(string user, string text, int? incidentNumber, CancellationToken cancellationToken = default)
     {
@@ -53,6 +53,10 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             CompleteStepCommand done => Reply(await incidents.CompleteStepAsync(number!.Value, done.Arguments, user, cancellationToken)),
             SkipStepCommand skip => Reply(await incidents.SkipStepAsync(number!.Value, skip.Arguments, user, cancellationToken)),
             StepBackCommand back => Reply(await incidents.StepBackAsync(number!.Value, back.Arguments, user, cancellationToken)),
+            RcaCommand { Complete: false } => RcaNow(number!.Value, user),
+            RcaCommand { Complete: true } => await rcas.CompleteAsync(number!.Value, user, cancellationToken) is { } refusal
+                ? CommandReply.Error(refusal, number)
+                : CommandReply.Private($"The review of INC-{number} is complete and the incident is closed.", incidentNumber: number),
             DrillCommand drill => await DrillAsync(drill, user, cancellationToken),
             CheckItemCommand check => Reply(await incidents.ToggleChecklistItemAsync(number!.Value, check.Arguments, user, cancellationToken)),
             _ => CommandReply.Error("That command is not available here yet.", number),
@@ -76,6 +80,14 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             ? $"- **{r.Name}**: @{holder}"
             : $"- **{r.Name}**: open — `role {r.Id} @someone`");
         return CommandReply.Private($"Roles in {incident.Reference}:\n{string.Join("\n", lines)}", incidentNumber: number);
+    }
+
+    private CommandReply RcaNow(int number, string user)
+    {
+        var document = rcas.Generate(number, user);
+        return CommandReply.Private(
+            $"Wrote version {document.Current.Version} of the INC-{number} review from the timeline (earlier versions are kept). " +
+            $"Read or edit it at `/api/incidents/{number}/rca` or in the web console; `rca complete` closes the incident.", incidentNumber: number);
     }
 
     private async Task<CommandReply> DrillAsync(DrillCommand drill, string user, CancellationToken cancellationToken)

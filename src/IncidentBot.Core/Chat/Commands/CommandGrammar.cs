@@ -20,6 +20,7 @@ public static class CommandGrammar
         ("back", "back [runbook]", "go back one step"),
         ("check", "check [runbook] <n>", "tick checklist item n"),
         ("mitigate", "mitigate [summary]", "impact has stopped"),
+        ("rca", "rca | rca complete", "write the review now; mark it complete and close"),
         ("drill", "drill schedule \"<cron>\" <runbook> [sev] [tz] | list | cancel <id> | run <runbook>", "incident drills (leads)"),
         ("resolve", "resolve [summary]", "the incident is over"),
         ("help", "help", "this list"),

@@ -56,6 +56,9 @@ public static class CommandParser
             "note" => Required(verb, args, t => new NoteCommand(t)),
             "update" => Required(verb, args, t => new StatusUpdateCommand(t)),
             "action" => Required(verb, args, t => new ActionItemCommand(t)),
+            "rca" => args.Length == 0 ? CommandParseResult.Ok(new RcaCommand(false))
+                : args.Equals("complete", StringComparison.OrdinalIgnoreCase) ? CommandParseResult.Ok(new RcaCommand(true))
+                : Usage("rca", $"`rca {args}` is not an RCA command."),
             "severity" => Severity(args),
             "status" => NoArguments(verb, args, new ShowStatusCommand()),
             "mitigate" => CommandParseResult.Ok(new MitigateCommand(NullIfEmpty(args))),

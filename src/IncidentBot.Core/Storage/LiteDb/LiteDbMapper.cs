@@ -38,6 +38,7 @@ internal static class LiteDbMapper
         mapper.Entity<RunbookStepRecord>().Ignore(s => s.DurationSeconds);
         mapper.Entity<Drills.DrillSchedule>().Id(d => d.Id, autoId: false);
         mapper.Entity<Drills.DrillRun>().Id(r => r.Id, autoId: true);
+        mapper.Entity<Rca.RcaDocument>().Id(r => r.IncidentNumber, autoId: false).Ignore(r => r.Current);
         mapper.Entity<RoomMessage>().Id(m => m.Id, autoId: true);
         mapper.Entity<RunbookVersionRecord>().Id(v => v.Version, autoId: false);
         mapper.Entity<IncidentAlert>().Id(a => a.Id, autoId: false);

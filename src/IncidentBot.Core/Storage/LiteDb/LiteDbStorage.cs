@@ -11,7 +11,7 @@ namespace IncidentBot.Storage.LiteDb;
 /// The embedded store: one LiteDB file. Writes are serialised and each operation is one transaction, so a crash
 /// leaves either all of an operation or none of it.
 /// </summary>
-public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth, IRunbookVersionStore, IRoomMessageStore, IPlatformReferenceStore, IDrillStore, IDisposable
+public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth, IRunbookVersionStore, IRoomMessageStore, IPlatformReferenceStore, IDrillStore, IRcaStore, IDisposable
 {
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<Incident> _incidents;
@@ -25,6 +25,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     private readonly ILiteCollection<BsonDocument> _references;
     private readonly ILiteCollection<DrillSchedule> _drillSchedules;
     private readonly ILiteCollection<DrillRun> _drillRuns;
+    private readonly ILiteCollection<Rca.RcaDocument> _rcas;
 
     // LiteDB transactions belong to a thread; one lock keeps every write transaction whole and un-interleaved.
     private readonly Lock _write = new();
@@ -48,6 +49,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         _references = _db.GetCollection("platformReferences");
         _drillSchedules = _db.GetCollection<DrillSchedule>("drillSchedules");
         _drillRuns = _db.GetCollection<DrillRun>("drillRuns");
+        _rcas = _db.GetCollection<Rca.RcaDocument>("rcas");
         LiteDbSchema.Migrate(_db, logger);
         ReleaseLeases(logger);
         Path = path;
@@ -124,6 +126,30 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     public DrillRun? FindRunByIncident(int incidentNumber) => _drillRuns.FindOne(r => r.IncidentNumber == incidentNumber);
 
     public IReadOnlyList<DrillRun> RunsOf(string scheduleId) => _drillRuns.Find(r => r.ScheduleId == scheduleId).OrderByDescending(r => r.ScheduledFor).ToList();
+
+    public Rca.RcaDocument? FindRca(int incidentNumber) => _rcas.FindById(incidentNumber);
+
+    public Rca.RcaDocument? SaveRcaVersion(int incidentNumber, string markdown, string author, DateTimeOffset at, int expectedVersion)
+    {
+        Rca.RcaDocument? saved = null;
+        InTransaction(() =>
+        {
+            var document = _rcas.FindById(incidentNumber) ?? new Rca.RcaDocument { IncidentNumber = incidentNumber };
+            var current = document.Versions.Count == 0 ? 0 : document.Current.Version;
+            if (current != expectedVersion)
+            {
+                return;
+            }
+            document.Versions.Add(new Rca.RcaVersion { Version = current + 1, Markdown = markdown, Author = author, SavedAt = at });
+            _rcas.Upsert(document);
+            saved = document;
+        });
+        return saved;
+    }
+
+    public void SaveRca(Rca.RcaDocument document) => InTransaction(() => _rcas.Upsert(document));
+
+    public IReadOnlyList<Rca.RcaDocument> Rcas() => _rcas.FindAll().OrderBy(r => r.IncidentNumber).ToList();
 
     public RunbookVersionRecord? FindRunbookVersion(string version) => _runbookVersions.FindById(version);
 

@@ -1,0 +1,100 @@
+using IncidentBot.Drills;
+using IncidentBot.Incidents;
+using IncidentBot.Roles;
+using IncidentBot.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Rca;
+
+/// <summary>
+/// Writes, versions and completes post-incident reviews. The template comes from <c>Rca:TemplatePath</c>; a broken
+/// one is logged with its line and the built-in template is used instead, so a review is always produced.
+/// </summary>
+public sealed class RcaService(
+    IIncidentStore incidents,
+    IRcaStore store,
+    IncidentService incidentService,
+    IOptions<RcaOptions> options,
+    IOptions<DrillOptions> drills,
+    TimeProvider time,
+    ILogger<RcaService> logger)
+{
+    private readonly Lazy<RcaGenerator> _generator = new(() => CreateGenerator(options.Value.TemplatePath, logger));
+
+    /// <summary>Generates the review from what happened, as a new version (earlier ones are kept).</summary>
+    public RcaDocument Generate(int number, string author)
+    {
+        var incident = incidents.Find(number) ?? throw new InvalidOperationException($"There is no incident INC-{number}.");
+        var markdown = _generator.Value.Generate(new RcaInput(incident, incidents.AlertsOf(number), incidents.TimelineOf(number)));
+        // A person saving at the same moment only moves the version on; try again on top of theirs.
+        for (var attempt = 0; ; attempt++)
+        {
+            var expected = store.FindRca(number) is { } existing ? existing.Current.Version : 0;
+            var saved = store.SaveRcaVersion(number, markdown, author, time.GetUtcNow(), expected);
+            if (saved is not null || attempt == 3)
+            {
+                return saved ?? store.FindRca(number)!;
+            }
+        }
+    }
+
+    /// <summary>The first version, written when the incident resolves; nothing when one exists already.</summary>
+    public void EnsureGenerated(int number)
+    {
+        if (store.FindRca(number) is null && incidents.Find(number) is { Status: IncidentStatus.Resolved or IncidentStatus.Closed })
+        {
+            Generate(number, IncidentService.BotActor);
+            logger.LogInformation("Wrote the review of INC-{Incident}", number);
+        }
+    }
+
+    /// <summary>Saves an edited review if nobody saved since <paramref name="expectedVersion"/>; null on a conflict.</summary>
+    public RcaDocument? Save(int number, string markdown, string author, int expectedVersion) =>
+        store.SaveRcaVersion(number, markdown, author, time.GetUtcNow(), expectedVersion);
+
+    /// <summary><c>rca complete</c>: the commander or a lead marks the review done, which closes the incident.</summary>
+    public async Task<string?> CompleteAsync(int number, string actor, CancellationToken cancellationToken)
+    {
+        var incident = incidents.Find(number);
+        if (incident is null)
+        {
+            return $"There is no incident INC-{number}.";
+        }
+        var commander = incident.Roles.GetValueOrDefault(RoleCatalog.Commander);
+        if (!string.Equals(commander, actor, StringComparison.OrdinalIgnoreCase) && !drills.Value.IsLead(actor))
+        {
+            return $"Only the incident commander{(commander is null ? "" : $" (@{commander})")} or a lead can complete the review.";
+        }
+        if (store.FindRca(number) is not { } document)
+        {
+            return $"{incident.Reference} has no review yet: it is written when the incident resolves, or with `rca`.";
+        }
+        var closed = await incidentService.CloseAsync(number, actor, cancellationToken);
+        if (closed.Problem is not null)
+        {
+            return closed.Problem;
+        }
+        document.CompletedAt = time.GetUtcNow();
+        document.CompletedBy = actor;
+        store.SaveRca(document);
+        return null;
+    }
+
+    private static RcaGenerator CreateGenerator(string? templatePath, ILogger logger)
+    {
+        if (string.IsNullOrWhiteSpace(templatePath))
+        {
+            return new RcaGenerator();
+        }
+        try
+        {
+            return new RcaGenerator(File.ReadAllText(templatePath));
+        }
+        catch (Exception ex) when (ex is RcaTemplateException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("The RCA template {Path} cannot be used ({Problem}); using the built-in template", templatePath, ex.Message);
+            return new RcaGenerator();
+        }
+    }
+}

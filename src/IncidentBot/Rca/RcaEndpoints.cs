@@ -1,0 +1,71 @@
+using IncidentBot.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IncidentBot.Rca;
+
+/// <summary>
+/// <c>/api/incidents/{number}/rca</c>: the review as Markdown with its version as the ETag; edits need
+/// <c>If-Match</c> so two people never overwrite each other.
+/// </summary>
+internal static class RcaEndpoints
+{
+    public static RouteGroupBuilder MapRcaEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/incidents/{number:int}/rca").WithTags("RCA");
+        group.MapGet("/", Get).WithName("GetRca").WithSummary("The review as Markdown; the ETag is its version.");
+        group.MapPut("/", PutAsync).WithName("SaveRca").WithSummary("Saves an edited review (If-Match: the version it started from).");
+        group.MapGet("/versions", Versions).WithName("RcaVersions").WithSummary("Every version, oldest first.");
+        return group;
+    }
+
+    /// <summary>One version as listed.</summary>
+    public sealed record VersionResponse(int Version, string Author, DateTime SavedAt, int Length);
+
+    private static IResult Get(int number, IRcaStore store, HttpResponse response)
+    {
+        if (store.FindRca(number) is not { } document)
+        {
+            return TypedResults.Problem($"INC-{number} has no review yet: it is written when the incident resolves (or with the `rca` command).", statusCode: 404, title: "No review yet");
+        }
+        response.Headers.ETag = ETag(document.Current.Version);
+        return TypedResults.Text(document.Current.Markdown, "text/markdown; charset=utf-8");
+    }
+
+    private static async Task<IResult> PutAsync(int number, HttpRequest request, RcaService rcas, IRcaStore store, IIncidentStore incidents)
+    {
+        if (incidents.Find(number) is null)
+        {
+            return TypedResults.Problem($"There is no incident INC-{number}.", statusCode: 404);
+        }
+        var ifMatch = request.Headers.IfMatch.ToString();
+        if (string.IsNullOrWhiteSpace(ifMatch))
+        {
+            return TypedResults.Problem("Send If-Match with the ETag you edited (from GET), so a concurrent edit is never overwritten.", statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required");
+        }
+        if (!int.TryParse(ifMatch.Trim().Trim('W', '/').Trim('"'), out var expected))
+        {
+            return TypedResults.Problem($"If-Match '{ifMatch}' is not a review version.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        using var reader = new StreamReader(request.Body);
+        var markdown = await reader.ReadToEndAsync();
+        if (string.IsNullOrWhiteSpace(markdown))
+        {
+            return TypedResults.Problem("The body is empty: send the whole review as Markdown.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        var author = request.Query["user"].ToString() is { Length: > 0 } user ? user.TrimStart('@') : "api";
+        if (rcas.Save(number, markdown, author, expected) is not { } saved)
+        {
+            var current = store.FindRca(number)?.Current;
+            return TypedResults.Problem($"Someone saved version {current?.Version} ({current?.Author}) after the version you edited; reload it and apply your changes.", statusCode: StatusCodes.Status412PreconditionFailed, title: "The review changed");
+        }
+        request.HttpContext.Response.Headers.ETag = ETag(saved.Current.Version);
+        return TypedResults.NoContent();
+    }
+
+    private static Results<Ok<List<VersionResponse>>, ProblemHttpResult> Versions(int number, IRcaStore store) =>
+        store.FindRca(number) is { } document
+            ? TypedResults.Ok(document.Versions.Select(v => new VersionResponse(v.Version, v.Author, v.SavedAt.UtcDateTime, v.Markdown.Length)).ToList())
+            : TypedResults.Problem($"INC-{number} has no review yet.", statusCode: 404);
+
+    private static string ETag(int version) => $"\"{version}\"";
+}
