@@ -35,12 +35,7 @@ public sealed class AlertmanagerNormalizer : IAlertNormalizer
     private Alert NormalizeOne(JsonElement element, string path, string groupKey, Dictionary<string, string> commonAnnotations, string? externalUrl)
     {
         RequireObject(element, path);
-        var status = RequireString(element, "status", $"{path}.status") switch
-        {
-            "firing" => AlertStatus.Firing,
-            "resolved" => AlertStatus.Resolved,
-            var other => throw new AlertPayloadException($"{path}.status", $"'{path}.status' must be 'firing' or 'resolved', not '{other}'."),
-        };
+        var status = RequireFiringOrResolved(element, path);
         if (!element.TryGetProperty("labels", out _))
         {
             throw new AlertPayloadException($"{path}.labels", $"'{path}.labels' is required.");
@@ -49,10 +44,10 @@ public sealed class AlertmanagerNormalizer : IAlertNormalizer
         var annotations = StringMap(element, "annotations", $"{path}.annotations");
 
         var links = new List<AlertLink>();
-        AddLink(links, "Source", OptionalString(element, "generatorURL", $"{path}.generatorURL"));
-        AddLink(links, "Runbook", annotations.GetValueOrDefault("runbook_url"));
-        AddLink(links, "Dashboard", annotations.GetValueOrDefault("dashboard_url"));
-        AddLink(links, "Alertmanager", externalUrl);
+        AddWebLink(links, "Source", OptionalString(element, "generatorURL", $"{path}.generatorURL"));
+        AddWebLink(links, "Runbook", annotations.GetValueOrDefault("runbook_url"));
+        AddWebLink(links, "Dashboard", annotations.GetValueOrDefault("dashboard_url"));
+        AddWebLink(links, "Alertmanager", externalUrl);
 
         return new Alert
         {
@@ -75,14 +70,6 @@ public sealed class AlertmanagerNormalizer : IAlertNormalizer
         };
     }
 
-    private static void AddLink(List<AlertLink> links, string title, string? url)
-    {
-        // On Unix "/metrics/…" parses as an absolute file URI; only web links help a responder.
-        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-        {
-            links.Add(new AlertLink(title, url!));
-        }
-    }
 
     private static string Canonical(Dictionary<string, string> labels) =>
         "{" + string.Join(",", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\"")) + "}";

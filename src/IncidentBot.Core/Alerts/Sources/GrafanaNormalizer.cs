@@ -31,21 +31,16 @@ public sealed class GrafanaNormalizer : IAlertNormalizer
     {
         RequireObject(element, path);
         // The group's own status is "firing" while any alert fires, so only the alert's status says it resolved.
-        var status = RequireString(element, "status", $"{path}.status") switch
-        {
-            "firing" => AlertStatus.Firing,
-            "resolved" => AlertStatus.Resolved,
-            var other => throw new AlertPayloadException($"{path}.status", $"'{path}.status' must be 'firing' or 'resolved', not '{other}'."),
-        };
+        var status = RequireFiringOrResolved(element, path);
         var labels = StringMap(element, "labels", $"{path}.labels");
         var annotations = StringMap(element, "annotations", $"{path}.annotations");
 
         var links = new List<AlertLink>();
-        AddLink(links, "Source", OptionalString(element, "generatorURL", $"{path}.generatorURL"));
-        AddLink(links, "Runbook", annotations.GetValueOrDefault("runbook_url"));
-        AddLink(links, "Dashboard", OptionalString(element, "dashboardURL", $"{path}.dashboardURL"));
-        AddLink(links, "Panel", OptionalString(element, "panelURL", $"{path}.panelURL"));
-        AddLink(links, "Silence", OptionalString(element, "silenceURL", $"{path}.silenceURL"));
+        AddWebLink(links, "Source", OptionalString(element, "generatorURL", $"{path}.generatorURL"));
+        AddWebLink(links, "Runbook", annotations.GetValueOrDefault("runbook_url"));
+        AddWebLink(links, "Dashboard", OptionalString(element, "dashboardURL", $"{path}.dashboardURL"));
+        AddWebLink(links, "Panel", OptionalString(element, "panelURL", $"{path}.panelURL"));
+        AddWebLink(links, "Silence", OptionalString(element, "silenceURL", $"{path}.silenceURL"));
 
         return new Alert
         {
@@ -65,12 +60,4 @@ public sealed class GrafanaNormalizer : IAlertNormalizer
         };
     }
 
-    private static void AddLink(List<AlertLink> links, string title, string? url)
-    {
-        // Grafana sends "" for a rule without a dashboard or panel; only absolute web links help a responder.
-        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-        {
-            links.Add(new AlertLink(title, url!));
-        }
-    }
 }

@@ -52,6 +52,27 @@ internal static class JsonFields
         };
     }
 
+    /// <summary>An alert's own <c>status</c>, as Alertmanager and Grafana send it: <c>firing</c> or <c>resolved</c>.</summary>
+    public static AlertStatus RequireFiringOrResolved(JsonElement element, string path) =>
+        RequireString(element, "status", $"{path}.status") switch
+        {
+            "firing" => AlertStatus.Firing,
+            "resolved" => AlertStatus.Resolved,
+            var other => throw new AlertPayloadException($"{path}.status", $"'{path}.status' must be 'firing' or 'resolved', not '{other}'."),
+        };
+
+    /// <summary>
+    /// Adds the link when it is an absolute http(s) URL: sources send "" for absent ones, and on Unix a path such
+    /// as "/metrics/…" would parse as a file URI; only web links help a responder.
+    /// </summary>
+    public static void AddWebLink(List<AlertLink> links, string title, string? url)
+    {
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            links.Add(new AlertLink(title, url!));
+        }
+    }
+
     /// <summary>A map of string to string; numbers and booleans are kept as their JSON text.</summary>
     public static Dictionary<string, string> StringMap(JsonElement parent, string name, string path)
     {
