@@ -1,3 +1,4 @@
+using Markdig;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,6 +15,7 @@ internal static class RcaEndpoints
         var group = endpoints.MapGroup("/api/incidents/{number:int}/rca").WithTags("RCA");
         group.MapGet("/", Get).WithName("GetRca").WithSummary("The review as Markdown; the ETag is its version.");
         group.MapPut("/", PutAsync).WithName("SaveRca").WithSummary("Saves an edited review (If-Match: the version it started from).");
+        group.MapGet("/html", Html).WithName("GetRcaHtml").WithSummary("The current review rendered as HTML, for the web console.");
         group.MapGet("/versions", Versions).WithName("RcaVersions").WithSummary("Every version, oldest first.");
         return group;
     }
@@ -29,6 +31,19 @@ internal static class RcaEndpoints
         }
         response.Headers.ETag = ETag(document.Current.Version);
         return TypedResults.Text(document.Current.Markdown, "text/markdown; charset=utf-8");
+    }
+
+    // Reviews use GitHub-style tables, which runbooks do not; raw HTML stays text here too.
+    private static readonly MarkdownPipeline ReviewPipeline = new MarkdownPipelineBuilder().UsePipeTables().UseTaskLists().DisableHtml().Build();
+
+    private static IResult Html(int number, IRcaStore store, HttpResponse response)
+    {
+        if (store.FindRca(number) is not { } document)
+        {
+            return TypedResults.Problem($"INC-{number} has no review yet.", statusCode: 404, title: "No review yet");
+        }
+        response.Headers.ETag = ETag(document.Current.Version);
+        return TypedResults.Text(Markdown.ToHtml(document.Current.Markdown, ReviewPipeline), "text/html; charset=utf-8");
     }
 
     private static async Task<IResult> PutAsync(int number, HttpRequest request, RcaService rcas, IRcaStore store, IIncidentStore incidents)

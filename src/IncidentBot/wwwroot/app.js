@@ -133,6 +133,7 @@ async function refreshIncident(number) {
       ${i.status === "triggered" ? `<button class="btn btn-primary" data-command="ack">Acknowledge</button>` : ""}
       ${open && !i.roles?.commander ? `<button class="btn" data-command="role commander">I'm incident commander</button>` : ""}
       ${open ? `<button class="btn btn-danger" data-command="resolve">Resolve</button>` : ""}
+      ${open ? "" : `<a class="btn" href="#/incidents/${i.number}/rca">Review</a>`}
     </div>`;
   const roles = Object.entries(i.roles || {}).map(([role, user]) => `<dt>${escapeHtml(role.charAt(0).toUpperCase() + role.slice(1))}</dt><dd data-testid="role-${escapeHtml(role)}">@${escapeHtml(user)}</dd>`).join("");
   const sessions = (i.runbookSessions || []).map(sessionCard).join("");
@@ -224,6 +225,36 @@ async function renderRunbook(id) {
     ${r.steps.map(s => `<div class="card runbook-step"><h3>${s.number}. ${escapeHtml(s.title)}</h3>${s.html}</div>`).join("")}`;
 }
 
+// ---- post-incident review ------------------------------------------------------------------------------------
+async function renderReview(number) {
+  const response = await fetch(`/api/incidents/${number}/rca/html`);
+  if (response.status === 404) {
+    view.innerHTML = `<h1>INC-${number} review</h1><div class="empty">No review yet: it is written when the incident resolves (or with <code>rca</code>).</div>`;
+    return;
+  }
+  const etag = response.headers.get("ETag");
+  const html = await response.text();
+  const markdown = await (await fetch(`/api/incidents/${number}/rca`)).text();
+  view.innerHTML = `
+    <h1><a href="#/incidents/${number}">INC-${number}</a> review <span class="muted" data-testid="review-version">version ${escapeHtml((etag || "").replaceAll('"', ""))}</span></h1>
+    <div class="room-actions"><button class="btn" id="edit-review">Edit</button></div>
+    <article class="card review" data-testid="review">${html}</article>
+    <form class="card review-editor" id="review-form" hidden>
+      <textarea name="markdown" rows="30" aria-label="Review Markdown">${escapeHtml(markdown)}</textarea>
+      <div class="room-actions"><button class="btn btn-primary">Save</button><span id="review-result"></span></div>
+    </form>`;
+  document.getElementById("edit-review").onclick = () => { document.getElementById("review-form").hidden = false; };
+  document.getElementById("review-form").addEventListener("submit", async event => {
+    event.preventDefault();
+    const saved = await fetch(`/api/incidents/${number}/rca?user=${encodeURIComponent(userName())}`, {
+      method: "PUT", headers: { "Content-Type": "text/markdown", "If-Match": etag }, body: new FormData(event.target).get("markdown"),
+    });
+    if (saved.ok) { await renderReview(number); return; }
+    const problem = await saved.json().catch(() => ({}));
+    document.getElementById("review-result").innerHTML = `<span class="error">${escapeHtml(problem.detail || `HTTP ${saved.status}`)}</span>`;
+  });
+}
+
 // ---- drills -------------------------------------------------------------------------------------------------
 async function renderDrills() {
   const [schedules, runbooks] = await Promise.all([api("/api/drills"), api("/api/runbooks")]);
@@ -278,7 +309,8 @@ async function route() {
   const section = hash.startsWith("#/runbooks") ? "runbooks" : hash.startsWith("#/drills") ? "drills" : "incidents";
   document.querySelectorAll("[data-nav]").forEach(a => a.classList.toggle("active", a.dataset.nav === section));
   try {
-    if ((match = hash.match(/^#\/incidents\/(\d+)/))) { state.route = `incident:${match[1]}`; await renderRoom(Number(match[1])); }
+    if ((match = hash.match(/^#\/incidents\/(\d+)\/rca/))) { state.route = "review"; await renderReview(Number(match[1])); }
+    else if ((match = hash.match(/^#\/incidents\/(\d+)/))) { state.route = `incident:${match[1]}`; await renderRoom(Number(match[1])); }
     else if ((match = hash.match(/^#\/runbooks\/(.+)/))) { state.route = "runbook"; await renderRunbook(decodeURIComponent(match[1])); }
     else if (hash.startsWith("#/runbooks")) { state.route = "runbooks"; await renderRunbooks(); }
     else if (hash.startsWith("#/drills")) { state.route = "drills"; await renderDrills(); }

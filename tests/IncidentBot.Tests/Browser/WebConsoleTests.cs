@@ -110,6 +110,29 @@ public sealed class WebConsoleTests
     }
 
     [SkippableFact]
+    public async Task ResolvedIncidentsReviewIsReadAndEditedInTheConsole()
+    {
+        await using var console = await ConsoleBrowser.StartAsync();
+        var alice = await console.OpenAsync("alice");
+        await alice.GetByLabel("Incident title").FillAsync("Payments timing out");
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Declare" }).ClickAsync();
+        await Expect(alice.Locator(".room-head")).ToContainTextAsync("Payments timing out");
+        await alice.GetByLabel("Command").FillAsync("resolve provider recovered");
+        await alice.GetByLabel("Command").PressAsync("Enter");
+
+        await alice.Locator(".room-head").GetByRole(AriaRole.Link, new() { Name = "Review" }).ClickAsync();
+        await Expect(alice.GetByTestId("review")).ToContainTextAsync("Payments timing out", new() { Timeout = 15_000 });
+        await Expect(alice.GetByTestId("review")).ToContainTextAsync("To fill");
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        var editor = alice.GetByLabel("Review Markdown");
+        await editor.FillAsync((await editor.InputValueAsync()).Replace("Payments timing out", "Payments timing out (reviewed)"));
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Expect(alice.GetByTestId("review-version")).ToHaveTextAsync("version 2");
+        await Expect(alice.GetByTestId("review")).ToContainTextAsync("(reviewed)");
+    }
+
+    [SkippableFact]
     public async Task RunbookLibraryIsRenderedAndWorksOnAPhoneScreen()
     {
         await using var console = await ConsoleBrowser.StartAsync();
