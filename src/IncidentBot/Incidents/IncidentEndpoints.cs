@@ -13,6 +13,8 @@ internal static class IncidentEndpoints
         group.MapGet("/", List).WithName("ListIncidents").WithSummary("Lists incidents, newest first.");
         group.MapGet("/{number:int}", Get).WithName("GetIncident").WithSummary("One incident with its alerts and timeline.");
         group.MapPost("/", DeclareAsync).WithName("DeclareIncident").WithSummary("Declares an incident by hand.");
+        endpoints.MapGet("/api/metrics/response", Response).WithTags("Metrics").WithName("ResponseMetrics")
+            .WithSummary("MTTA, MTTM and MTTR by service and severity since a date; drills apart; update cadence.");
         return group;
     }
 
@@ -44,6 +46,12 @@ internal static class IncidentEndpoints
         var incidents = store.List(new IncidentQuery(filter!.Value, limit ?? 100));
         return TypedResults.Ok<IReadOnlyList<IncidentSummaryResponse>>(incidents.Select(i => i.ToSummary()).ToList());
     }
+
+    private static Results<Ok<Metrics.ResponseReport>, ValidationProblem> Response(IIncidentStore store, TimeProvider time, string? since) =>
+        since is null ? TypedResults.Ok(Metrics.ResponseMetrics.Compute(store, time.GetUtcNow().AddDays(-30)))
+        : DateTimeOffset.TryParse(since, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var from)
+            ? TypedResults.Ok(Metrics.ResponseMetrics.Compute(store, from))
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["since"] = [$"'{since}' is not a date, e.g. 2026-11-01."] });
 
     private static Results<Ok<IncidentDetailResponse>, ProblemHttpResult> Get(int number, IIncidentStore store) =>
         store.Find(number) is { } incident
