@@ -226,10 +226,12 @@ async function renderRunbook(id) {
 }
 
 // ---- post-incident review ------------------------------------------------------------------------------------
-async function renderReview(number) {
+async function renderReview(number, attempt = 0) {
   const response = await fetch(`/api/incidents/${number}/rca/html`);
   if (response.status === 404) {
     view.innerHTML = `<h1>INC-${number} review</h1><div class="empty">No review yet: it is written when the incident resolves (or with <code>rca</code>).</div>`;
+    // Just resolved: the bot writes the review a moment later, so look again for a little while.
+    if (attempt < 15) setTimeout(() => { if (state.route === "review" && location.hash === `#/incidents/${number}/rca`) renderReview(number, attempt + 1); }, 1000);
     return;
   }
   const etag = response.headers.get("ETag");
