@@ -1,7 +1,5 @@
-using System.Threading.Channels;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -18,40 +16,20 @@ public sealed class UpdateReminders(
     IIncidentStore incidents,
     IOptions<ReminderOptions> options,
     TimeProvider time,
-    ILogger<UpdateReminders> logger) : BackgroundService, IIncidentObserver
+    ILogger<UpdateReminders> logger) : IncidentChangeWorker(logger, "update the status-update reminder")
 {
-    private readonly Channel<int> _changed = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true });
-
     public static JobKey JobKeyFor(int incident) => new($"INC-{incident}", "reminders");
 
-    public void IncidentsChanged(IReadOnlyCollection<int> numbers)
-    {
-        foreach (var number in numbers.ToArray())
-        {
-            _changed.Writer.TryWrite(number);
-        }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>A restart gives every open incident its trigger back.</summary>
+    protected override async Task StartingAsync(CancellationToken stoppingToken)
     {
         foreach (var incident in incidents.List(new IncidentQuery(IncidentStatusFilter.Open, int.MaxValue)))
         {
-            await SyncAsync(incident.Number, stoppingToken);
-        }
-        await foreach (var number in _changed.Reader.ReadAllAsync(stoppingToken))
-        {
-            try
-            {
-                await SyncAsync(number, stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(ex, "Could not update the status-update reminder of INC-{Incident}", number);
-            }
+            await HandleAsync(incident.Number, stoppingToken);
         }
     }
 
-    private async Task SyncAsync(int number, CancellationToken cancellationToken)
+    protected override async Task HandleAsync(int number, CancellationToken cancellationToken)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var key = JobKeyFor(number);
