@@ -1,4 +1,5 @@
 using IncidentBot.Rca;
+using IncidentBot.Tests.Infrastructure;
 
 namespace IncidentBot.Tests.Rca;
 
@@ -15,14 +16,7 @@ public class RcaTemplateCheckTests
     [Fact]
     public void Default_template_matches_the_docs_copy()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "docs", "rca-template.md")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        var docs = File.ReadAllText(Path.Combine(dir.FullName, "docs", "rca-template.md"));
+        var docs = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "rca-template.md"));
         Assert.Equal(docs.ReplaceLineEndings("\n"), RcaDefaultTemplate.Text.ReplaceLineEndings("\n"));
     }
 
