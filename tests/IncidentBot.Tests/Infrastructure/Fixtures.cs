@@ -7,6 +7,9 @@ public static class Fixtures
 
     public static string Read(string relativePath) => File.ReadAllText(Path.Combine(Root, relativePath));
 
+    /// <summary>The file's exact bytes, for checks such as signatures that a text round trip could upset.</summary>
+    public static byte[] ReadBytes(string relativePath) => File.ReadAllBytes(Path.Combine(Root, relativePath));
+
     public static IEnumerable<string> Files(string folder) =>
         Directory.GetFiles(Path.Combine(Root, folder), "*.json").Order().Select(f => Path.GetRelativePath(Root, f));
 

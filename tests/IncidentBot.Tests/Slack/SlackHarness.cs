@@ -66,7 +66,7 @@ public sealed class SlackHarness : IAsyncDisposable
     /// <summary>The published slash-command body, with our channel, user and text in it.</summary>
     public Task<(HttpResponseMessage Response, TimeSpan Elapsed)> SlashCommandAsync(string channelId, string userId, string userName, string text)
     {
-        var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(File.ReadAllText(Path.Combine(Fixtures.Root, "slack", "slash-command-body-hello.txt")))
+        var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Fixtures.Read("slack/slash-command-body-hello.txt"))
             .ToDictionary(f => f.Key, f => f.Value.ToString());
         form["channel_id"] = channelId;
         form["user_id"] = userId;

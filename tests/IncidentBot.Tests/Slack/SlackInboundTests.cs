@@ -63,7 +63,7 @@ public sealed class SlackInboundTests
     {
         await using var slack = await SlackHarness.StartAsync();
 
-        var (response, elapsed) = await slack.PostSignedAsync("/slack/commands", File.ReadAllText(Path.Combine(Fixtures.Root, "slack", file)), "application/x-www-form-urlencoded");
+        var (response, elapsed) = await slack.PostSignedAsync("/slack/commands", Fixtures.Read($"slack/{file}"), "application/x-www-form-urlencoded");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(elapsed < TimeSpan.FromSeconds(3));

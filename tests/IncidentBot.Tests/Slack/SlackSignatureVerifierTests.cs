@@ -27,7 +27,7 @@ public sealed class SlackSignatureVerifierTests
     [Fact]
     public void TheSharedSlashCommandBodyIsTheSignedBody()
     {
-        Assert.Equal(Body, File.ReadAllBytes(Path.Combine(Fixtures.Root, "slack", "slash-command-body.txt")));
+        Assert.Equal(Body, Fixtures.ReadBytes("slack/slash-command-body.txt"));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace IncidentBot.Tests.Alerts.Sources;
 public sealed class GrafanaSignatureVerifierTests
 {
     private const string Secret = "grafana-contact-point-secret";
-    private static readonly byte[] Body = File.ReadAllBytes(Path.Combine(Fixtures.Root, "alerts", "grafana", "firing-two-alerts-docs.json"));
+    private static readonly byte[] Body = Fixtures.ReadBytes("alerts/grafana/firing-two-alerts-docs.json");
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_760_000_000);
     private readonly GrafanaSignatureVerifier _verifier = new();
 

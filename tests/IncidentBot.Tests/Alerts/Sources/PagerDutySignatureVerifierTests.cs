@@ -9,7 +9,7 @@ namespace IncidentBot.Tests.Alerts.Sources;
 public sealed class PagerDutySignatureVerifierTests
 {
     private const string Secret = "pagerduty-subscription-secret";
-    private static readonly byte[] Body = File.ReadAllBytes(Path.Combine(Fixtures.Root, "alerts", "pagerduty", "webhook-v3-incident-triggered.json"));
+    private static readonly byte[] Body = Fixtures.ReadBytes("alerts/pagerduty/webhook-v3-incident-triggered.json");
     private readonly PagerDutySignatureVerifier _verifier = new();
 
     [Fact]
