@@ -38,20 +38,21 @@ public static class IncidentMessages
         return new ChatMessage { Kind = MessageKind.IncidentSummary, Audience = audience, IncidentNumber = incident.Number, IsDrill = incident.IsDrill, Blocks = blocks };
     }
 
-    /// <summary>One thing that happened, said in a line.</summary>
-    public static ChatMessage Event(Incident incident, string markdown) => new()
+    /// <summary>One thing that happened, said in a line, with any detail that goes with it below.</summary>
+    public static ChatMessage Event(Incident incident, string markdown, params IEnumerable<MessageBlock> details) => new()
     {
         Kind = MessageKind.Event,
         IncidentNumber = incident.Number,
         IsDrill = incident.IsDrill,
-        Blocks = [new TextBlock($"{Prefix(incident)}{markdown}")],
+        Blocks = [new TextBlock($"{DrillPrefix(incident)}{markdown}"), .. details],
     };
 
     /// <summary><c>INC-42 · SEV2 · Checkout errors</c>, with DRILL in front of drills.</summary>
     public static string Title(Incident incident) =>
-        $"{Prefix(incident)}{incident.Reference} · {incident.Severity.Display()} · {incident.Title}";
+        $"{DrillPrefix(incident)}{incident.Reference} · {incident.Severity.Display()} · {incident.Title}";
 
-    private static string Prefix(Incident incident) => incident.IsDrill ? "[DRILL] " : "";
+    /// <summary><c>[DRILL] </c> in front of whatever is said about a drill, so nobody mistakes it for the real thing.</summary>
+    public static string DrillPrefix(Incident incident) => incident.IsDrill ? "[DRILL] " : "";
 
     private static List<MessageButton> Buttons(Incident incident, RoleCatalog roles)
     {

@@ -46,17 +46,10 @@ public sealed partial class IncidentService
             var handover = holder is null ? "" : $" (taking over from @{holder})";
             tx.Record(incident, actor, TimelineKinds.RoleAssigned, $"{role.Name}: {user}{handover}");
             var duties = string.Join("\n", role.Duties.Select(d => $"- {d}"));
-            tx.Post(incident, new ChatMessage
-            {
-                Kind = MessageKind.Event,
-                IncidentNumber = incident.Number,
-                IsDrill = incident.IsDrill,
-                Blocks =
-                [
-                    new TextBlock($"{(incident.IsDrill ? "[DRILL] " : "")}**@{user}** is now {role.Name.ToLowerInvariant()} of {incident.Reference}{handover}."),
-                    .. duties.Length > 0 ? new MessageBlock[] { new TextBlock($"Duties of the {role.Name.ToLowerInvariant()}:\n{duties}") } : [],
-                ],
-            });
+            tx.Post(incident, IncidentMessages.Event(
+                incident,
+                $"**@{user}** is now {role.Name.ToLowerInvariant()} of {incident.Reference}{handover}.",
+                duties.Length > 0 ? [new TextBlock($"Duties of the {role.Name.ToLowerInvariant()}:\n{duties}")] : []));
             return null;
         }, cancellationToken);
 

@@ -90,8 +90,7 @@ internal sealed class SlackChannelProvisioner(
         {
             return;
         }
-        var drill = incident.IsDrill ? "[DRILL] " : "";
-        var text = $"{drill}:rotating_light: *{incident.Reference}* · {incident.Severity.Display()} · {Messages.BlockKitRenderer.Escape(incident.Title)} — join <#{channel}>";
+        var text = $"{IncidentMessages.DrillPrefix(incident)}:rotating_light: *{incident.Reference}* · {incident.Severity.Display()} · {Messages.BlockKitRenderer.Escape(incident.Title)} — join <#{channel}>";
         await slack.PostMessageAsync(announce.TrimStart('#'), text, blocks: null, cancellationToken);
     }
 

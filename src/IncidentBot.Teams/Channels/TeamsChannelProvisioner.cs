@@ -37,7 +37,7 @@ internal sealed class TeamsChannelProvisioner(
                 var starter = new System.Text.Json.Nodes.JsonObject
                 {
                     ["type"] = "message",
-                    ["text"] = $"{(incident.IsDrill ? "[DRILL] " : "")}{incident.Reference} · {incident.Severity.Display()} · {incident.Title}",
+                    ["text"] = IncidentMessages.Title(incident),
                 };
                 (conversationId, _) = await connector.CreateThreadAsync(conversations.ServiceUrl, channelId, conversations.Tenant, settings.AppId!, starter, cancellationToken);
                 references.SaveReference(threadKey, conversationId);

@@ -25,7 +25,7 @@ public static class RunbookMessages
             Kind = MessageKind.Event,
             IncidentNumber = incident.Number,
             IsDrill = incident.IsDrill,
-            Blocks = [new HeaderBlock($"{Prefix(incident)}{incident.Reference} · Runbook: {runbook.Title}"), .. Text(intro), new FieldsBlock(fields)],
+            Blocks = [new HeaderBlock($"{IncidentMessages.DrillPrefix(incident)}{incident.Reference} · Runbook: {runbook.Title}"), .. Text(intro), new FieldsBlock(fields)],
         };
     }
 
@@ -41,7 +41,7 @@ public static class RunbookMessages
         {
             buttons.Add(new MessageButton("Back", $"back {id}"));
         }
-        var blocks = new List<MessageBlock> { new HeaderBlock($"{Prefix(incident)}{incident.Reference} · {session.Title} — step {index + 1} of {session.Steps.Count}: {record.Title}") };
+        var blocks = new List<MessageBlock> { new HeaderBlock($"{IncidentMessages.DrillPrefix(incident)}{incident.Reference} · {session.Title} — step {index + 1} of {session.Steps.Count}: {record.Title}") };
         blocks.AddRange(Text(step.BodyMarkdown));
         if (record.Checklist.Count > 0)
         {
@@ -75,13 +75,11 @@ public static class RunbookMessages
             IncidentNumber = incident.Number,
             IsDrill = incident.IsDrill,
             UpdateKey = UpdateKey(incident, session),
-            Blocks = [new HeaderBlock($"{Prefix(incident)}{incident.Reference} · Runbook finished: {session.Title} in {total}"), new TextBlock(string.Join("\n", lines))],
+            Blocks = [new HeaderBlock($"{IncidentMessages.DrillPrefix(incident)}{incident.Reference} · Runbook finished: {session.Title} in {total}"), new TextBlock(string.Join("\n", lines))],
         };
     }
 
     private static string UpdateKey(Incident incident, RunbookSession session) => $"{incident.Reference}/runbook/{session.RunbookId}/{session.StartedAt.UtcTicks}";
 
     private static IEnumerable<MessageBlock> Text(string markdown) => markdown.Length > 0 ? [new TextBlock(markdown)] : [];
-
-    private static string Prefix(Incident incident) => incident.IsDrill ? "[DRILL] " : "";
 }
