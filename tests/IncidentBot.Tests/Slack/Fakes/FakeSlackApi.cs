@@ -1,3 +1,4 @@
+using IncidentBot.Tests.Infrastructure;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -39,10 +40,10 @@ public sealed partial class FakeSlackApi : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> calls of <paramref name="method"/> answer <paramref name="statusCode"/> with no body and no effect.</summary>
     public void FailNext(string method, int count, int statusCode = 500) =>
-        Locked(() => _failures[method] = (count, statusCode));
+        _state.Gate.Locked(() => _failures[method] = (count, statusCode));
 
     /// <summary>While down, every call answers HTTP 503.</summary>
-    public void SetDown(bool down) => Locked(() => _down = down);
+    public void SetDown(bool down) => _state.Gate.Locked(() => _down = down);
 
     public async ValueTask DisposeAsync()
     {
@@ -70,7 +71,7 @@ public sealed partial class FakeSlackApi : IAsyncDisposable
             args = null;
         }
 
-        var (status, body, retryAfter) = Locked(() => Answer(context.Request, method, args));
+        var (status, body, retryAfter) = _state.Gate.Locked(() => Answer(context.Request, method, args));
         context.Response.StatusCode = status;
         if (retryAfter is { } seconds)
         {

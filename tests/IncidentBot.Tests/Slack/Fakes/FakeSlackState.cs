@@ -9,7 +9,7 @@ internal sealed class FakeSlackState(TimeProvider time)
     private long _lastTsMicros = FirstTsMicros - 100;
     private int _lastId;
 
-    public object Gate { get; } = new();
+    public Lock Gate { get; } = new();
 
     public List<ChannelState> Channels { get; } = [];
 

@@ -1,3 +1,4 @@
+using IncidentBot.Tests.Infrastructure;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +21,7 @@ public sealed partial class FakeSocketMode
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = new FakeSocketModeConnection(context, socket, _gate);
-        Locked(() =>
+        _gate.Locked(() =>
         {
             _open.Add(connection);
             _connectionCount++;
@@ -39,7 +40,7 @@ public sealed partial class FakeSocketMode
         }
         finally
         {
-            Locked(() =>
+            _gate.Locked(() =>
             {
                 _open.Remove(connection);
                 var unacked = connection.InFlight.FindAll(e => e.Deliveries < MaxDeliveries);
@@ -89,7 +90,7 @@ public sealed partial class FakeSocketMode
             return;
         }
 
-        Locked(() =>
+        _gate.Locked(() =>
         {
             if (_acks.TryAdd(id, frame))
             {

@@ -1,3 +1,4 @@
+using IncidentBot.Tests.Infrastructure;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 
@@ -9,7 +10,7 @@ public sealed partial class FakeSocketMode : IAsyncDisposable
     private static readonly TimeSpan DisconnectGrace = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(1);
 
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly ChangeSignal _changed = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<FakeSocketModeConnection> _open = [];
@@ -28,12 +29,12 @@ public sealed partial class FakeSocketMode : IAsyncDisposable
     public Uri Url => new($"ws://127.0.0.1:{_port}/link/");
 
     /// <summary>Connections accepted since start.</summary>
-    public int ConnectionCount => Locked(() => _connectionCount);
+    public int ConnectionCount => _gate.Locked(() => _connectionCount);
 
-    public bool IsConnected => Locked(() => _open.Count > 0);
+    public bool IsConnected => _gate.Locked(() => _open.Count > 0);
 
     /// <summary>Acked envelope ids in the order the acks arrived.</summary>
-    public IReadOnlyList<string> Acks => Locked(() => _ackOrder.ToList());
+    public IReadOnlyList<string> Acks => _gate.Locked(() => _ackOrder.ToList());
 
     public static async Task<FakeSocketMode> StartAsync()
     {
@@ -50,15 +51,15 @@ public sealed partial class FakeSocketMode : IAsyncDisposable
     public Task<string> SendEnvelopeAsync(string type, JsonNode payload, bool acceptsResponsePayload = false)
     {
         var envelope = new FakeSocketModeEnvelope(type, payload, acceptsResponsePayload);
-        Locked(() => Route(envelope));
+        _gate.Locked(() => Route(envelope));
         return Task.FromResult(envelope.Id);
     }
 
     /// <summary>Waits for the client's ack of an envelope and returns the ack frame as sent (with any <c>payload</c>).</summary>
     public async Task<string> WaitForAckAsync(string envelopeId, TimeSpan timeout)
     {
-        await _changed.WaitUntilAsync(() => Locked(() => _acks.ContainsKey(envelopeId)), timeout, $"the ack of {envelopeId}");
-        return Locked(() => _acks[envelopeId]);
+        await _changed.WaitUntilAsync(() => _gate.Locked(() => _acks.ContainsKey(envelopeId)), timeout, $"the ack of {envelopeId}");
+        return _gate.Locked(() => _acks[envelopeId]);
     }
 
     public Task WaitForConnectionAsync(int count, TimeSpan timeout) =>
@@ -68,7 +69,7 @@ public sealed partial class FakeSocketMode : IAsyncDisposable
     public async Task SendDisconnectAsync(string reason = "refresh_requested")
     {
         var frame = new JsonObject { ["type"] = "disconnect", ["reason"] = reason, ["debug_info"] = new JsonObject { ["host"] = "fake" } };
-        var connection = Locked(() =>
+        var connection = _gate.Locked(() =>
         {
             var current = Current();
             current.Closing = true;
@@ -92,7 +93,7 @@ public sealed partial class FakeSocketMode : IAsyncDisposable
     /// <summary>Kills the newest connection without a close frame, like a network failure, and returns once it has ended.</summary>
     public async Task DropConnectionAsync()
     {
-        var connection = Locked(Current);
+        var connection = _gate.Locked(Current);
         connection.Abort();
         await WaitForEndAsync(connection);
     }
@@ -100,7 +101,7 @@ public sealed partial class FakeSocketMode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        Locked(() => _open.ForEach(c => c.Abort()));
+        _gate.Locked(() => _open.ForEach(c => c.Abort()));
         if (_app is not null)
         {
             await _app.DisposeAsync();
@@ -113,21 +114,6 @@ public sealed partial class FakeSocketMode : IAsyncDisposable
         _open.LastOrDefault(c => !c.Closing) ?? throw new InvalidOperationException("No Socket Mode client is connected.");
 
     private Task WaitForEndAsync(FakeSocketModeConnection connection) =>
-        _changed.WaitUntilAsync(() => Locked(() => !_open.Contains(connection)), CloseHandshakeTimeout, "the connection to end");
+        _changed.WaitUntilAsync(() => _gate.Locked(() => !_open.Contains(connection)), CloseHandshakeTimeout, "the connection to end");
 
-    private T Locked<T>(Func<T> read)
-    {
-        lock (_gate)
-        {
-            return read();
-        }
-    }
-
-    private void Locked(Action change)
-    {
-        lock (_gate)
-        {
-            change();
-        }
-    }
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace IncidentBot.Tests.Slack.Fakes;
 
 /// <summary>One accepted Socket Mode WebSocket with a single writer fed by an outbox, so frames leave in the order they were queued.</summary>
-internal sealed class FakeSocketModeConnection(HttpContext context, WebSocket socket, object gate)
+internal sealed class FakeSocketModeConnection(HttpContext context, WebSocket socket, Lock gate)
 {
     private static readonly object CloseFrame = new();
     private readonly Channel<object> _outbox = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });

@@ -1,3 +1,4 @@
+using IncidentBot.Tests.Infrastructure;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -26,9 +27,9 @@ public sealed partial class FakeBotConnector : IAsyncDisposable
     /// <summary>When on, more than 7 sends per second to one conversation answer 429, as Teams does.</summary>
     public bool EnforceRateLimit { get; set; }
 
-    public IReadOnlyList<FakeConversation> Conversations => Locked(() => _conversations.Select(c => c.Snapshot()).ToList());
+    public IReadOnlyList<FakeConversation> Conversations => _gate.Locked(() => _conversations.Select(c => c.Snapshot()).ToList());
 
-    public IReadOnlyList<ConnectorCall> Calls => Locked(() => _calls.ToList());
+    public IReadOnlyList<ConnectorCall> Calls => _gate.Locked(() => _calls.ToList());
 
     public static async Task<FakeBotConnector> StartAsync(FakeEntraToken tokens)
     {
@@ -38,16 +39,16 @@ public sealed partial class FakeBotConnector : IAsyncDisposable
     }
 
     /// <summary>Registers a channel of a team the bot is installed in, e.g. <c>19:incidents@thread.tacv2</c>, so new threads can be started there.</summary>
-    public void AddChannel(string channelId) => Locked(() => _channels.Add(channelId));
+    public void AddChannel(string channelId) => _gate.Locked(() => _channels.Add(channelId));
 
     /// <summary>The next <paramref name="count"/> activity calls answer <paramref name="statusCode"/> and change nothing.</summary>
-    public void FailNext(int count, int statusCode = 503) => Locked(() => _faults.FailNext(count, statusCode));
+    public void FailNext(int count, int statusCode = 503) => _gate.Locked(() => _faults.FailNext(count, statusCode));
 
     /// <summary>The next <paramref name="count"/> activity calls answer 429 with <c>Retry-After</c> and change nothing.</summary>
-    public void ThrottleNext(int count, int retryAfterSeconds = 1) => Locked(() => _faults.ThrottleNext(count, retryAfterSeconds));
+    public void ThrottleNext(int count, int retryAfterSeconds = 1) => _gate.Locked(() => _faults.ThrottleNext(count, retryAfterSeconds));
 
     /// <summary>While down, every call answers 503, before authentication.</summary>
-    public void SetDown(bool down) => Locked(() => _faults.Down = down);
+    public void SetDown(bool down) => _gate.Locked(() => _faults.Down = down);
 
     public async ValueTask DisposeAsync()
     {
@@ -61,7 +62,7 @@ public sealed partial class FakeBotConnector : IAsyncDisposable
     {
         var request = context.Request;
         var body = await FakeAnswer.ReadJsonAsync(request);
-        var answer = Locked(() =>
+        var answer = _gate.Locked(() =>
         {
             var answer = Answer(request.Method, request.Path.Value ?? "/", FakeAnswer.BearerToken(request), body);
             _calls.Add(new(request.Method, request.Path.Value ?? "/", answer.Status, _tokens.Time.GetUtcNow(), body?.DeepClone()));
@@ -98,19 +99,4 @@ public sealed partial class FakeBotConnector : IAsyncDisposable
         };
     }
 
-    private T Locked<T>(Func<T> read)
-    {
-        lock (_gate)
-        {
-            return read();
-        }
-    }
-
-    private void Locked(Action change)
-    {
-        lock (_gate)
-        {
-            change();
-        }
-    }
 }

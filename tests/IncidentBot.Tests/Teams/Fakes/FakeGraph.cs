@@ -1,3 +1,4 @@
+using IncidentBot.Tests.Infrastructure;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -27,9 +28,9 @@ public sealed partial class FakeGraph : IAsyncDisposable
     public bool AllowChannelCreate { get; set; } = true;
 
     /// <summary>Every channel of every team, including each team's General channel, in creation order.</summary>
-    public IReadOnlyList<FakeGraphChannel> Channels => Locked(() => _channels.ToList());
+    public IReadOnlyList<FakeGraphChannel> Channels => _gate.Locked(() => _channels.ToList());
 
-    public IReadOnlyList<GraphCall> Calls => Locked(() => _calls.ToList());
+    public IReadOnlyList<GraphCall> Calls => _gate.Locked(() => _calls.ToList());
 
     public static async Task<FakeGraph> StartAsync(FakeEntraToken tokens, FakeBotConnector? connector = null)
     {
@@ -39,7 +40,7 @@ public sealed partial class FakeGraph : IAsyncDisposable
     }
 
     /// <summary>Adds a team by its Microsoft 365 group id (the <c>aadGroupId</c>, not the <c>19:</c> thread id), with its General channel.</summary>
-    public void AddTeam(string teamId) => Locked(() =>
+    public void AddTeam(string teamId) => _gate.Locked(() =>
     {
         if (_teams.Add(teamId))
         {
@@ -48,7 +49,7 @@ public sealed partial class FakeGraph : IAsyncDisposable
     });
 
     /// <summary>The next <paramref name="count"/> calls answer 429 with <c>Retry-After</c> and change nothing.</summary>
-    public void ThrottleNext(int count, int retryAfterSeconds = 1) => Locked(() => _faults.ThrottleNext(count, retryAfterSeconds));
+    public void ThrottleNext(int count, int retryAfterSeconds = 1) => _gate.Locked(() => _faults.ThrottleNext(count, retryAfterSeconds));
 
     public async ValueTask DisposeAsync()
     {
@@ -62,7 +63,7 @@ public sealed partial class FakeGraph : IAsyncDisposable
     {
         var request = context.Request;
         var body = await FakeAnswer.ReadJsonAsync(request);
-        var answer = Locked(() =>
+        var answer = _gate.Locked(() =>
         {
             var answer = Answer(request.Method, request.Path.Value ?? "/", FakeAnswer.BearerToken(request), body);
             _calls.Add(new(request.Method, request.Path.Value ?? "/", answer.Status, _tokens.Time.GetUtcNow(), body));
@@ -91,19 +92,4 @@ public sealed partial class FakeGraph : IAsyncDisposable
         };
     }
 
-    private T Locked<T>(Func<T> read)
-    {
-        lock (_gate)
-        {
-            return read();
-        }
-    }
-
-    private void Locked(Action change)
-    {
-        lock (_gate)
-        {
-            change();
-        }
-    }
 }
