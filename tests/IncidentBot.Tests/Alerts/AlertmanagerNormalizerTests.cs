@@ -106,9 +106,5 @@ public sealed class AlertmanagerNormalizerTests
         Assert.Equal(alerts[0].Fingerprint, alerts[1].Fingerprint);
     }
 
-    private IReadOnlyList<Alert> Normalize(string file)
-    {
-        using var json = JsonDocument.Parse(Fixtures.Read(file));
-        return _normalizer.Normalize(json.RootElement);
-    }
+    private IReadOnlyList<Alert> Normalize(string file) => _normalizer.NormalizeFixture(file);
 }

@@ -2,6 +2,8 @@ using System.Text.Json;
 using IncidentBot.Alerts;
 using IncidentBot.Alerts.Sources;
 
+using IncidentBot.Tests.Infrastructure;
+
 namespace IncidentBot.Tests.Alerts;
 
 public sealed class GenericNormalizerTests
@@ -62,9 +64,5 @@ public sealed class GenericNormalizerTests
         Assert.Equal(field, error.Field);
     }
 
-    private IReadOnlyList<Alert> Normalize(string body)
-    {
-        using var json = JsonDocument.Parse(body);
-        return _normalizer.Normalize(json.RootElement);
-    }
+    private IReadOnlyList<Alert> Normalize(string body) => _normalizer.NormalizeJson(body);
 }

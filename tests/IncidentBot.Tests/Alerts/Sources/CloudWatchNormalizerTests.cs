@@ -109,11 +109,7 @@ public sealed class CloudWatchNormalizerTests
     public void AnUnknownMessageTypeIsRefused() =>
         Assert.Equal("refused Type", NormalizerOutcome.Of(() => Normalize("""{"Type":"Surprise","Message":"x"}""")));
 
-    private IReadOnlyList<Alert> Normalize(string body)
-    {
-        using var json = JsonDocument.Parse(body);
-        return _normalizer.Normalize(json.RootElement);
-    }
+    private IReadOnlyList<Alert> Normalize(string body) => _normalizer.NormalizeJson(body);
 
     /// <summary>The OK-alarm envelope with its Message edited.</summary>
     private static string WithAlarm(Action<JsonObject> edit)

@@ -117,11 +117,7 @@ public sealed class DatadogNormalizerTests
         Assert.Equal("refused date", NormalizerOutcome.Of(() => Normalize(payload.ToJsonString())));
     }
 
-    private IReadOnlyList<Alert> Normalize(string body)
-    {
-        using var json = JsonDocument.Parse(body);
-        return _normalizer.Normalize(json.RootElement);
-    }
+    private IReadOnlyList<Alert> Normalize(string body) => _normalizer.NormalizeJson(body);
 
     /// <summary>The published default template with its variables filled in the way Datadog documents them.</summary>
     private static string Filled(string title) => Fixtures.Read(Template)

@@ -93,9 +93,5 @@ public sealed class GrafanaNormalizerTests
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerSecond));
 
-    private IReadOnlyList<Alert> Normalize(string file)
-    {
-        using var json = JsonDocument.Parse(Fixtures.Read(file));
-        return _normalizer.Normalize(json.RootElement);
-    }
+    private IReadOnlyList<Alert> Normalize(string file) => _normalizer.NormalizeFixture(file);
 }

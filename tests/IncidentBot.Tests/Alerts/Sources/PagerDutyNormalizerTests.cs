@@ -107,9 +107,5 @@ public sealed class PagerDutyNormalizerTests
         Assert.Equal(field, Assert.Throws<AlertPayloadException>(() => _normalizer.Normalize(json.RootElement)).Field);
     }
 
-    private IReadOnlyList<Alert> Normalize(string file)
-    {
-        using var json = JsonDocument.Parse(Fixtures.Read(file));
-        return _normalizer.Normalize(json.RootElement);
-    }
+    private IReadOnlyList<Alert> Normalize(string file) => _normalizer.NormalizeFixture(file);
 }
