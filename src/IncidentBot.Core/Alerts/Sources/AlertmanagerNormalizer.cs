@@ -23,13 +23,7 @@ public sealed class AlertmanagerNormalizer : IAlertNormalizer
         var groupKey = OptionalString(body, "groupKey", "groupKey")
             ?? $"{OptionalString(body, "receiver", "receiver")}:{Canonical(StringMap(body, "groupLabels", "groupLabels"))}";
 
-        var result = new List<Alert>(alerts.GetArrayLength());
-        var index = 0;
-        foreach (var element in alerts.EnumerateArray())
-        {
-            result.Add(NormalizeOne(element, $"alerts[{index++}]", groupKey, commonAnnotations, externalUrl));
-        }
-        return result;
+        return alerts.EnumerateArray().Select((element, i) => NormalizeOne(element, $"alerts[{i}]", groupKey, commonAnnotations, externalUrl)).ToList();
     }
 
     private Alert NormalizeOne(JsonElement element, string path, string groupKey, Dictionary<string, string> commonAnnotations, string? externalUrl)

@@ -18,13 +18,7 @@ public sealed class GrafanaNormalizer : IAlertNormalizer
         var alerts = RequireArray(body, "alerts", "alerts");
         var groupKey = RequireString(body, "groupKey", "groupKey");
 
-        var result = new List<Alert>(alerts.GetArrayLength());
-        var index = 0;
-        foreach (var element in alerts.EnumerateArray())
-        {
-            result.Add(NormalizeOne(element, $"alerts[{index++}]", groupKey));
-        }
-        return result;
+        return alerts.EnumerateArray().Select((element, i) => NormalizeOne(element, $"alerts[{i}]", groupKey)).ToList();
     }
 
     private Alert NormalizeOne(JsonElement element, string path, string groupKey)
