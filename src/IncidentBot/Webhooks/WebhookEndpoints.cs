@@ -83,7 +83,9 @@ internal static class WebhookEndpoints
                 title: $"The {normalizer.Source} payload is not valid");
         }
 
-        if (normalizer.Source == "cloudwatch")
+        // An SNS subscription or unsubscribe confirmation is the only CloudWatch body that carries no alarm, so
+        // real alarms are not parsed a second time here.
+        if (normalizer.Source == "cloudwatch" && alerts.Count == 0)
         {
             switch (await SnsHandshake.HandleAsync(body, request.HttpContext.RequestServices, cancellationToken))
             {
