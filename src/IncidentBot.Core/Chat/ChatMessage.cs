@@ -28,6 +28,16 @@ public sealed record ChatMessage
 
     /// <summary>The message as plain lines, for logs, notifications and platforms without rich text.</summary>
     public string ToPlainText() => string.Join("\n", Blocks.Select(b => b.ToPlainText()).Where(t => t.Length > 0));
+
+    /// <summary>
+    /// The first line, cut to <paramref name="max"/>, for notifications and previews; a drill's says DRILL even
+    /// when its text does not, because the line is all some people see.
+    /// </summary>
+    public string NotificationLine(int max)
+    {
+        var first = ChatText.Shorten(ToPlainText().Split('\n', 2)[0], max);
+        return IsDrill && !first.Contains("DRILL") ? $"[DRILL] {first}" : first;
+    }
 }
 
 /// <summary>What a message is about, so a renderer can style it.</summary>

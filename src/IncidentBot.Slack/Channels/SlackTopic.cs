@@ -1,3 +1,4 @@
+using IncidentBot.Chat;
 using IncidentBot.Incidents;
 using IncidentBot.Roles;
 using IncidentBot.Slack.Api;
@@ -12,7 +13,7 @@ internal sealed class SlackTopic(SlackWebApiClient slack, IPlatformReferenceStor
     {
         var commander = incident.Roles.TryGetValue(RoleCatalog.Commander, out var who) ? $"@{who}" : "nobody yet";
         var text = $"{(incident.IsDrill ? "DRILL · " : "")}{incident.Severity.Display()} · {incident.Status.Display()} · IC: {commander} · {incident.Title}";
-        return text.Length <= 250 ? text : text[..249] + "…";
+        return ChatText.Shorten(text, 250);
     }
 
     public async Task RefreshAsync(Incident incident, string channel, CancellationToken cancellationToken)

@@ -17,12 +17,7 @@ public static class BlockKitRenderer
     private const int MaxBlocks = 50;
 
     /// <summary>The notification text Slack shows where blocks cannot be (push notifications, screen readers).</summary>
-    public static string FallbackText(ChatMessage message)
-    {
-        var text = message.ToPlainText();
-        var firstLine = text.Split('\n', 2)[0];
-        return (message.IsDrill && !firstLine.Contains("DRILL") ? "[DRILL] " : "") + Truncate(firstLine, 300);
-    }
+    public static string FallbackText(ChatMessage message) => message.NotificationLine(300);
 
     public static JsonArray Blocks(ChatMessage message)
     {
@@ -37,7 +32,7 @@ public static class BlockKitRenderer
             switch (block)
             {
                 case HeaderBlock header:
-                    blocks.Add(new JsonObject { ["type"] = "header", ["text"] = PlainText(Truncate(header.Text, 150)) });
+                    blocks.Add(new JsonObject { ["type"] = "header", ["text"] = PlainText(ChatText.Shorten(header.Text, 150)) });
                     break;
                 case TextBlock text:
                     foreach (var chunk in Chunks(SlackMrkdwnRenderer.Render(text.Markdown), MaxSectionText))
@@ -84,10 +79,10 @@ public static class BlockKitRenderer
         var button = new JsonObject
         {
             ["type"] = "button",
-            ["text"] = PlainText(Truncate(label, 75)),
+            ["text"] = PlainText(ChatText.Shorten(label, 75)),
             // The action id only has to be unique in the message; the value carries the command itself.
             ["action_id"] = $"{ActionPrefix}{index}",
-            ["value"] = Truncate(command, 2000),
+            ["value"] = ChatText.Shorten(command, 2000),
         };
         if (style != ButtonStyle.Default)
         {
@@ -103,8 +98,6 @@ public static class BlockKitRenderer
     private static JsonObject Mrkdwn(string text) => new() { ["type"] = "mrkdwn", ["text"] = text.Length == 0 ? " " : text };
 
     private static JsonObject PlainText(string text) => new() { ["type"] = "plain_text", ["text"] = text, ["emoji"] = true };
-
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     /// <summary>Splits at line ends so a long step stays readable, never inside a code fence if it can help it.</summary>
     private static IEnumerable<string> Chunks(string text, int max)

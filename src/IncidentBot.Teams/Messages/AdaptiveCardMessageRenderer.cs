@@ -79,12 +79,7 @@ public static class AdaptiveCardMessageRenderer
     }
 
     /// <summary>The line Teams shows in notifications and the activity feed.</summary>
-    public static string Summary(ChatMessage message)
-    {
-        var first = message.ToPlainText().Split('\n', 2)[0];
-        first = first.Length <= 200 ? first : first[..199] + "…";
-        return message.IsDrill && !first.Contains("DRILL") ? $"[DRILL] {first}" : first;
-    }
+    public static string Summary(ChatMessage message) => message.NotificationLine(200);
 
     private static JsonObject Execute(string title, string command, ButtonStyle style)
     {
