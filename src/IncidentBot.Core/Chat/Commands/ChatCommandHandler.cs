@@ -144,7 +144,7 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
         var folder = runbooks.Current;
         if (folder.Runbooks.Count == 0)
         {
-            return CommandReply.Private("No runbooks are loaded (see Runbooks:Path).", incidentNumber: number);
+            return CommandReply.Private(incidents.AvailableRunbooks(), incidentNumber: number);
         }
         var lines = folder.Runbooks.Select(r =>
             $"- `{r.Id}` {r.Title} ({r.Steps.Count} steps{(r.Match.Count > 0 ? $"; starts on {string.Join(", ", r.Match.Select(m => $"{m.Key}={m.Value}"))}" : "")})");

@@ -96,7 +96,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     public string? FindReference(string key) => _references.FindById(key)?["value"].AsString;
 
     public void SaveReference(string key, string value) =>
-        InTransaction(() => _references.Upsert(new BsonDocument { ["_id"] = key, ["value"] = value, ["at"] = DateTime.UtcNow.Ticks }));
+        InTransaction(() => _references.Upsert(Reference(key, value)));
 
     public bool TryAddReference(string key, string value)
     {
@@ -105,12 +105,15 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         {
             if (_references.FindById(key) is null)
             {
-                _references.Insert(new BsonDocument { ["_id"] = key, ["value"] = value, ["at"] = DateTime.UtcNow.Ticks });
+                _references.Insert(Reference(key, value));
                 added = true;
             }
         });
         return added;
     }
+
+    private static BsonDocument Reference(string key, string value) =>
+        new() { ["_id"] = key, ["value"] = value, ["at"] = DateTime.UtcNow.Ticks };
 
     public void SaveSchedule(DrillSchedule schedule) => InTransaction(() => _drillSchedules.Upsert(schedule));
 
