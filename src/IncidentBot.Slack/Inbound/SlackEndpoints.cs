@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IncidentBot.Inbound;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -103,17 +104,10 @@ public static class SlackEndpoints
     /// <summary>The raw body (the signature covers the exact bytes), or the answer refusing the request.</summary>
     private static async Task<(byte[] Body, IResult? Refusal)> ReadVerifiedAsync(HttpRequest request, SlackSignatureVerifier verifier, ILogger logger)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        if (await BoundedBodyReader.ReadAsync(request.Body, request.ContentLength, MaxBodyBytes, request.HttpContext.RequestAborted) is not { } body)
         {
             return ([], Results.Problem("The request is larger than 1 MiB.", statusCode: 413, title: "Body too large"));
         }
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer);
-        if (buffer.Length > MaxBodyBytes)
-        {
-            return ([], Results.Problem("The request is larger than 1 MiB.", statusCode: 413, title: "Body too large"));
-        }
-        var body = buffer.ToArray();
         var check = verifier.Verify(request.Headers["X-Slack-Request-Timestamp"], request.Headers["X-Slack-Signature"], body);
         if (check != SlackSignatureCheck.Valid)
         {

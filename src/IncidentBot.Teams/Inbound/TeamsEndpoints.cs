@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IncidentBot.Inbound;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -30,14 +31,14 @@ public static class TeamsEndpoints
         {
             return Refuse(logger, request, "no Authorization header");
         }
-        if (request.ContentLength > MaxBodyBytes)
+        if (await BoundedBodyReader.ReadAsync(request.Body, request.ContentLength, MaxBodyBytes, cancellationToken) is not { } body)
         {
             return Results.Problem("The activity is larger than 1 MiB.", statusCode: 413, title: "Body too large");
         }
         JsonObject? activity;
         try
         {
-            activity = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken) as JsonObject;
+            activity = JsonNode.Parse(body) as JsonObject;
         }
         catch (JsonException)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IncidentBot.Alerts;
 using IncidentBot.Alerts.Sources;
+using IncidentBot.Inbound;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -47,7 +48,7 @@ internal static class WebhookEndpoints
         }
 
         var maxBytes = options.CurrentValue.MaxBodyBytes;
-        var body = await WebhookBodyReader.ReadAsync(request, maxBytes, cancellationToken);
+        var body = await BoundedBodyReader.ReadAsync(request.Body, request.ContentLength, maxBytes, cancellationToken);
         if (body is null)
         {
             logger.LogWarning("Webhook for {Source} refused: body larger than {Max} bytes", normalizer.Source, maxBytes);

@@ -146,6 +146,24 @@ public sealed class SlackInboundTests
     }
 
     [Fact]
+    public async Task BodyOverOneMebibyteIs413EvenWithoutContentLength()
+    {
+        await using var slack = await SlackHarness.StartAsync();
+        var body = System.Text.Encoding.UTF8.GetBytes("command=%2Fincident&user_id=U1&text=declare+" + new string('x', 1024 * 1024));
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/slack/commands") { Content = new StreamContent(new MemoryStream(body)) };
+        chunked.Content.Headers.ContentType = new("application/x-www-form-urlencoded");
+        chunked.Headers.TransferEncodingChunked = true;
+        chunked.Headers.Add("X-Slack-Request-Timestamp", ts);
+        chunked.Headers.Add("X-Slack-Signature", IncidentBot.Slack.Inbound.SlackSignatureVerifier.Sign(SlackHarness.SigningSecret, ts, body));
+
+        var response = await slack.App.CreateClient().SendAsync(chunked);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(await slack.App.ListIncidentsAsync());
+    }
+
+    [Fact]
     public async Task BotTokenWithoutSigningSecretOrAppTokenStopsStartUp()
     {
         await using var app = new IncidentBotApplication(new() { ["Slack:BotToken"] = "xoxb-test" });

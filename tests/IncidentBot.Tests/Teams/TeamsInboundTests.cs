@@ -25,6 +25,23 @@ public sealed class TeamsInboundTests
         Assert.Empty(await teams.App.ListIncidentsAsync());
     }
 
+    [Fact]
+    public async Task ActivityOverOneMebibyteIs413EvenWithoutContentLength()
+    {
+        await using var teams = await TeamsHarness.StartAsync();
+        var activity = teams.Fixture("message-channel-mention-tacv2.json");
+        activity["text"] = "declare " + new string('x', 1024 * 1024);
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(activity.ToJsonString()))) };
+        chunked.Content.Headers.ContentType = new("application/json");
+        chunked.Headers.TransferEncodingChunked = true;
+        chunked.Headers.TryAddWithoutValidation("Authorization", teams.AuthorizationFor(activity));
+
+        var response = await teams.App.CreateClient().SendAsync(chunked);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(await teams.App.ListIncidentsAsync());
+    }
+
     [Theory]
     [InlineData("message-channel-mention-tacv2.json")]
     [InlineData("message-channel-mention-skype.json")]
