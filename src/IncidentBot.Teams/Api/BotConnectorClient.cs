@@ -65,7 +65,7 @@ public sealed class BotConnectorClient(HttpClient http, BotTokenProvider tokens,
                     var detail = await response.Content.ReadAsStringAsync(cancellationToken);
                     logger.LogWarning("Bot Connector {Operation} answered {Status} (operation id {OperationId})", operation, (int)response.StatusCode,
                         response.Headers.TryGetValues("X-Correlating-OperationId", out var ids) ? ids.First() : "-");
-                    throw new TeamsApiException(operation, (int)response.StatusCode, detail.Length > 300 ? detail[..300] : detail, response.Headers.RetryAfter?.Delta);
+                    throw new TeamsApiException(operation, (int)response.StatusCode, TeamsApiException.Excerpt(detail), response.Headers.RetryAfter?.Delta);
                 }
                 return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken) ?? [];
             }

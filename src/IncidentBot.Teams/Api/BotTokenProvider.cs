@@ -59,13 +59,11 @@ public sealed class BotTokenProvider(HttpClient http, IOptions<TeamsOptions> opt
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             // The error text names the problem (AADSTS codes) and never holds the secret.
-            throw new TeamsApiException("token", (int)response.StatusCode, $"the token endpoint refused client credentials: {Truncate(body)}");
+            throw new TeamsApiException("token", (int)response.StatusCode, $"the token endpoint refused client credentials: {TeamsApiException.Excerpt(body)}");
         }
         return await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken)
             ?? throw new TeamsApiException("token", (int)response.StatusCode, "the token endpoint answered no token");
     }
-
-    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300];
 
     private sealed record TokenResponse(
         [property: JsonPropertyName("access_token")] string AccessToken,
