@@ -1,3 +1,4 @@
+using IncidentBot.Incidents;
 using IncidentBot.Chat.Commands;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,50 +32,52 @@ internal static class CommandEndpoints
     private static async Task<Results<Ok<CommandResponse>, ValidationProblem, ProblemHttpResult>> InIncidentAsync(
         int number, CommandRequest request, IIncidentStore store, ChatCommandHandler handler, CancellationToken cancellationToken)
     {
-        if (Validate(request) is { } problem)
+        if (Validate(request.User, request.Text) is { } problem)
         {
             return problem;
         }
         if (store.Find(number) is null)
         {
-            return TypedResults.Problem($"There is no incident INC-{number}.", statusCode: StatusCodes.Status404NotFound, title: "Incident not found");
+            return IncidentProblems.NotFound(number);
         }
-        return TypedResults.Ok(ToResponse(await handler.HandleAsync(User(request), request.Text!, number, cancellationToken)));
+        return TypedResults.Ok(ToResponse(await handler.HandleAsync(UserName(request.User!), request.Text!, number, cancellationToken)));
     }
 
     private static async Task<Results<Ok<CommandResponse>, ValidationProblem>> OutsideIncidentAsync(
         CommandRequest request, ChatCommandHandler handler, CancellationToken cancellationToken)
     {
-        if (Validate(request) is { } problem)
+        if (Validate(request.User, request.Text) is { } problem)
         {
             return problem;
         }
-        return TypedResults.Ok(ToResponse(await handler.HandleAsync(User(request), request.Text!, null, cancellationToken)));
+        return TypedResults.Ok(ToResponse(await handler.HandleAsync(UserName(request.User!), request.Text!, null, cancellationToken)));
     }
 
-    private static ValidationProblem? Validate(CommandRequest request)
+    /// <summary>A command needs who typed it (at most 100 characters) and what (at most 4000).</summary>
+    public static ValidationProblem? Validate(string? user, string? text)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.User) || request.User.Trim().TrimStart('@').Length == 0)
+        if (string.IsNullOrWhiteSpace(user) || UserName(user).Length == 0)
         {
             errors["user"] = ["user is required: who is running the command."];
         }
-        else if (request.User.Length > 100)
+        else if (user.Length > 100)
         {
             errors["user"] = ["user must be at most 100 characters."];
         }
-        if (string.IsNullOrWhiteSpace(request.Text))
+        if (string.IsNullOrWhiteSpace(text))
         {
             errors["text"] = ["text is required: the command, e.g. \"ack\" or \"help\"."];
         }
-        else if (request.Text.Length > 4000)
+        else if (text.Length > 4000)
         {
             errors["text"] = ["text must be at most 4000 characters."];
         }
         return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
     }
 
-    private static string User(CommandRequest request) => request.User!.Trim().TrimStart('@');
+    /// <summary><c>@alice</c> and <c> alice </c> are both alice.</summary>
+    public static string UserName(string user) => user.Trim().TrimStart('@');
 
     private static CommandResponse ToResponse(CommandReply reply) => new(
         !reply.IsError,

@@ -56,7 +56,7 @@ internal static class IncidentEndpoints
     private static Results<Ok<IncidentDetailResponse>, ProblemHttpResult> Get(int number, IIncidentStore store) =>
         store.Find(number) is { } incident
             ? TypedResults.Ok(Detail(incident, store))
-            : TypedResults.Problem($"There is no incident INC-{number}.", statusCode: StatusCodes.Status404NotFound, title: "Incident not found");
+            : IncidentProblems.NotFound(number);
 
     private static async Task<Results<Created<IncidentDetailResponse>, ValidationProblem>> DeclareAsync(
         DeclareRequest request, IncidentService incidents, IIncidentStore store, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Markdig;
+using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -50,7 +51,7 @@ internal static class RcaEndpoints
     {
         if (incidents.Find(number) is null)
         {
-            return TypedResults.Problem($"There is no incident INC-{number}.", statusCode: 404);
+            return IncidentProblems.NotFound(number);
         }
         var ifMatch = request.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(ifMatch))

@@ -1,4 +1,5 @@
 using System.Net.ServerSentEvents;
+using IncidentBot.Incidents;
 using IncidentBot.Chat;
 using IncidentBot.Chat.Commands;
 using IncidentBot.Storage;
@@ -39,29 +40,21 @@ internal static class ConsoleEndpoints
 
     private static Results<Ok<List<RoomMessageResponse>>, ProblemHttpResult> Room(int number, long? after, IIncidentStore incidents, IRoomMessageStore rooms) =>
         incidents.Find(number) is null
-            ? TypedResults.Problem($"There is no incident INC-{number}.", statusCode: StatusCodes.Status404NotFound, title: "Incident not found")
+            ? IncidentProblems.NotFound(number)
             : TypedResults.Ok(rooms.RoomOf(number, after ?? 0).Select(RoomMessageResponse.From).ToList());
 
     private static async Task<Results<Ok<SayResponse>, ValidationProblem, ProblemHttpResult>> SayAsync(
         int number, SayRequest request, IIncidentStore incidents, WebChatPlatform room, ChatCommandHandler commands, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        var user = request.User?.Trim().TrimStart('@') ?? "";
-        if (user.Length is 0 or > 100)
+        // What is typed in a room is a command like any other, so it is checked the same way.
+        if (CommandEndpoints.Validate(request.User, request.Text) is { } problem)
         {
-            errors["user"] = ["user is required (at most 100 characters): the name shown in the room."];
+            return problem;
         }
-        if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > 4000)
-        {
-            errors["text"] = ["text is required (at most 4000 characters)."];
-        }
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
+        var user = CommandEndpoints.UserName(request.User!);
         if (incidents.Find(number) is null)
         {
-            return TypedResults.Problem($"There is no incident INC-{number}.", statusCode: StatusCodes.Status404NotFound, title: "Incident not found");
+            return IncidentProblems.NotFound(number);
         }
         room.SaidByPerson(number, user, request.Text!.Trim());
         var reply = await commands.HandleAsync(user, request.Text!, number, cancellationToken);
