@@ -35,6 +35,9 @@ internal static class BotHome
     }
 
     /// <summary>Resolves a configured path against the content root unless it is absolute.</summary>
-    public static string Resolve(IHostEnvironment environment, string path) =>
-        Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(environment.ContentRootPath, path));
+    public static string Resolve(IHostEnvironment environment, string path) => Resolve(environment.ContentRootPath, path);
+
+    /// <summary>Resolves a configured path against <paramref name="home"/> unless it is absolute.</summary>
+    public static string Resolve(string home, string path) =>
+        Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(home, path));
 }

@@ -12,7 +12,7 @@ internal static class CommandLine
         switch (args)
         {
             case ["runbooks", "lint", .. var rest]:
-                exitCode = RunbookLint.Run(rest.Length > 0 ? rest[0] : DefaultRunbookPath(args), Console.Out);
+                exitCode = RunbookLint.Run(rest.Length > 0 ? rest[0] : ConfiguredPath(args, $"{RunbookOptions.Section}:{nameof(RunbookOptions.Path)}", new RunbookOptions().Path), Console.Out);
                 return true;
             case ["rca", "export", var folder, .. var rest]:
                 exitCode = ExportRcas(args, folder, rest);
@@ -49,10 +49,7 @@ internal static class CommandLine
             Console.Error.WriteLine("Usage: rca export <folder> [--since <date>]");
             return 2;
         }
-        var home = BotHome.Locate(args) ?? Directory.GetCurrentDirectory();
-        var configuration = Configuration(home);
-        var path = configuration["Storage:Path"] ?? new Storage.StorageOptions().Path;
-        path = Path.IsPathRooted(path) ? path : Path.Combine(home, path);
+        var path = ConfiguredPath(args, $"{Storage.StorageOptions.Section}:{nameof(Storage.StorageOptions.Path)}", new Storage.StorageOptions().Path);
         try
         {
             using var storage = new Storage.LiteDb.LiteDbStorage(path, Microsoft.Extensions.Logging.Abstractions.NullLogger<Storage.LiteDb.LiteDbStorage>.Instance);
@@ -65,17 +62,15 @@ internal static class CommandLine
         }
     }
 
-    private static IConfiguration Configuration(string home) => new ConfigurationBuilder()
-        .SetBasePath(home)
-        .AddJsonFile("appsettings.json", optional: true)
-        .AddEnvironmentVariables()
-        .Build();
-
-    /// <summary><c>Runbooks:Path</c> as the server would read it, relative to the folder holding appsettings.json.</summary>
-    private static string DefaultRunbookPath(string[] args)
+    /// <summary>A path setting as the server would read it, relative to the folder holding appsettings.json.</summary>
+    private static string ConfiguredPath(string[] args, string key, string fallback)
     {
         var home = BotHome.Locate(args) ?? Directory.GetCurrentDirectory();
-        var path = Configuration(home)[$"{RunbookOptions.Section}:{nameof(RunbookOptions.Path)}"] ?? new RunbookOptions().Path;
-        return Path.IsPathRooted(path) ? path : Path.Combine(home, path);
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(home)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        return BotHome.Resolve(home, configuration[key] ?? fallback);
     }
 }
