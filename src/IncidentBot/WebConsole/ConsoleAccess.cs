@@ -1,6 +1,5 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
+using IncidentBot.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.WebConsole;
@@ -51,17 +50,14 @@ internal static class ConsoleAccess
         context.Response.Redirect("/login");
     });
 
-    public static bool Matches(string given, string token) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
     private static bool IsAllowed(HttpContext context, string token)
     {
         var header = context.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && Matches(header[7..].Trim(), token))
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && Secrets.Same(header[7..].Trim(), token))
         {
             return true;
         }
-        return context.Request.Cookies.TryGetValue(Cookie, out var cookie) && Matches(cookie, token);
+        return context.Request.Cookies.TryGetValue(Cookie, out var cookie) && Secrets.Same(cookie, token);
     }
 
     private static bool IsLoopback(string url)

@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using IncidentBot.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.WebConsole;
@@ -13,7 +14,7 @@ internal static class LoginEndpoints
         {
             var token = options.Value.AccessToken;
             var given = context.Request.Form["token"].ToString();
-            if (string.IsNullOrEmpty(token) || !ConsoleAccess.Matches(given, token))
+            if (string.IsNullOrEmpty(token) || !Secrets.Same(given, token))
             {
                 return Page("That token does not match WebConsole:AccessToken.");
             }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
+using IncidentBot.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Webhooks;
@@ -34,7 +34,7 @@ internal sealed class WebhookAuthenticator(IOptionsMonitor<WebhookOptions> optio
         }
         var accepted = header.Scheme.ToLowerInvariant() switch
         {
-            "bearer" => !string.IsNullOrEmpty(credentials.BearerToken) && SameSecret(header.Parameter, credentials.BearerToken),
+            "bearer" => !string.IsNullOrEmpty(credentials.BearerToken) && Secrets.Same(header.Parameter, credentials.BearerToken),
             "basic" => !string.IsNullOrEmpty(credentials.BasicUser) && BasicMatches(header.Parameter, credentials),
             _ => false,
         };
@@ -54,13 +54,9 @@ internal sealed class WebhookAuthenticator(IOptionsMonitor<WebhookOptions> optio
         }
         var colon = decoded.IndexOf(':');
         return colon > 0
-            & SameSecret(decoded[..colon], credentials.BasicUser!)
-            & SameSecret(decoded[(colon + 1)..], credentials.BasicPassword ?? "");
+            & Secrets.Same(decoded[..colon], credentials.BasicUser!)
+            & Secrets.Same(decoded[(colon + 1)..], credentials.BasicPassword ?? "");
     }
-
-    /// <summary>Constant-time, so the time taken says nothing about how much of a secret was right.</summary>
-    private static bool SameSecret(string given, string expected) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
 
     private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);
 }
