@@ -1,3 +1,4 @@
+using IncidentBot.Incidents;
 using IncidentBot.Runbooks.Rendering;
 using IncidentBot.Runbooks.Sessions;
 
@@ -36,10 +37,10 @@ public sealed record ChecklistItemResponse(string Text, bool Checked, string? By
 internal static class RunbookResponseMapping
 {
     public static RunbookListEntry ToListEntry(this Runbook r) => new(
-        r.Id, r.Title, r.File, r.Services, r.Match, r.Severity?.ToString().ToUpperInvariant(), r.Owner, r.EstimatedMinutes, r.Steps.Count, []);
+        r.Id, r.Title, r.File, r.Services, r.Match, r.Severity?.Display(), r.Owner, r.EstimatedMinutes, r.Steps.Count, []);
 
     public static RunbookDetailResponse ToDetail(this Runbook r) => new(
-        r.Id, r.Title, r.File, r.Version, r.Services, r.Match, r.Severity?.ToString().ToUpperInvariant(), r.Owner, r.EstimatedMinutes,
+        r.Id, r.Title, r.File, r.Version, r.Services, r.Match, r.Severity?.Display(), r.Owner, r.EstimatedMinutes,
         HtmlStepRenderer.Render(r.Intro),
         r.Steps.Select(s => new RunbookStepResponse(s.Number, s.Title, HtmlStepRenderer.Render(s.Blocks), s.Checklist)).ToList(),
         r.Markdown);
