@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace IncidentBot.Chat;
@@ -28,6 +29,11 @@ public sealed record ChatMessage
 
     /// <summary>The message as plain lines, for logs, notifications and platforms without rich text.</summary>
     public string ToPlainText() => string.Join("\n", Blocks.Select(b => b.ToPlainText()).Where(t => t.Length > 0));
+
+    /// <summary>The message as stored (outbox, web rooms): JSON with the web defaults.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonSerializerOptions.Web);
+
+    public static ChatMessage FromJson(string json) => JsonSerializer.Deserialize<ChatMessage>(json, JsonSerializerOptions.Web)!;
 
     /// <summary>
     /// The first line, cut to <paramref name="max"/>, for notifications and previews; a drill's says DRILL even

@@ -1,5 +1,6 @@
 using IncidentBot.Reminders;
 using IncidentBot.Roles;
+using IncidentBot.Runbooks.Sessions;
 
 namespace IncidentBot.Incidents;
 
@@ -16,12 +17,12 @@ public sealed partial class IncidentService
             {
                 return "No reminder is due.";
             }
-            var interval = reminders.IntervalFor(incident.Severity)!.Value;
+            var interval = DurationText.Of(reminders.IntervalFor(incident.Severity)!.Value);
             incident.LastReminderAt = tx.Now;
             var who = incident.Roles.TryGetValue(RoleCatalog.Commander, out var commander) ? $"@{commander}" : "Nobody is commander:";
-            tx.Record(incident, BotActor, TimelineKinds.MissedUpdate, $"No status update for {Runbooks.Sessions.DurationText.Of(interval)} ({incident.Severity.Display()} expects one every {Runbooks.Sessions.DurationText.Of(interval)})");
+            tx.Record(incident, BotActor, TimelineKinds.MissedUpdate, $"No status update for {interval} ({incident.Severity.Display()} expects one every {interval})");
             tx.Post(incident, IncidentMessages.Event(incident,
-                $"⏰ {incident.Reference} has had no status update for {Runbooks.Sessions.DurationText.Of(interval)}. {who} please post one with `update <text>`."));
+                $"⏰ {incident.Reference} has had no status update for {interval}. {who} please post one with `update <text>`."));
             return null;
         }, cancellationToken);
 }

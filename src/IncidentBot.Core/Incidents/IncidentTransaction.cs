@@ -1,4 +1,3 @@
-using System.Text.Json;
 using IncidentBot.Chat;
 using IncidentBot.Chat.Outbox;
 using IncidentBot.Chat.Platforms;
@@ -12,8 +11,6 @@ namespace IncidentBot.Incidents;
 /// </summary>
 public sealed class IncidentTransaction
 {
-    private static readonly JsonSerializerOptions MessageJson = new(JsonSerializerDefaults.Web);
-
     private readonly IIncidentStore _store;
     private readonly ChatPlatforms _platforms;
     private readonly Func<int> _nextNumber;
@@ -76,14 +73,12 @@ public sealed class IncidentTransaction
     public void Post(Incident incident, ChatMessage message)
     {
         _posted.Add(message);
-        var json = JsonSerializer.Serialize(message, MessageJson);
+        var json = message.ToJson();
         foreach (var platform in _platforms.Names)
         {
             Changes.Outbox.Add(NewOutboxItem(platform, incident, OutboxItemKind.Post, json));
         }
     }
-
-    public static ChatMessage ReadMessage(string json) => JsonSerializer.Deserialize<ChatMessage>(json, MessageJson)!;
 
     private OutboxItem NewOutboxItem(string platform, Incident incident, OutboxItemKind kind, string? json) => new()
     {

@@ -13,7 +13,7 @@ internal sealed record RoomMessageResponse(long Id, int IncidentNumber, DateTime
         {
             return new(message.Id, message.IncidentNumber, message.At.UtcDateTime, message.Author, message.Text, null, null, null);
         }
-        var chat = JsonSerializer.Deserialize<ChatMessage>(message.MessageJson, JsonSerializerOptions.Web)!;
+        var chat = ChatMessage.FromJson(message.MessageJson);
         return new(message.Id, message.IncidentNumber, message.At.UtcDateTime, message.Author, null, WebMessageRenderer.Render(chat), KindOf(chat.Kind), chat.UpdateKey);
     }
 

@@ -26,7 +26,7 @@ internal sealed class WebChatPlatform(IRoomMessageStore rooms, ConsoleEvents eve
             IncidentNumber = number,
             At = time.GetUtcNow(),
             Author = IncidentService.BotActor,
-            MessageJson = System.Text.Json.JsonSerializer.Serialize(message, System.Text.Json.JsonSerializerOptions.Web),
+            MessageJson = message.ToJson(),
         });
         return Task.CompletedTask;
     }

@@ -108,7 +108,7 @@ public sealed class OutboxDispatcher(
                     ?? throw new ChatDeliveryException($"the {item.Platform} platform is not switched on", permanent: true);
                 var binding = incident.Channels.FirstOrDefault(c => c.Platform == item.Platform)
                     ?? throw new ChatDeliveryException($"{incident.Reference} has no {item.Platform} channel", permanent: true);
-                await sender.SendAsync(binding, IncidentTransaction.ReadMessage(item.MessageJson!), ct);
+                await sender.SendAsync(binding, ChatMessage.FromJson(item.MessageJson!), ct);
                 break;
         }
     }
