@@ -5,6 +5,9 @@ public sealed record RunbookFolder(IReadOnlyList<Runbook> Runbooks, IReadOnlyLis
 {
     public static readonly RunbookFolder Empty = new([], [], []);
 
+    /// <summary>The folder that <see cref="Files"/> and each problem's file are relative to.</summary>
+    public string Root { get; init; } = "";
+
     /// <summary>Reads every <c>*.md</c> below <paramref name="path"/> (or the one file it names), in name order.</summary>
     public static RunbookFolder Read(string path)
     {
@@ -55,7 +58,7 @@ public sealed record RunbookFolder(IReadOnlyList<Runbook> Runbooks, IReadOnlyLis
             ids[runbook.Id] = name;
             runbooks.Add(runbook);
         }
-        return new(runbooks, problems, files.Select(f => System.IO.Path.GetRelativePath(root, f)).ToList());
+        return new(runbooks, problems, files.Select(f => System.IO.Path.GetRelativePath(root, f)).ToList()) { Root = root };
     }
 
     private static bool IsReadme(string file) => System.IO.Path.GetFileName(file).Equals("README.md", StringComparison.OrdinalIgnoreCase);

@@ -6,10 +6,9 @@ internal static class RunbookLint
     public static int Run(string path, TextWriter output)
     {
         var folder = RunbookFolder.Read(path);
-        var root = File.Exists(path) ? Path.GetDirectoryName(Path.GetFullPath(path))! : Path.GetFullPath(path);
         foreach (var problem in folder.Problems)
         {
-            var file = Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.Combine(root, problem.File));
+            var file = Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.Combine(folder.Root, problem.File));
             output.WriteLine($"{file}:{problem.Line}: {problem.Message}");
         }
         var files = folder.Files.Count;
