@@ -73,6 +73,15 @@ internal static class JsonFields
         }
     }
 
+    /// <summary>Sets the label unless the source left the value out or blank.</summary>
+    public static void AddLabel(Dictionary<string, string> labels, string name, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            labels[name] = value;
+        }
+    }
+
     /// <summary>A map of string to string; numbers and booleans are kept as their JSON text.</summary>
     public static Dictionary<string, string> StringMap(JsonElement parent, string name, string path)
     {

@@ -106,12 +106,4 @@ public sealed class OpsgenieNormalizer : IAlertNormalizer
         }
         return DateTimeOffset.FromUnixTimeMilliseconds(number / divisor);
     }
-
-    private static void AddLabel(Dictionary<string, string> labels, string name, string? value)
-    {
-        if (!string.IsNullOrWhiteSpace(value))
-        {
-            labels[name] = value;
-        }
-    }
 }

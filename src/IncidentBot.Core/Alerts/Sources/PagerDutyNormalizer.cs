@@ -46,10 +46,7 @@ public sealed class PagerDutyNormalizer : IAlertNormalizer
         AddLabel(labels, "urgency", urgency);
 
         var links = new List<AlertLink>();
-        if (Uri.TryCreate(OptionalString(data, "html_url", "event.data.html_url"), UriKind.Absolute, out var incidentUrl))
-        {
-            links.Add(new AlertLink("PagerDuty incident", incidentUrl.OriginalString));
-        }
+        AddWebLink(links, "PagerDuty incident", OptionalString(data, "html_url", "event.data.html_url"));
 
         return
         [
@@ -83,13 +80,5 @@ public sealed class PagerDutyNormalizer : IAlertNormalizer
             return null;
         }
         return OptionalString(reference, "summary", $"event.data.{name}.summary");
-    }
-
-    private static void AddLabel(Dictionary<string, string> labels, string name, string? value)
-    {
-        if (!string.IsNullOrWhiteSpace(value))
-        {
-            labels[name] = value;
-        }
     }
 }
