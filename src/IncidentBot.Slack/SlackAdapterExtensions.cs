@@ -4,6 +4,7 @@ using IncidentBot.Slack.Channels;
 using IncidentBot.Slack.Inbound;
 using IncidentBot.Slack.Messages;
 using IncidentBot.Slack.SocketMode;
+using IncidentBot.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,7 +29,10 @@ public static class SlackAdapterExtensions
         var services = builder.Services;
         // One long-lived client whose pooled connections are recycled, so DNS changes are still seen.
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<SlackWebApiClient>(sp,
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(15) }));
+            new HttpClient(new ChatApiMetricsHandler(sp.GetRequiredService<BotMetrics>(), "slack", new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }))
+            {
+                Timeout = TimeSpan.FromSeconds(15),
+            }));
         services.AddSingleton<SlackTopic>();
         services.AddSingleton<SlackResponders>();
         services.AddSingleton<SlackChannels>();

@@ -3,6 +3,7 @@ using IncidentBot.Teams.Api;
 using IncidentBot.Teams.Channels;
 using IncidentBot.Teams.Inbound;
 using IncidentBot.Teams.Messages;
+using IncidentBot.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,7 +27,11 @@ public static class TeamsAdapterExtensions
         }
         var services = builder.Services;
         // One long-lived client whose pooled connections are recycled, shared by every Teams-side call.
-        services.AddKeyedSingleton(nameof(TeamsOptions), (_, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(20) });
+        services.AddKeyedSingleton(nameof(TeamsOptions), (sp, _) =>
+            new HttpClient(new ChatApiMetricsHandler(sp.GetRequiredService<BotMetrics>(), "teams", new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }))
+            {
+                Timeout = TimeSpan.FromSeconds(20),
+            });
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BotTokenProvider>(sp, Http(sp)));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BotConnectorClient>(sp, Http(sp)));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TeamsGraphChannels>(sp, Http(sp)));

@@ -9,6 +9,7 @@ using IncidentBot.Slack;
 using IncidentBot.Slack.Inbound;
 using IncidentBot.Teams;
 using IncidentBot.Teams.Inbound;
+using IncidentBot.Telemetry;
 using IncidentBot.Webhooks;
 using IncidentBot.WebConsole;
 
@@ -34,6 +35,9 @@ builder.AddApiConventions();
 
 builder.AddHealth();
 
+// OpenTelemetry metrics and traces; Prometheus scrapes /metrics.
+builder.AddTelemetry();
+
 // Drills and reminders, scheduled with Quartz; reviews written when incidents resolve.
 builder.AddDrills();
 builder.AddRca();
@@ -51,7 +55,8 @@ app.UseApiErrors();
 app.UseWebConsole();
 
 app.MapHealthEndpoints();
-app.MapWebhookEndpoints();
+app.MapMetricsEndpoint();
+app.MapWebhookEndpoints().AddEndpointFilter<WebhookMetricsFilter>();
 app.MapIncidentEndpoints();
 app.MapCommandEndpoints();
 app.MapRunbookEndpoints();

@@ -1,6 +1,7 @@
 using IncidentBot.Incidents;
 using IncidentBot.Runbooks;
 using IncidentBot.Storage;
+using IncidentBot.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,7 @@ public sealed class DrillService(
     IDrillScheduler scheduler,
     IOptions<DrillOptions> options,
     TimeProvider time,
+    BotMetrics metrics,
     ILogger<DrillService> logger)
 {
     public DrillOptions Options => options.Value;
@@ -103,6 +105,7 @@ public sealed class DrillService(
         var participants = schedule?.Participants is { Count: > 0 } own ? own : Options.Participants;
         var result = await incidents.StartDrillAsync(runbook, schedule?.Severity ?? runbook.Severity ?? Severity.Sev3, participants, actor, cancellationToken);
         store.SaveRun(new DrillRun { ScheduleId = schedule?.Id, RunbookId = runbook.Id, IncidentNumber = result.Incident!.Number, ScheduledFor = scheduledFor, StartedAt = time.GetUtcNow() });
+        metrics.DrillStarted(scheduled: schedule is not null);
         return result;
     }
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
+using IncidentBot.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace IncidentBot.Incidents;
@@ -30,6 +31,7 @@ public abstract class IncidentChangeWorker(ILogger logger, string task) : Backgr
         await StartingAsync(stoppingToken);
         await foreach (var number in _changed.Reader.ReadAllAsync(stoppingToken))
         {
+            using var scope = logger.IncidentScope(number);
             try
             {
                 await HandleAsync(number, stoppingToken);

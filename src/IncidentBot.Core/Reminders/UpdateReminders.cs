@@ -1,5 +1,6 @@
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
+using IncidentBot.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -52,10 +53,13 @@ public sealed class UpdateReminders(
 
 /// <summary>Fires one incident's status-update reminder.</summary>
 [DisallowConcurrentExecution]
-public sealed class UpdateReminderJob(IncidentService incidents, IOptions<ReminderOptions> options) : IJob
+public sealed class UpdateReminderJob(IncidentService incidents, IOptions<ReminderOptions> options, BotMetrics metrics) : IJob
 {
     public const string IncidentKey = "incident";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        metrics.ReminderFired();
         await incidents.RemindAsync(context.MergedJobDataMap.GetInt(IncidentKey), options.Value, cancellationToken);
+    }
 }

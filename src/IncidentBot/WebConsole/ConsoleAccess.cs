@@ -29,12 +29,12 @@ internal static class ConsoleAccess
         }
     }
 
-    /// <summary>Requires the token on the console and the API when one is configured; webhooks, Slack, Teams and health checks have their own rules.</summary>
+    /// <summary>Requires the token on the console and the API when one is configured; webhooks, Slack, Teams, health checks and the Prometheus scrape have their own rules.</summary>
     public static IApplicationBuilder UseConsoleAccess(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var token = context.RequestServices.GetRequiredService<IOptions<WebConsoleOptions>>().Value.AccessToken;
         var path = context.Request.Path;
-        if (string.IsNullOrEmpty(token) || path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/slack") || path.StartsWithSegments("/api/messages") || path.StartsWithSegments("/healthz")
+        if (string.IsNullOrEmpty(token) || path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/slack") || path.StartsWithSegments("/api/messages") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/metrics")
             || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/login") || IsAllowed(context, token))
         {
             await next(context);

@@ -4,6 +4,7 @@ using IncidentBot.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using IncidentBot.Telemetry;
 
 namespace IncidentBot.Chat.Outbox;
 
@@ -63,6 +64,9 @@ public sealed class OutboxDispatcher(
     /// <summary>Returns false when the item must be retried later, which holds back the rest of its conversation.</summary>
     private async Task<bool> DeliverOneAsync(OutboxItem item, CancellationToken ct)
     {
+        using var activity = BotActivity.StartForIncident("outbox.deliver", item.IncidentNumber);
+        activity?.SetTag("chat.platform", item.Platform);
+        using var scope = logger.IncidentScope(item.IncidentNumber);
         try
         {
             await SendAsync(item, ct);

@@ -1,0 +1,51 @@
+using IncidentBot.Incidents;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace IncidentBot.Telemetry;
+
+/// <summary>
+/// OpenTelemetry metrics and traces: the bot's own instruments, ASP.NET Core, outgoing HTTP and the .NET
+/// runtime, scraped by Prometheus at <c>/metrics</c>, and pushed over OTLP too when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// </summary>
+internal static class TelemetryExtensions
+{
+    public const string MetricsPath = "/metrics";
+
+    public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<BotMetrics>();
+        builder.Services.AddSingleton<BotGauges>();
+        builder.Services.AddSingleton<IncidentMetricsRecorder>();
+        builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<IncidentMetricsRecorder>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentMetricsRecorder>());
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("incidentbot"))
+            .WithMetrics(metrics => metrics
+                .AddMeter(BotMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddSource(BotActivity.SourceName)
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath))
+                .AddHttpClientInstrumentation());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+        return builder;
+    }
+
+    /// <summary>Maps the Prometheus scrape endpoint and starts the gauges that read storage when scraped.</summary>
+    public static void MapMetricsEndpoint(this WebApplication app)
+    {
+        app.Services.GetRequiredService<BotGauges>();
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+    }
+}
