@@ -10,13 +10,15 @@ namespace IncidentBot.Metrics;
 /// </summary>
 public static class ResponseMetrics
 {
-    public static ResponseReport Compute(IIncidentStore store, DateTimeOffset since)
+    /// <summary>Figures for incidents opened from <paramref name="since"/> up to (not including) <paramref name="until"/>.</summary>
+    public static ResponseReport Compute(IIncidentStore store, DateTimeOffset since, DateTimeOffset until)
     {
-        var incidents = store.List(new IncidentQuery(IncidentStatusFilter.All, int.MaxValue)).Where(i => i.CreatedAt >= since).ToList();
+        var incidents = store.List(new IncidentQuery(IncidentStatusFilter.All, int.MaxValue)).Where(i => i.CreatedAt >= since && i.CreatedAt < until).ToList();
         var real = incidents.Where(i => !i.IsDrill).ToList();
         var cadence = real.Select(i => store.TimelineOf(i.Number)).ToList();
         return new ResponseReport(
             since,
+            until,
             Groups(real),
             Groups(incidents.Where(i => i.IsDrill).ToList()),
             new UpdateCadence(
@@ -44,7 +46,7 @@ public static class ResponseMetrics
 }
 
 /// <summary>Response figures over a period.</summary>
-public sealed record ResponseReport(DateTimeOffset Since, IReadOnlyList<ResponseGroup> Incidents, IReadOnlyList<ResponseGroup> Drills, UpdateCadence Updates);
+public sealed record ResponseReport(DateTimeOffset Since, DateTimeOffset Until, IReadOnlyList<ResponseGroup> Incidents, IReadOnlyList<ResponseGroup> Drills, UpdateCadence Updates);
 
 /// <summary>Mean time to acknowledge, mitigate and resolve (seconds) for one service and severity.</summary>
 public sealed record ResponseGroup(string Service, Severity Severity, int Count, double? MttaSeconds, double? MttmSeconds, double? MttrSeconds);

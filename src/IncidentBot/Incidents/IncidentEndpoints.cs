@@ -14,7 +14,7 @@ internal static class IncidentEndpoints
         group.MapGet("/{number:int}", Get).WithName("GetIncident").WithSummary("One incident with its alerts and timeline.");
         group.MapPost("/", DeclareAsync).WithName("DeclareIncident").WithSummary("Declares an incident by hand.");
         endpoints.MapGet("/api/metrics/response", Response).WithTags("Metrics").WithName("ResponseMetrics")
-            .WithSummary("MTTA, MTTM and MTTR by service and severity since a date; drills apart; update cadence.");
+            .WithSummary("MTTA, MTTM and MTTR by service and severity between two dates (default: the last 30 days); drills apart; update cadence.");
         return group;
     }
 
@@ -47,11 +47,31 @@ internal static class IncidentEndpoints
         return TypedResults.Ok<IReadOnlyList<IncidentSummaryResponse>>(incidents.Select(i => i.ToSummary()).ToList());
     }
 
-    private static Results<Ok<Metrics.ResponseReport>, ValidationProblem> Response(IIncidentStore store, TimeProvider time, string? since) =>
-        since is null ? TypedResults.Ok(Metrics.ResponseMetrics.Compute(store, time.GetUtcNow().AddDays(-30)))
-        : DateTimeOffset.TryParse(since, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var from)
-            ? TypedResults.Ok(Metrics.ResponseMetrics.Compute(store, from))
-            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["since"] = [$"'{since}' is not a date, e.g. 2026-11-01."] });
+    private static Results<Ok<Metrics.ResponseReport>, ValidationProblem> Response(IIncidentStore store, TimeProvider time, string? since, string? until)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var to = ParseDate(until, "until", errors) ?? time.GetUtcNow();
+        var from = ParseDate(since, "since", errors) ?? to.AddDays(-30);
+        if (errors.Count == 0 && from >= to)
+        {
+            errors["since"] = [$"since ({from:yyyy-MM-dd}) must be before until ({to:yyyy-MM-dd})."];
+        }
+        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(Metrics.ResponseMetrics.Compute(store, from, to));
+    }
+
+    private static DateTimeOffset? ParseDate(string? text, string name, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var date))
+        {
+            return date;
+        }
+        errors[name] = [$"'{text}' is not a date, e.g. 2026-11-01."];
+        return null;
+    }
 
     private static Results<Ok<IncidentDetailResponse>, ProblemHttpResult> Get(int number, IIncidentStore store) =>
         store.Find(number) is { } incident

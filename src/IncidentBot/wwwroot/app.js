@@ -47,6 +47,14 @@ function age(iso) {
   return `${Math.floor(seconds / 86400)}d`;
 }
 
+function duration(seconds) {
+  if (seconds == null) return "—";
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${Math.round(seconds % 60)}s`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
+  return `${Math.floor(seconds / 86400)}d ${Math.floor((seconds % 86400) / 3600)}h`;
+}
+
 const sevBadge = sev => `<span class="sev sev-${escapeHtml(sev)}">${escapeHtml(sev)}</span>`;
 const statusBadge = status => `<span class="status status-${escapeHtml(status)}" data-testid="status">${escapeHtml(status)}</span>`;
 const drillBadge = isDrill => isDrill ? `<span class="drill-badge">DRILL</span>` : "";
@@ -294,21 +302,61 @@ async function renderDrills() {
 }
 
 function drillCard(s, runs) {
-  const fmt = seconds => seconds == null ? "—" : seconds < 60 ? `${Math.round(seconds)}s` : `${Math.floor(seconds / 60)}m ${Math.round(seconds % 60)}s`;
   const rows = runs.slice(0, 5).map(r => r.missed
     ? `<div class="meta error">${escapeHtml(r.scheduledFor.slice(0, 16).replace("T", " "))} UTC — missed while IncidentBot was down</div>`
-    : `<div class="meta">${escapeHtml(r.scheduledFor.slice(0, 16).replace("T", " "))} UTC — <a href="#/incidents/${r.incidentNumber}">INC-${r.incidentNumber}</a>${r.report ? ` · ack ${fmt(r.report.timeToAcknowledgeSeconds)} · first step ${fmt(r.report.timeToFirstStepSeconds)} · total ${fmt(r.report.totalSeconds)}` : " · in progress"}</div>`).join("");
+    : `<div class="meta">${escapeHtml(r.scheduledFor.slice(0, 16).replace("T", " "))} UTC — <a href="#/incidents/${r.incidentNumber}">INC-${r.incidentNumber}</a>${r.report ? ` · ack ${duration(r.report.timeToAcknowledgeSeconds)} · first step ${duration(r.report.timeToFirstStepSeconds)} · total ${duration(r.report.totalSeconds)}` : " · in progress"}</div>`).join("");
   return `<div class="card" data-testid="drill-${escapeHtml(s.id)}"><strong>${escapeHtml(s.id)}</strong> <span class="drill-badge">DRILL</span>
       ${escapeHtml(s.runbook)} ${sevBadge(s.severity)} <code>${escapeHtml(s.cron)}</code> <span class="muted">${escapeHtml(s.timeZone)}</span>
       <div class="meta">next: ${escapeHtml(s.nextRun || "—")}</div>${rows}</div>`;
 }
 
 // ---- routing and live updates -------------------------------------------------------------------------------
+// ---- response metrics -----------------------------------------------------------------------------------------
+// This period against the one before it, so a lead sees whether MTTA and MTTR are getting better per service.
+async function renderResponse(days) {
+  state.responseDays = days;
+  const until = new Date();
+  const since = new Date(until.getTime() - days * 86400e3);
+  const before = new Date(since.getTime() - days * 86400e3);
+  const period = (from, to) => api(`/api/metrics/response?since=${from.toISOString()}&until=${to.toISOString()}`);
+  const [current, previous] = await Promise.all([period(since, until), period(before, since)]);
+  const u = current.updates;
+  const kept = u.updatesPosted + u.updatesMissed === 0 ? null : Math.round(100 * u.updatesPosted / (u.updatesPosted + u.updatesMissed));
+  view.innerHTML = `
+    <h1>Response</h1>
+    <nav class="periods" aria-label="Period">${[7, 30, 90].map(d =>
+      `<a class="btn ${d === days ? "btn-primary" : ""}" href="#/response?days=${d}">Last ${d} days</a>`).join("")}</nav>
+    <p class="muted">Mean time from opening to acknowledge (MTTA), mitigate (MTTM) and resolve (MTTR); ▼ faster or ▲ slower than the ${days} days before.</p>
+    <h2>Incidents</h2>
+    ${responseTable(current.incidents, previous.incidents, "response-incidents", "No incidents in this period.")}
+    <h2>Status updates</h2>
+    <p class="card" data-testid="response-updates">${kept == null ? "No updates were due." : `${kept}% kept: ${u.updatesPosted} posted, ${u.updatesMissed} missed; ${u.incidentsWithMissedUpdates} of ${u.incidents} incidents missed one.`}</p>
+    <h2>Drills <span class="muted">(kept out of the figures above)</span></h2>
+    ${responseTable(current.drills, previous.drills, "response-drills", "No drills in this period.")}`;
+}
+
+function responseTable(groups, earlier, testId, empty) {
+  if (groups.length === 0) return `<div class="empty" data-testid="${testId}">${empty}</div>`;
+  const key = g => `${g.service}|${g.severity}`;
+  const before = new Map(earlier.map(g => [key(g), g]));
+  const cell = (g, field) => {
+    const was = before.get(key(g))?.[field];
+    const now = g[field];
+    const trend = now == null || was == null || now === was ? ""
+      : now < was ? ` <span class="trend better" title="was ${duration(was)}">▼</span>` : ` <span class="trend worse" title="was ${duration(was)}">▲</span>`;
+    return `<td>${duration(now)}${trend}</td>`;
+  };
+  return `<div class="table-scroll"><table class="response" data-testid="${testId}">
+    <thead><tr><th>Service</th><th>Severity</th><th>Count</th><th>MTTA</th><th>MTTM</th><th>MTTR</th></tr></thead>
+    <tbody>${groups.map(g => `<tr><td>${escapeHtml(g.service)}</td><td>${sevBadge(g.severity)}</td><td>${g.count}</td>${cell(g, "mttaSeconds")}${cell(g, "mttmSeconds")}${cell(g, "mttrSeconds")}</tr>`).join("")}</tbody>
+  </table></div>`;
+}
+
 async function route() {
   clearTimeout(state.refreshTimer);
   const hash = location.hash || "#/";
   let match;
-  const section = hash.startsWith("#/runbooks") ? "runbooks" : hash.startsWith("#/drills") ? "drills" : "incidents";
+  const section = hash.startsWith("#/runbooks") ? "runbooks" : hash.startsWith("#/drills") ? "drills" : hash.startsWith("#/response") ? "response" : "incidents";
   document.querySelectorAll("[data-nav]").forEach(a => a.classList.toggle("active", a.dataset.nav === section));
   try {
     if ((match = hash.match(/^#\/incidents\/(\d+)\/rca/))) { state.route = "review"; await renderReview(Number(match[1])); }
@@ -316,6 +364,7 @@ async function route() {
     else if ((match = hash.match(/^#\/runbooks\/(.+)/))) { state.route = "runbook"; await renderRunbook(decodeURIComponent(match[1])); }
     else if (hash.startsWith("#/runbooks")) { state.route = "runbooks"; await renderRunbooks(); }
     else if (hash.startsWith("#/drills")) { state.route = "drills"; await renderDrills(); }
+    else if (hash.startsWith("#/response")) { state.route = "response"; await renderResponse(Number(new URLSearchParams(hash.split("?")[1]).get("days")) || 30); }
     else { state.route = "incidents"; await renderIncidents(); }
   } catch (error) {
     view.innerHTML = `<div class="card error">${escapeHtml(error.message)}</div>`;
@@ -342,6 +391,7 @@ function listen() {
     const update = JSON.parse(event.data);
     if (state.route === "incidents") refreshSoon(refreshIncidentLists);
     if (state.route === `incident:${update.incidentNumber}`) refreshSoon(() => refreshIncident(update.incidentNumber));
+    if (state.route === "response") refreshSoon(() => renderResponse(state.responseDays));
   });
   events.addEventListener("room", event => {
     const update = JSON.parse(event.data);

@@ -110,6 +110,34 @@ public sealed class WebConsoleTests
     }
 
     [SkippableFact]
+    public async Task LeadSeesResponseTimesPerServiceWithDrillsApart()
+    {
+        await using var console = await ConsoleBrowser.StartAsync(new Dictionary<string, string> { ["Drills:Leads:0"] = "lena" });
+        var api = console.Bot.Client;
+        (await api.PostAsync("/webhooks/alertmanager", new StringContent(AlertPayloads.PostgresPrimaryDown, System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        await Eventually.TrueAsync(async () => (await console.Bot.IncidentsAsync()).Count == 1, "the incident");
+        await api.CommandAsync(1, "alice", "ack");
+        await api.CommandAsync(1, "alice", "update failing over");
+        await api.CommandAsync(1, "alice", "resolve");
+        await api.CommandAsync(null, "lena", "drill run disk-filling-up");
+
+        var lena = await console.OpenAsync("lena");
+        await lena.GotoAsync("/#/");
+        await lena.GetByRole(AriaRole.Link, new() { Name = "Response" }).ClickAsync();
+
+        var incidents = lena.GetByTestId("response-incidents");
+        await Expect(incidents.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(incidents).ToContainTextAsync("orders-db");
+        await Expect(incidents).ToContainTextAsync("SEV1");
+        await Expect(lena.GetByTestId("response-updates")).ToContainTextAsync("100% kept: 1 posted, 0 missed");
+        await Expect(lena.GetByTestId("response-drills").Locator("tbody tr")).ToHaveCountAsync(1);
+        await lena.GetByRole(AriaRole.Link, new() { Name = "Last 7 days" }).ClickAsync();
+        await Expect(lena).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("days=7"));
+        await Expect(incidents).ToContainTextAsync("orders-db");
+        await ConsoleBrowser.ScreenshotAsync(lena, "console-response");
+    }
+
+    [SkippableFact]
     public async Task ResolvedIncidentsReviewIsReadAndEditedInTheConsole()
     {
         await using var console = await ConsoleBrowser.StartAsync();

@@ -77,13 +77,7 @@ public sealed class IncidentBotApplication : WebApplicationFactory<Program>
     }
 
     /// <summary>Runs a chat command through the HTTP API, as the web console does.</summary>
-    public async Task<CommandResult> CommandAsync(int? incident, string user, string text)
-    {
-        var path = incident is null ? "/api/commands" : $"/api/incidents/{incident}/commands";
-        var response = await CreateClient().PostAsJsonAsync(path, new { user, text });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<CommandResult>(Json.Options))!;
-    }
+    public Task<CommandResult> CommandAsync(int? incident, string user, string text) => CreateClient().CommandAsync(incident, user, text);
 
     public async Task<IncidentView> GetIncidentAsync(int number)
     {

@@ -48,4 +48,28 @@ public sealed class ResponseMetricsTests
         Assert.Equal(2, json.GetProperty("updates").GetProperty("incidents").GetInt32());
         Assert.Equal(HttpStatusCode.BadRequest, (await app.CreateClient().GetAsync("/api/metrics/response?since=soon")).StatusCode);
     }
+
+    [Fact]
+    public async Task APeriodWithAnEndCountsOnlyIncidentsOpenedInsideIt()
+    {
+        var start = new DateTimeOffset(2026, 11, 2, 3, 0, 0, TimeSpan.Zero);
+        var clock = new FakeTimeProvider(start);
+        await using var app = new IncidentBotApplication(services: services => services.AddSingleton<TimeProvider>(clock));
+        await app.CommandAsync(null, "alice", "declare Checkout errors sev1");
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await app.CommandAsync(1, "alice", "ack");
+        clock.SetUtcNow(start.AddDays(1));
+        await app.CommandAsync(null, "alice", "declare Checkout errors again sev1");
+        clock.Advance(TimeSpan.FromMinutes(8));
+        await app.CommandAsync(2, "alice", "ack");
+
+        var firstDay = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/api/metrics/response?since=2026-11-02&until=2026-11-03")).RootElement;
+        var secondDay = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/api/metrics/response?since=2026-11-03&until=2026-11-04")).RootElement;
+        var backwards = await app.CreateClient().GetAsync("/api/metrics/response?since=2026-11-04&until=2026-11-03");
+
+        Assert.Equal(120, Assert.Single(firstDay.GetProperty("incidents").EnumerateArray()).GetProperty("mttaSeconds").GetDouble());
+        Assert.Equal(480, Assert.Single(secondDay.GetProperty("incidents").EnumerateArray()).GetProperty("mttaSeconds").GetDouble());
+        Assert.Equal(HttpStatusCode.BadRequest, backwards.StatusCode);
+        Assert.Contains("must be before until", await backwards.Content.ReadAsStringAsync());
+    }
 }
