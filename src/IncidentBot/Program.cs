@@ -21,6 +21,9 @@ if (CommandLine.TryRun(args, out var exitCode))
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = BotHome.Locate(args) });
 
+// Secrets can come from files (Kubernetes secret volumes), one per key, besides environment variables.
+builder.AddSecretFiles();
+
 // http://localhost:5080 unless --urls or ASPNETCORE_URLS says otherwise.
 builder.UseDefaultAddress("http://localhost:5080");
 
@@ -50,6 +53,12 @@ builder.AddSlackAdapter();
 builder.AddTeamsAdapter();
 
 var app = builder.Build();
+
+// Every configuration problem at once, each with its key, before anything opens or listens.
+if (!ConfigurationCheck.Passes(app))
+{
+    return ConfigurationCheck.ExitCode;
+}
 
 app.UseApiErrors();
 app.UseWebConsole();

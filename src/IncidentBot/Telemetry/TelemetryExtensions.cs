@@ -24,7 +24,7 @@ internal static class TelemetryExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentMetricsRecorder>());
 
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("incidentbot"))
+            .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "incidentbot"))
             .WithMetrics(metrics => metrics
                 .AddMeter(BotMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()

@@ -4,6 +4,7 @@ using IncidentBot.Roles;
 using IncidentBot.Runbooks;
 using IncidentBot.Runbooks.Sessions;
 using IncidentBot.Storage;
+using IncidentBot.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace IncidentBot.Chat.Commands;
@@ -23,6 +24,8 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             return CommandReply.Error(parsed.Problem!, incidentNumber);
         }
         var number = command.IncidentNumber ?? incidentNumber;
+        using var scope = logger.IncidentScope(number);
+        logger.LogInformation("{User} ran {Command}", user, command.GetType().Name.Replace("Command", "", StringComparison.Ordinal));
         if (command.NeedsIncident && number is null)
         {
             return CommandReply.Error(

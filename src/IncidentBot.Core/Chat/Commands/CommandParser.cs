@@ -183,12 +183,7 @@ public static class CommandParser
 
     private static CommandParseResult Unknown(string word)
     {
-        var suggestion = CommandGrammar.Commands
-            .Select(c => (c.Verb, Distance: EditDistance(word.ToLowerInvariant(), c.Verb)))
-            .Where(c => c.Distance <= 2)
-            .OrderBy(c => c.Distance)
-            .Select(c => c.Verb)
-            .FirstOrDefault();
+        var suggestion = Suggestion.Closest(word, CommandGrammar.Commands.Select(c => c.Verb));
         var hint = suggestion is null ? "" : $" Did you mean `{suggestion}`?";
         return CommandParseResult.Fail($"I don't know `{Truncate(word, 40)}`.{hint} Type `help` for the list of commands.");
     }
@@ -230,21 +225,4 @@ public static class CommandParser
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            previous = current;
-        }
-        return previous[b.Length];
-    }
 }
