@@ -65,7 +65,7 @@ app.UseWebConsole();
 
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
-app.MapWebhookEndpoints().AddEndpointFilter<WebhookMetricsFilter>();
+app.MapWebhookEndpoints().AddEndpointFilter<WebhookMetricsFilter>().AddEndpointFilter<StoppingFilter>();
 app.MapIncidentEndpoints();
 app.MapCommandEndpoints();
 app.MapRunbookEndpoints();

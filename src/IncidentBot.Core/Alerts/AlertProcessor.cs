@@ -40,11 +40,26 @@ public sealed class AlertProcessor(
             var claimed = TryClaim();
             if (claimed.Count > 0)
             {
-                await ProcessAsync(claimed, stoppingToken);
+                // A claimed batch is finished even when stopping: it is one short commit, and abandoning it would
+                // leave its alerts leased, out of reach of the shutdown drain until the next start.
+                await ProcessAsync(claimed, CancellationToken.None);
                 continue;
             }
             await signal.WaitAsync(PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+    }
+
+    /// <summary>
+    /// At shutdown, once intake has stopped and this loop has ended: turns what is left in the inbox into
+    /// incidents until it is empty or time runs out. Returns how many alerts are left for the next start.
+    /// </summary>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    {
+        while (!Paused && !cancellationToken.IsCancellationRequested && TryClaim() is { Count: > 0 } claimed)
+        {
+            await ProcessAsync(claimed, cancellationToken);
+        }
+        return inbox.PendingCount();
     }
 
     private IReadOnlyList<InboxEntry> TryClaim()

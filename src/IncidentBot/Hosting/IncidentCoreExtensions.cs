@@ -47,6 +47,9 @@ internal static class IncidentCoreExtensions
         services.AddSingleton<IncidentService>();
         services.AddSingleton<ChatCommandHandler>();
 
+        // Stopped after every loop below: finishes the inbox and the outbox on SIGTERM.
+        services.AddHostedService<GracefulShutdown>();
+
         // Each background loop is one singleton, also registered as a hosted service so others can read its state.
         services.AddSingleton<AlertInbox>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertInbox>());

@@ -65,6 +65,18 @@ public sealed class BotProcess : IAsyncDisposable
         _process.WaitForExit(10_000);
     }
 
+    /// <summary>SIGTERM, as Kubernetes and Docker stop a container; returns the exit code once the process has gone.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
     public async Task<List<IncidentView>> IncidentsAsync() =>
         (await Client.GetFromJsonAsync<List<IncidentView>>("/api/incidents?status=all&limit=1000", Json.Options))!;
 

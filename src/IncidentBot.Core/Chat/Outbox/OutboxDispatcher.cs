@@ -46,6 +46,19 @@ public sealed class OutboxDispatcher(
         }
     }
 
+    /// <summary>
+    /// At shutdown, after this loop has ended: delivers what is due until nothing is or time runs out. What
+    /// cannot be delivered stays stored for the next start. Returns how many messages are left.
+    /// </summary>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested && outbox.ClaimDue(_owner, time.GetUtcNow(), Lease, max: 500) is { Count: > 0 } due)
+        {
+            await DeliverAsync(due, cancellationToken);
+        }
+        return outbox.PendingCount();
+    }
+
     private Task DeliverAsync(IReadOnlyList<OutboxItem> due, CancellationToken stoppingToken) =>
         Parallel.ForEachAsync(
             due.GroupBy(i => i.ConversationKey),

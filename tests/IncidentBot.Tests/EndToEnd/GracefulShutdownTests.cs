@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using IncidentBot.Storage;
+using IncidentBot.Storage.LiteDb;
+using IncidentBot.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IncidentBot.Tests.EndToEnd;
+
+/// <summary>SIGTERM while alerts arrive: the bot finishes what it acknowledged, exits cleanly and loses nothing.</summary>
+public sealed class GracefulShutdownTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("incidentbot-sigterm-").FullName;
+
+    [Fact]
+    public async Task SigtermDuringAStormProcessesEveryAcknowledgedAlertBeforeExiting()
+    {
+        var acknowledged = new ConcurrentBag<(string Key, string Fingerprint)>();
+        int exitCode;
+        TimeSpan stopping;
+        string output;
+        await using (var bot = await BotProcess.StartAsync(_data, new Dictionary<string, string> { ["shutdownTimeoutSeconds"] = "20", ["Intake:BatchSize"] = "4" }))
+        {
+            using var stop = new CancellationTokenSource();
+            var senders = Enumerable.Range(0, 8).Select(sender => Task.Run(async () =>
+            {
+                for (var i = 0; !stop.IsCancellationRequested && i < 5_000; i++)
+                {
+                    var (key, fingerprint) = ($"key-{i % 20}", $"s{sender}-{i}");
+                    try
+                    {
+                        var body = new StringContent($$"""{"title":"Storm {{key}}","dedupKey":"{{key}}","fingerprint":"{{fingerprint}}"}""", Encoding.UTF8, "application/json");
+                        var response = await bot.Client.PostAsync("/webhooks/generic", body);
+                        if (response.StatusCode == HttpStatusCode.Accepted)
+                        {
+                            acknowledged.Add((key, fingerprint));
+                        }
+                        else
+                        {
+                            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode); // stopping: send again later
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        await Task.Delay(10); // the listener has closed; a real sender retries later
+                    }
+                }
+            })).ToArray();
+
+            await Eventually.TrueAsync(() => acknowledged.Count >= 300, "300 acknowledged alerts", TimeSpan.FromSeconds(60));
+            var started = Stopwatch.StartNew();
+            exitCode = await bot.TerminateAsync(TimeSpan.FromSeconds(30));
+            stopping = started.Elapsed;
+            await stop.CancelAsync();
+            await Task.WhenAll(senders);
+            output = bot.Output;
+        }
+
+        Assert.Equal(0, exitCode);
+        Assert.True(stopping < TimeSpan.FromSeconds(20), $"stopping took {stopping}");
+        // The data file as the bot left it: nothing waiting, every acknowledged alert on its incident, one incident per key.
+        using var storage = new LiteDbStorage(Path.Combine(_data, "incidentbot.db"), NullLogger<LiteDbStorage>.Instance);
+        Assert.Equal(0, storage.PendingCount());
+        var incidents = storage.List(new IncidentQuery(IncidentStatusFilter.All, int.MaxValue));
+        Assert.Equal(acknowledged.Select(a => a.Key).Distinct().Count(), incidents.Count);
+        foreach (var incident in incidents)
+        {
+            var attached = storage.AlertsOf(incident.Number).Select(a => a.Fingerprint).ToHashSet();
+            var expected = acknowledged.Where(a => incident.Title == $"Storm {a.Key}").Select(a => a.Fingerprint).ToList();
+            Assert.True(expected.All(attached.Contains), $"{incident.Reference}: {expected.Count(f => !attached.Contains(f))} acknowledged alert(s) missing");
+        }
+        Assert.Contains("Stopped with every stored alert processed", output);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
+    }
+}
