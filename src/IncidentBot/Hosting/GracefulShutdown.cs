@@ -10,16 +10,23 @@ namespace IncidentBot.Hosting;
 /// (<c>shutdownTimeoutSeconds</c>); anything left stays stored for the next start.
 /// </summary>
 /// <remarks>Registered before the background loops, so it is stopped after them (hosts stop in reverse order).</remarks>
-internal sealed class GracefulShutdown(IServiceProvider services, ILogger<GracefulShutdown> logger) : IHostedService
+internal sealed class GracefulShutdown(AlertProcessor processor, OutboxDispatcher outbox, ILogger<GracefulShutdown> logger) : IHostedService
 {
+    private int _stopped;
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host may be told to stop twice (a test host and its entry point both do); the work is done once.
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
         try
         {
-            var alertsLeft = await services.GetRequiredService<AlertProcessor>().DrainAsync(cancellationToken);
-            var messagesLeft = await services.GetRequiredService<OutboxDispatcher>().DrainAsync(cancellationToken);
+            var alertsLeft = await processor.DrainAsync(cancellationToken);
+            var messagesLeft = await outbox.DrainAsync(cancellationToken);
             if (alertsLeft + messagesLeft > 0)
             {
                 logger.LogWarning("Stopped with {Alerts} alert(s) and {Messages} chat message(s) kept for the next start", alertsLeft, messagesLeft);
@@ -32,6 +39,11 @@ internal sealed class GracefulShutdown(IServiceProvider services, ILogger<Gracef
         catch (OperationCanceledException)
         {
             logger.LogWarning("The shutdown timeout ran out; what was not finished is stored and resumes at the next start");
+        }
+        catch (Exception ex)
+        {
+            // Everything acknowledged is already stored; finishing early only moves work to the next start.
+            logger.LogWarning(ex, "Could not finish the inbox and outbox while stopping; they resume at the next start");
         }
     }
 }
