@@ -1,3 +1,4 @@
+using IncidentBot.Backups;
 using IncidentBot.Chat;
 using IncidentBot.Drills;
 using IncidentBot.Health;
@@ -21,7 +22,7 @@ if (CommandLine.TryRun(args, out var exitCode))
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = BotHome.Locate(args) });
 
 // http://localhost:5080 unless --urls or ASPNETCORE_URLS says otherwise.
-builder.UseDefaultAddress("http://localhost:5080");
+builder.UseDefaultAddress(DefaultAddressExtensions.Address);
 
 // Storage, incidents, the alert inbox and processor, the chat outbox.
 builder.AddIncidentCore();
@@ -33,6 +34,9 @@ builder.AddWebhooks();
 builder.AddApiConventions();
 
 builder.AddHealth();
+
+// Consistent copies of the data file while the bot runs, for the `backup` command.
+builder.AddBackups();
 
 // Drills and reminders, scheduled with Quartz; reviews written when incidents resolve.
 builder.AddDrills();
@@ -51,6 +55,7 @@ app.UseApiErrors();
 app.UseWebConsole();
 
 app.MapHealthEndpoints();
+app.MapBackupEndpoints();
 app.MapWebhookEndpoints();
 app.MapIncidentEndpoints();
 app.MapCommandEndpoints();
