@@ -64,7 +64,10 @@ internal static class CommandLine
         }
     }
 
-    /// <summary>Reads the data file directly, so it runs while the bot is stopped (LiteDB opens the file exclusively).</summary>
+    /// <summary>
+    /// Reads the data file directly, so it runs only while the bot is stopped: LiteDB does not keep a second process
+    /// out of the file (on Linux nothing stops it), and two processes writing one file corrupt it.
+    /// </summary>
     private static int ExportRcas(string[] args, string folder, string[] rest)
     {
         DateTimeOffset? since = null;
@@ -83,6 +86,11 @@ internal static class CommandLine
             return 2;
         }
         var path = ConfiguredPath(args, $"{Storage.StorageOptions.Section}:{nameof(Storage.StorageOptions.Path)}", new Storage.StorageOptions().Path);
+        if (DataFileLock.InUse(path))
+        {
+            Console.Error.WriteLine($"{path} is open in another process, most likely the running bot. Stop it first, or read reviews from GET /api/incidents/<number>/rca.");
+            return 1;
+        }
         try
         {
             using var storage = new Storage.LiteDb.LiteDbStorage(path, Microsoft.Extensions.Logging.Abstractions.NullLogger<Storage.LiteDb.LiteDbStorage>.Instance);
