@@ -22,11 +22,11 @@ internal static class BackupCommand
             errors.WriteLine($"The backup must be another file than the data file ({dataFile}).");
             return 2;
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var partial = $"{target}.partial-{Guid.NewGuid():N}";
         var bot = url ?? configuration.LocalAddress;
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             string how;
             if (url is not null || DataFileLock.InUse(dataFile))
             {
@@ -63,7 +63,10 @@ internal static class BackupCommand
         }
         finally
         {
-            File.Delete(partial);
+            if (File.Exists(partial))
+            {
+                File.Delete(partial);
+            }
         }
     }
 }

@@ -27,10 +27,10 @@ internal static class RestoreCommand
             errors.WriteLine($"{backup} is the data file itself; name a backup.");
             return 2;
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(dataFile)!);
         var incoming = $"{dataFile}.restore-{Guid.NewGuid():N}.tmp";
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(dataFile)!);
             File.Copy(backup, incoming);
             var summary = LiteDbDataFile.Inspect(incoming, backup);
             if (summary.SchemaVersion > LiteDbDataFile.CurrentSchemaVersion)
@@ -67,7 +67,10 @@ internal static class RestoreCommand
         }
         finally
         {
-            File.Delete(incoming);
+            if (File.Exists(incoming))
+            {
+                File.Delete(incoming);
+            }
         }
     }
 
