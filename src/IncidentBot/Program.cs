@@ -1,3 +1,4 @@
+using IncidentBot.Backups;
 using IncidentBot.Chat;
 using IncidentBot.Drills;
 using IncidentBot.Health;
@@ -25,7 +26,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddSecretFiles();
 
 // http://localhost:5080 unless --urls or ASPNETCORE_URLS says otherwise.
-builder.UseDefaultAddress("http://localhost:5080");
+builder.UseDefaultAddress(DefaultAddressExtensions.Address);
 
 // Storage, incidents, the alert inbox and processor, the chat outbox.
 builder.AddIncidentCore();
@@ -40,6 +41,9 @@ builder.AddHealth();
 
 // OpenTelemetry metrics and traces; Prometheus scrapes /metrics.
 builder.AddTelemetry();
+
+// Consistent copies of the data file while the bot runs, for the `backup` command.
+builder.AddBackups();
 
 // Drills and reminders, scheduled with Quartz; reviews written when incidents resolve.
 builder.AddDrills();
@@ -65,6 +69,7 @@ app.UseWebConsole();
 
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
+app.MapBackupEndpoints();
 app.MapWebhookEndpoints().AddEndpointFilter<WebhookMetricsFilter>().AddEndpointFilter<StoppingFilter>();
 app.MapIncidentEndpoints();
 app.MapCommandEndpoints();

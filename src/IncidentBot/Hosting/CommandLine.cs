@@ -1,9 +1,14 @@
+using IncidentBot.Backups;
+using IncidentBot.Health;
 using IncidentBot.Rca;
 using IncidentBot.Runbooks;
 
 namespace IncidentBot.Hosting;
 
-/// <summary>The bot's command-line tools, run instead of the server: <c>runbooks lint [path]</c>.</summary>
+/// <summary>
+/// The bot's command-line tools, run instead of the server: <c>runbooks lint [path]</c>, <c>rca export</c>,
+/// <c>backup</c>, <c>restore</c> and <c>healthcheck</c>. Exit codes: 0 done, 1 failed, 2 usage.
+/// </summary>
 internal static class CommandLine
 {
     /// <summary>True when <paramref name="args"/> named a tool; <paramref name="exitCode"/> is then its result.</summary>
@@ -25,13 +30,44 @@ internal static class CommandLine
                 Console.Error.WriteLine("Usage: runbooks lint [path]   (checks a folder or one file; exits 1 when it finds problems)");
                 exitCode = 2;
                 return true;
+            // The tools below talk to the bot over HTTP; nothing else runs in this process, so waiting here is safe.
+            case ["backup", var file] when IsFile(file):
+                exitCode = BackupCommand.RunAsync(ToolConfiguration.Load(args), file, null, Console.Out, Console.Error).GetAwaiter().GetResult();
+                return true;
+            case ["backup", var file, "--url", var url] when IsFile(file) && IsHttpUrl(url, out var bot):
+                exitCode = BackupCommand.RunAsync(ToolConfiguration.Load(args), file, bot, Console.Out, Console.Error).GetAwaiter().GetResult();
+                return true;
+            case ["backup", ..]:
+                Console.Error.WriteLine(BackupCommand.Usage);
+                exitCode = 2;
+                return true;
+            case ["restore", var file] when IsFile(file):
+                exitCode = RestoreCommand.Run(ToolConfiguration.Load(args), file, Console.Out, Console.Error);
+                return true;
+            case ["restore", ..]:
+                Console.Error.WriteLine(RestoreCommand.Usage);
+                exitCode = 2;
+                return true;
+            case ["healthcheck"]:
+                exitCode = HealthCheckCommand.RunAsync(new Uri(ToolConfiguration.Load(args).LocalAddress, "/healthz"), Console.Out).GetAwaiter().GetResult();
+                return true;
+            case ["healthcheck", var url] when IsHttpUrl(url, out var address):
+                exitCode = HealthCheckCommand.RunAsync(address, Console.Out).GetAwaiter().GetResult();
+                return true;
+            case ["healthcheck", ..]:
+                Console.Error.WriteLine(HealthCheckCommand.Usage);
+                exitCode = 2;
+                return true;
             default:
                 exitCode = 0;
                 return false;
         }
     }
 
-    /// <summary>Reads the data file directly, so it runs while the bot is stopped (LiteDB opens the file exclusively).</summary>
+    /// <summary>
+    /// Reads the data file directly, so it runs only while the bot is stopped: LiteDB does not keep a second process
+    /// out of the file (on Linux nothing stops it), and two processes writing one file corrupt it.
+    /// </summary>
     private static int ExportRcas(string[] args, string folder, string[] rest)
     {
         DateTimeOffset? since = null;
@@ -50,6 +86,11 @@ internal static class CommandLine
             return 2;
         }
         var path = ConfiguredPath(args, $"{Storage.StorageOptions.Section}:{nameof(Storage.StorageOptions.Path)}", new Storage.StorageOptions().Path);
+        if (DataFileLock.InUse(path))
+        {
+            Console.Error.WriteLine($"{path} is open in another process, most likely the running bot. Stop it first, or read reviews from GET /api/incidents/<number>/rca.");
+            return 1;
+        }
         try
         {
             using var storage = new Storage.LiteDb.LiteDbStorage(path, Microsoft.Extensions.Logging.Abstractions.NullLogger<Storage.LiteDb.LiteDbStorage>.Instance);
@@ -62,15 +103,11 @@ internal static class CommandLine
         }
     }
 
+    private static bool IsFile(string argument) => !argument.StartsWith('-');
+
+    private static bool IsHttpUrl(string argument, out Uri url) =>
+        Uri.TryCreate(argument, UriKind.Absolute, out url!) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
+
     /// <summary>A path setting as the server would read it, relative to the folder holding appsettings.json.</summary>
-    private static string ConfiguredPath(string[] args, string key, string fallback)
-    {
-        var home = BotHome.Locate(args) ?? Directory.GetCurrentDirectory();
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(home)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        return BotHome.Resolve(home, configuration[key] ?? fallback);
-    }
+    private static string ConfiguredPath(string[] args, string key, string fallback) => ToolConfiguration.Load(args).Path(key, fallback);
 }

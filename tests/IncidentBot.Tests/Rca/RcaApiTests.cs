@@ -112,6 +112,20 @@ public sealed class RcaApiTests
         }
     }
 
+    [Fact]
+    public async Task ExportRefusesWhileAnotherProcessHasTheDataFileOpen()
+    {
+        using var app = new IncidentBotApplication();
+        await app.CommandAsync(null, "alice", "declare Checkout is down sev1");
+        var folder = Path.Combine(app.DataFolder, "reviews");
+
+        var result = await BotTool.RunAsync(app.DataFolder, new Dictionary<string, string> { ["Storage:Path"] = Path.Combine(app.DataFolder, "incidentbot.db") }, "rca", "export", folder);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("is open in another process, most likely the running bot. Stop it first", result.Errors);
+        Assert.False(Directory.Exists(folder));
+    }
+
     private static async Task<IncidentBotApplication> ResolvedIncidentAsync()
     {
         var app = new IncidentBotApplication();
