@@ -23,6 +23,9 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 // http://localhost:5080 unless --urls or ASPNETCORE_URLS says otherwise.
 builder.UseDefaultAddress("http://localhost:5080");
 
+// Slow and hostile clients: header and body timeouts, body and connection limits (Kestrel:Limits).
+builder.UseServerLimits();
+
 // Storage, incidents, the alert inbox and processor, the chat outbox.
 builder.AddIncidentCore();
 
