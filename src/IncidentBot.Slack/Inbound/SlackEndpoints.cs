@@ -53,10 +53,10 @@ public static class SlackEndpoints
         {
             return Results.Problem($"The event is not valid JSON: {ex.Message}", statusCode: 400, title: "Malformed Slack event");
         }
-        switch (Text(callback["type"]))
+        switch (callback["type"].Text())
         {
             case "url_verification":
-                return Results.Json(new { challenge = Text(callback["challenge"]) });
+                return Results.Json(new { challenge = callback["challenge"].Text() });
             case "event_callback":
                 work.Enqueue("event", ct => inbound.HandleEventAsync(callback, ct));
                 return Results.Ok();
@@ -126,7 +126,4 @@ public static class SlackEndpoints
         }
         return (body, null);
     }
-
-    /// <summary>The node's text, or null when it is absent or not a string (a number where text belongs is not text).</summary>
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

@@ -18,7 +18,8 @@ public sealed class MalformedActivityTests(ITestOutputHelper output)
     [Fact]
     public async Task MutatedActivitiesGetA2xxOrA4xxAndNeverA5xx()
     {
-        await using var teams = await TeamsHarness.StartAsync();
+        // Every refusal logs a warning; a thousand of them on the console would cost more than the requests.
+        await using var teams = await TeamsHarness.StartAsync(settings: new() { ["Logging:LogLevel:Default"] = "Error" });
         var client = teams.App.CreateClient();
         var originals = Fixtures.Files("teams").Where(f => !f.EndsWith("openid-metadata.json"))
             .Select(f => teams.Fixture(Path.GetFileName(f))).ToList();
