@@ -21,7 +21,7 @@ internal static class ServerLimitsExtensions
         builder.WebHost.ConfigureKestrel((context, options) =>
         {
             var limits = options.Limits;
-            // Without a cap, a flood of idle sockets grows without bound; 1000 leaves room for any alert storm.
+            // Without a cap, a flood of idle sockets grows without bound; 1000 is far above what many senders in a storm hold.
             limits.MaxConcurrentConnections = 1_000;
             limits.MaxConcurrentUpgradedConnections = 100;
             // Webhooks, Slack and Teams refuse more than 1 MiB themselves; nothing the bot takes needs more than this.
