@@ -25,7 +25,7 @@ public static class PayloadMutator
 {
     private const string Marker = "__incidentbot_mutation_marker__";
 
-    private static readonly string[] ContentTypes = ["text/plain", "application/xml", "multipart/form-data; boundary=x", "application/json; charset=latin1"];
+    internal static readonly string[] ContentTypes = ["text/plain", "application/xml", "multipart/form-data; boundary=x", "application/json; charset=latin1"];
 
     private static readonly string[] Documents = ["", "null", "[]", "{}", "\"text\"", "0", "true", "{\"alerts\":null}", "[{}]"];
 
@@ -43,46 +43,6 @@ public static class PayloadMutator
             5 => Twice(original, random, contentType),
             _ => Structural(original, random, contentType),
         };
-    }
-
-    /// <summary>A mutation of an <c>application/x-www-form-urlencoded</c> body (Slack commands and interactions).</summary>
-    public static Mutation MutateForm(byte[] original, Random random, string? jsonField = null)
-    {
-        const string form = "application/x-www-form-urlencoded";
-        var fields = Encoding.UTF8.GetString(original).Split('&').ToList();
-        switch (random.Next(9))
-        {
-            case 0: return new("flip-bytes", FlipBytes(original, random), form);
-            case 1: return new("truncate", original[..random.Next(original.Length)], form);
-            case 2: return new("invalid-utf8", InsertInvalidUtf8(original, random), form);
-            case 3: return new("wrong-content-type", original, random.Next(5) == 0 ? null : ContentTypes[random.Next(ContentTypes.Length)]);
-            case 4:
-                fields.RemoveAt(random.Next(fields.Count));
-                return new("delete-field", Encoding.UTF8.GetBytes(string.Join('&', fields)), form);
-            case 5:
-                fields.Insert(random.Next(fields.Count + 1), fields[random.Next(fields.Count)]);
-                return new("duplicate-field", Encoding.UTF8.GetBytes(string.Join('&', fields)), form);
-            case 6:
-                var bad = new[] { "%", "%Z1", "%C3%28", "%FF%FE", "%00", "&&&=", "=%" }[random.Next(7)];
-                var at = random.Next(fields.Count);
-                fields[at] += bad;
-                return new("bad-percent-encoding", Encoding.UTF8.GetBytes(string.Join('&', fields)), form);
-            case 7:
-                var index = random.Next(fields.Count);
-                var name = fields[index].Split('=')[0];
-                fields[index] = $"{name}={new string('x', random.Next(2) == 0 ? 200_000 : 1_100_000)}";
-                return new("huge-value", Encoding.UTF8.GetBytes(string.Join('&', fields)), form);
-            default:
-                var i = jsonField is null ? -1 : fields.FindIndex(f => f.StartsWith(jsonField + "="));
-                if (i < 0)
-                {
-                    return new("no-json-field", original, form);
-                }
-                var inner = Encoding.UTF8.GetBytes(Uri.UnescapeDataString(fields[i][(jsonField!.Length + 1)..].Replace('+', ' ')));
-                var mutated = MutateJson(inner, random);
-                fields[i] = $"{jsonField}={Uri.EscapeDataString(Encoding.UTF8.GetString(mutated.Body))}";
-                return new($"{jsonField}:{mutated.Kind}", Encoding.UTF8.GetBytes(string.Join('&', fields)), form);
-        }
     }
 
     private static Mutation Twice(byte[] original, Random random, string contentType)
@@ -191,7 +151,7 @@ public static class PayloadMutator
         }
     }
 
-    private static byte[] FlipBytes(byte[] original, Random random)
+    internal static byte[] FlipBytes(byte[] original, Random random)
     {
         var bytes = (byte[])original.Clone();
         for (var i = random.Next(1, 5); i > 0 && bytes.Length > 0; i--)
@@ -201,7 +161,7 @@ public static class PayloadMutator
         return bytes;
     }
 
-    private static byte[] InsertInvalidUtf8(byte[] original, Random random)
+    internal static byte[] InsertInvalidUtf8(byte[] original, Random random)
     {
         byte[][] invalid = [[0xFF], [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xE2, 0x82]];
         // Inside a string is where a parser meets text it has to decode, so aim just after a quote when there is one.

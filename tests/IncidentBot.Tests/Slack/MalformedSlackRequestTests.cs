@@ -41,7 +41,7 @@ public sealed class MalformedSlackRequestTests(ITestOutputHelper output)
             var random = new Random(seed);
             var forged = random.Next(20) == 0;
             var original = originals[random.Next(originals.Count)];
-            var mutation = path == "/slack/events" ? PayloadMutator.MutateJson(original, random) : PayloadMutator.MutateForm(original, random, jsonField: "payload");
+            var mutation = path == "/slack/events" ? PayloadMutator.MutateJson(original, random) : FormPayloadMutator.Mutate(original, random, jsonField: "payload");
 
             using var response = await client.SendAsync(Signed(path, mutation, forged ? "not-the-secret" : SlackHarness.SigningSecret));
 
