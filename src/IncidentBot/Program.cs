@@ -28,6 +28,9 @@ builder.AddSecretFiles();
 // http://localhost:5080 unless --urls or ASPNETCORE_URLS says otherwise.
 builder.UseDefaultAddress(DefaultAddressExtensions.Address);
 
+// Slow and hostile clients: header and body timeouts, body and connection limits (Kestrel:Limits).
+builder.UseServerLimits();
+
 // Storage, incidents, the alert inbox and processor, the chat outbox.
 builder.AddIncidentCore();
 

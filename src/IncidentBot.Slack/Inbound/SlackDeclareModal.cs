@@ -15,13 +15,13 @@ internal sealed class SlackDeclareModal(SlackWebApiClient slack)
     public static string? Read(JsonObject payload)
     {
         var view = payload["view"];
-        if (view?["callback_id"]?.GetValue<string>() != CallbackId)
+        if (view.Field("callback_id").Text() != CallbackId)
         {
             return null;
         }
-        var values = view["state"]?["values"];
-        var title = values?["title"]?["title"]?["value"]?.GetValue<string>()?.Trim();
-        var severity = values?["severity"]?["severity"]?["selected_option"]?["value"]?.GetValue<string>() ?? "sev3";
+        var values = view.Field("state").Field("values");
+        var title = values.Field("title").Field("title").Field("value").Text()?.Trim();
+        var severity = values.Field("severity").Field("severity").Field("selected_option").Field("value").Text() ?? "sev3";
         return string.IsNullOrEmpty(title) ? null : $"declare {title} {severity}";
     }
 

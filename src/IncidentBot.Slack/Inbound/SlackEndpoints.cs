@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using IncidentBot.Inbound;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,6 +20,9 @@ namespace IncidentBot.Slack.Inbound;
 public static class SlackEndpoints
 {
     private const long MaxBodyBytes = 1024 * 1024;
+
+    // A name given twice would let two readers of one body see different values; Slack never sends one.
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
 
     public static IEndpointRouteBuilder MapSlackEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -43,16 +47,16 @@ public static class SlackEndpoints
         JsonObject callback;
         try
         {
-            callback = JsonNode.Parse(body) as JsonObject ?? throw new JsonException("not an object");
+            callback = JsonNode.Parse(body, documentOptions: StrictJson) as JsonObject ?? throw new JsonException("not an object");
         }
         catch (JsonException ex)
         {
             return Results.Problem($"The event is not valid JSON: {ex.Message}", statusCode: 400, title: "Malformed Slack event");
         }
-        switch (callback["type"]?.GetValue<string>())
+        switch (callback["type"].Text())
         {
             case "url_verification":
-                return Results.Json(new { challenge = callback["challenge"]?.GetValue<string>() });
+                return Results.Json(new { challenge = callback["challenge"].Text() });
             case "event_callback":
                 work.Enqueue("event", ct => inbound.HandleEventAsync(callback, ct));
                 return Results.Ok();
@@ -87,7 +91,7 @@ public static class SlackEndpoints
         JsonObject? payload;
         try
         {
-            payload = JsonNode.Parse(form["payload"].ToString()) as JsonObject;
+            payload = form.TryGetValue("payload", out var field) ? JsonNode.Parse(field.ToString(), documentOptions: StrictJson) as JsonObject : null;
         }
         catch (JsonException)
         {
@@ -113,6 +117,12 @@ public static class SlackEndpoints
         {
             logger.LogWarning("Refused a Slack request to {Path} from {Remote}: signature {Check}", request.Path, request.HttpContext.Connection.RemoteIpAddress, check);
             return ([], Results.Problem($"The Slack signature did not verify ({check}).", statusCode: 401, title: "Not from Slack"));
+        }
+        // Slack sends UTF-8; other bytes would only fail later, where a field is read, as a server error.
+        if (!Utf8.IsValid(body))
+        {
+            logger.LogWarning("Refused a Slack request to {Path}: the body is not valid UTF-8", request.Path);
+            return ([], Results.Problem("The request body is not valid UTF-8 text.", statusCode: 400, title: "Malformed Slack request"));
         }
         return (body, null);
     }

@@ -23,27 +23,35 @@ internal sealed class SlackInbound(
     SlackDeclareModal modal,
     ILogger<SlackInbound> logger)
 {
+    private const int MaxEventIdLength = 256;
+
     /// <summary>An Events API callback; a delivery seen before (same <c>event_id</c>) is ignored.</summary>
     public async Task HandleEventAsync(JsonObject callback, CancellationToken cancellationToken)
     {
-        var eventId = callback["event_id"]?.GetValue<string>();
-        if (eventId is null || !references.TryAddReference($"slack:event:{eventId}", DateTimeOffset.UtcNow.ToString("O")))
+        var eventId = callback["event_id"].Text();
+        // Slack's event ids are short ("Ev0…"); one that cannot be remembered as handled is not handled at all.
+        if (eventId is not { Length: > 0 and <= MaxEventIdLength })
+        {
+            logger.LogWarning("Slack event ignored: its event_id is missing, not text or longer than {Max} characters", MaxEventIdLength);
+            return;
+        }
+        if (!references.TryAddReference($"slack:event:{eventId}", DateTimeOffset.UtcNow.ToString("O")))
         {
             logger.LogInformation("Slack event {EventId} was already handled; ignoring the redelivery", eventId);
             return;
         }
         var inner = callback["event"] as JsonObject;
-        if (inner?["type"]?.GetValue<string>() != "app_mention" || inner["bot_id"] is not null)
+        if (inner is null || inner["type"].Text() != "app_mention" || inner["bot_id"] is not null)
         {
             return;
         }
         // An app_mention starts with the mention of the bot itself; what follows is the command.
-        var raw = (inner["text"]?.GetValue<string>() ?? "").TrimStart();
+        var raw = (inner["text"].Text() ?? "").TrimStart();
         var end = raw.IndexOfAny(['>', '|']);
         var botUser = raw.StartsWith("<@", StringComparison.Ordinal) && end > 2 ? raw[2..end] : null;
         var text = await users.ReadableAsync(raw, botUser, cancellationToken);
-        var userId = inner["user"]?.GetValue<string>() ?? "unknown";
-        var channel = inner["channel"]?.GetValue<string>();
+        var userId = inner["user"].Text() ?? "unknown";
+        var channel = inner["channel"].Text();
         await RunAsync(userId, null, text, channel, responseUrl: null, cancellationToken);
     }
 
@@ -63,19 +71,19 @@ internal sealed class SlackInbound(
     /// <summary>Button presses run the command in the button's value; the declare form declares.</summary>
     public async Task HandleInteractionAsync(JsonObject payload, CancellationToken cancellationToken)
     {
-        var userId = payload["user"]?["id"]?.GetValue<string>() ?? "unknown";
-        var userName = payload["user"]?["username"]?.GetValue<string>() ?? payload["user"]?["name"]?.GetValue<string>();
-        switch (payload["type"]?.GetValue<string>())
+        var userId = payload["user"].Field("id").Text() ?? "unknown";
+        var userName = payload["user"].Field("username").Text() ?? payload["user"].Field("name").Text();
+        switch (payload["type"].Text())
         {
             case "block_actions":
-                var channel = payload["channel"]?["id"]?.GetValue<string>() ?? payload["container"]?["channel_id"]?.GetValue<string>();
-                foreach (var action in payload["actions"]?.AsArray() ?? [])
+                var channel = payload["channel"].Field("id").Text() ?? payload["container"].Field("channel_id").Text();
+                foreach (var action in payload["actions"] as JsonArray ?? [])
                 {
                     // Only our own buttons carry commands; anything else in the payload is not ours to run.
-                    if (action?["action_id"]?.GetValue<string>()?.StartsWith(BlockKitRenderer.ActionPrefix, StringComparison.Ordinal) == true
-                        && action["value"]?.GetValue<string>() is { Length: > 0 } command)
+                    if (action.Field("action_id").Text()?.StartsWith(BlockKitRenderer.ActionPrefix, StringComparison.Ordinal) == true
+                        && action.Field("value").Text() is { Length: > 0 } command)
                     {
-                        await RunAsync(userId, userName, command, channel, payload["response_url"]?.GetValue<string>(), cancellationToken);
+                        await RunAsync(userId, userName, command, channel, payload["response_url"].Text(), cancellationToken);
                     }
                 }
                 break;
@@ -113,9 +121,10 @@ internal sealed class SlackInbound(
             {
             }
         }
-        if (responseUrl is not null)
+        // Only an absolute web address can be answered; anything else in the field is not Slack's response URL.
+        if (Uri.TryCreate(responseUrl, UriKind.Absolute, out var target) && (target.Scheme == Uri.UriSchemeHttps || target.Scheme == Uri.UriSchemeHttp))
         {
-            await slack.RespondAsync(responseUrl, new JsonObject { ["response_type"] = "ephemeral", ["text"] = text, ["blocks"] = blocks.DeepClone() }, cancellationToken);
+            await slack.RespondAsync(target.OriginalString, new JsonObject { ["response_type"] = "ephemeral", ["text"] = text, ["blocks"] = blocks.DeepClone() }, cancellationToken);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using IncidentBot.Inbound;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,6 +15,12 @@ namespace IncidentBot.Teams.Inbound;
 public static class TeamsEndpoints
 {
     private const long MaxBodyBytes = 1024 * 1024;
+
+    // Activity ids are short GUID-like strings; a longer one cannot be remembered as handled (storage keys are bounded).
+    private const int MaxActivityIdLength = 256;
+
+    // A name given twice would let the token check and the handler read different values.
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
 
     public static IEndpointRouteBuilder MapTeamsEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -38,7 +45,8 @@ public static class TeamsEndpoints
         JsonObject? activity;
         try
         {
-            activity = JsonNode.Parse(body) as JsonObject;
+            // Invalid UTF-8 would only throw later, where a field is read, as a server error.
+            activity = Utf8.IsValid(body) ? JsonNode.Parse(body, documentOptions: StrictJson) as JsonObject : null;
         }
         catch (JsonException)
         {
@@ -53,7 +61,13 @@ public static class TeamsEndpoints
         }
         if (activity is null)
         {
+            logger.LogWarning("Refused a Teams request: the body is not a JSON activity (or not UTF-8, or a field is given twice)");
             return Results.Problem("The body is not a JSON activity.", statusCode: 400, title: "Malformed activity");
+        }
+        if (activity["id"].Text() is { Length: > MaxActivityIdLength })
+        {
+            logger.LogWarning("Refused a Teams activity: its id is longer than {Max} characters", MaxActivityIdLength);
+            return Results.Problem($"The activity id is longer than {MaxActivityIdLength} characters.", statusCode: 400, title: "Malformed activity");
         }
         var invokeResponse = await inbound.HandleAsync(activity, cancellationToken);
         return invokeResponse is null ? Results.Ok() : Results.Json(invokeResponse);

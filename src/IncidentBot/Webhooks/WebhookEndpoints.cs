@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using IncidentBot.Alerts;
 using IncidentBot.Alerts.Sources;
 using IncidentBot.Inbound;
@@ -62,6 +63,14 @@ internal static class WebhookEndpoints
                 logger.LogWarning("Webhook for {Source} from {Remote} refused: signature: {Reason}", normalizer.Source, request.HttpContext.Connection.RemoteIpAddress, invalid);
                 return TypedResults.Problem($"The request's signature did not verify: {invalid}", statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated");
             }
+        }
+
+        // JSON is UTF-8 (RFC 8259). Invalid bytes would otherwise surface deep inside a normaliser, when a string
+        // is read, as a server error instead of the sender's mistake.
+        if (!Utf8.IsValid(body))
+        {
+            logger.LogWarning("Webhook for {Source} refused: the body is not valid UTF-8", normalizer.Source);
+            return TypedResults.Problem("The body is not valid UTF-8 text; JSON must be UTF-8.", statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON");
         }
 
         IReadOnlyList<Alert> alerts;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using IncidentBot.Slack.Inbound;
 using IncidentBot.Tests.Infrastructure;
 using IncidentBot.Tests.Slack.Fakes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBot.Tests.Slack;
 
@@ -25,7 +26,7 @@ public sealed class SlackHarness : IAsyncDisposable
 
     public IncidentBotApplication App { get; }
 
-    public static async Task<SlackHarness> StartAsync(FakeSlackOptions? slack = null, Dictionary<string, string?>? settings = null)
+    public static async Task<SlackHarness> StartAsync(FakeSlackOptions? slack = null, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var fake = await FakeSlackApi.StartAsync(slack);
         var all = new Dictionary<string, string?>
@@ -38,7 +39,7 @@ public sealed class SlackHarness : IAsyncDisposable
         {
             all[key] = value;
         }
-        var app = new IncidentBotApplication(all);
+        var app = new IncidentBotApplication(all, services);
         _ = app.Server; // start the bot now
         return new SlackHarness(fake, app);
     }

@@ -50,9 +50,7 @@ public sealed class AlertmanagerNormalizer : IAlertNormalizer
             GroupKey = $"{Source}:{groupKey}",
             Status = status,
             Severity = labels.GetValueOrDefault("severity"),
-            Title = annotations.GetValueOrDefault("summary")
-                ?? labels.GetValueOrDefault("alertname")
-                ?? commonAnnotations.GetValueOrDefault("summary")
+            Title = FirstNonBlank(annotations.GetValueOrDefault("summary"), labels.GetValueOrDefault("alertname"), commonAnnotations.GetValueOrDefault("summary"))
                 ?? "Alert from Alertmanager",
             Description = annotations.GetValueOrDefault("description") ?? annotations.GetValueOrDefault("message"),
             Labels = labels,

@@ -43,7 +43,7 @@ public sealed class GrafanaNormalizer : IAlertNormalizer
             GroupKey = $"{Source}:{groupKey}",
             Status = status,
             Severity = labels.GetValueOrDefault("severity"),
-            Title = annotations.GetValueOrDefault("summary") ?? labels.GetValueOrDefault("alertname") ?? "Alert from Grafana",
+            Title = FirstNonBlank(annotations.GetValueOrDefault("summary"), labels.GetValueOrDefault("alertname")) ?? "Alert from Grafana",
             Description = annotations.GetValueOrDefault("description"),
             Labels = labels,
             Annotations = annotations,

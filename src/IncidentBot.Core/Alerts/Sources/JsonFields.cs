@@ -38,6 +38,7 @@ internal static class JsonFields
         return value;
     }
 
+    /// <summary>Null when absent, null or blank: senders send "" for values they do not have.</summary>
     public static string? OptionalString(JsonElement parent, string name, string path)
     {
         if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -46,11 +47,14 @@ internal static class JsonFields
         }
         return value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString(),
+            JsonValueKind.String => string.IsNullOrWhiteSpace(value.GetString()) ? null : value.GetString(),
             JsonValueKind.Number => value.GetRawText(),
             _ => throw new AlertPayloadException(path, $"'{path}' must be a string."),
         };
     }
+
+    /// <summary>The first candidate that holds text: a label or annotation sent as "" must not become a blank title.</summary>
+    public static string? FirstNonBlank(params string?[] candidates) => candidates.FirstOrDefault(c => !string.IsNullOrWhiteSpace(c));
 
     /// <summary>An alert's own <c>status</c>, as Alertmanager and Grafana send it: <c>firing</c> or <c>resolved</c>.</summary>
     public static AlertStatus RequireFiringOrResolved(JsonElement element, string path) =>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +30,11 @@ public sealed class SnsSignatureVerifier(IOptions<SnsOptions> options, HttpClien
     /// <summary>Ignores <paramref name="signingSecret"/>: the key is AWS's, named by the message itself.</summary>
     public async Task<string?> VerifyAsync(WebhookRequest request, string? signingSecret, CancellationToken cancellationToken)
     {
+        if (!Utf8.IsValid(request.Body))
+        {
+            // Reading a field out of such a body would throw instead of saying why it is refused.
+            return "body is not an SNS message (not valid UTF-8)";
+        }
         JsonDocument json;
         try
         {
