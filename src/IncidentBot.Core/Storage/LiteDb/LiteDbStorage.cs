@@ -66,7 +66,8 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             .FirstOrDefault();
 
     public IReadOnlyList<Incident> List(IncidentQuery query) =>
-        _incidents.Query().OrderByDescending("_id").ToEnumerable()
+        (query.Before is { } before ? _incidents.Query().Where("$._id < @0", before) : _incidents.Query())
+            .OrderByDescending("_id").ToEnumerable()
             .Where(i => query.Status switch
             {
                 IncidentStatusFilter.Open => i.Status.IsOpen(),
