@@ -188,10 +188,15 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         List<InboxEntry> claimed = [];
         InTransaction(() =>
         {
+            // Walk the _id index in order and stop at max. A condition LiteDB can answer from the DeadLettered
+            // index makes it seek that index instead, then load and sort every pending entry on each claim: during
+            // a storm that is the whole inbox, and it held the write lock that intake waits for.
             claimed = _inbox.Query()
-                .Where("$.DeadLettered = false AND ($.LeaseUntil = null OR $.LeaseUntil < @0)", now.UtcTicks)
+                .Where("$.LeaseUntil = null OR $.LeaseUntil < @0", now.UtcTicks)
                 .OrderBy("_id")
-                .Limit(max)
+                .ToEnumerable()
+                .Where(entry => !entry.DeadLettered)
+                .Take(max)
                 .ToList();
             foreach (var entry in claimed)
             {
