@@ -59,8 +59,10 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
 
     public Incident? Find(int number) => _incidents.FindById(number);
 
+    // A parameter, not Query.EQ: Query.EQ writes the key into the expression text, which LiteDB then parses
+    // (and caches) anew for every group key; this text is parsed once.
     public Incident? FindOpenByGroupKey(string groupKey) =>
-        _incidents.Find(Query.EQ(nameof(Incident.GroupKey), groupKey))
+        _incidents.Query().Where("$.GroupKey = @0", groupKey).ToEnumerable()
             .Where(i => i.Status.IsOpen())
             .OrderByDescending(i => i.Number)
             .FirstOrDefault();
@@ -166,6 +168,10 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         {
             return;
         }
+        // Correlating alerts is acknowledged to nobody and can be replayed: if a crash loses this commit, the inbox
+        // entries it deletes are still there and are processed again. It skips the checkpoint; the next
+        // acknowledged write (a webhook, a command, a delivered message) flushes it with everything before it.
+        var replayable = changes.ConsumedInboxEntries.Count > 0;
         InTransaction(() =>
         {
             _incidents.Upsert(changes.Incidents.Values);
@@ -178,7 +184,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             {
                 _inbox.Delete(id);
             }
-        });
+        }, durable: !replayable);
     }
 
     public void Append(IReadOnlyList<InboxEntry> entries) => InTransaction(() => _inbox.InsertBulk(entries));
