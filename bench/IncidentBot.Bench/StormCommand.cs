@@ -72,6 +72,8 @@ public static class StormCommand
 
         var load = await driver.SendAsync(requests);
         var attached = await watcher.WaitForAsync(plan.TotalAlerts, AttachPatience);
-        return new BotStormResult(load, attached, slack.Calls.Count, slack.RateLimitedResponses, bot.PeakWorkingSet);
+        var calls = slack.Calls;
+        var refused = calls.Where(c => c.StatusCode == 429).GroupBy(c => c.Method).ToDictionary(g => g.Key, g => g.Count());
+        return new BotStormResult(load, attached, calls.Count, refused, bot.PeakWorkingSet);
     }
 }

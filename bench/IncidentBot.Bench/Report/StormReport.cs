@@ -32,7 +32,8 @@ public sealed class StormReport(StormPlan plan, BotStormResult bot, LoadResult h
         output.WriteLine($"  HTTP baseline:       p50 {http.Percentile(0.50):N1} ms, p99 {http.Percentile(0.99):N1} ms, max {http.MaxMs:N1} ms");
         output.WriteLine($"All attached after:    {bot.Attached.Elapsed.TotalSeconds:N2} s from the last 202 ({bot.Attached.Alerts:N0} of {plan.TotalAlerts:N0} alerts)");
         output.WriteLine($"Incidents opened:      {bot.Attached.Incidents:N0} (distinct keys: {plan.DistinctKeys:N0})");
-        output.WriteLine($"Slack:                 {bot.SlackCalls:N0} calls, {bot.SlackRateLimited} answered 429");
+        var refused = string.Join(", ", bot.SlackRateLimitedByMethod.Select(m => $"{m.Key} {m.Value}"));
+        output.WriteLine($"Slack:                 {bot.SlackCalls:N0} calls, {bot.SlackRateLimited} answered 429{(refused.Length > 0 ? $" ({refused})" : "")}");
         output.WriteLine($"Peak working set:      {bot.PeakWorkingSetBytes / 1024.0 / 1024.0:N0} MB");
         output.WriteLine();
         foreach (var (target, met) in Targets)
