@@ -63,8 +63,8 @@ internal sealed class SlackRateLimits
 
     /// <summary>
     /// One call. Slack counts it somewhere between our sending it and its answer arriving, and under load that
-    /// can be far from either end, so it counts here from its answer: the only time Slack cannot have counted it
-    /// after. Until then it holds its place in every window it entered.
+    /// can be far from either end, so it counts here from its answer, the latest moment Slack can have counted
+    /// it. Until then it holds its place in every window it entered.
     /// </summary>
     private sealed class Call : IDisposable
     {
