@@ -38,6 +38,7 @@ public static class EmptyEndpoint
         // The bot is an ASP.NET Core app and so runs with server GC; the bench itself does not.
         start.Environment["DOTNET_gcServer"] = "1";
         var process = Process.Start(start)!;
+        // Read and drop its output, so a full pipe can never stall it mid-run.
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         using var client = new HttpClient { BaseAddress = address };

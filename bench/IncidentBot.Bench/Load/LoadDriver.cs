@@ -25,6 +25,7 @@ public sealed class LoadDriver(Uri baseAddress, int connections) : IDisposable
         var next = -1;
         var clock = Stopwatch.StartNew();
         var lastAccepted = TimeSpan.Zero;
+        var gate = new Lock();
 
         async Task WorkAsync()
         {
@@ -39,7 +40,7 @@ public sealed class LoadDriver(Uri baseAddress, int connections) : IDisposable
                     Interlocked.Increment(ref failures);
                     continue;
                 }
-                lock (latencies)
+                lock (gate)
                 {
                     lastAccepted = answered > lastAccepted ? answered : lastAccepted;
                 }
