@@ -20,7 +20,7 @@ public static class StormCommand
         try
         {
             var requests = StormPayloads.Build(plan);
-            Console.WriteLine($"Storm ({plan.Name}): {plan.TotalAlerts:N0} alerts in {requests.Count:N0} webhooks over {plan.DistinctKeys:N0} keys, {plan.Connections} connections, {Environment.ProcessorCount} cores");
+            Console.WriteLine($"Storm ({plan.Name}): {plan.TotalAlerts:N0} alerts in {requests.Count:N0} webhooks over {plan.DistinctKeys:N0} keys, {plan.Connections} connections, {Environment.ProcessorCount} cores{LoadAverage()}");
 
             var http = await HttpBaselineAsync(plan, requests);
             Console.WriteLine($"  HTTP baseline (empty endpoint): {http.AlertsPerSecond:N0} alerts/s");
@@ -37,6 +37,10 @@ public static class StormCommand
             folder.Delete(recursive: true);
         }
     }
+
+    /// <summary>Other work on the machine skews every figure, so the report says how busy it was.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? $", load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at start" : "";
 
     private static async Task<LoadResult> HttpBaselineAsync(StormPlan plan, IReadOnlyList<StormRequest> requests)
     {
