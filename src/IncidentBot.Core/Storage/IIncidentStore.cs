@@ -27,8 +27,8 @@ public interface IIncidentStore
     void Commit(IncidentChanges changes);
 }
 
-/// <summary>Which incidents to list.</summary>
-public sealed record IncidentQuery(IncidentStatusFilter Status = IncidentStatusFilter.All, int Limit = 100);
+/// <summary>Which incidents to list; <paramref name="Before"/> pages back from a number (newest first).</summary>
+public sealed record IncidentQuery(IncidentStatusFilter Status = IncidentStatusFilter.All, int Limit = 100, int? Before = null);
 
 /// <summary>Open (triggered, acknowledged, mitigated), resolved (resolved, closed) or all.</summary>
 public enum IncidentStatusFilter

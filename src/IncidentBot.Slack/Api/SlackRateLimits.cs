@@ -34,17 +34,43 @@ internal sealed class SlackRateLimits
     private readonly ConcurrentDictionary<string, RollingWindow> _methods = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RollingWindow> _channels = new(StringComparer.Ordinal);
 
-    /// <summary>Waits until <paramref name="method"/> (and, for posts, <paramref name="channel"/>) may be called.</summary>
-    public async ValueTask WaitAsync(string method, string? channel, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until <paramref name="method"/> (and, for posts, <paramref name="channel"/>) may be called. Dispose
+    /// the answer when the call has returned: that moment is what counts against the windows.
+    /// </summary>
+    public async ValueTask<IDisposable> WaitAsync(string method, string? channel, CancellationToken cancellationToken)
     {
-        if (Tiers.TryGetValue(method, out var tier))
+        var call = new Call();
+        try
         {
-            await _methods.GetOrAdd(method, _ => new RollingWindow(PerMinute[tier], TimeSpan.FromMinutes(1) + Margin)).WaitAsync(cancellationToken);
+            if (Tiers.TryGetValue(method, out var tier))
+            {
+                await _methods.GetOrAdd(method, _ => new RollingWindow(PerMinute[tier], TimeSpan.FromMinutes(1) + Margin)).WaitAsync(call, cancellationToken);
+            }
+            if (method == "chat.postMessage" && channel is not null)
+            {
+                await _channels.GetOrAdd(channel, _ => new RollingWindow(1, TimeSpan.FromSeconds(1) + Margin)).WaitAsync(call, cancellationToken);
+            }
+            return call;
         }
-        if (method == "chat.postMessage" && channel is not null)
+        catch
         {
-            await _channels.GetOrAdd(channel, _ => new RollingWindow(1, TimeSpan.FromSeconds(1) + Margin)).WaitAsync(cancellationToken);
+            // Cancelled while waiting for the channel: the method window already holds it, and must not forever.
+            call.Dispose();
+            throw;
         }
+    }
+
+    /// <summary>
+    /// One call. Slack counts it somewhere between our sending it and its answer arriving, and under load that
+    /// can be far from either end, so it counts here from its answer, the latest moment Slack can have counted
+    /// it. Until then it holds its place in every window it entered.
+    /// </summary>
+    private sealed class Call : IDisposable
+    {
+        public DateTime? AnsweredAt { get; private set; }
+
+        public void Dispose() => AnsweredAt ??= DateTime.UtcNow;
     }
 
     /// <summary>
@@ -54,24 +80,31 @@ internal sealed class SlackRateLimits
     /// </summary>
     private sealed class RollingWindow(int limit, TimeSpan window)
     {
-        private readonly SemaphoreSlim _turn = new(1, 1);
-        private readonly Queue<DateTime> _recent = new();
+        private static readonly TimeSpan InFlightPoll = TimeSpan.FromMilliseconds(20);
 
-        public async Task WaitAsync(CancellationToken cancellationToken)
+        private readonly SemaphoreSlim _turn = new(1, 1);
+        private readonly Queue<Call> _recent = new();
+
+        public async Task WaitAsync(Call call, CancellationToken cancellationToken)
         {
             await _turn.WaitAsync(cancellationToken);
             try
             {
-                var now = DateTime.UtcNow;
-                while (_recent.Count > 0 && now - _recent.Peek() >= window)
+                while (true)
                 {
-                    _recent.Dequeue();
+                    var now = DateTime.UtcNow;
+                    while (_recent.TryPeek(out var oldest) && oldest.AnsweredAt is { } answered && now - answered >= window)
+                    {
+                        _recent.Dequeue();
+                    }
+                    if (_recent.Count < limit)
+                    {
+                        break;
+                    }
+                    var head = _recent.Peek();
+                    await Task.Delay(head.AnsweredAt is { } at ? at + window - now : InFlightPoll, cancellationToken);
                 }
-                if (_recent.Count >= limit)
-                {
-                    await Task.Delay(_recent.Dequeue() + window - now, cancellationToken);
-                }
-                _recent.Enqueue(DateTime.UtcNow);
+                _recent.Enqueue(call);
             }
             finally
             {

@@ -23,7 +23,7 @@ public sealed partial class SlackWebApiClient(HttpClient http, IOptions<SlackOpt
     /// <summary>Calls a method with the given token (the app-level token for <c>apps.connections.open</c>).</summary>
     public async Task<JsonObject> CallAsync(string method, JsonObject arguments, string token, CancellationToken cancellationToken)
     {
-        await _limits.WaitAsync(method, arguments["channel"]?.GetValue<string>(), cancellationToken);
+        using var slot = await _limits.WaitAsync(method, arguments["channel"]?.GetValue<string>(), cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(options.Value.ApiBaseUrl.TrimEnd('/') + "/"), method))
         {
             Content = FormOf(arguments),

@@ -21,7 +21,7 @@ internal static class IncidentEndpoints
     /// <summary>The body of <c>POST /api/incidents</c>.</summary>
     public sealed record DeclareRequest(string? Title, string? Severity, string? Service, string? User);
 
-    private static Results<Ok<IReadOnlyList<IncidentSummaryResponse>>, ValidationProblem> List(IIncidentStore store, string? status, int? limit)
+    private static Results<Ok<IReadOnlyList<IncidentSummaryResponse>>, ValidationProblem> List(IIncidentStore store, string? status, int? limit, int? before)
     {
         IncidentStatusFilter? filter = (status ?? "all").ToLowerInvariant() switch
         {
@@ -43,7 +43,7 @@ internal static class IncidentEndpoints
         {
             return TypedResults.ValidationProblem(errors);
         }
-        var incidents = store.List(new IncidentQuery(filter!.Value, limit ?? 100));
+        var incidents = store.List(new IncidentQuery(filter!.Value, limit ?? 100, before));
         return TypedResults.Ok<IReadOnlyList<IncidentSummaryResponse>>(incidents.Select(i => i.ToSummary()).ToList());
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using IncidentBot.Tests.Infrastructure;
 
 namespace IncidentBot.Tests.Webhooks;
@@ -165,5 +166,19 @@ public sealed class AlertIntakeTests
         var bad = await app.CreateClient().GetAsync("/api/incidents?status=sleeping");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("open, resolved or all", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task IncidentListPagesBackFromANumber()
+    {
+        await using var app = new IncidentBotApplication();
+        foreach (var title in new[] { "First", "Second", "Third" })
+        {
+            await app.CommandAsync(null, "alice", $"declare {title}");
+        }
+
+        var page = await app.CreateClient().GetFromJsonAsync<List<IncidentView>>("/api/incidents?limit=1&before=3", Json.Options);
+
+        Assert.Equal([2], page!.Select(i => i.Number));
     }
 }

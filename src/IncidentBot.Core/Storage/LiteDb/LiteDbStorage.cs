@@ -59,14 +59,17 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
 
     public Incident? Find(int number) => _incidents.FindById(number);
 
+    // A parameter, not Query.EQ: Query.EQ writes the key into the expression text, which LiteDB then parses
+    // (and caches) anew for every group key; this text is parsed once.
     public Incident? FindOpenByGroupKey(string groupKey) =>
-        _incidents.Find(Query.EQ(nameof(Incident.GroupKey), groupKey))
+        _incidents.Query().Where("$.GroupKey = @0", groupKey).ToEnumerable()
             .Where(i => i.Status.IsOpen())
             .OrderByDescending(i => i.Number)
             .FirstOrDefault();
 
     public IReadOnlyList<Incident> List(IncidentQuery query) =>
-        _incidents.Query().OrderByDescending("_id").ToEnumerable()
+        (query.Before is { } before ? _incidents.Query().Where("$._id < @0", before) : _incidents.Query())
+            .OrderByDescending("_id").ToEnumerable()
             .Where(i => query.Status switch
             {
                 IncidentStatusFilter.Open => i.Status.IsOpen(),
@@ -165,6 +168,10 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         {
             return;
         }
+        // Correlating alerts is acknowledged to nobody and can be replayed: if a crash loses this commit, the inbox
+        // entries it deletes are still there and are processed again. It skips the checkpoint; the next
+        // acknowledged write (a webhook, a command, a delivered message) flushes it with everything before it.
+        var replayable = changes.ConsumedInboxEntries.Count > 0;
         InTransaction(() =>
         {
             _incidents.Upsert(changes.Incidents.Values);
@@ -177,7 +184,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             {
                 _inbox.Delete(id);
             }
-        });
+        }, durable: !replayable);
     }
 
     public void Append(IReadOnlyList<InboxEntry> entries) => InTransaction(() => _inbox.InsertBulk(entries));
@@ -187,10 +194,15 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         List<InboxEntry> claimed = [];
         InTransaction(() =>
         {
+            // Walk the _id index in order and stop at max. A condition LiteDB can answer from the DeadLettered
+            // index makes it seek that index instead, then load and sort every pending entry on each claim: during
+            // a storm that is the whole inbox, and it held the write lock that intake waits for.
             claimed = _inbox.Query()
-                .Where("$.DeadLettered = false AND ($.LeaseUntil = null OR $.LeaseUntil < @0)", now.UtcTicks)
+                .Where("$.LeaseUntil = null OR $.LeaseUntil < @0", now.UtcTicks)
                 .OrderBy("_id")
-                .Limit(max)
+                .ToEnumerable()
+                .Where(entry => !entry.DeadLettered)
+                .Take(max)
                 .ToList();
             foreach (var entry in claimed)
             {

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace IncidentBot.Bench.Load;
+
+/// <summary>
+/// The storm's webhooks: Alertmanager notifications built from the captured fixture (its alert shape, with a
+/// fresh fingerprint and host per alert), and single alerts in the generic format, shuffled with a fixed seed
+/// so every run and every baseline sends the same bytes in the same order.
+/// </summary>
+public static class StormPayloads
+{
+    public const string AlertmanagerPath = "/webhooks/alertmanager";
+    public const string GenericPath = "/webhooks/generic";
+
+    public static IReadOnlyList<StormRequest> Build(StormPlan plan)
+    {
+        var fixture = JsonNode.Parse(File.ReadAllText(Path.Combine(BenchPaths.Fixtures, "alerts", "alertmanager", "firing-two-alerts.json")))!.AsObject();
+        var requests = new List<StormRequest>(plan.AlertmanagerNotifications + plan.GenericAlerts);
+        for (var n = 0; n < plan.AlertmanagerNotifications; n++)
+        {
+            requests.Add(Notification(fixture, plan, n));
+        }
+        for (var n = 0; n < plan.GenericAlerts; n++)
+        {
+            requests.Add(Generic(n, n % plan.GenericDedupKeys));
+        }
+        new Random(10).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(requests));
+        return requests;
+    }
+
+    /// <summary>Resolved generic alerts: they exercise the whole intake path but open no incident.</summary>
+    public static IReadOnlyList<StormRequest> WarmUp(int count) =>
+        Enumerable.Range(0, count).Select(n => Generic(n, n, status: "resolved", prefix: "warm-up")).ToList();
+
+    private static StormRequest Notification(JsonObject fixture, StormPlan plan, int n)
+    {
+        var group = n % plan.AlertmanagerGroups;
+        var groupLabels = new JsonObject { ["alertname"] = "High CPU Temperature", ["cluster"] = $"storm-{group}" };
+        var notification = fixture.DeepClone().AsObject();
+        notification["groupKey"] = $"{{}}/{{}}:{{alertname=\"High CPU Temperature\", cluster=\"storm-{group}\"}}";
+        notification["groupLabels"] = groupLabels;
+        var template = fixture["alerts"]![0]!;
+        var alerts = new JsonArray();
+        for (var i = 0; i < plan.AlertsPerNotification; i++)
+        {
+            var alert = template.DeepClone().AsObject();
+            var id = n * plan.AlertsPerNotification + i;
+            alert["labels"]!["cluster"] = $"storm-{group}";
+            alert["labels"]!["host"] = $"host-{id}";
+            alert["fingerprint"] = id.ToString("x16", CultureInfo.InvariantCulture);
+            alerts.Add(alert);
+        }
+        notification["alerts"] = alerts;
+        return new StormRequest(AlertmanagerPath, Encoding.UTF8.GetBytes(notification.ToJsonString()), plan.AlertsPerNotification);
+    }
+
+    private static StormRequest Generic(int n, int key, string status = "firing", string prefix = "storm")
+    {
+        var alert = new JsonObject
+        {
+            ["title"] = $"Checkout error rate above 5% ({prefix} {key})",
+            ["severity"] = "critical",
+            ["status"] = status,
+            ["dedupKey"] = $"{prefix}-{key}",
+            ["fingerprint"] = $"{prefix}-{n}",
+            ["labels"] = new JsonObject { ["service"] = "checkout", ["shard"] = $"{key}" },
+            ["links"] = new JsonArray("https://grafana.example/d/checkout"),
+        };
+        return new StormRequest(GenericPath, Encoding.UTF8.GetBytes(alert.ToJsonString()), 1);
+    }
+}

@@ -1,0 +1,83 @@
+using IncidentBot.Bench.Baselines;
+using IncidentBot.Bench.Bot;
+using IncidentBot.Bench.Load;
+using IncidentBot.Bench.Report;
+using IncidentBot.Tests.Slack.Fakes;
+
+namespace IncidentBot.Bench;
+
+/// <summary>
+/// <c>storm</c>: the two baselines, then the bot under the same storm with Slack switched on against a fake
+/// Slack that answers in 50 ms and enforces Slack's limits; prints the figures and checks the targets.
+/// </summary>
+public static class StormCommand
+{
+    private static readonly TimeSpan AttachPatience = TimeSpan.FromMinutes(2);
+
+    public static async Task<int> RunAsync(StormPlan plan)
+    {
+        var folder = Directory.CreateTempSubdirectory("incidentbot-bench-");
+        try
+        {
+            var requests = StormPayloads.Build(plan);
+            Console.WriteLine($"Storm ({plan.Name}): {plan.TotalAlerts:N0} alerts in {requests.Count:N0} webhooks over {plan.DistinctKeys:N0} keys, {plan.Connections} connections, {Environment.ProcessorCount} cores{LoadAverage()}");
+
+            var http = await HttpBaselineAsync(plan, requests);
+            Console.WriteLine($"  HTTP baseline (empty endpoint): {http.AlertsPerSecond:N0} alerts/s");
+            var store = LiteDbBaseline.Run(requests, plan.LiteDbBatchSize, folder.FullName);
+            Console.WriteLine($"  LiteDB baseline (LiteDbStorage.Append, {store.BatchSize:N0} per batch): {store.AlertsPerSecond:N0} alerts/s");
+
+            var bot = await BotStormAsync(plan, requests, folder.CreateSubdirectory("bot").FullName);
+            var report = new StormReport(plan, bot, http, store);
+            report.Print(Console.Out);
+            return report.AllTargetsMet ? 0 : 1;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Other work on the machine skews every figure, so the report says how busy it was.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? $", load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at start" : "";
+
+    private static async Task<LoadResult> HttpBaselineAsync(StormPlan plan, IReadOnlyList<StormRequest> requests)
+    {
+        var address = EmptyEndpoint.NewAddress();
+        using var endpoint = await EmptyEndpoint.StartAsync(address);
+        try
+        {
+            using var driver = new LoadDriver(address, plan.Connections);
+            await driver.SendAsync(StormPayloads.WarmUp(200));
+            return await driver.SendAsync(requests);
+        }
+        finally
+        {
+            endpoint.Kill();
+            await endpoint.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<BotStormResult> BotStormAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, string dataFolder)
+    {
+        await using var slack = await FakeSlackApi.StartAsync(new FakeSlackOptions { Latency = TimeSpan.FromMilliseconds(50) });
+        await using var bot = await BotUnderTest.StartAsync(dataFolder, new Dictionary<string, string>
+        {
+            ["Slack:BotToken"] = "xoxb-test",
+            ["Slack:SigningSecret"] = "bench-signing-secret",
+            ["Slack:ApiBaseUrl"] = slack.BaseUrl.ToString(),
+        });
+        using var driver = new LoadDriver(bot.Address, plan.Connections);
+        using var watcher = new AttachmentWatcher(bot.Address);
+        // Resolved alerts with no open incident go through intake and the processor but open nothing.
+        await driver.SendAsync(StormPayloads.WarmUp(200));
+        await watcher.WaitForAsync(0, TimeSpan.Zero);
+
+        var load = await driver.SendAsync(requests);
+        var attached = await watcher.WaitForAsync(plan.TotalAlerts, AttachPatience);
+        var calls = slack.Calls;
+        var refused = calls.Where(c => c.StatusCode == 429).GroupBy(c => c.Method).ToDictionary(g => g.Key, g => g.Count());
+        return new BotStormResult(load, attached, calls.Count, refused, bot.PeakWorkingSet);
+    }
+}
