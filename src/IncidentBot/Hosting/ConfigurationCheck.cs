@@ -50,6 +50,10 @@ internal static class ConfigurationCheck
         {
             problems.Add(secrets);
         }
+        if (DataFileInUse(services) is { } inUse)
+        {
+            problems.Add(inUse);
+        }
         foreach (var (name, type) in Sections.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             var section = configuration.GetSection(name);
@@ -61,6 +65,23 @@ internal static class ConfigurationCheck
             }
         }
         return problems;
+    }
+
+    /// <summary>
+    /// LiteDB does not keep a second process out of its file on Linux, and two writers corrupt it: a second bot on
+    /// the same file (a second replica, a forgotten test run) is refused here.
+    /// </summary>
+    private static string? DataFileInUse(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        if (string.IsNullOrWhiteSpace(options.Path))
+        {
+            return null;
+        }
+        var path = BotHome.Resolve(services.GetRequiredService<IHostEnvironment>(), options.Path);
+        return Backups.DataFileLock.InUse(path)
+            ? $"Storage:Path: the data file '{path}' is open in another process, most likely a running IncidentBot; two bots on one file would corrupt it. Stop the other one, or give this one its own Storage:Path"
+            : null;
     }
 
     /// <summary>Runs the options' own validation (the rules that need several values together).</summary>

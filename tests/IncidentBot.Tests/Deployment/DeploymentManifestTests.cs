@@ -125,6 +125,14 @@ public sealed class DeploymentManifestTests
     }
 
     [Fact]
+    public void KubernetesWaitsLongerThanTheBotTakesToStopGracefully()
+    {
+        var grace = TimeSpan.FromSeconds(int.Parse(Deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"].Text!, System.Globalization.CultureInfo.InvariantCulture));
+        // The bot drains within the host's shutdown timeout; SIGKILL before that would cut the drain short.
+        Assert.True(grace > new Microsoft.Extensions.Hosting.HostOptions().ShutdownTimeout + TimeSpan.FromSeconds(5), $"terminationGracePeriodSeconds is {grace.TotalSeconds}");
+    }
+
+    [Fact]
     public void ContainerRunsLockedDownAsTheImagesUser()
     {
         var container = Container["securityContext"];

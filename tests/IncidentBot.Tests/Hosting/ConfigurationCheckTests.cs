@@ -49,6 +49,18 @@ public sealed class ConfigurationCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task ASecondBotOnTheSameDataFileIsRefused()
+    {
+        await using var first = await BotProcess.StartAsync(_data);
+
+        var (exitCode, output) = await RunAsync([]);
+
+        Assert.Equal(78, exitCode);
+        Assert.Contains("is open in another process, most likely a running IncidentBot", output);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await first.Client.GetAsync("/readyz")).StatusCode);
+    }
+
+    [Fact]
     public async Task AMissingSecretsFolderIsAProblemToo()
     {
         var (exitCode, output) = await RunAsync(new() { ["Secrets__Path"] = Path.Combine(_data, "no-such-folder") });
