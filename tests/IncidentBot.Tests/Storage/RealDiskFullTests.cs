@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using IncidentBot.Alerts;
+using IncidentBot.Storage.LiteDb;
 using IncidentBot.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IncidentBot.Tests.Storage;
 
@@ -42,6 +45,38 @@ public sealed class RealDiskFullTests
         Assert.Contains("Disk alert before", titles);
         Assert.Contains("Disk alert after", titles);
     }
+
+    [SkippableFact]
+    public async Task StoreRefusesWritesFromEveryThreadAtOnceWhileFullThenWritesAgainOnceSpaceIsFreed()
+    {
+        using var disk = TmpfsMount.Create(megabytes: 4);
+        using var store = new LiteDbStorage(Path.Combine(disk.Folder, "incidentbot.db"), NullLogger<LiteDbStorage>.Instance);
+        store.Append([Entry("before")]);
+
+        var filler = disk.FillUp();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            // Each write on a thread of its own: a transaction LiteDB failed to roll back keeps its locks against
+            // every other thread, so a second thread is where a stuck store shows.
+            var clock = Stopwatch.StartNew();
+            var write = Task.Factory.StartNew(() => store.Append([Entry($"during {attempt}")]), TaskCreationOptions.LongRunning);
+            await Assert.ThrowsAnyAsync<Exception>(() => write);
+            Assert.True(clock.Elapsed < Quickly, $"the failed write took {clock.Elapsed}");
+            Assert.False(store.Probe(out _));
+        }
+
+        File.Delete(filler);
+        store.Append([Entry("after")]);
+        Assert.True(store.Probe(out var problem), problem);
+        var stored = store.Claim("test", max: 100, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1)).Select(e => e.Alert.Fingerprint);
+        Assert.Equal(["before", "after"], stored);
+    }
+
+    private static InboxEntry Entry(string fingerprint) => new()
+    {
+        ReceivedAt = DateTimeOffset.UtcNow,
+        Alert = new Alert { Source = "generic", Fingerprint = fingerprint, GroupKey = fingerprint, Status = AlertStatus.Firing, Title = fingerprint },
+    };
 
     private static async Task AssertRefusedQuicklyAsync(HttpClient client, string alert)
     {

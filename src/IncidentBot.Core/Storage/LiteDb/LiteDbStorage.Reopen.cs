@@ -57,8 +57,9 @@ public sealed partial class LiteDbStorage
             Reopen(rollbackFailure);
             return;
         }
-        // Even a clean rollback after an I/O error leaves LiteDB's caches unsure of what reached the file.
-        if (failure is IOException)
+        // Even a clean rollback after an I/O error leaves LiteDB's caches unsure of what reached the file; and
+        // INVALID_DATAFILE_STATE ("page must be writable...") is LiteDB saying its own pages are inconsistent.
+        if (failure is IOException or LiteException { ErrorCode: LiteException.INVALID_DATAFILE_STATE })
         {
             Reopen(failure);
         }
