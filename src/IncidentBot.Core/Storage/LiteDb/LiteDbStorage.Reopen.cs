@@ -93,6 +93,10 @@ public sealed partial class LiteDbStorage
         _logger.LogWarning(cause, "A write to the data file failed; closing and reopening it so LiteDB lets go of the failed transaction");
         try
         {
+            if (!LiteDbAbandonedTransactions.SuppressFinalizers(_db))
+            {
+                _logger.LogError("Cannot reach LiteDB's transactions to switch off their finalizers; a failed one may end the process when collected");
+            }
             _db.Dispose();
         }
         catch (Exception closeFailure)
