@@ -12,13 +12,14 @@ namespace IncidentBot.Storage.LiteDb;
 /// Recovery from failed writes (a full disk). LiteDB's rollback writes too; when it fails ("discarded page must be
 /// writable", or the same "No space left on device"), the transaction stays open on the thread that began it and
 /// keeps its collection write locks, so every write from another thread waits out the lock timeout and fails, even
-/// after space is freed. Only closing the database releases them. Reopening the same file then recovers from its
+/// after space is freed; pages it left in LiteDB's shared cache fail later transactions with "page must be writable
+/// to support changes" (INVALID_DATAFILE_STATE). Only closing the database releases them. Reopening the same file then recovers from its
 /// log exactly what was committed, as after a crash, so nothing acknowledged is lost.
 /// </summary>
 public sealed partial class LiteDbStorage
 {
     // No write holds a lock for long: the write lock above LiteDB serialises them. A lock held longer than this is
-    // a stuck transaction, and a sender is better told to retry at once than after LiteDB's default minute.
+    // a stuck transaction, and a sender is better told to retry within its own timeout than after LiteDB's minute.
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
 
     // Set when a failed write closed the database and opening it again failed too; the next write tries again.
