@@ -11,11 +11,9 @@ namespace IncidentBot.Tests.Storage;
 /// the file.
 /// </summary>
 /// <remarks>
-/// Why not the file system itself: tests run as root, which chmod does not stop; LiteDB keeps the data file open,
-/// so permissions changed after start-up would not reach its handle anyway; and a tiny tmpfs needs mount rights
-/// that CI containers do not grant. The switch sits at the storage interfaces, so everything above them (inbox,
-/// processor, outbox, readiness) meets exactly the exception a failed write raises. What it cannot show is how
-/// LiteDB itself copes with a full disk (see the known gap in docs/architecture.md).
+/// Why a switch as well as a real full file system (<see cref="RealDiskFullTests"/>): the switch fails every write
+/// exactly when the test says, and keeps failing it, so everything above the storage interfaces (inbox, processor,
+/// outbox, readiness) is tested against a steady outage. A full tmpfs shows how LiteDB itself copes.
 /// </remarks>
 public sealed class FullDiskStorage(LiteDbStorage disk) : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth
 {

@@ -17,6 +17,7 @@ public sealed partial class LiteDbStorage : IStorageBackup
         {
             lock (_write)
             {
+                ReopenIfNeeded();
                 LiteDbDataFile.CheckpointAndCopy(_db, Path, copy);
             }
             return new FileStream(copy, FileMode.Open, FileAccess.Read, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);

@@ -13,22 +13,24 @@ namespace IncidentBot.Storage.LiteDb;
 /// </summary>
 public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth, IRunbookVersionStore, IRoomMessageStore, IPlatformReferenceStore, IDrillStore, IRcaStore, IDisposable
 {
-    private readonly LiteDatabase _db;
-    private readonly ILiteCollection<Incident> _incidents;
-    private readonly ILiteCollection<IncidentAlert> _alerts;
-    private readonly ILiteCollection<TimelineEntry> _timeline;
-    private readonly ILiteCollection<InboxEntry> _inbox;
-    private readonly ILiteCollection<OutboxItem> _outbox;
-    private readonly ILiteCollection<BsonDocument> _probe;
-    private readonly ILiteCollection<RunbookVersionRecord> _runbookVersions;
-    private readonly ILiteCollection<RoomMessage> _room;
-    private readonly ILiteCollection<BsonDocument> _references;
-    private readonly ILiteCollection<DrillSchedule> _drillSchedules;
-    private readonly ILiteCollection<DrillRun> _drillRuns;
-    private readonly ILiteCollection<Rca.RcaDocument> _rcas;
+    private LiteDatabase _db;
+    private ILiteCollection<Incident> _incidents;
+    private ILiteCollection<IncidentAlert> _alerts;
+    private ILiteCollection<TimelineEntry> _timeline;
+    private ILiteCollection<InboxEntry> _inbox;
+    private ILiteCollection<OutboxItem> _outbox;
+    private ILiteCollection<BsonDocument> _probe;
+    private ILiteCollection<RunbookVersionRecord> _runbookVersions;
+    private ILiteCollection<RoomMessage> _room;
+    private ILiteCollection<BsonDocument> _references;
+    private ILiteCollection<DrillSchedule> _drillSchedules;
+    private ILiteCollection<DrillRun> _drillRuns;
+    private ILiteCollection<Rca.RcaDocument> _rcas;
 
     // LiteDB transactions belong to a thread; one lock keeps every write transaction whole and un-interleaved.
     private readonly Lock _write = new();
+    private readonly BsonMapper _mapper;
+    private readonly ILogger _logger;
 
     public LiteDbStorage(string path, ILogger<LiteDbStorage> logger)
     {
@@ -37,22 +39,12 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         {
             Directory.CreateDirectory(folder);
         }
-        _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, LiteDbMapper.Create());
-        _incidents = _db.GetCollection<Incident>("incidents");
-        _alerts = _db.GetCollection<IncidentAlert>("alerts");
-        _timeline = _db.GetCollection<TimelineEntry>("timeline");
-        _inbox = _db.GetCollection<InboxEntry>("inbox");
-        _outbox = _db.GetCollection<OutboxItem>("outbox");
-        _probe = _db.GetCollection("probe");
-        _runbookVersions = _db.GetCollection<RunbookVersionRecord>("runbookVersions");
-        _room = _db.GetCollection<RoomMessage>("roomMessages");
-        _references = _db.GetCollection("platformReferences");
-        _drillSchedules = _db.GetCollection<DrillSchedule>("drillSchedules");
-        _drillRuns = _db.GetCollection<DrillRun>("drillRuns");
-        _rcas = _db.GetCollection<Rca.RcaDocument>("rcas");
+        _mapper = LiteDbMapper.Create();
+        _logger = logger;
+        Path = path;
+        Open();
         LiteDbSchema.Migrate(_db, logger);
         ReleaseLeases(logger);
-        Path = path;
     }
 
     public string Path { get; }
@@ -267,22 +259,23 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     {
         lock (_write)
         {
+            ReopenIfNeeded();
             _db.BeginTrans();
             try
             {
                 write();
                 _db.Commit();
             }
-            catch
+            catch (Exception failure)
             {
-                _db.Rollback();
+                RollBack(failure);
                 throw;
             }
             // LiteDB's Commit only queues the log pages for a background writer; a crash right after it loses the
             // transaction. A checkpoint waits for that writer and flushes, so what we acknowledge is on disk.
             if (durable)
             {
-                _db.Checkpoint();
+                Checkpoint();
             }
         }
     }

@@ -1,0 +1,127 @@
+using System.Diagnostics.CodeAnalysis;
+using IncidentBot.Alerts;
+using IncidentBot.Chat.Outbox;
+using IncidentBot.Drills;
+using IncidentBot.Incidents;
+using LiteDB;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Storage.LiteDb;
+
+/// <summary>
+/// Recovery from failed writes (a full disk). LiteDB's rollback writes too; when it fails ("discarded page must be
+/// writable", or the same "No space left on device"), the transaction stays open on the thread that began it and
+/// keeps its collection write locks, so every write from another thread waits out the lock timeout and fails, even
+/// after space is freed; pages it left in LiteDB's shared cache fail later transactions with "page must be writable
+/// to support changes" (INVALID_DATAFILE_STATE). Only closing the database releases them. Reopening the same file then recovers from its
+/// log exactly what was committed, as after a crash, so nothing acknowledged is lost.
+/// </summary>
+public sealed partial class LiteDbStorage
+{
+    // No write holds a lock for long: the write lock above LiteDB serialises them. A lock held longer than this is
+    // a stuck transaction, and a sender is better told to retry within its own timeout than after LiteDB's minute.
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
+
+    // Set when a failed write closed the database and opening it again failed too; the next write tries again.
+    private bool _mustReopen;
+    private Exception? _openFailure;
+
+    [MemberNotNull(nameof(_db), nameof(_incidents), nameof(_alerts), nameof(_timeline), nameof(_inbox), nameof(_outbox),
+        nameof(_probe), nameof(_runbookVersions), nameof(_room), nameof(_references), nameof(_drillSchedules), nameof(_drillRuns), nameof(_rcas))]
+    private void Open()
+    {
+        var db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, _mapper) { Timeout = LockTimeout };
+        _incidents = db.GetCollection<Incident>("incidents");
+        _alerts = db.GetCollection<IncidentAlert>("alerts");
+        _timeline = db.GetCollection<TimelineEntry>("timeline");
+        _inbox = db.GetCollection<InboxEntry>("inbox");
+        _outbox = db.GetCollection<OutboxItem>("outbox");
+        _probe = db.GetCollection("probe");
+        _runbookVersions = db.GetCollection<RunbookVersionRecord>("runbookVersions");
+        _room = db.GetCollection<RoomMessage>("roomMessages");
+        _references = db.GetCollection("platformReferences");
+        _drillSchedules = db.GetCollection<DrillSchedule>("drillSchedules");
+        _drillRuns = db.GetCollection<DrillRun>("drillRuns");
+        _rcas = db.GetCollection<Rca.RcaDocument>("rcas");
+        _db = db;
+    }
+
+    /// <summary>Rolls back a failed transaction; reopens the file when the failure or the rollback touched the disk.</summary>
+    private void RollBack(Exception failure)
+    {
+        try
+        {
+            _db.Rollback();
+        }
+        catch (Exception rollbackFailure)
+        {
+            Reopen(rollbackFailure);
+            return;
+        }
+        // Even a clean rollback after an I/O error leaves LiteDB's caches unsure of what reached the file; and
+        // INVALID_DATAFILE_STATE ("page must be writable...") is LiteDB saying its own pages are inconsistent.
+        if (failure is IOException or LiteException { ErrorCode: LiteException.INVALID_DATAFILE_STATE })
+        {
+            Reopen(failure);
+        }
+    }
+
+    /// <summary>A checkpoint that fails leaves the committed transaction in the log, which reopening recovers.</summary>
+    private void Checkpoint()
+    {
+        try
+        {
+            _db.Checkpoint();
+        }
+        catch (IOException failure)
+        {
+            Reopen(failure);
+            throw;
+        }
+    }
+
+    /// <summary>Called under the write lock: after a failed reopen, writes retry it and fail at once while it fails.</summary>
+    private void ReopenIfNeeded()
+    {
+        if (_mustReopen && !TryOpen())
+        {
+            throw new IOException($"The data file cannot be opened again after a failed write: {_openFailure?.Message}", _openFailure);
+        }
+    }
+
+    private void Reopen(Exception cause)
+    {
+        _logger.LogWarning(cause, "A write to the data file failed; closing and reopening it so LiteDB lets go of the failed transaction");
+        try
+        {
+            if (!LiteDbAbandonedTransactions.SuppressFinalizers(_db))
+            {
+                _logger.LogError("Cannot reach LiteDB's transactions to switch off their finalizers; a failed one may end the process when collected");
+            }
+            _db.Dispose();
+        }
+        catch (Exception closeFailure)
+        {
+            // Closing checkpoints the log into the data file, which may fail too; the log stays and is read on reopening.
+            _logger.LogWarning(closeFailure, "Closing the data file after a failed write failed as well");
+        }
+        TryOpen();
+    }
+
+    private bool TryOpen()
+    {
+        try
+        {
+            Open();
+            _mustReopen = false;
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or LiteException or UnauthorizedAccessException)
+        {
+            _logger.LogError(ex, "The data file cannot be opened again; writes fail until it can");
+            _openFailure = ex;
+            _mustReopen = true;
+            return false;
+        }
+    }
+}
