@@ -30,6 +30,13 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     // LiteDB transactions belong to a thread; one lock keeps every write transaction whole and un-interleaved.
     private readonly Lock _write = new();
 
+    // Inbox leases (entry id → lease end) live in memory, not in the file: a direct-mode file is open in one
+    // process only, so no other claimer could ever read them, and writing them rewrote every claimed entry, raw
+    // alert included, under the write lock that webhook intake waits for. A restart forgets them, as ReleaseLeases
+    // always did. Only failed attempts are written (RecordFailure), which is what dead-lettering counts.
+    private readonly Dictionary<long, DateTimeOffset> _inboxLeases = [];
+    private readonly Lock _leases = new();
+
     public LiteDbStorage(string path, ILogger<LiteDbStorage> logger)
     {
         var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
@@ -185,45 +192,66 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
                 _inbox.Delete(id);
             }
         }, durable: !replayable);
+        if (replayable)
+        {
+            lock (_leases)
+            {
+                changes.ConsumedInboxEntries.ForEach(id => _inboxLeases.Remove(id));
+            }
+        }
     }
 
     public void Append(IReadOnlyList<InboxEntry> entries) => InTransaction(() => _inbox.InsertBulk(entries));
 
     public IReadOnlyList<InboxEntry> Claim(string owner, int max, DateTimeOffset now, TimeSpan lease)
     {
-        List<InboxEntry> claimed = [];
-        InTransaction(() =>
+        // Only reads the file, so it takes no write lock. It walks the _id index in order and stops at max: a
+        // condition LiteDB could answer from the DeadLettered index made it seek that index instead, then load and
+        // sort every pending entry on each claim (during a storm, the whole inbox).
+        lock (_leases)
         {
-            // Walk the _id index in order and stop at max. A condition LiteDB can answer from the DeadLettered
-            // index makes it seek that index instead, then load and sort every pending entry on each claim: during
-            // a storm that is the whole inbox, and it held the write lock that intake waits for.
-            claimed = _inbox.Query()
-                .Where("$.LeaseUntil = null OR $.LeaseUntil < @0", now.UtcTicks)
+            var claimed = _inbox.Query()
                 .OrderBy("_id")
                 .ToEnumerable()
-                .Where(entry => !entry.DeadLettered)
+                .Where(entry => !entry.DeadLettered && !(_inboxLeases.TryGetValue(entry.Id, out var until) && until >= now))
                 .Take(max)
                 .ToList();
             foreach (var entry in claimed)
             {
+                _inboxLeases[entry.Id] = now + lease;
                 entry.LeaseOwner = owner;
                 entry.LeaseUntil = now + lease;
+                // The file holds the failed attempts so far; this claim is the next attempt.
                 entry.Attempts++;
             }
-            _inbox.Update(claimed);
-        }, durable: false);
-        return claimed;
+            return claimed;
+        }
     }
 
-    public void RecordFailure(long id, string error, bool deadLetter) => InTransaction(() =>
+    /// <summary>
+    /// Counts the failed attempt in the file (so it survives a restart) and keeps the lease: the entry is retried
+    /// once the lease runs out, or never again when dead-lettered.
+    /// </summary>
+    public void RecordFailure(long id, string error, bool deadLetter)
     {
-        if (_inbox.FindById(id) is { } entry)
+        InTransaction(() =>
         {
-            entry.LastError = error;
-            entry.DeadLettered = deadLetter;
-            _inbox.Update(entry);
+            if (_inbox.FindById(id) is { } entry)
+            {
+                entry.Attempts++;
+                entry.LastError = error;
+                entry.DeadLettered = deadLetter;
+                _inbox.Update(entry);
+            }
+        }, durable: false);
+        if (deadLetter)
+        {
+            lock (_leases)
+            {
+                _inboxLeases.Remove(id);
+            }
         }
-    }, durable: false);
+    }
 
     public int PendingCount() => _inbox.Count("$.DeadLettered = false");
 
