@@ -18,6 +18,9 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     private readonly ILiteCollection<IncidentAlert> _alerts;
     private readonly ILiteCollection<TimelineEntry> _timeline;
     private readonly ILiteCollection<InboxEntry> _inbox;
+    private readonly ILiteCollection<BsonDocument> _inboxDocuments;
+    private readonly ILiteCollection<BsonDocument> _alertDocuments;
+    private readonly ILiteCollection<BsonDocument> _incidentDocuments;
     private readonly ILiteCollection<OutboxItem> _outbox;
     private readonly ILiteCollection<BsonDocument> _probe;
     private readonly ILiteCollection<RunbookVersionRecord> _runbookVersions;
@@ -49,6 +52,9 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         _alerts = _db.GetCollection<IncidentAlert>("alerts");
         _timeline = _db.GetCollection<TimelineEntry>("timeline");
         _inbox = _db.GetCollection<InboxEntry>("inbox");
+        _inboxDocuments = _db.GetCollection("inbox", BsonAutoId.Int64);
+        _alertDocuments = _db.GetCollection("alerts");
+        _incidentDocuments = _db.GetCollection("incidents");
         _outbox = _db.GetCollection<OutboxItem>("outbox");
         _probe = _db.GetCollection("probe");
         _runbookVersions = _db.GetCollection<RunbookVersionRecord>("runbookVersions");
@@ -179,10 +185,14 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         // entries it deletes are still there and are processed again. It skips the checkpoint; the next
         // acknowledged write (a webhook, a command, a delivered message) flushes it with everything before it.
         var replayable = changes.ConsumedInboxEntries.Count > 0;
+        // Turned into documents before taking the write lock: during a storm the lock is busy all the time, and
+        // mapping hundreds of alerts (raw JSON included) is work nobody else needs to wait for.
+        var incidents = changes.Incidents.Values.Select(_db.Mapper.ToDocument).ToList();
+        var alerts = changes.Alerts.Values.Select(_db.Mapper.ToDocument).ToList();
         InTransaction(() =>
         {
-            _incidents.Upsert(changes.Incidents.Values);
-            _alerts.Upsert(changes.Alerts.Values);
+            _incidentDocuments.Upsert(incidents);
+            _alertDocuments.Upsert(alerts);
             _timeline.InsertBulk(changes.Timeline);
             _outbox.InsertBulk(changes.Outbox);
             _runbookVersions.Upsert(changes.RunbookVersions.Values);
@@ -201,7 +211,24 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         }
     }
 
-    public void Append(IReadOnlyList<InboxEntry> entries) => InTransaction(() => _inbox.InsertBulk(entries));
+    public void Append(IReadOnlyList<InboxEntry> entries)
+    {
+        // Mapped before taking the write lock (see Commit). A new entry has no id yet: LiteDB assigns it on insert.
+        var documents = entries.Select(entry =>
+        {
+            var document = _db.Mapper.ToDocument(entry);
+            if (entry.Id == 0)
+            {
+                document.Remove("_id");
+            }
+            return document;
+        }).ToList();
+        InTransaction(() => _inboxDocuments.InsertBulk(documents));
+        for (var i = 0; i < entries.Count; i++)
+        {
+            entries[i].Id = documents[i]["_id"].AsInt64;
+        }
+    }
 
     public IReadOnlyList<InboxEntry> Claim(string owner, int max, DateTimeOffset now, TimeSpan lease)
     {
