@@ -110,6 +110,49 @@ public sealed class LiteDbStorageTests : IDisposable
     }
 
     [Fact]
+    public void FailedAttemptsAreCountedAcrossRestartsAndADeadLetterIsNeverClaimedAgain()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var lease = TimeSpan.FromMinutes(1);
+        using (var store = Open())
+        {
+            store.Append([Entry("poison"), Entry("fine")]);
+            var first = store.Claim("me", 1, now, lease);
+            Assert.Equal(1, Assert.Single(first).Attempts);
+            store.RecordFailure(first[0].Id, "boom", deadLetter: false);
+
+            // A failed entry keeps its lease: retried once it runs out, not at once.
+            Assert.Equal(["fine"], store.Claim("me", 10, now, lease).Select(e => e.Alert.Fingerprint));
+            var second = store.Claim("me", 1, now.AddMinutes(2), lease);
+            Assert.Equal(("poison", 2), (second[0].Alert.Fingerprint, second[0].Attempts));
+            store.RecordFailure(second[0].Id, "boom", deadLetter: false);
+        }
+
+        using var reopened = Open();
+        var third = reopened.Claim("me", 1, now, lease);
+        Assert.Equal(("poison", 3), (third[0].Alert.Fingerprint, third[0].Attempts));
+        reopened.RecordFailure(third[0].Id, "boom", deadLetter: true);
+
+        Assert.Equal(["fine"], reopened.Claim("me", 10, now.AddHours(1), lease).Select(e => e.Alert.Fingerprint));
+        Assert.Equal(1, reopened.PendingCount());
+    }
+
+    [Fact]
+    public void ConsumedEntriesLeaveTheInboxWithTheirLeases()
+    {
+        using var store = Open();
+        var now = DateTimeOffset.UtcNow;
+        store.Append([Entry("a"), Entry("b")]);
+        var claimed = store.Claim("me", 1, now, TimeSpan.FromMinutes(1));
+        var changes = new IncidentChanges();
+        changes.ConsumedInboxEntries.Add(claimed[0].Id);
+        store.Commit(changes);
+
+        Assert.Equal(["b"], store.Claim("me", 10, now.AddMinutes(5), TimeSpan.FromMinutes(1)).Select(e => e.Alert.Fingerprint));
+        Assert.Equal(1, store.PendingCount());
+    }
+
+    [Fact]
     public void LeasesLeftByADeadProcessAreReleasedOnOpen()
     {
         using (var store = Open())

@@ -26,7 +26,7 @@ public sealed partial class LiteDbStorage
     private bool _mustReopen;
     private Exception? _openFailure;
 
-    [MemberNotNull(nameof(_db), nameof(_incidents), nameof(_alerts), nameof(_timeline), nameof(_inbox), nameof(_outbox),
+    [MemberNotNull(nameof(_db), nameof(_incidents), nameof(_alerts), nameof(_timeline), nameof(_inbox), nameof(_inboxDocuments), nameof(_alertDocuments), nameof(_incidentDocuments), nameof(_outbox),
         nameof(_probe), nameof(_runbookVersions), nameof(_room), nameof(_references), nameof(_drillSchedules), nameof(_drillRuns), nameof(_rcas))]
     private void Open()
     {
@@ -35,6 +35,9 @@ public sealed partial class LiteDbStorage
         _alerts = db.GetCollection<IncidentAlert>("alerts");
         _timeline = db.GetCollection<TimelineEntry>("timeline");
         _inbox = db.GetCollection<InboxEntry>("inbox");
+        _inboxDocuments = db.GetCollection("inbox", BsonAutoId.Int64);
+        _alertDocuments = db.GetCollection("alerts");
+        _incidentDocuments = db.GetCollection("incidents");
         _outbox = db.GetCollection<OutboxItem>("outbox");
         _probe = db.GetCollection("probe");
         _runbookVersions = db.GetCollection<RunbookVersionRecord>("runbookVersions");

@@ -18,6 +18,9 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     private ILiteCollection<IncidentAlert> _alerts;
     private ILiteCollection<TimelineEntry> _timeline;
     private ILiteCollection<InboxEntry> _inbox;
+    private ILiteCollection<BsonDocument> _inboxDocuments;
+    private ILiteCollection<BsonDocument> _alertDocuments;
+    private ILiteCollection<BsonDocument> _incidentDocuments;
     private ILiteCollection<OutboxItem> _outbox;
     private ILiteCollection<BsonDocument> _probe;
     private ILiteCollection<RunbookVersionRecord> _runbookVersions;
@@ -31,6 +34,13 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     private readonly Lock _write = new();
     private readonly BsonMapper _mapper;
     private readonly ILogger _logger;
+
+    // Inbox leases (entry id → lease end) live in memory, not in the file: a direct-mode file is open in one
+    // process only, so no other claimer could ever read them, and writing them rewrote every claimed entry, raw
+    // alert included, under the write lock that webhook intake waits for. A restart forgets them, as ReleaseLeases
+    // always did. Only failed attempts are written (RecordFailure), which is what dead-lettering counts.
+    private readonly Dictionary<long, DateTimeOffset> _inboxLeases = [];
+    private readonly Lock _leases = new();
 
     public LiteDbStorage(string path, ILogger<LiteDbStorage> logger)
     {
@@ -164,10 +174,14 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         // entries it deletes are still there and are processed again. It skips the checkpoint; the next
         // acknowledged write (a webhook, a command, a delivered message) flushes it with everything before it.
         var replayable = changes.ConsumedInboxEntries.Count > 0;
+        // Turned into documents before taking the write lock: during a storm the lock is busy all the time, and
+        // mapping hundreds of alerts (raw JSON included) is work nobody else needs to wait for.
+        var incidents = changes.Incidents.Values.Select(_mapper.ToDocument).ToList();
+        var alerts = changes.Alerts.Values.Select(_mapper.ToDocument).ToList();
         InTransaction(() =>
         {
-            _incidents.Upsert(changes.Incidents.Values);
-            _alerts.Upsert(changes.Alerts.Values);
+            _incidentDocuments.Upsert(incidents);
+            _alertDocuments.Upsert(alerts);
             _timeline.InsertBulk(changes.Timeline);
             _outbox.InsertBulk(changes.Outbox);
             _runbookVersions.Upsert(changes.RunbookVersions.Values);
@@ -177,45 +191,83 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
                 _inbox.Delete(id);
             }
         }, durable: !replayable);
+        if (replayable)
+        {
+            lock (_leases)
+            {
+                changes.ConsumedInboxEntries.ForEach(id => _inboxLeases.Remove(id));
+            }
+        }
     }
 
-    public void Append(IReadOnlyList<InboxEntry> entries) => InTransaction(() => _inbox.InsertBulk(entries));
+    public void Append(IReadOnlyList<InboxEntry> entries)
+    {
+        // Mapped before taking the write lock (see Commit). A new entry has no id yet: LiteDB assigns it on insert.
+        var documents = entries.Select(entry =>
+        {
+            var document = _mapper.ToDocument(entry);
+            if (entry.Id == 0)
+            {
+                document.Remove("_id");
+            }
+            return document;
+        }).ToList();
+        InTransaction(() => _inboxDocuments.InsertBulk(documents));
+        for (var i = 0; i < entries.Count; i++)
+        {
+            entries[i].Id = documents[i]["_id"].AsInt64;
+        }
+    }
 
     public IReadOnlyList<InboxEntry> Claim(string owner, int max, DateTimeOffset now, TimeSpan lease)
     {
-        List<InboxEntry> claimed = [];
-        InTransaction(() =>
+        // Only reads the file, so it takes no write lock. It walks the _id index in order and stops at max: a
+        // condition LiteDB could answer from the DeadLettered index made it seek that index instead, then load and
+        // sort every pending entry on each claim (during a storm, the whole inbox).
+        lock (_leases)
         {
-            // Walk the _id index in order and stop at max. A condition LiteDB can answer from the DeadLettered
-            // index makes it seek that index instead, then load and sort every pending entry on each claim: during
-            // a storm that is the whole inbox, and it held the write lock that intake waits for.
-            claimed = _inbox.Query()
-                .Where("$.LeaseUntil = null OR $.LeaseUntil < @0", now.UtcTicks)
+            var claimed = _inbox.Query()
                 .OrderBy("_id")
                 .ToEnumerable()
-                .Where(entry => !entry.DeadLettered)
+                .Where(entry => !entry.DeadLettered && !(_inboxLeases.TryGetValue(entry.Id, out var until) && until >= now))
                 .Take(max)
                 .ToList();
             foreach (var entry in claimed)
             {
+                _inboxLeases[entry.Id] = now + lease;
                 entry.LeaseOwner = owner;
                 entry.LeaseUntil = now + lease;
+                // The file holds the failed attempts so far; this claim is the next attempt.
                 entry.Attempts++;
             }
-            _inbox.Update(claimed);
-        }, durable: false);
-        return claimed;
+            return claimed;
+        }
     }
 
-    public void RecordFailure(long id, string error, bool deadLetter) => InTransaction(() =>
+    /// <summary>
+    /// Counts the failed attempt in the file (so it survives a restart) and keeps the lease: the entry is retried
+    /// once the lease runs out, or never again when dead-lettered.
+    /// </summary>
+    public void RecordFailure(long id, string error, bool deadLetter)
     {
-        if (_inbox.FindById(id) is { } entry)
+        InTransaction(() =>
         {
-            entry.LastError = error;
-            entry.DeadLettered = deadLetter;
-            _inbox.Update(entry);
+            if (_inbox.FindById(id) is { } entry)
+            {
+                entry.Attempts++;
+                entry.LastError = error;
+                entry.DeadLettered = deadLetter;
+                _inbox.Update(entry);
+            }
+        }, durable: false);
+        if (deadLetter)
+        {
+            lock (_leases)
+            {
+                _inboxLeases.Remove(id);
+            }
         }
-    }, durable: false);
+    }
 
     public int PendingCount() => _inbox.Count("$.DeadLettered = false");
 
