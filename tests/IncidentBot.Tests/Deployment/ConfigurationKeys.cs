@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Reflection;
+using IncidentBot.Hosting;
 using IncidentBot.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
@@ -13,12 +14,6 @@ namespace IncidentBot.Tests.Deployment;
 public static class ConfigurationKeys
 {
     private static readonly string[] HostSettings = ["ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT"];
-
-    private static readonly Dictionary<string, Type> Sections = new[] { typeof(Program), typeof(global::IncidentBot.Storage.StorageOptions), typeof(global::IncidentBot.Slack.SlackOptions), typeof(global::IncidentBot.Teams.TeamsOptions) }
-        .SelectMany(a => a.Assembly.GetTypes())
-        .Select(t => (Type: t, Section: t.GetField("Section", BindingFlags.Public | BindingFlags.Static)))
-        .Where(t => t.Section is { IsLiteral: true } && t.Section.FieldType == typeof(string))
-        .ToDictionary(t => (string)t.Section!.GetRawConstantValue()!, t => t.Type, StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> AppSettings = new ConfigurationBuilder()
         .AddJsonFile(Path.Combine(RepositoryPaths.Root, "appsettings.json")).Build()
@@ -37,7 +32,7 @@ public static class ConfigurationKeys
             return null;
         }
         var segments = key.Split(':');
-        if (!Sections.TryGetValue(segments[0], out var type))
+        if (!ConfigurationCheck.Sections.TryGetValue(segments[0], out var type))
         {
             return $"{variable}: no options class reads section `{segments[0]}` and appsettings.json has no `{key}`";
         }
