@@ -90,15 +90,7 @@ public sealed class ConfigurationCheckTests : IDisposable
 
     private async Task<(int ExitCode, string Output)> RunAsync(Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _data };
-        start.ArgumentList.Add(BotProcess.HostAssembly());
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
-        start.Environment["Storage__Path"] = Path.Combine(_data, "incidentbot.db");
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
+        var start = BotProcess.StartInfo(_data, "http://127.0.0.1:0", environment);
         using var process = Process.Start(start)!;
         var output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

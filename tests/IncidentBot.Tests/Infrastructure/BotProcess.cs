@@ -32,23 +32,7 @@ public sealed class BotProcess : IAsyncDisposable
     public static async Task<BotProcess> StartAsync(string dataFolder, IDictionary<string, string>? settings = null)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = dataFolder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(HostAssembly());
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        start.Environment["Storage__Path"] = Path.Combine(dataFolder, "incidentbot.db");
-        start.Environment["Runbooks__Path"] = Path.Combine(RepositoryPaths.Root, "runbooks");
-        start.Environment["Logging__LogLevel__Default"] = "Information";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            start.Environment[key.Replace(":", "__")] = value;
-        }
+        var start = StartInfo(dataFolder, $"http://127.0.0.1:{port}", settings);
         var bot = new BotProcess(Process.Start(start)!, port);
         bot._process.OutputDataReceived += (_, e) => bot.Append(e.Data);
         bot._process.ErrorDataReceived += (_, e) => bot.Append(e.Data);
@@ -123,6 +107,32 @@ public sealed class BotProcess : IAsyncDisposable
         {
             lock (_output) { _output.AppendLine(line); }
         }
+    }
+
+    /// <summary>
+    /// How the built bot is started: its own data file in <paramref name="dataFolder"/>, the repository's runbooks,
+    /// and the given settings as environment variables (<c>:</c> or <c>__</c> between sections).
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string dataFolder, string urls, IDictionary<string, string>? settings = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = dataFolder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(HostAssembly());
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(urls);
+        start.Environment["Storage__Path"] = Path.Combine(dataFolder, "incidentbot.db");
+        start.Environment["Runbooks__Path"] = Path.Combine(RepositoryPaths.Root, "runbooks");
+        start.Environment["Logging__LogLevel__Default"] = "Information";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key.Replace(":", "__")] = value;
+        }
+        return start;
     }
 
     /// <summary>The host built beside the tests, in the same configuration (Debug or Release).</summary>
