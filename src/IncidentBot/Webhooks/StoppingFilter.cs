@@ -13,7 +13,6 @@ internal sealed class StoppingFilter(IHostApplicationLifetime lifetime, ILogger<
             return await next(context);
         }
         logger.LogInformation("Webhook refused while stopping; the sender will retry");
-        context.HttpContext.Response.Headers.RetryAfter = "5";
-        return TypedResults.Problem("The bot is shutting down. Nothing was stored; send it again.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Shutting down");
+        return RetryLater.Problem(context.HttpContext, "The bot is shutting down. Nothing was stored; send it again.", "Shutting down");
     }
 }

@@ -112,8 +112,7 @@ internal static class WebhookEndpoints
         }
         catch (InboxUnavailableException ex)
         {
-            request.HttpContext.Response.Headers.RetryAfter = "5";
-            return TypedResults.Problem($"{ex.Message} Nothing was stored; send it again.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Alert store unavailable");
+            return RetryLater.Problem(request.HttpContext, $"{ex.Message} Nothing was stored; send it again.", "Alert store unavailable");
         }
         return TypedResults.Accepted((string?)null, new AcceptedAlerts(normalizer.Source, alerts.Count));
     }

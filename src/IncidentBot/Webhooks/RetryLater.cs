@@ -1,0 +1,13 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IncidentBot.Webhooks;
+
+/// <summary>The one answer for "nothing was stored, send it again": 503 with Retry-After, which senders honour.</summary>
+internal static class RetryLater
+{
+    public static ProblemHttpResult Problem(HttpContext context, string detail, string title)
+    {
+        context.Response.Headers.RetryAfter = "5";
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: title);
+    }
+}
