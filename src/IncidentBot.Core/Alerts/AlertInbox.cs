@@ -1,7 +1,9 @@
 using System.Threading.Channels;
+using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Alerts;
 
@@ -10,7 +12,20 @@ namespace IncidentBot.Alerts;
 /// one transaction for all alerts waiting at that moment (group commit), so a storm costs one disk flush per
 /// batch rather than one per alert.
 /// </summary>
-public sealed class AlertInbox(IAlertInboxStore store, AlertInboxSignal processorSignal, TimeProvider time, ILogger<AlertInbox> logger) : BackgroundService
+/// <remarks>
+/// When nothing older waits in the inbox, a group commit is correlated into incidents at once and stored attached
+/// to them: one write per alert instead of three (inbox insert, alert record, inbox delete) under the store's one
+/// write lock, and the alert is in its incident when the sender hears 202. The inbox takes the alerts instead
+/// when processing is paused, when older entries wait there (they go first, so an alert's resolve never overtakes
+/// its firing), and when correlating fails (the processor retries them one by one and sets a poison alert aside).
+/// </remarks>
+public sealed class AlertInbox(
+    IAlertInboxStore store,
+    IncidentService incidents,
+    AlertInboxSignal processorSignal,
+    IOptions<IntakeOptions> options,
+    TimeProvider time,
+    ILogger<AlertInbox> logger) : BackgroundService
 {
     private const int MaxAlertsPerCommit = 5_000;
 
@@ -40,7 +55,10 @@ public sealed class AlertInbox(IAlertInboxStore store, AlertInboxSignal processo
                 batch.Add(write);
                 count += write.Alerts.Count;
             }
-            Write(batch);
+            if (!await TryCorrelateAsync(batch))
+            {
+                Write(batch);
+            }
             batch.Clear();
         }
     }
@@ -50,6 +68,26 @@ public sealed class AlertInbox(IAlertInboxStore store, AlertInboxSignal processo
         // Writes already queued are finished before the process stops; new ones are refused.
         _pending.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
+    }
+
+    private async Task<bool> TryCorrelateAsync(List<PendingWrite> batch)
+    {
+        try
+        {
+            if (options.Value.PauseProcessing || store.HasPending())
+            {
+                return false;
+            }
+            await incidents.CorrelateAsync(batch.SelectMany(w => w.Alerts).ToList());
+        }
+        catch (Exception ex)
+        {
+            // Nothing of the commit was stored; the inbox gets the alerts and the processor finds the bad one.
+            logger.LogWarning(ex, "Could not correlate {Count} accepted alerts on arrival; keeping them in the inbox", batch.Sum(w => w.Alerts.Count));
+            return false;
+        }
+        batch.ForEach(w => w.Stored.TrySetResult());
+        return true;
     }
 
     private void Write(List<PendingWrite> batch)

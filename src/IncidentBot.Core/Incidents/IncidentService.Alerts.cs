@@ -21,6 +21,21 @@ public sealed partial class IncidentService
             return opened;
         }, cancellationToken);
 
+    /// <summary>
+    /// Correlates alerts as they arrive, before their senders are answered, in one durable commit: the alerts are
+    /// stored attached to their incidents, with no inbox entry to write and delete (see <see cref="AlertInbox"/>).
+    /// </summary>
+    public Task<int> CorrelateAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(tx =>
+        {
+            var opened = 0;
+            foreach (var alert in alerts)
+            {
+                opened += Ingest(tx, alert) ? 1 : 0;
+            }
+            return opened;
+        }, cancellationToken);
+
     /// <summary>Returns true when the alert opened a new incident.</summary>
     private bool Ingest(IncidentTransaction tx, Alert alert)
     {
@@ -87,7 +102,7 @@ public sealed partial class IncidentService
 
     private static void Attach(IncidentTransaction tx, Incident incident, Alert alert, string id, bool announce)
     {
-        tx.Save(new IncidentAlert
+        tx.Add(new IncidentAlert
         {
             Id = id,
             IncidentNumber = incident.Number,

@@ -44,7 +44,17 @@ public sealed partial class IncidentService(
             var number = _lastNumber.Value;
             var transaction = new IncidentTransaction(store, platforms, time.GetUtcNow(), () => ++number);
             var result = work(transaction);
-            store.Commit(transaction.Changes);
+            try
+            {
+                store.Commit(transaction.Changes);
+            }
+            catch
+            {
+                // A commit can fail after the store took it (its flush failed): read the last number again rather
+                // than hand out one an incident may already have.
+                _lastNumber = null;
+                throw;
+            }
             _lastNumber = number;
             if (transaction.Changes.Outbox.Count > 0)
             {

@@ -59,6 +59,13 @@ public sealed class IncidentTransaction
 
     public void Save(IncidentAlert alert) => Changes.Alerts[alert.Id] = alert;
 
+    /// <summary>Saves an alert that <see cref="FindAlert"/> did not find.</summary>
+    public void Add(IncidentAlert alert)
+    {
+        Save(alert);
+        Changes.NewAlerts.Add(alert.Id);
+    }
+
     /// <summary>Keeps the exact runbook text a session starts with.</summary>
     public void Save(Runbooks.Runbook runbook) =>
         Changes.RunbookVersions[runbook.Version] = new RunbookVersionRecord { Version = runbook.Version, RunbookId = runbook.Id, File = runbook.File, Markdown = runbook.Markdown };

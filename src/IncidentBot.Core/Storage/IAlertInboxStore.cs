@@ -16,4 +16,7 @@ public interface IAlertInboxStore
 
     /// <summary>Entries not yet processed (dead letters excluded).</summary>
     int PendingCount();
+
+    /// <summary>Whether any entry waits to be processed (dead letters excluded); cheaper than counting them.</summary>
+    bool HasPending();
 }

@@ -13,6 +13,9 @@ public sealed class IncidentChanges
 
     public Dictionary<string, IncidentAlert> Alerts { get; } = [];
 
+    /// <summary>Ids of <see cref="Alerts"/> known not to be stored yet: inserted, not upserted.</summary>
+    public HashSet<string> NewAlerts { get; } = [];
+
     public List<TimelineEntry> Timeline { get; } = [];
 
     public List<OutboxItem> Outbox { get; } = [];

@@ -46,6 +46,8 @@ public sealed class FullDiskStorage(LiteDbStorage disk) : IIncidentStore, IAlert
 
     int IAlertInboxStore.PendingCount() => ((IAlertInboxStore)disk).PendingCount();
 
+    public bool HasPending() => disk.HasPending();
+
     public IReadOnlyList<OutboxItem> ClaimDue(string owner, DateTimeOffset now, TimeSpan lease, int max) => Write(() => disk.ClaimDue(owner, now, lease, max));
 
     public void MarkDelivered(long id, DateTimeOffset at) => Write(() => disk.MarkDelivered(id, at));

@@ -74,6 +74,31 @@ public sealed class LiteDbStorageTests : IDisposable
     }
 
     [Fact]
+    public void TheOpenIncidentOfAGroupKeyFollowsEveryCommit()
+    {
+        using var store = Open();
+        const string key = "alertmanager:{}:{}";
+        Assert.Null(store.FindOpenByGroupKey(key)); // asked (and remembered) before any incident exists
+
+        store.Commit(IncidentWith(new Incident { Number = 1, Title = "t", GroupKey = key }));
+        Assert.Equal(1, store.FindOpenByGroupKey(key)?.Number);
+
+        store.Commit(IncidentWith(new Incident { Number = 1, Title = "t", GroupKey = key, Status = IncidentStatus.Resolved }));
+        Assert.Null(store.FindOpenByGroupKey(key));
+
+        store.Commit(IncidentWith(new Incident { Number = 2, Title = "t", GroupKey = key, Status = IncidentStatus.Acknowledged }));
+        Assert.Equal(2, store.FindOpenByGroupKey(key)?.Number);
+        Assert.Null(store.FindOpenByGroupKey("another key"));
+    }
+
+    private static IncidentChanges IncidentWith(Incident incident)
+    {
+        var changes = new IncidentChanges();
+        changes.Incidents[incident.Number] = incident;
+        return changes;
+    }
+
+    [Fact]
     public void FailedCommitLeavesNothingBehind()
     {
         using var store = Open();

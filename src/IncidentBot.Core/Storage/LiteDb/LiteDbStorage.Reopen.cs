@@ -108,6 +108,7 @@ public sealed partial class LiteDbStorage
             // Closing checkpoints the log into the data file, which may fail too; the log stays and is read on reopening.
             _logger.LogWarning(closeFailure, "Closing the data file after a failed write failed as well");
         }
+        _openIncidents.Forget();
         TryOpen();
     }
 

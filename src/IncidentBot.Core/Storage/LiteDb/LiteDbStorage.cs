@@ -42,6 +42,8 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     private readonly Dictionary<long, DateTimeOffset> _inboxLeases = [];
     private readonly Lock _leases = new();
 
+    private readonly OpenIncidentCache _openIncidents = new();
+
     public LiteDbStorage(string path, ILogger<LiteDbStorage> logger)
     {
         var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
@@ -61,13 +63,29 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
 
     public Incident? Find(int number) => _incidents.FindById(number);
 
-    // A parameter, not Query.EQ: Query.EQ writes the key into the expression text, which LiteDB then parses
-    // (and caches) anew for every group key; this text is parsed once.
-    public Incident? FindOpenByGroupKey(string groupKey) =>
-        _incidents.Query().Where("$.GroupKey = @0", groupKey).ToEnumerable()
+    public Incident? FindOpenByGroupKey(string groupKey)
+    {
+        if (_openIncidents.TryGet(groupKey, out var known))
+        {
+            if (known is not { } number)
+            {
+                return null;
+            }
+            if (Find(number) is { } cached && cached.Status.IsOpen() && cached.GroupKey == groupKey)
+            {
+                return cached;
+            }
+        }
+        var writes = _openIncidents.Writes;
+        // A parameter, not Query.EQ: Query.EQ writes the key into the expression text, which LiteDB then parses
+        // (and caches) anew for every group key; this text is parsed once.
+        var found = _incidents.Query().Where("$.GroupKey = @0", groupKey).ToEnumerable()
             .Where(i => i.Status.IsOpen())
             .OrderByDescending(i => i.Number)
             .FirstOrDefault();
+        _openIncidents.Remember(groupKey, found?.Number, writes);
+        return found;
+    }
 
     public IReadOnlyList<Incident> List(IncidentQuery query) =>
         (query.Before is { } before ? _incidents.Query().Where("$._id < @0", before) : _incidents.Query())
@@ -177,20 +195,32 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         // Turned into documents before taking the write lock: during a storm the lock is busy all the time, and
         // mapping hundreds of alerts (raw JSON included) is work nobody else needs to wait for.
         var incidents = changes.Incidents.Values.Select(_mapper.ToDocument).ToList();
-        var alerts = changes.Alerts.Values.Select(_mapper.ToDocument).ToList();
-        InTransaction(() =>
+        // Alerts the correlation found absent are inserted: an upsert would look each one up again.
+        var newAlerts = changes.Alerts.Values.Where(a => changes.NewAlerts.Contains(a.Id)).Select(_mapper.ToDocument).ToList();
+        var changedAlerts = changes.Alerts.Values.Where(a => !changes.NewAlerts.Contains(a.Id)).Select(_mapper.ToDocument).ToList();
+        try
         {
-            _incidentDocuments.Upsert(incidents);
-            _alertDocuments.Upsert(alerts);
-            _timeline.InsertBulk(changes.Timeline);
-            _outbox.InsertBulk(changes.Outbox);
-            _runbookVersions.Upsert(changes.RunbookVersions.Values);
-            _drillRuns.Upsert(changes.DrillRuns);
-            foreach (var id in changes.ConsumedInboxEntries)
+            InTransaction(() =>
             {
-                _inbox.Delete(id);
-            }
-        }, durable: !replayable);
+                _incidentDocuments.Upsert(incidents);
+                _alertDocuments.InsertBulk(newAlerts);
+                _alertDocuments.Upsert(changedAlerts);
+                _timeline.InsertBulk(changes.Timeline);
+                _outbox.InsertBulk(changes.Outbox);
+                _runbookVersions.Upsert(changes.RunbookVersions.Values);
+                _drillRuns.Upsert(changes.DrillRuns);
+                foreach (var id in changes.ConsumedInboxEntries)
+                {
+                    _inbox.Delete(id);
+                }
+            }, durable: !replayable);
+        }
+        catch
+        {
+            _openIncidents.Forget();
+            throw;
+        }
+        _openIncidents.Written(changes.Incidents.Values);
         if (replayable)
         {
             lock (_leases)
@@ -270,6 +300,9 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     }
 
     public int PendingCount() => _inbox.Count("$.DeadLettered = false");
+
+    // Seeks the DeadLettered index and stops at the first entry: asked once per webhook group commit.
+    public bool HasPending() => _inbox.Exists("$.DeadLettered = false");
 
     public void Dispose() => _db.Dispose();
 

@@ -1,0 +1,133 @@
+using System.Net;
+using IncidentBot.Alerts;
+using IncidentBot.Storage;
+using IncidentBot.Storage.LiteDb;
+using IncidentBot.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IncidentBot.Tests.Webhooks;
+
+/// <summary>
+/// Accepted alerts are correlated into incidents before their sender hears 202, unless older alerts wait in the
+/// inbox (they go first) or correlating fails (the inbox keeps them for the processor).
+/// </summary>
+public sealed class CorrelationOnArrivalTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("incidentbot-arrival-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public async Task AnAlertIsInItsIncidentWhenItsSenderHearsAccepted()
+    {
+        // The processor is held: only correlation on arrival can have attached the alerts.
+        await using var app = new IncidentBotApplication(services: HoldTheProcessor);
+
+        var response = await app.PostRawAsync("/webhooks/alertmanager", Fixtures.Read("alerts/alertmanager/firing-two-alerts.json"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var incident = Assert.Single(await app.ListIncidentsAsync());
+        Assert.Equal(2, incident.AlertCount);
+        Assert.Equal(0, app.Inbox.PendingCount());
+    }
+
+    [Fact]
+    public async Task AlertsWaitingInTheInboxAreCorrelatedBeforeNewerOnes()
+    {
+        await using (var paused = new IncidentBotApplication(new() { ["Intake:PauseProcessing"] = "true" }, dataFolder: _folder))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await paused.PostRawAsync("/webhooks/alertmanager", Fixtures.Read("alerts/alertmanager/firing-two-alerts.json"))).StatusCode);
+        }
+        await using var app = new IncidentBotApplication(services: HoldTheProcessor, dataFolder: _folder);
+
+        // a1bc48475b20e73d resolves while its firing notification still waits in the inbox.
+        var resolved = await app.PostRawAsync("/webhooks/alertmanager", Fixtures.Read("alerts/alertmanager/resolved-single-alert.json"));
+
+        Assert.Equal(HttpStatusCode.Accepted, resolved.StatusCode);
+        Assert.Empty(await app.ListIncidentsAsync());
+        Assert.Equal(3, app.Inbox.PendingCount());
+        app.Services.GetRequiredService<HeldInbox>().Release();
+        await app.WaitForProcessingAsync();
+        var incident = Assert.Single(await app.ListIncidentsAsync());
+        Assert.Equal(2, incident.AlertCount);
+        Assert.Equal(1, incident.FiringAlertCount);
+        var alerts = (await app.GetIncidentAsync(incident.Number)).Alerts!;
+        Assert.Equal("resolved", alerts.Single(a => a.Fingerprint == "a1bc48475b20e73d").Status);
+    }
+
+    [Fact]
+    public async Task AlertsThatCannotBeCorrelatedOnArrivalAreKeptInTheInboxAndProcessedFromThere()
+    {
+        await using var app = new IncidentBotApplication(services: services =>
+        {
+            services.AddSingleton(sp => new CorrelationRefusingStore(sp.GetRequiredService<LiteDbStorage>()));
+            services.AddSingleton<IIncidentStore>(sp => sp.GetRequiredService<CorrelationRefusingStore>());
+        });
+
+        var response = await app.PostRawAsync("/webhooks/alertmanager", Fixtures.Read("alerts/alertmanager/firing-two-alerts.json"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.True(app.Services.GetRequiredService<CorrelationRefusingStore>().Refused > 0);
+        await app.WaitForProcessingAsync();
+        var incident = Assert.Single(await app.ListIncidentsAsync());
+        Assert.Equal(2, incident.AlertCount);
+    }
+
+    private static void HoldTheProcessor(IServiceCollection services)
+    {
+        services.AddSingleton(sp => new HeldInbox(sp.GetRequiredService<LiteDbStorage>()));
+        services.AddSingleton<IAlertInboxStore>(sp => sp.GetRequiredService<HeldInbox>());
+    }
+
+    /// <summary>An inbox the processor can claim nothing from until the test releases it.</summary>
+    private sealed class HeldInbox(LiteDbStorage disk) : IAlertInboxStore
+    {
+        private volatile bool _released;
+
+        public void Release() => _released = true;
+
+        public void Append(IReadOnlyList<InboxEntry> entries) => disk.Append(entries);
+
+        public IReadOnlyList<InboxEntry> Claim(string owner, int max, DateTimeOffset now, TimeSpan lease) =>
+            _released ? disk.Claim(owner, max, now, lease) : [];
+
+        public void RecordFailure(long id, string error, bool deadLetter) => disk.RecordFailure(id, error, deadLetter);
+
+        public int PendingCount() => disk.PendingCount();
+
+        public bool HasPending() => disk.HasPending();
+    }
+
+    /// <summary>Fails every commit that correlates alerts on arrival (one that consumes no inbox entries).</summary>
+    private sealed class CorrelationRefusingStore(LiteDbStorage disk) : IIncidentStore
+    {
+        public int Refused { get; private set; }
+
+        public void Commit(IncidentChanges changes)
+        {
+            if (changes.Alerts.Count > 0 && changes.ConsumedInboxEntries.Count == 0)
+            {
+                Refused++;
+                throw new InvalidOperationException("correlation refused by the test");
+            }
+            disk.Commit(changes);
+        }
+
+        public Incidents.Incident? Find(int number) => disk.Find(number);
+
+        public Incidents.Incident? FindOpenByGroupKey(string groupKey) => disk.FindOpenByGroupKey(groupKey);
+
+        public IReadOnlyList<Incidents.Incident> List(IncidentQuery query) => disk.List(query);
+
+        public IReadOnlyList<Incidents.IncidentAlert> AlertsOf(int number) => disk.AlertsOf(number);
+
+        public Incidents.IncidentAlert? FindAlert(string id) => disk.FindAlert(id);
+
+        public IReadOnlyList<Incidents.TimelineEntry> TimelineOf(int number) => disk.TimelineOf(number);
+
+        public int LastNumber() => disk.LastNumber();
+    }
+}
