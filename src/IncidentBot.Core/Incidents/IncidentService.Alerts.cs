@@ -128,7 +128,7 @@ public sealed partial class IncidentService
         if (announce || alert.Status == AlertStatus.Resolved)
         {
             var (kind, verb) = alert.Status == AlertStatus.Firing ? (TimelineKinds.AlertFiring, "firing") : (TimelineKinds.AlertResolved, "resolved");
-            tx.Record(incident, alert.Source, kind, $"Alert {verb}: {alert.Title} ({alert.Fingerprint})");
+            tx.RecordAlert(incident, alert.Source, kind, verb, alert.Title, alert.Fingerprint);
         }
         else
         {
@@ -145,14 +145,14 @@ public sealed partial class IncidentService
         {
             existing.ResolvedAt = tx.Now;
             incident.FiringAlertCount--;
-            tx.Record(incident, alert.Source, TimelineKinds.AlertResolved, $"Alert resolved: {existing.Title} ({existing.Fingerprint})");
+            tx.RecordAlert(incident, alert.Source, TimelineKinds.AlertResolved, "resolved", existing.Title, existing.Fingerprint);
         }
         else
         {
             existing.ResolvedAt = null;
             existing.StartsAt = alert.StartsAt;
             incident.FiringAlertCount++;
-            tx.Record(incident, alert.Source, TimelineKinds.AlertFiring, $"Alert firing again: {existing.Title} ({existing.Fingerprint})");
+            tx.RecordAlert(incident, alert.Source, TimelineKinds.AlertFiring, "firing again", existing.Title, existing.Fingerprint);
         }
         tx.Save(existing);
     }

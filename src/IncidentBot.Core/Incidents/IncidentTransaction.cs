@@ -15,6 +15,7 @@ public sealed class IncidentTransaction
     private readonly ChatPlatforms _platforms;
     private readonly Func<int> _nextNumber;
     private readonly List<ChatMessage> _posted = [];
+    private readonly Dictionary<(int Incident, string Source, string Kind, string Verb), AlertTimelineLine> _alertLines = [];
 
     internal IncidentTransaction(IIncidentStore store, ChatPlatforms platforms, DateTimeOffset now, Func<int> nextNumber)
     {
@@ -76,6 +77,24 @@ public sealed class IncidentTransaction
         Changes.Timeline.Add(new TimelineEntry { IncidentNumber = incident.Number, At = Now, Actor = actor, Kind = kind, Text = text });
     }
 
+    /// <summary>
+    /// Records that an alert joined the incident or changed status. The alerts of one operation share a timeline
+    /// entry per incident, source and change ("12 alerts firing: …"), so a storm adds a few lines, not hundreds;
+    /// each alert's own times stay on its alert record.
+    /// </summary>
+    public void RecordAlert(Incident incident, string source, string kind, string verb, string title, string fingerprint)
+    {
+        Touch(incident);
+        var key = (incident.Number, source, kind, verb);
+        if (!_alertLines.TryGetValue(key, out var line))
+        {
+            line = new AlertTimelineLine(new TimelineEntry { IncidentNumber = incident.Number, At = Now, Actor = source, Kind = kind }, verb);
+            _alertLines[key] = line;
+            Changes.Timeline.Add(line.Entry);
+        }
+        line.Add(title, fingerprint);
+    }
+
     /// <summary>Queues the message for every platform's channel of the incident; it is sent after the commit.</summary>
     public void Post(Incident incident, ChatMessage message)
     {
@@ -96,4 +115,26 @@ public sealed class IncidentTransaction
         CreatedAt = Now,
         NextAttemptAt = Now,
     };
+}
+
+/// <summary>One timeline entry naming the alerts of one change: all of them when few, the first three when many.</summary>
+internal sealed class AlertTimelineLine(TimelineEntry entry, string verb)
+{
+    private const int Named = 3;
+    private readonly List<string> _names = [];
+    private int _count;
+
+    public TimelineEntry Entry => entry;
+
+    public void Add(string title, string fingerprint)
+    {
+        _count++;
+        if (_names.Count < Named)
+        {
+            _names.Add($"{title} ({fingerprint})");
+        }
+        entry.Text = _count == 1
+            ? $"Alert {verb}: {_names[0]}"
+            : $"{_count} alerts {verb}: {string.Join(", ", _names)}{(_count > Named ? $" and {_count - Named} more" : "")}";
+    }
 }

@@ -85,6 +85,31 @@ public sealed class AlertIntakeTests
     }
 
     [Fact]
+    public async Task AlertsArrivingTogetherShareOneTimelineLinePerChange()
+    {
+        await using var app = new IncidentBotApplication();
+        static string Alerts(string status, params int[] fingerprints) =>
+            "[" + string.Join(",", fingerprints.Select(f => $$"""{"title":"Queue backlog","dedupKey":"queue","fingerprint":"q{{f}}","status":"{{status}}"}""")) + "]";
+
+        await app.PostRawAsync("/webhooks/generic", Alerts("firing", 1));
+        await app.PostRawAsync("/webhooks/generic", Alerts("firing", 2));
+        await app.PostRawAsync("/webhooks/generic", Alerts("firing", 3, 4, 5, 6, 7));
+        await app.PostRawAsync("/webhooks/generic", Alerts("resolved", 1, 2, 3, 4, 5, 6, 7));
+        await app.WaitForProcessingAsync();
+
+        var incident = await app.GetIncidentAsync(1);
+        Assert.Equal(7, incident.AlertCount);
+        Assert.Equal(
+            [
+                "Alert firing: Queue backlog (q2)",
+                "5 alerts firing: Queue backlog (q3), Queue backlog (q4), Queue backlog (q5) and 2 more",
+                "7 alerts resolved: Queue backlog (q1), Queue backlog (q2), Queue backlog (q3) and 4 more",
+                "All 7 alerts have resolved",
+            ],
+            incident.Timeline!.Where(t => t.Kind.StartsWith("alert", StringComparison.Ordinal) || t.Kind == "all-alerts-resolved").Select(t => t.Text));
+    }
+
+    [Fact]
     public async Task ResolvedAlertsAreRecordedAndTheIncidentSaysWhenAllHaveResolved()
     {
         await using var app = new IncidentBotApplication();
