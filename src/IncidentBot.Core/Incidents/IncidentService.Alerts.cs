@@ -12,6 +12,7 @@ public sealed partial class IncidentService
     public Task<int> IngestAsync(IReadOnlyList<InboxEntry> entries, CancellationToken cancellationToken = default) =>
         ExecuteAsync(tx =>
         {
+            PreloadAlerts(tx, entries.Select(e => e.Alert));
             var opened = 0;
             foreach (var entry in entries)
             {
@@ -28,6 +29,7 @@ public sealed partial class IncidentService
     public Task<int> CorrelateAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken = default) =>
         ExecuteAsync(tx =>
         {
+            PreloadAlerts(tx, alerts);
             var opened = 0;
             foreach (var alert in alerts)
             {
@@ -35,6 +37,26 @@ public sealed partial class IncidentService
             }
             return opened;
         }, cancellationToken);
+
+    /// <summary>Reads the stored alerts the batch may update in one query (those of incidents already open).</summary>
+    private void PreloadAlerts(IncidentTransaction tx, IEnumerable<Alert> alerts)
+    {
+        var numbers = new Dictionary<string, int?>();
+        var ids = new List<string>();
+        foreach (var alert in alerts)
+        {
+            var groupKey = options.Value.GroupKeyFor(alert);
+            if (!numbers.TryGetValue(groupKey, out var number))
+            {
+                numbers[groupKey] = number = tx.FindOpenByGroupKey(groupKey)?.Number;
+            }
+            if (number is { } open)
+            {
+                ids.Add(IncidentAlert.IdFor(open, alert.Source, alert.Fingerprint));
+            }
+        }
+        tx.PreloadAlerts(ids);
+    }
 
     /// <summary>Returns true when the alert opened a new incident.</summary>
     private bool Ingest(IncidentTransaction tx, Alert alert)
@@ -54,7 +76,7 @@ public sealed partial class IncidentService
         }
 
         var id = IncidentAlert.IdFor(incident.Number, alert.Source, alert.Fingerprint);
-        var existing = tx.FindAlert(id);
+        var existing = tx.FindAlert(incident, id);
         var firingBefore = incident.FiringAlertCount;
         if (existing is null)
         {

@@ -15,6 +15,9 @@ public sealed class IncidentTransaction
     private readonly ChatPlatforms _platforms;
     private readonly Func<int> _nextNumber;
     private readonly List<ChatMessage> _posted = [];
+    private readonly HashSet<int> _opened = [];
+    private readonly Dictionary<int, Incident> _loaded = [];
+    private readonly Dictionary<string, IncidentAlert?> _preloaded = [];
     private readonly Dictionary<(int Incident, string Source, string Kind, string Verb), AlertTimelineLine> _alertLines = [];
 
     internal IncidentTransaction(IIncidentStore store, ChatPlatforms platforms, DateTimeOffset now, Func<int> nextNumber)
@@ -31,20 +34,68 @@ public sealed class IncidentTransaction
 
     public IReadOnlyList<ChatMessage> Posted => _posted;
 
-    public Incident? Find(int number) =>
-        Changes.Incidents.TryGetValue(number, out var changed) ? changed : _store.Find(number);
+    /// <summary>The incident as this operation sees it: each one is read from the store once, then shared.</summary>
+    public Incident? Find(int number)
+    {
+        if (Changes.Incidents.TryGetValue(number, out var changed) || _loaded.TryGetValue(number, out changed))
+        {
+            return changed;
+        }
+        return _store.Find(number) is { } stored ? _loaded[number] = stored : null;
+    }
 
-    public Incident? FindOpenByGroupKey(string groupKey) =>
-        Changes.Incidents.Values.FirstOrDefault(i => i.GroupKey == groupKey && i.Status.IsOpen())
-        ?? (_store.FindOpenByGroupKey(groupKey) is { } stored ? Find(stored.Number) : null);
+    public Incident? FindOpenByGroupKey(string groupKey)
+    {
+        if (Changes.Incidents.Values.FirstOrDefault(i => i.GroupKey == groupKey && i.Status.IsOpen()) is { } changed)
+        {
+            return changed;
+        }
+        if (_store.FindOpenByGroupKey(groupKey) is not { } stored)
+        {
+            return null;
+        }
+        // Changed by this operation but no longer open (resolved a moment ago): the next alert opens a new one.
+        if (Changes.Incidents.TryGetValue(stored.Number, out var known) || _loaded.TryGetValue(stored.Number, out known))
+        {
+            return known.Status.IsOpen() ? known : null;
+        }
+        return _loaded[stored.Number] = stored;
+    }
 
-    public IncidentAlert? FindAlert(string id) =>
-        Changes.Alerts.TryGetValue(id, out var changed) ? changed : _store.FindAlert(id);
+    /// <summary>An alert of an incident, as this operation has it; alerts of incidents it opened are not looked up.</summary>
+    public IncidentAlert? FindAlert(Incident incident, string id)
+    {
+        if (Changes.Alerts.TryGetValue(id, out var changed))
+        {
+            return changed;
+        }
+        if (_opened.Contains(incident.Number))
+        {
+            return null;
+        }
+        return _preloaded.TryGetValue(id, out var preloaded) ? preloaded : _store.FindAlert(id);
+    }
+
+    /// <summary>Reads these alerts in one query, so a batch does not ask the store once per alert.</summary>
+    public void PreloadAlerts(IReadOnlyCollection<string> ids)
+    {
+        var missing = ids.Where(id => !_preloaded.ContainsKey(id)).Distinct().ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+        missing.ForEach(id => _preloaded[id] = null);
+        foreach (var alert in _store.FindAlerts(missing))
+        {
+            _preloaded[alert.Id] = alert;
+        }
+    }
 
     /// <summary>Gives a new incident its number and asks every chat platform for a channel.</summary>
     public Incident Open(Incident incident, string actor, string kind, string text)
     {
         incident.Number = _nextNumber();
+        _opened.Add(incident.Number);
         incident.CreatedAt = Now;
         Touch(incident);
         Record(incident, actor, kind, text);

@@ -17,6 +17,9 @@ public interface IIncidentStore
 
     IncidentAlert? FindAlert(string id);
 
+    /// <summary>The alerts among these ids that are stored (the others are simply not returned).</summary>
+    IReadOnlyList<IncidentAlert> FindAlerts(IReadOnlyCollection<string> ids);
+
     /// <summary>Oldest first.</summary>
     IReadOnlyList<TimelineEntry> TimelineOf(int number);
 

@@ -32,6 +32,8 @@ public sealed class FullDiskStorage(LiteDbStorage disk) : IIncidentStore, IAlert
 
     public IncidentAlert? FindAlert(string id) => disk.FindAlert(id);
 
+    public IReadOnlyList<IncidentAlert> FindAlerts(IReadOnlyCollection<string> ids) => disk.FindAlerts(ids);
+
     public IReadOnlyList<TimelineEntry> TimelineOf(int number) => disk.TimelineOf(number);
 
     public int LastNumber() => disk.LastNumber();

@@ -150,6 +150,23 @@ public sealed class AlertIntakeTests
     }
 
     [Fact]
+    public async Task AlertFiringInTheSameNotificationThatAutoResolvedTheIncidentOpensANewOne()
+    {
+        await using var app = new IncidentBotApplication(new() { ["Incidents:AutoResolve"] = "true" });
+
+        await app.PostRawAsync("/webhooks/generic", """{"title":"Queue backlog","dedupKey":"q","fingerprint":"q1"}""");
+        await app.PostRawAsync("/webhooks/generic", """
+            [{"title":"Queue backlog","dedupKey":"q","fingerprint":"q1","status":"resolved"},
+             {"title":"Queue backlog","dedupKey":"q","fingerprint":"q2"}]
+            """);
+        await app.WaitForProcessingAsync();
+
+        var incidents = await app.ListIncidentsAsync();
+        Assert.Equal(["resolved", "triggered"], incidents.OrderBy(i => i.Number).Select(i => i.Status));
+        Assert.Equal("q2", Assert.Single((await app.GetIncidentAsync(2)).Alerts!).Fingerprint);
+    }
+
+    [Fact]
     public async Task AlertAfterTheIncidentResolvedOpensANewIncident()
     {
         await using var app = new IncidentBotApplication();

@@ -126,6 +126,8 @@ public sealed class CorrelationOnArrivalTests : IDisposable
 
         public Incidents.IncidentAlert? FindAlert(string id) => disk.FindAlert(id);
 
+        public IReadOnlyList<Incidents.IncidentAlert> FindAlerts(IReadOnlyCollection<string> ids) => disk.FindAlerts(ids);
+
         public IReadOnlyList<Incidents.TimelineEntry> TimelineOf(int number) => disk.TimelineOf(number);
 
         public int LastNumber() => disk.LastNumber();

@@ -104,6 +104,10 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
 
     public IncidentAlert? FindAlert(string id) => _alerts.FindById(id);
 
+    // One query seeking the _id index once per id; FindById would parse its expression anew for every alert.
+    public IReadOnlyList<IncidentAlert> FindAlerts(IReadOnlyCollection<string> ids) =>
+        ids.Count == 0 ? [] : _alerts.Query().Where("$._id IN @0", new BsonArray(ids.Select(id => new BsonValue(id)))).ToList();
+
     public IReadOnlyList<TimelineEntry> TimelineOf(int number) =>
         _timeline.Find(Query.EQ(nameof(TimelineEntry.IncidentNumber), number)).OrderBy(t => t.Id).ToList();
 
