@@ -71,6 +71,8 @@ public sealed class DrillService(
         {
             return DrillOutcome.Refused(refusal);
         }
+        // Schedule ids are written lower case (d1, d2, …); someone typing D1 means the same one.
+        id = id.Trim().ToLowerInvariant();
         if (store.FindSchedule(id) is not { CancelledAt: null } schedule)
         {
             return DrillOutcome.Refused($"There is no active drill schedule `{id}`. `drill list` shows them.");

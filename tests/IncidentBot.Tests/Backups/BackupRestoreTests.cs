@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using IncidentBot.Storage.LiteDb;
 using IncidentBot.Tests.Infrastructure;
 
 namespace IncidentBot.Tests.Backups;
@@ -47,7 +48,7 @@ public sealed class BackupRestoreTests : IDisposable
 
             Assert.True(backup.ExitCode == 0, backup.ToString());
             Assert.Contains("taken by the running bot", backup.Output);
-            Assert.Contains("The backup opens: schema version 1", backup.Output);
+            Assert.Contains($"The backup opens: schema version {LiteDbDataFile.CurrentSchemaVersion}", backup.Output);
             bot.Kill();
         }
 
@@ -100,7 +101,7 @@ public sealed class BackupRestoreTests : IDisposable
 
         Assert.True(backup.ExitCode == 0, backup.ToString());
         Assert.Contains("copied directly: no bot had it open", backup.Output);
-        Assert.Contains("schema version 1: 1 incident(s)", backup.Output);
+        Assert.Contains($"schema version {LiteDbDataFile.CurrentSchemaVersion}: 1 incident(s)", backup.Output);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(BackupFile)!, "*partial*"));
     }
 

@@ -85,7 +85,7 @@ public sealed class DrillTests
         await using var app = new IncidentBotApplication(Leads);
         await app.CommandAsync(null, "lena", "drill schedule \"0 0 10 ? * TUE\" disk-filling-up");
 
-        var cancel = await app.CreateClient().DeleteAsync("/api/drills/d1?user=lena");
+        var cancel = await app.CreateClient().DeleteAsync("/api/drills/D1?user=lena"); // as typed in a hurry
         await app.Services.GetRequiredService<DrillService>().FireAsync("d1", DateTimeOffset.UtcNow, CancellationToken.None);
 
         Assert.Equal(HttpStatusCode.NoContent, cancel.StatusCode);

@@ -210,6 +210,59 @@ public sealed class LiteDbStorageTests : IDisposable
     }
 
     [Fact]
+    public void FileOfSchemaOneIsRebuiltWithCaseSensitiveKeysKeepingItsDataAndTheOldFile()
+    {
+        // More than 2,550 documents in a collection with a secondary index: LiteDB 5.0.21's own Rebuild fails there.
+        const int Alerts = 3_000;
+        Directory.CreateDirectory(Path.GetDirectoryName(DataFile)!);
+        using (var db = new LiteDatabase(DataFile, LiteDbMapper.Create())) // LiteDB's default collation, as schema 1 files have
+        {
+            var alerts = db.GetCollection<IncidentAlert>("alerts");
+            alerts.EnsureIndex(nameof(IncidentAlert.IncidentNumber));
+            alerts.InsertBulk(Enumerable.Range(0, Alerts).Select(i => new IncidentAlert { Id = IncidentAlert.IdFor(1 + i % 3, "generic", $"Disk-{i}"), IncidentNumber = 1 + i % 3, Source = "generic", Fingerprint = $"Disk-{i}", Title = "t" }));
+            db.GetCollection<InboxEntry>("inbox").Insert(Entry("waiting"));
+            db.UserVersion = 1;
+        }
+
+        using (var store = Open())
+        {
+            Assert.Equal(Alerts / 3, store.AlertsOf(2).Count);
+            Assert.NotNull(store.FindAlert(IncidentAlert.IdFor(1, "generic", "Disk-0")));
+            Assert.Null(store.FindAlert(IncidentAlert.IdFor(1, "generic", "disk-0")));
+            Assert.Equal(1, store.PendingCount());
+            var changes = new IncidentChanges();
+            var other = new IncidentAlert { Id = IncidentAlert.IdFor(1, "generic", "disk-0"), IncidentNumber = 1, Source = "generic", Fingerprint = "disk-0", Title = "t" };
+            changes.Alerts[other.Id] = other;
+            changes.NewAlerts.Add(other.Id);
+            store.Commit(changes);
+            Assert.Equal(Alerts / 3 + 1, store.AlertsOf(1).Count);
+        }
+
+        var folder = Path.GetDirectoryName(DataFile)!;
+        using (var reopened = new LiteDatabase(DataFile))
+        {
+            Assert.Equal(LiteDbSchema.Current, reopened.UserVersion);
+        }
+        using var backup = new LiteDatabase(Path.Combine(folder, "incidentbot-backup.db"));
+        Assert.Equal(1, backup.UserVersion);
+        Assert.Equal(Alerts, backup.GetCollection("alerts").Count());
+        Assert.Equal(["incidentbot-backup.db", "incidentbot.db"], Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void NewFileComparesKeysCaseSensitively()
+    {
+        using var store = Open();
+        foreach (var key in new[] { "alertmanager:{}:{alertname=\"HighCPU\"}", "alertmanager:{}:{alertname=\"highcpu\"}" })
+        {
+            store.Commit(IncidentWith(new Incident { Number = store.LastNumber() + 1, Title = "t", GroupKey = key }));
+        }
+
+        Assert.Equal(1, store.FindOpenByGroupKey("alertmanager:{}:{alertname=\"HighCPU\"}")?.Number);
+        Assert.Equal(2, store.FindOpenByGroupKey("alertmanager:{}:{alertname=\"highcpu\"}")?.Number);
+    }
+
+    [Fact]
     public void FileFromANewerVersionIsRefusedNotMisread()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(DataFile)!);

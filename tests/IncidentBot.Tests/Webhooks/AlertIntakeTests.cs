@@ -167,6 +167,20 @@ public sealed class AlertIntakeTests
     }
 
     [Fact]
+    public async Task KeysAndFingerprintsThatDifferOnlyInCaseAreDifferent()
+    {
+        await using var app = new IncidentBotApplication();
+
+        await app.PostRawAsync("/webhooks/generic", """{"title":"Disk full","dedupKey":"disk","fingerprint":"Vol-A"}""");
+        await app.PostRawAsync("/webhooks/generic", """{"title":"Disk full","dedupKey":"disk","fingerprint":"vol-a"}""");
+        await app.PostRawAsync("/webhooks/generic", """{"title":"Disk full","dedupKey":"DISK","fingerprint":"vol-a"}""");
+        await app.WaitForProcessingAsync();
+
+        var incidents = await app.ListIncidentsAsync();
+        Assert.Equal([2, 1], incidents.OrderBy(i => i.Number).Select(i => i.AlertCount));
+    }
+
+    [Fact]
     public async Task AlertAfterTheIncidentResolvedOpensANewIncident()
     {
         await using var app = new IncidentBotApplication();

@@ -3,6 +3,7 @@ using IncidentBot.Chat.Outbox;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using LiteDB;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace IncidentBot.Storage.LiteDb;
@@ -13,7 +14,13 @@ namespace IncidentBot.Storage.LiteDb;
 /// </summary>
 internal static class LiteDbSchema
 {
-    public const int Current = 1;
+    public const int Current = 2;
+
+    /// <summary>
+    /// Keys compare byte for byte. LiteDB's default ignores case, which made an alert whose fingerprint differs
+    /// from another's only in case the same alert, and two group keys differing only in case the same incident.
+    /// </summary>
+    public static readonly Collation Collation = new(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal);
 
     private static readonly Action<LiteDatabase>[] Migrations =
     [
@@ -26,6 +33,15 @@ internal static class LiteDbSchema
             db.GetCollection<InboxEntry>("inbox").EnsureIndex(nameof(InboxEntry.DeadLettered));
             db.GetCollection<OutboxItem>("outbox").EnsureIndex(nameof(OutboxItem.State));
             db.GetCollection<RoomMessage>("roomMessages").EnsureIndex(nameof(RoomMessage.IncidentNumber));
+        },
+        // 1 → 2: case-sensitive keys. A file's collation is fixed when it is created: new files get the ordinal one,
+        // and LiteDbCollationUpgrade copies an older file into a new one before the store opens it.
+        db =>
+        {
+            if (db.Collation.SortOptions != Collation.SortOptions)
+            {
+                throw new InvalidOperationException($"The data file still compares keys as {db.Collation}; it should have been rebuilt before opening.");
+            }
         },
     ];
 

@@ -30,7 +30,10 @@ public sealed partial class LiteDbStorage
         nameof(_probe), nameof(_runbookVersions), nameof(_room), nameof(_references), nameof(_drillSchedules), nameof(_drillRuns), nameof(_rcas))]
     private void Open()
     {
-        var db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, _mapper) { Timeout = LockTimeout };
+        // A new file gets the schema's collation; an existing one keeps its own (LiteDB refuses a different one), and
+        // the schema migration rebuilds an old one.
+        var collation = File.Exists(Path) ? null : LiteDbSchema.Collation;
+        var db = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct, Collation = collation }, _mapper) { Timeout = LockTimeout };
         _incidents = db.GetCollection<Incident>("incidents");
         _alerts = db.GetCollection<IncidentAlert>("alerts");
         _timeline = db.GetCollection<TimelineEntry>("timeline");

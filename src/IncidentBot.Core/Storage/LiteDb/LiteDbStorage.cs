@@ -54,6 +54,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         _mapper = LiteDbMapper.Create();
         _logger = logger;
         Path = path;
+        LiteDbCollationUpgrade.RunIfNeeded(path, logger);
         Open();
         LiteDbSchema.Migrate(_db, logger);
         ReleaseLeases(logger);
