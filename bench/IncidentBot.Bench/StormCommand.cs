@@ -25,7 +25,9 @@ public static class StormCommand
             var http = await HttpBaselineAsync(plan, requests);
             Console.WriteLine($"  HTTP baseline (empty endpoint): {http.AlertsPerSecond:N0} alerts/s");
             var store = LiteDbBaseline.Run(requests, plan.LiteDbBatchSize, folder.FullName);
-            Console.WriteLine($"  LiteDB baseline (LiteDbStorage.Append, {store.BatchSize:N0} per batch): {store.AlertsPerSecond:N0} alerts/s");
+            Console.WriteLine($"  LiteDB baseline (LiteDbStorage.Append, {store.Batching}): {store.AlertsPerSecond:N0} alerts/s");
+            var small = LiteDbBaseline.RunInWebhookBatches(requests, plan.Connections, folder.FullName);
+            Console.WriteLine($"  for context, LiteDB in the bot's group-commit sizes ({small.Batching}): {small.AlertsPerSecond:N0} alerts/s");
 
             var bot = await BotStormAsync(plan, requests, folder.CreateSubdirectory("bot").FullName);
             var report = new StormReport(plan, bot, http, store);
