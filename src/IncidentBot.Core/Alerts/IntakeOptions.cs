@@ -8,11 +8,14 @@ public sealed class IntakeOptions
 {
     public const string Section = "Intake";
 
-    /// <summary>Alerts correlated per commit; larger batches mean fewer disk flushes during a storm.</summary>
+    /// <summary>
+    /// Alerts the processor correlates per commit when it works through the inbox; larger batches mean fewer disk
+    /// flushes. Alerts arriving while the inbox is empty are correlated in their webhooks' own group commit.
+    /// </summary>
     public int BatchSize { get; set; } = 500;
 
     /// <summary>
-    /// Accept and store alerts but do not turn them into incidents, e.g. while an operator moves the data file.
+    /// Accept and store alerts in the inbox but do not turn them into incidents, e.g. while an operator moves the data file.
     /// Everything stored is processed once this is switched off again and the bot restarted.
     /// </summary>
     public bool PauseProcessing { get; set; }
