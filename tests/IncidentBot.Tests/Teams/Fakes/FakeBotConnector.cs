@@ -1,77 +1,53 @@
 using IncidentBot.Tests.Infrastructure;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using LoopbackHost = IncidentBot.Tests.Slack.Fakes.LoopbackHost;
 
 namespace IncidentBot.Tests.Teams.Fakes;
 
 /// <summary>A loopback Bot Connector (the activity's serviceUrl) with Teams' auth, errors, rate limits, fault injection and a record of every call.</summary>
-public sealed partial class FakeBotConnector : IAsyncDisposable
+public sealed partial class FakeBotConnector : LoopbackJsonFake
 {
-    private readonly Lock _gate = new();
     private readonly FakeEntraToken _tokens;
     private readonly InjectedFaults _faults = new();
     private readonly SendRateLimit _rateLimit;
     private readonly HashSet<string> _channels = [];
     private readonly List<ConversationState> _conversations = [];
     private readonly List<ConnectorCall> _calls = [];
-    private WebApplication? _app;
-    private int _port;
 
     private FakeBotConnector(FakeEntraToken tokens) => (_tokens, _rateLimit) = (tokens, new SendRateLimit(tokens.Time));
 
     /// <summary><c>http://127.0.0.1:&lt;port&gt;/</c>; bots append <c>v3/…</c>.</summary>
-    public Uri ServiceUrl => new($"http://127.0.0.1:{_port}/");
+    public Uri ServiceUrl => new($"http://127.0.0.1:{Port}/");
 
     /// <summary>When on, more than 7 sends per second to one conversation answer 429, as Teams does.</summary>
     public bool EnforceRateLimit { get; set; }
 
-    public IReadOnlyList<FakeConversation> Conversations => _gate.Locked(() => _conversations.Select(c => c.Snapshot()).ToList());
+    public IReadOnlyList<FakeConversation> Conversations => Gate.Locked(() => _conversations.Select(c => c.Snapshot()).ToList());
 
-    public IReadOnlyList<ConnectorCall> Calls => _gate.Locked(() => _calls.ToList());
+    public IReadOnlyList<ConnectorCall> Calls => Gate.Locked(() => _calls.ToList());
 
     public static async Task<FakeBotConnector> StartAsync(FakeEntraToken tokens)
     {
         var fake = new FakeBotConnector(tokens);
-        (fake._app, fake._port) = await LoopbackHost.StartAsync(app => app.Map("/{**path}", fake.HandleAsync));
+        await fake.ListenAsync();
         return fake;
     }
 
     /// <summary>Registers a channel of a team the bot is installed in, e.g. <c>19:incidents@thread.tacv2</c>, so new threads can be started there.</summary>
-    public void AddChannel(string channelId) => _gate.Locked(() => _channels.Add(channelId));
+    public void AddChannel(string channelId) => Gate.Locked(() => _channels.Add(channelId));
 
     /// <summary>The next <paramref name="count"/> activity calls answer <paramref name="statusCode"/> and change nothing.</summary>
-    public void FailNext(int count, int statusCode = 503) => _gate.Locked(() => _faults.FailNext(count, statusCode));
+    public void FailNext(int count, int statusCode = 503) => Gate.Locked(() => _faults.FailNext(count, statusCode));
 
     /// <summary>The next <paramref name="count"/> activity calls answer 429 with <c>Retry-After</c> and change nothing.</summary>
-    public void ThrottleNext(int count, int retryAfterSeconds = 1) => _gate.Locked(() => _faults.ThrottleNext(count, retryAfterSeconds));
+    public void ThrottleNext(int count, int retryAfterSeconds = 1) => Gate.Locked(() => _faults.ThrottleNext(count, retryAfterSeconds));
 
     /// <summary>While down, every call answers 503, before authentication.</summary>
-    public void SetDown(bool down) => _gate.Locked(() => _faults.Down = down);
+    public void SetDown(bool down) => Gate.Locked(() => _faults.Down = down);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-    }
+    private protected override void Record(string method, string path, int status, JsonObject? body) =>
+        _calls.Add(new(method, path, status, _tokens.Time.GetUtcNow(), body?.DeepClone()));
 
-    private async Task HandleAsync(HttpContext context)
-    {
-        var request = context.Request;
-        var body = await FakeAnswer.ReadJsonAsync(request);
-        var answer = _gate.Locked(() =>
-        {
-            var answer = Answer(request.Method, request.Path.Value ?? "/", FakeAnswer.BearerToken(request), body);
-            _calls.Add(new(request.Method, request.Path.Value ?? "/", answer.Status, _tokens.Time.GetUtcNow(), body?.DeepClone()));
-            return answer;
-        });
-        await answer.WriteAsync(context.Response);
-    }
-
-    private FakeAnswer Answer(string method, string path, string? token, JsonObject? body)
+    private protected override FakeAnswer Answer(string method, string path, string? token, JsonObject? body)
     {
         if (_faults.Down)
         {
@@ -98,5 +74,4 @@ public sealed partial class FakeBotConnector : IAsyncDisposable
             _ => FakeAnswer.Error(404, "NotFound", $"No operation {method} {path} in this fake."),
         };
     }
-
 }
