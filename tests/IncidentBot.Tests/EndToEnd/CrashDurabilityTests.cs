@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using IncidentBot.Tests.Infrastructure;
@@ -37,45 +36,25 @@ public sealed class CrashDurabilityTests : IDisposable
     [Fact]
     public async Task KillDuringAStormLosesNoAcknowledgedAlertAndDuplicatesNoIncident()
     {
-        var acknowledged = new ConcurrentBag<StormAlert>();
-        var unanswered = new ConcurrentBag<StormAlert>(); // sent when the process died: stored or not, both are honest
+        WebhookStorm storm;
         await using (var bot = await BotProcess.StartAsync(_data))
         {
-            using var stop = new CancellationTokenSource();
-            var senders = Enumerable.Range(0, 8).Select(sender => Task.Run(async () =>
-            {
-                for (var i = 0; !stop.IsCancellationRequested && i < 2_000; i++)
-                {
-                    var alert = new StormAlert($"key-{i % 20}", $"s{sender}-{i}");
-                    try
-                    {
-                        var response = await Post(bot, "generic", $$"""{"title":"Storm {{alert.Key}}","dedupKey":"{{alert.Key}}","fingerprint":"{{alert.Fingerprint}}"}""");
-                        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-                        acknowledged.Add(alert);
-                    }
-                    catch (HttpRequestException)
-                    {
-                        unanswered.Add(alert);
-                        return; // the process is gone
-                    }
-                }
-            })).ToArray();
-
-            await Eventually.TrueAsync(() => acknowledged.Count >= 400, "400 acknowledged alerts", TimeSpan.FromSeconds(60));
+            // Every request must be acknowledged until the kill; after it a failed connection means the process is gone.
+            storm = WebhookStorm.Start(bot, alertsPerSender: 2_000, allowedRefusal: null, stopSenderWhenUnanswered: true);
+            await storm.WaitForAcknowledgedAsync(400);
             bot.Kill();
-            await stop.CancelAsync();
-            await Task.WhenAll(senders);
+            await storm.StopAsync();
         }
 
         await using var restarted = await BotProcess.StartAsync(_data);
-        var attached = await SettledAlertsAsync(restarted, acknowledged.Count);
+        var attached = await SettledAlertsAsync(restarted, storm.Acknowledged.Count);
 
         // Reconcile exactly: nothing acknowledged is missing, nothing appears twice or from nowhere, and the only
         // alerts stored beyond the acknowledged ones are those whose answer the kill cut off.
-        var acked = acknowledged.ToHashSet();
+        var acked = storm.Acknowledged.ToHashSet();
         Assert.Equal(attached.Count, attached.Distinct().Count());
         Assert.Empty(acked.Except(attached));
-        Assert.Subset(unanswered.ToHashSet(), attached.Except(acked).ToHashSet());
+        Assert.Subset(storm.Unanswered.ToHashSet(), attached.Except(acked).ToHashSet());
         var incidents = await restarted.IncidentsAsync();
         Assert.Equal(attached.Select(a => a.Key).Distinct().Order(), incidents.Select(i => i.Title["Storm ".Length..]).Order());
         Assert.Equal(attached.Count, incidents.Sum(i => i.AlertCount));
@@ -108,8 +87,6 @@ public sealed class CrashDurabilityTests : IDisposable
         }, "the attached alerts to settle", TimeSpan.FromSeconds(30));
         return attached;
     }
-
-    private sealed record StormAlert(string Key, string Fingerprint);
 
     private static Task<HttpResponseMessage> Post(BotProcess bot, string source, string body) =>
         bot.Client.PostAsync($"/webhooks/{source}", new StringContent(body, Encoding.UTF8, "application/json"));

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using IncidentBot.Storage;
 using IncidentBot.Storage.LiteDb;
 using IncidentBot.Tests.Infrastructure;
@@ -17,44 +15,20 @@ public sealed class GracefulShutdownTests : IDisposable
     [Fact]
     public async Task SigtermDuringAStormProcessesEveryAcknowledgedAlertBeforeExiting()
     {
-        var acknowledged = new ConcurrentBag<(string Key, string Fingerprint)>();
+        IReadOnlyCollection<StormAlert> acknowledged;
         int exitCode;
         TimeSpan stopping;
         string output;
         await using (var bot = await BotProcess.StartAsync(_data, new Dictionary<string, string> { ["shutdownTimeoutSeconds"] = "20", ["Intake:BatchSize"] = "4" }))
         {
-            using var stop = new CancellationTokenSource();
-            var senders = Enumerable.Range(0, 8).Select(sender => Task.Run(async () =>
-            {
-                for (var i = 0; !stop.IsCancellationRequested && i < 5_000; i++)
-                {
-                    var (key, fingerprint) = ($"key-{i % 20}", $"s{sender}-{i}");
-                    try
-                    {
-                        var body = new StringContent($$"""{"title":"Storm {{key}}","dedupKey":"{{key}}","fingerprint":"{{fingerprint}}"}""", Encoding.UTF8, "application/json");
-                        var response = await bot.Client.PostAsync("/webhooks/generic", body);
-                        if (response.StatusCode == HttpStatusCode.Accepted)
-                        {
-                            acknowledged.Add((key, fingerprint));
-                        }
-                        else
-                        {
-                            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode); // stopping: send again later
-                        }
-                    }
-                    catch (HttpRequestException)
-                    {
-                        await Task.Delay(10); // the listener has closed; a real sender retries later
-                    }
-                }
-            })).ToArray();
-
-            await Eventually.TrueAsync(() => acknowledged.Count >= 300, "300 acknowledged alerts", TimeSpan.FromSeconds(60));
+            // 503 while stopping means "send again later"; a closed listener is what a real sender retries later too.
+            var storm = WebhookStorm.Start(bot, alertsPerSender: 5_000, allowedRefusal: HttpStatusCode.ServiceUnavailable, stopSenderWhenUnanswered: false);
+            await storm.WaitForAcknowledgedAsync(300);
             var started = Stopwatch.StartNew();
             exitCode = await bot.TerminateAsync(TimeSpan.FromSeconds(30));
             stopping = started.Elapsed;
-            await stop.CancelAsync();
-            await Task.WhenAll(senders);
+            await storm.StopAsync();
+            acknowledged = storm.Acknowledged;
             output = bot.Output;
         }
 

@@ -1,7 +1,5 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using IncidentBot.Telemetry;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace IncidentBot.Tests.Telemetry;
@@ -22,8 +20,8 @@ public sealed class ChatApiMetricsHandlerTests
     [Fact]
     public async Task EveryAnswerIsCountedAndRateLimitsApart()
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new BotMetrics(services.GetRequiredService<IMeterFactory>());
+        using var standalone = new StandaloneBotMetrics();
+        var metrics = standalone.Metrics;
         using var calls = new MetricCollector<long>(metrics.Meter, "incidentbot.chat.api.calls");
         using var limited = new MetricCollector<long>(metrics.Meter, "incidentbot.chat.api.rate_limited");
         var answers = new Queue<HttpStatusCode>([HttpStatusCode.OK, HttpStatusCode.TooManyRequests]);
@@ -40,8 +38,8 @@ public sealed class ChatApiMetricsHandlerTests
     [Fact]
     public async Task ACallThatGetsNoAnswerIsCountedWithStatusZero()
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new BotMetrics(services.GetRequiredService<IMeterFactory>());
+        using var standalone = new StandaloneBotMetrics();
+        var metrics = standalone.Metrics;
         using var calls = new MetricCollector<long>(metrics.Meter, "incidentbot.chat.api.calls");
         using var client = new HttpClient(new ChatApiMetricsHandler(metrics, "teams", new Answering(() => throw new HttpRequestException("connection refused"))));
 

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using IncidentBot.Storage;
 using IncidentBot.Telemetry;
 using IncidentBot.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using NSubstitute;
 using YamlDotNet.RepresentationModel;
 
@@ -49,8 +48,8 @@ public sealed partial class MonitoringManifestTests
         var scrape = await PrometheusScrape.ReadAsync(app.CreateClient());
         var names = SeriesName().Matches(scrape.Text).Select(m => m.Value).ToHashSet();
 
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new BotMetrics(services.GetRequiredService<IMeterFactory>());
+        using var standalone = new StandaloneBotMetrics();
+        var metrics = standalone.Metrics;
         _ = new BotGauges(metrics, Substitute.For<IAlertInboxStore>(), Substitute.For<IOutboxStore>(), Substitute.For<IIncidentStore>());
         using var listener = new MeterListener
         {

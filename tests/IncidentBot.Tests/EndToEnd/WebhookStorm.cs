@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using IncidentBot.Tests.Infrastructure;
+
+namespace IncidentBot.Tests.EndToEnd;
+
+/// <summary>One alert of a <see cref="WebhookStorm"/>: a generic alert titled <c>Storm {Key}</c>, deduplicated on its key.</summary>
+public sealed record StormAlert(string Key, string Fingerprint);
+
+/// <summary>
+/// Eight senders posting generic alerts over 20 dedup keys to a bot process as fast as it answers, until stopped:
+/// the load under which the end-to-end tests kill or stop the bot, with a record of which alerts it acknowledged.
+/// </summary>
+public sealed class WebhookStorm
+{
+    private const int Senders = 8;
+    private const int Keys = 20;
+
+    private readonly ConcurrentBag<StormAlert> _acknowledged = [];
+    private readonly ConcurrentBag<StormAlert> _unanswered = [];
+    private readonly BotProcess _bot;
+    private readonly HttpStatusCode? _allowedRefusal;
+    private readonly bool _stopSenderWhenUnanswered;
+    private readonly Task[] _senders;
+    private volatile bool _stopping;
+
+    private WebhookStorm(BotProcess bot, int alertsPerSender, HttpStatusCode? allowedRefusal, bool stopSenderWhenUnanswered)
+    {
+        _bot = bot;
+        _allowedRefusal = allowedRefusal;
+        _stopSenderWhenUnanswered = stopSenderWhenUnanswered;
+        _senders = Enumerable.Range(0, Senders).Select(sender => Task.Run(() => SendAsync(sender, alertsPerSender))).ToArray();
+    }
+
+    /// <summary>Alerts answered with 202.</summary>
+    public IReadOnlyCollection<StormAlert> Acknowledged => _acknowledged;
+
+    /// <summary>Alerts whose request got no answer at all (the connection failed): stored or not, both are honest.</summary>
+    public IReadOnlyCollection<StormAlert> Unanswered => _unanswered;
+
+    /// <param name="bot">The bot process to post to.</param>
+    /// <param name="alertsPerSender">How many alerts each sender posts at most, should the storm not be stopped first.</param>
+    /// <param name="allowedRefusal">
+    /// The one answer besides 202 the bot may give (the alert is then not acknowledged); any other answer fails the
+    /// test. Null when only 202 is right.
+    /// </param>
+    /// <param name="stopSenderWhenUnanswered">
+    /// True when a failed connection means the process is gone, so the sender gives up; false when it means the
+    /// listener has closed while stopping, so the sender pauses and goes on, as a real sender retries later.
+    /// </param>
+    public static WebhookStorm Start(BotProcess bot, int alertsPerSender, HttpStatusCode? allowedRefusal, bool stopSenderWhenUnanswered) =>
+        new(bot, alertsPerSender, allowedRefusal, stopSenderWhenUnanswered);
+
+    public Task WaitForAcknowledgedAsync(int count) =>
+        Eventually.TrueAsync(() => _acknowledged.Count >= count, $"{count} acknowledged alerts", TimeSpan.FromSeconds(60));
+
+    /// <summary>Stops the senders and waits for them, failing the test with what any sender asserted.</summary>
+    public async Task StopAsync()
+    {
+        _stopping = true;
+        await Task.WhenAll(_senders);
+    }
+
+    private async Task SendAsync(int sender, int alerts)
+    {
+        for (var i = 0; !_stopping && i < alerts; i++)
+        {
+            var alert = new StormAlert($"key-{i % Keys}", $"s{sender}-{i}");
+            try
+            {
+                using var body = new StringContent($$"""{"title":"Storm {{alert.Key}}","dedupKey":"{{alert.Key}}","fingerprint":"{{alert.Fingerprint}}"}""", Encoding.UTF8, "application/json");
+                using var response = await _bot.Client.PostAsync("/webhooks/generic", body);
+                if (response.StatusCode == HttpStatusCode.Accepted)
+                {
+                    _acknowledged.Add(alert);
+                }
+                else
+                {
+                    Assert.Equal(_allowedRefusal ?? HttpStatusCode.Accepted, response.StatusCode);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                _unanswered.Add(alert);
+                if (_stopSenderWhenUnanswered)
+                {
+                    return;
+                }
+                await Task.Delay(10);
+            }
+        }
+    }
+}
