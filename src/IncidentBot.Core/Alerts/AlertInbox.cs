@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
+using IncidentBot.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ public sealed class AlertInbox(
     IncidentService incidents,
     AlertInboxSignal processorSignal,
     IOptions<IntakeOptions> options,
+    BotMetrics metrics,
     TimeProvider time,
     ILogger<AlertInbox> logger) : BackgroundService
 {
@@ -55,9 +57,9 @@ public sealed class AlertInbox(
                 batch.Add(write);
                 count += write.Alerts.Count;
             }
-            if (!await TryCorrelateAsync(batch))
+            if (await CorrelateOrSayWhyNotAsync(batch) is { } queuedBecause)
             {
-                Write(batch);
+                Write(batch, queuedBecause);
             }
             batch.Clear();
         }
@@ -70,13 +72,18 @@ public sealed class AlertInbox(
         await base.StopAsync(cancellationToken);
     }
 
-    private async Task<bool> TryCorrelateAsync(List<PendingWrite> batch)
+    /// <summary>Returns null when the alerts are stored in their incidents, else why they go to the inbox.</summary>
+    private async Task<string?> CorrelateOrSayWhyNotAsync(List<PendingWrite> batch)
     {
         try
         {
-            if (options.Value.PauseProcessing || store.HasPending())
+            if (options.Value.PauseProcessing)
             {
-                return false;
+                return QueuedBecause.Paused;
+            }
+            if (store.HasPending())
+            {
+                return QueuedBecause.BehindOlder;
             }
             await incidents.CorrelateAsync(batch.SelectMany(w => w.Alerts).ToList());
         }
@@ -84,13 +91,13 @@ public sealed class AlertInbox(
         {
             // Nothing of the commit was stored; the inbox gets the alerts and the processor finds the bad one.
             logger.LogWarning(ex, "Could not correlate {Count} accepted alerts on arrival; keeping them in the inbox", batch.Sum(w => w.Alerts.Count));
-            return false;
+            return QueuedBecause.CorrelationFailed;
         }
         batch.ForEach(w => w.Stored.TrySetResult());
-        return true;
+        return null;
     }
 
-    private void Write(List<PendingWrite> batch)
+    private void Write(List<PendingWrite> batch, string queuedBecause)
     {
         var now = time.GetUtcNow();
         var entries = batch.SelectMany(w => w.Alerts).Select(a => new InboxEntry { Alert = a, ReceivedAt = now }).ToList();
@@ -106,7 +113,16 @@ public sealed class AlertInbox(
             return;
         }
         batch.ForEach(w => w.Stored.TrySetResult());
+        metrics.AlertsQueued(queuedBecause, entries.Count);
         processorSignal.Notify();
+    }
+
+    /// <summary>The <c>reason</c> label of <c>incidentbot_alerts_queued_total</c>.</summary>
+    private static class QueuedBecause
+    {
+        public const string Paused = "paused";
+        public const string BehindOlder = "behind_older";
+        public const string CorrelationFailed = "correlation_failed";
     }
 
     private sealed record PendingWrite(IReadOnlyList<Alert> Alerts)

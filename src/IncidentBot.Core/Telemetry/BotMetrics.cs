@@ -23,6 +23,7 @@ public sealed class BotMetrics
     private readonly Counter<long> _chatRateLimited;
     private readonly Counter<long> _drillsRun;
     private readonly Counter<long> _remindersFired;
+    private readonly Counter<long> _alertsQueued;
     private readonly Histogram<double> _stepDuration;
     private readonly Histogram<double> _timeToAcknowledge;
     private readonly Histogram<double> _timeToMitigate;
@@ -32,7 +33,8 @@ public sealed class BotMetrics
     {
         Meter = meters.Create(MeterName);
         _webhookRequests = Meter.CreateCounter<long>("incidentbot.webhook.requests", "{request}", "Webhook requests by alert source and outcome (accepted, invalid, unauthenticated, too_large, unavailable, …).");
-        _alertsAccepted = Meter.CreateCounter<long>("incidentbot.alerts.accepted", "{alert}", "Alerts stored in the inbox, by source.");
+        _alertsAccepted = Meter.CreateCounter<long>("incidentbot.alerts.accepted", "{alert}", "Alerts accepted and stored (attached to their incident, or kept in the inbox), by source.");
+        _alertsQueued = Meter.CreateCounter<long>("incidentbot.alerts.queued", "{alert}", "Accepted alerts kept in the inbox for the processor instead of being correlated on arrival, by reason (paused, behind_older, correlation_failed).");
         _webhookDuration = Meter.CreateHistogram<double>("incidentbot.webhook.duration", "s", "Time from a webhook request's arrival to its answer, by source.", advice: new() { HistogramBucketBoundaries = IntakeBuckets });
         _chatApiCalls = Meter.CreateCounter<long>("incidentbot.chat.api.calls", "{call}", "Calls to Slack, Teams and Graph by platform, API method and HTTP status.");
         _chatRateLimited = Meter.CreateCounter<long>("incidentbot.chat.api.rate_limited", "{call}", "Chat API calls answered 429 (rate limited), by platform and method.");
@@ -54,6 +56,8 @@ public sealed class BotMetrics
     }
 
     public void AlertsAccepted(string source, int count) => _alertsAccepted.Add(count, Tag("source", source));
+
+    public void AlertsQueued(string reason, int count) => _alertsQueued.Add(count, Tag("reason", reason));
 
     public void ChatApiCalled(string platform, string method, int status)
     {

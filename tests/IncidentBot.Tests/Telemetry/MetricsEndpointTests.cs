@@ -40,6 +40,18 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task AlertsKeptInTheInboxInsteadOfCorrelatedOnArrivalAreCountedByReason()
+    {
+        await using var app = new IncidentBotApplication(new() { ["Intake:PauseProcessing"] = "true" });
+
+        await app.PostRawAsync("/webhooks/alertmanager", Fixtures.Read("alerts/alertmanager/firing-two-alerts.json"));
+
+        var scrape = await PrometheusScrape.ReadAsync(app.CreateClient());
+        Assert.Equal(2, scrape.Value("incidentbot_alerts_queued_total", ("reason", "paused")));
+        Assert.Equal(2, scrape.Value("incidentbot_inbox_pending"));
+    }
+
+    [Fact]
     public async Task ResponseTimesStepDurationsDrillsAndRemindersAreRecordedAndDrillsAreLeftOutOfResponseTimes()
     {
         var clock = new FakeTimeProvider(Start);
