@@ -47,6 +47,29 @@ public sealed class RealDiskFullTests
     }
 
     [SkippableFact]
+    public void SchemaUpgradeWithoutRoomForTheCopyLeavesTheOldFileWholeAndNoPartialCopy()
+    {
+        using var disk = TmpfsMount.Create(megabytes: 4);
+        var dataFile = Path.Combine(disk.Folder, "incidentbot.db");
+        const int Alerts = 1_500; // about 2.5 MB: the copy the schema 2 upgrade makes does not fit beside it
+        using (var db = new LiteDB.LiteDatabase(dataFile, LiteDbMapper.Create()))
+        {
+            var raw = new string('x', 1_500);
+            db.GetCollection<Incidents.IncidentAlert>("alerts").InsertBulk(Enumerable.Range(0, Alerts).Select(i =>
+                new Incidents.IncidentAlert { Id = Incidents.IncidentAlert.IdFor(1, "generic", $"f{i}"), IncidentNumber = 1, Source = "generic", Fingerprint = $"f{i}", Title = "t", Raw = raw }));
+            db.UserVersion = 1;
+        }
+
+        Assert.ThrowsAny<IOException>(() => new LiteDbStorage(dataFile, NullLogger<LiteDbStorage>.Instance));
+
+        // The old file may still have its log (the disk was too full to fold it in); the half-made copy is gone.
+        Assert.DoesNotContain(Directory.GetFiles(disk.Folder), f => f.Contains("collation") || f.Contains("backup"));
+        using var old = new LiteDB.LiteDatabase(dataFile);
+        Assert.Equal(1, old.UserVersion);
+        Assert.Equal(Alerts, old.GetCollection("alerts").Count());
+    }
+
+    [SkippableFact]
     public async Task StoreRefusesWritesFromEveryThreadAtOnceWhileFullThenWritesAgainOnceSpaceIsFreed()
     {
         using var disk = TmpfsMount.Create(megabytes: 4);

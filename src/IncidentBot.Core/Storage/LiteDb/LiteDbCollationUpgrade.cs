@@ -31,16 +31,18 @@ internal static class LiteDbCollationUpgrade
             }
             logger.LogWarning("Rebuilding the data file {Path} so its keys compare case-sensitively (schema 2); this runs once", path);
             DeleteFileAndLog(copyPath);
-            Copy(old, copyPath);
+            // A half-made copy is removed at once: a full disk is the likeliest reason, and it would keep it full.
+            WithCleanUp(() => Copy(old, copyPath), copyPath);
             // Folds the old file's log into it, so the backup below is the whole of it.
             old.Checkpoint();
         }
         if (File.Exists(LogOf(path)))
         {
+            DeleteFileAndLog(copyPath);
             throw new IOException($"{LogOf(path)} is still there after closing {path}; not replacing the data file. Nothing was changed.");
         }
         var backup = FreeName(Sibling(path, "-backup"));
-        File.Copy(path, backup);
+        WithCleanUp(() => File.Copy(path, backup), copyPath, backup);
         File.Move(copyPath, path, overwrite: true);
         logger.LogWarning("Rebuilt {Path}; the file as it was is kept as {Backup}. Delete it once the bot runs well", path, backup);
     }
@@ -78,6 +80,22 @@ internal static class LiteDbCollationUpgrade
 
     private static string FreeName(string path) =>
         File.Exists(path) ? Sibling(path, $"-{DateTime.UtcNow:yyyyMMddHHmmss}") : path;
+
+    private static void WithCleanUp(Action step, params string[] partialFiles)
+    {
+        try
+        {
+            step();
+        }
+        catch
+        {
+            foreach (var file in partialFiles)
+            {
+                DeleteFileAndLog(file);
+            }
+            throw;
+        }
+    }
 
     /// <summary>A copy left by an upgrade that stopped half way is only ever a partial copy.</summary>
     private static void DeleteFileAndLog(string path)
