@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+
+using IncidentBot.Tests.Infrastructure;
 
 namespace IncidentBot.Bench.Bot;
 
@@ -34,22 +35,7 @@ public sealed class BotUnderTest : IAsyncDisposable
     public static async Task<BotUnderTest> StartAsync(string dataFolder, IReadOnlyDictionary<string, string> settings)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = dataFolder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(BenchPaths.BotAssembly());
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(address.ToString());
-        start.Environment["Storage__Path"] = Path.Combine(dataFolder, "incidentbot.db");
-        start.Environment["Runbooks__Path"] = Path.Combine(BenchPaths.Root, "runbooks");
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key.Replace(":", "__")] = value;
-        }
+        var start = BotLaunch.StartInfo(BenchPaths.BotAssembly(), Path.Combine(BenchPaths.Root, "runbooks"), dataFolder, address.ToString(), settings);
         var bot = new BotUnderTest(Process.Start(start)!, address);
         bot._process.OutputDataReceived += (_, e) => bot.Keep(e.Data);
         bot._process.ErrorDataReceived += (_, e) => bot.Keep(e.Data);
@@ -114,10 +100,5 @@ public sealed class BotUnderTest : IAsyncDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => BotLaunch.FreePort();
 }

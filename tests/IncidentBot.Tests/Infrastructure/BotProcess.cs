@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 
 namespace IncidentBot.Tests.Infrastructure;
@@ -115,24 +114,13 @@ public sealed class BotProcess : IAsyncDisposable
     /// </summary>
     public static ProcessStartInfo StartInfo(string dataFolder, string urls, IDictionary<string, string>? settings = null)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = dataFolder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(HostAssembly());
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(urls);
-        start.Environment["Storage__Path"] = Path.Combine(dataFolder, "incidentbot.db");
-        start.Environment["Runbooks__Path"] = Path.Combine(RepositoryPaths.Root, "runbooks");
-        start.Environment["Logging__LogLevel__Default"] = "Information";
+        // Tests read the bot's Information lines, whatever appsettings.json says; a test's own settings still win.
+        var withLogs = new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Information" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
-            start.Environment[key.Replace(":", "__")] = value;
+            withLogs[key] = value;
         }
-        return start;
+        return BotLaunch.StartInfo(HostAssembly(), Path.Combine(RepositoryPaths.Root, "runbooks"), dataFolder, urls, withLogs);
     }
 
     /// <summary>The host built beside the tests, in the same configuration (Debug or Release).</summary>
@@ -143,10 +131,5 @@ public sealed class BotProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build the host first: {path} is missing.");
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => BotLaunch.FreePort();
 }
