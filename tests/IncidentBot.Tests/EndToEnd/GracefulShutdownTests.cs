@@ -15,11 +15,15 @@ public sealed class GracefulShutdownTests : IDisposable
     [Fact]
     public async Task SigtermDuringAStormProcessesEveryAcknowledgedAlertBeforeExiting()
     {
+        // A backlog stored while processing was paused: new alerts queue behind it in the inbox (an alert arriving to
+        // an empty inbox is correlated before its 202), and one alert per commit keeps it there until SIGTERM, so
+        // stopping has to drain it.
+        var backlog = await StoreWhilePausedAsync(alerts: 2_000);
         IReadOnlyCollection<StormAlert> acknowledged;
         int exitCode;
         TimeSpan stopping;
         string output;
-        await using (var bot = await BotProcess.StartAsync(_data, new Dictionary<string, string> { ["shutdownTimeoutSeconds"] = "20", ["Intake:BatchSize"] = "4" }))
+        await using (var bot = await BotProcess.StartAsync(_data, new Dictionary<string, string> { ["shutdownTimeoutSeconds"] = "20", ["Intake:BatchSize"] = "1" }))
         {
             // 503 while stopping means "send again later"; a closed listener is what a real sender retries later too.
             var storm = WebhookStorm.Start(bot, alertsPerSender: 5_000, allowedRefusal: HttpStatusCode.ServiceUnavailable, stopSenderWhenUnanswered: false);
@@ -28,7 +32,7 @@ public sealed class GracefulShutdownTests : IDisposable
             exitCode = await bot.TerminateAsync(TimeSpan.FromSeconds(30));
             stopping = started.Elapsed;
             await storm.StopAsync();
-            acknowledged = storm.Acknowledged;
+            acknowledged = [.. storm.Acknowledged, .. backlog];
             output = bot.Output;
         }
 
@@ -46,6 +50,20 @@ public sealed class GracefulShutdownTests : IDisposable
             Assert.True(expected.All(attached.Contains), $"{incident.Reference}: {expected.Count(f => !attached.Contains(f))} acknowledged alert(s) missing");
         }
         Assert.Contains("Stopped with every stored alert processed", output);
+    }
+
+    private async Task<IReadOnlyCollection<StormAlert>> StoreWhilePausedAsync(int alerts)
+    {
+        await using var paused = await BotProcess.StartAsync(_data, new Dictionary<string, string> { ["Intake:PauseProcessing"] = "true" });
+        var stored = Enumerable.Range(0, alerts).Select(i => new StormAlert($"key-{i % 20}", $"backlog-{i}")).ToList();
+        await Parallel.ForEachAsync(stored, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (alert, cancellationToken) =>
+        {
+            using var body = new StringContent($$"""{"title":"Storm {{alert.Key}}","dedupKey":"{{alert.Key}}","fingerprint":"{{alert.Fingerprint}}"}""", System.Text.Encoding.UTF8, "application/json");
+            using var response = await paused.Client.PostAsync("/webhooks/generic", body, cancellationToken);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        });
+        Assert.Equal(0, await paused.TerminateAsync(TimeSpan.FromSeconds(30)));
+        return stored;
     }
 
     public void Dispose()
