@@ -12,14 +12,8 @@ public sealed partial class IncidentService
     public Task<int> IngestAsync(IReadOnlyList<InboxEntry> entries, CancellationToken cancellationToken = default) =>
         ExecuteAsync(tx =>
         {
-            PreloadAlerts(tx, entries.Select(e => e.Alert));
-            var opened = 0;
-            foreach (var entry in entries)
-            {
-                opened += Ingest(tx, entry.Alert) ? 1 : 0;
-                tx.Changes.ConsumedInboxEntries.Add(entry.Id);
-            }
-            return opened;
+            tx.Changes.ConsumedInboxEntries.AddRange(entries.Select(e => e.Id));
+            return IngestAll(tx, entries.Select(e => e.Alert).ToList());
         }, cancellationToken);
 
     /// <summary>
@@ -27,16 +21,19 @@ public sealed partial class IncidentService
     /// stored attached to their incidents, with no inbox entry to write and delete (see <see cref="AlertInbox"/>).
     /// </summary>
     public Task<int> CorrelateAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(tx =>
+        ExecuteAsync(tx => IngestAll(tx, alerts), cancellationToken);
+
+    /// <summary>Returns how many incidents the alerts opened.</summary>
+    private int IngestAll(IncidentTransaction tx, IReadOnlyList<Alert> alerts)
+    {
+        PreloadAlerts(tx, alerts);
+        var opened = 0;
+        foreach (var alert in alerts)
         {
-            PreloadAlerts(tx, alerts);
-            var opened = 0;
-            foreach (var alert in alerts)
-            {
-                opened += Ingest(tx, alert) ? 1 : 0;
-            }
-            return opened;
-        }, cancellationToken);
+            opened += Ingest(tx, alert) ? 1 : 0;
+        }
+        return opened;
+    }
 
     /// <summary>Reads the stored alerts the batch may update in one query (those of incidents already open).</summary>
     private void PreloadAlerts(IncidentTransaction tx, IEnumerable<Alert> alerts)
