@@ -5,7 +5,7 @@ namespace IncidentBot.Storage.LiteDb;
 
 /// <summary>
 /// Moves a data file created with LiteDB's default, case-insensitive collation to the ordinal one of schema 2,
-/// before the store opens it. LiteDB fixes a file's collation when it creates the file, and its own
+/// before the store uses it. LiteDB fixes a file's collation when it creates the file, and its own
 /// <c>Rebuild</c> fails on 5.0.19–5.0.21 as soon as a collection with a secondary index holds more than 2,550
 /// documents ("Detected loop in FindAll", litedb-org/LiteDB#2827). So every document is copied into a new file
 /// (indexes first, then documents, counts checked), the old file is kept beside it as <c>&lt;name&gt;-backup.db</c>,
@@ -15,20 +15,16 @@ internal static class LiteDbCollationUpgrade
 {
     private const int BatchSize = 1_000;
 
-    public static void RunIfNeeded(string path, ILogger logger)
+    /// <summary>Whether an open file still has the old collation (a newer file is left for the schema check to refuse).</summary>
+    public static bool IsNeeded(LiteDatabase db) =>
+        db.Collation.SortOptions != LiteDbSchema.Collation.SortOptions && db.UserVersion <= LiteDbSchema.Current;
+
+    /// <summary>Copies the file into one with the schema's collation and puts it in its place; the file must be closed.</summary>
+    public static void Run(string path, ILogger logger)
     {
-        if (!File.Exists(path) || new FileInfo(path).Length == 0)
-        {
-            return;
-        }
         var copyPath = Sibling(path, "-collation");
         using (var old = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }))
         {
-            // A newer file is left for the schema check to refuse with its own message.
-            if (old.Collation.SortOptions == LiteDbSchema.Collation.SortOptions || old.UserVersion > LiteDbSchema.Current)
-            {
-                return;
-            }
             logger.LogWarning("Rebuilding the data file {Path} so its keys compare case-sensitively (schema 2); this runs once", path);
             DeleteFileAndLog(copyPath);
             // A half-made copy is removed at once: a full disk is the likeliest reason, and it would keep it full.

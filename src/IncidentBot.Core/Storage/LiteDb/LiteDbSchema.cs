@@ -35,7 +35,7 @@ internal static class LiteDbSchema
             db.GetCollection<RoomMessage>("roomMessages").EnsureIndex(nameof(RoomMessage.IncidentNumber));
         },
         // 1 → 2: case-sensitive keys. A file's collation is fixed when it is created: new files get the ordinal one,
-        // and LiteDbCollationUpgrade copies an older file into a new one before the store opens it.
+        // and LiteDbCollationUpgrade copies an older file into a new one before the store uses it.
         db =>
         {
             if (db.Collation.SortOptions != Collation.SortOptions)

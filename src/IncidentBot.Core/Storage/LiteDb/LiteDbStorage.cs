@@ -54,8 +54,14 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         _mapper = LiteDbMapper.Create();
         _logger = logger;
         Path = path;
-        LiteDbCollationUpgrade.RunIfNeeded(path, logger);
         Open();
+        if (LiteDbCollationUpgrade.IsNeeded(_db))
+        {
+            // Only once, for a file from before schema 2: its collation is fixed, so it is copied into a new file.
+            _db.Dispose();
+            LiteDbCollationUpgrade.Run(path, logger);
+            Open();
+        }
         LiteDbSchema.Migrate(_db, logger);
         ReleaseLeases(logger);
     }
