@@ -55,10 +55,10 @@ public sealed class GracefulShutdownTests : IDisposable
     private async Task<IReadOnlyCollection<StormAlert>> StoreWhilePausedAsync(int alerts)
     {
         await using var paused = await BotProcess.StartAsync(_data, new Dictionary<string, string> { ["Intake:PauseProcessing"] = "true" });
-        var stored = Enumerable.Range(0, alerts).Select(i => new StormAlert($"key-{i % 20}", $"backlog-{i}")).ToList();
+        var stored = Enumerable.Range(0, alerts).Select(i => StormAlert.Numbered(i, $"backlog-{i}")).ToList();
         await Parallel.ForEachAsync(stored, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (alert, cancellationToken) =>
         {
-            using var body = new StringContent($$"""{"title":"Storm {{alert.Key}}","dedupKey":"{{alert.Key}}","fingerprint":"{{alert.Fingerprint}}"}""", System.Text.Encoding.UTF8, "application/json");
+            using var body = alert.ToContent();
             using var response = await paused.Client.PostAsync("/webhooks/generic", body, cancellationToken);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         });

@@ -6,7 +6,17 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.EndToEnd;
 
 /// <summary>One alert of a <see cref="WebhookStorm"/>: a generic alert titled <c>Storm {Key}</c>, deduplicated on its key.</summary>
-public sealed record StormAlert(string Key, string Fingerprint);
+public sealed record StormAlert(string Key, string Fingerprint)
+{
+    private const int Keys = 20;
+
+    /// <summary>The <paramref name="n"/>th alert of a storm: its key cycles over the storm's 20 dedup keys.</summary>
+    public static StormAlert Numbered(int n, string fingerprint) => new($"key-{n % Keys}", fingerprint);
+
+    /// <summary>The alert as a <c>/webhooks/generic</c> request body.</summary>
+    public StringContent ToContent() =>
+        new($$"""{"title":"Storm {{Key}}","dedupKey":"{{Key}}","fingerprint":"{{Fingerprint}}"}""", Encoding.UTF8, "application/json");
+}
 
 /// <summary>
 /// Eight senders posting generic alerts over 20 dedup keys to a bot process as fast as it answers, until stopped:
@@ -15,7 +25,6 @@ public sealed record StormAlert(string Key, string Fingerprint);
 public sealed class WebhookStorm
 {
     private const int Senders = 8;
-    private const int Keys = 20;
 
     private readonly ConcurrentBag<StormAlert> _acknowledged = [];
     private readonly ConcurrentBag<StormAlert> _unanswered = [];
@@ -66,10 +75,10 @@ public sealed class WebhookStorm
     {
         for (var i = 0; !_stopping && i < alerts; i++)
         {
-            var alert = new StormAlert($"key-{i % Keys}", $"s{sender}-{i}");
+            var alert = StormAlert.Numbered(i, $"s{sender}-{i}");
             try
             {
-                using var body = new StringContent($$"""{"title":"Storm {{alert.Key}}","dedupKey":"{{alert.Key}}","fingerprint":"{{alert.Fingerprint}}"}""", Encoding.UTF8, "application/json");
+                using var body = alert.ToContent();
                 using var response = await _bot.Client.PostAsync("/webhooks/generic", body);
                 if (response.StatusCode == HttpStatusCode.Accepted)
                 {
