@@ -34,10 +34,7 @@ public sealed class PostgresServer : IAsyncLifetime
             _connectionString = given;
             return;
         }
-        var initdb = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetFiles("/usr/lib/postgresql", "initdb", SearchOption.AllDirectories).Order().LastOrDefault()
-            : null;
-        if (initdb is null)
+        if (FindTool("initdb") is null)
         {
             _problem = $"PostgreSQL is not installed (apt-get install -y postgresql) and {Variable} is not set";
             return;
@@ -72,6 +69,42 @@ public sealed class PostgresServer : IAsyncLifetime
         }
         return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
     }
+
+    /// <summary>A PostgreSQL client program (pg_dump, pg_restore, …) of the newest installed version.</summary>
+    public string Tool(string name)
+    {
+        if (FindTool(name) is { } path)
+        {
+            return path;
+        }
+        _problem = $"{name} is not installed (apt-get install -y postgresql)";
+        throw Unavailable();
+    }
+
+    /// <summary>Runs a PostgreSQL client program against a test database; its exit code and what it printed.</summary>
+    public async Task<(int ExitCode, string Output)> RunToolAsync(string name, string connectionString, params string[] arguments)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var start = new ProcessStartInfo(Tool(name), [$"--host={target.Host}", $"--port={target.Port}", $"--username={target.Username}", .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["PGPASSWORD"] = target.Password;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static string? FindTool(string name) =>
+        Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetFiles("/usr/lib/postgresql", name, SearchOption.AllDirectories)
+                .Where(path => Path.GetFileName(Path.GetDirectoryName(path)) == "bin")
+                .OrderBy(path => int.TryParse(Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(path))), out var version) ? version : 0)
+                .LastOrDefault()
+            : null;
 
     public async Task DisposeAsync()
     {

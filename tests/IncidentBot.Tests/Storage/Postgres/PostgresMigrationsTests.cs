@@ -1,5 +1,7 @@
 using IncidentBot.Storage.Postgres;
 using IncidentBot.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 
 namespace IncidentBot.Tests.Storage.Postgres;
@@ -67,6 +69,21 @@ public sealed class PostgresMigrationsTests(PostgresServer server)
         Assert.Contains("Another IncidentBot has been migrating this database", problem.Message);
         Assert.Empty(await Sql.ListAsync<string>(database,
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'"));
+    }
+
+    [SkippableFact]
+    public async Task ADatabaseANewerVersionMigratedIsUsedAsItIsWithAWarning()
+    {
+        // During a rolling update the previous version starts against a database the new one has migrated further.
+        var database = await MigratedAsync();
+        await Sql.ExecuteAsync(database, $"INSERT INTO {PostgresMigrations.JournalTable} (scriptname, applied) " +
+            "VALUES ('IncidentBot.Storage.Postgres.Migrations.9999_from_the_future.sql', now())");
+        var logger = new FakeLogger();
+
+        var applied = PostgresMigrations.Apply(database, LockWait, logger);
+
+        Assert.Empty(applied);
+        Assert.Contains(logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("9999_from_the_future.sql"));
     }
 
     [SkippableFact]
