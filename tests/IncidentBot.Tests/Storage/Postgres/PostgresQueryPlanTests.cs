@@ -1,0 +1,166 @@
+using System.Text.Json.Nodes;
+using IncidentBot.Storage.Postgres;
+using IncidentBot.Tests.Infrastructure;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace IncidentBot.Tests.Storage.Postgres;
+
+/// <summary>
+/// Every query the bot makes reads its table through an index once the table is big: a schema with tens of thousands
+/// of incidents, alerts, timeline entries, dead letters and delivered messages is analysed, then each query is
+/// EXPLAINed with the planner left free to choose (no enable_seqscan tricks).
+/// </summary>
+[Collection(PostgresServer.Collection)]
+public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHelper output)
+{
+    /// <summary>Name, the table that must not be scanned whole, the query.</summary>
+    public static readonly (string Name, string Table, string Sql)[] Queries =
+    [
+        ("open incidents, newest first", "incidents", "SELECT * FROM incidents WHERE is_open ORDER BY number DESC LIMIT 100"),
+        ("resolved incidents, newest first", "incidents", "SELECT * FROM incidents WHERE NOT is_open ORDER BY number DESC LIMIT 100"),
+        ("all incidents, a page back from a number", "incidents", "SELECT * FROM incidents WHERE number < 15000 ORDER BY number DESC LIMIT 100"),
+        ("incident by number", "incidents", "SELECT * FROM incidents WHERE number = 4242"),
+        ("open incident by group key", "incidents", "SELECT * FROM incidents WHERE group_key = 'open-19990' AND is_open"),
+        ("last incident number", "incidents", "SELECT max(number) FROM incidents"),
+        ("roles of an incident", "incident_roles", "SELECT * FROM incident_roles WHERE incident_number = 4242"),
+        ("channels of an incident", "incident_channels", "SELECT * FROM incident_channels WHERE incident_number = 4242"),
+        ("incident of a channel", "incident_channels", "SELECT incident_number FROM incident_channels WHERE platform = 'slack' AND channel_id = 'C4242'"),
+        ("runbook sessions of an incident", "runbook_sessions", "SELECT * FROM runbook_sessions WHERE incident_number = 4242 ORDER BY ordinal"),
+        ("alerts of an incident", "alerts", "SELECT * FROM alerts WHERE incident_number = 4242 ORDER BY first_seen_at"),
+        ("alerts by id", "alerts", "SELECT * FROM alerts WHERE id = ANY (ARRAY['4242/alertmanager/f4242', '17/alertmanager/f17'])"),
+        ("alert by incident, source and fingerprint", "alerts", "SELECT * FROM alerts WHERE incident_number = 4242 AND source = 'alertmanager' AND fingerprint = 'f4242'"),
+        ("timeline of an incident", "timeline", "SELECT * FROM timeline WHERE incident_number = 4242 ORDER BY id"),
+        ("inbox: next claimable entries", "inbox", """
+            SELECT id FROM inbox
+            WHERE NOT dead_lettered AND (lease_until IS NULL OR lease_until <= '2026-06-01T00:00:00Z')
+            ORDER BY id LIMIT 50 FOR UPDATE SKIP LOCKED
+            """),
+        ("inbox: pending count", "inbox", "SELECT count(*) FROM inbox WHERE NOT dead_lettered"),
+        ("inbox: anything pending", "inbox", "SELECT EXISTS (SELECT 1 FROM inbox WHERE NOT dead_lettered)"),
+        ("outbox: each conversation's next item", "outbox", """
+            SELECT DISTINCT ON (conversation_key) id, conversation_key, next_attempt_at, claimed_by, claim_until
+            FROM outbox WHERE state = 'pending' ORDER BY conversation_key, id
+            """),
+        ("outbox: one conversation's pending items", "outbox", "SELECT * FROM outbox WHERE state = 'pending' AND conversation_key = 'slack/4242' ORDER BY id"),
+        ("outbox: pending count", "outbox", "SELECT count(*) FROM outbox WHERE state = 'pending'"),
+        ("outbox: item by id", "outbox", "SELECT * FROM outbox WHERE id = 4242 FOR UPDATE"),
+        ("expired dedupe keys", "platform_references", "SELECT key FROM platform_references WHERE expires_at < '2026-01-01T01:00:00Z' LIMIT 1000"),
+        ("platform reference by key", "platform_references", "SELECT value FROM platform_references WHERE key = 'slack:event:E4242'"),
+        ("web room after a message", "room_messages", "SELECT * FROM room_messages WHERE incident_number = 4242 AND id > 0 ORDER BY id LIMIT 1000"),
+        ("review versions of an incident", "review_versions", "SELECT * FROM review_versions WHERE incident_number = 4242 ORDER BY version"),
+        ("drill runs of a schedule", "drill_runs", "SELECT * FROM drill_runs WHERE schedule_id = 'd7' ORDER BY scheduled_for DESC"),
+        ("drill run of an incident", "drill_runs", "SELECT * FROM drill_runs WHERE incident_number = 4242"),
+    ];
+
+    [SkippableFact]
+    public async Task EveryQueryOfTheBotReadsABigTableThroughAnIndex()
+    {
+        var database = await server.CreateDatabaseAsync();
+        PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
+        await FillAsync(database);
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+
+        // The check would pass vacuously if a query without an index did not show up as a Seq Scan on its table.
+        var unindexed = await PlanAsync(connection, "SELECT * FROM alerts WHERE title = 'Alert 4242'");
+        Assert.Contains(unindexed, n => n.Type == "Seq Scan" && n.Table == "alerts");
+
+        List<string> problems = [];
+        foreach (var (name, table, sql) in Queries)
+        {
+            var plan = await PlanAsync(connection, sql);
+            var summary = string.Join(" <- ", plan.Select(n => $"{n.Type} {n.Table} {n.Index}".Trim()));
+            output.WriteLine($"{name}: {summary}");
+            if (plan.Any(n => n.Type == "Seq Scan" && n.Table == table) || !plan.Any(n => n.Type.Contains("Index", StringComparison.Ordinal)))
+            {
+                problems.Add($"{name}: {summary}");
+            }
+        }
+
+        Assert.True(problems.Count == 0, "Queries that scan their whole table:\n" + string.Join("\n", problems));
+    }
+
+    private static async Task<List<(string Type, string? Table, string? Index)>> PlanAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var explain = new NpgsqlCommand($"EXPLAIN (FORMAT JSON) {sql}", connection);
+        var plan = JsonNode.Parse((string)(await explain.ExecuteScalarAsync())!)![0]!["Plan"]!;
+        return Flatten(plan).Select(n => ((string)n["Node Type"]!, (string?)n["Relation Name"], (string?)n["Index Name"])).ToList();
+    }
+
+    private static IEnumerable<JsonNode> Flatten(JsonNode node) =>
+        new[] { node }.Concat(node["Plans"]?.AsArray().SelectMany(child => Flatten(child!)) ?? []);
+
+    /// <summary>A year of a busy bot: 20,000 incidents of which 50 are open, and everything hanging off them.</summary>
+    private static async Task FillAsync(string database)
+    {
+        await Sql.ExecuteAsync(database, """
+            INSERT INTO incidents (title, severity, status, group_key, created_at, resolved_at)
+            SELECT 'Incident ' || i, 1 + i % 4,
+                   CASE WHEN i > 19950 THEN 'triggered' WHEN i % 2 = 0 THEN 'resolved' ELSE 'closed' END,
+                   CASE WHEN i > 19950 THEN 'open-' || i ELSE 'group-' || i % 500 END,
+                   '2025-01-01T00:00:00Z'::timestamptz + i * interval '20 minutes',
+                   CASE WHEN i > 19950 THEN NULL ELSE '2025-01-01T01:00:00Z'::timestamptz + i * interval '20 minutes' END
+            FROM generate_series(1, 20000) i;
+
+            INSERT INTO incident_roles (incident_number, role, user_id)
+            SELECT i, r, 'user-' || (i * 7 + length(r)) % 300 FROM generate_series(1, 20000) i, unnest(ARRAY['commander', 'comms']) r;
+
+            INSERT INTO incident_channels (incident_number, platform, channel_id, name)
+            SELECT i, p, CASE WHEN p = 'slack' THEN 'C' ELSE '19:' END || i, 'inc-' || i
+            FROM generate_series(1, 20000) i, unnest(ARRAY['slack', 'teams']) p;
+
+            INSERT INTO runbook_versions (version, runbook_id, file, markdown) VALUES ('v1', 'db-failover', 'db-failover.md', '# Failover');
+            INSERT INTO runbook_sessions (incident_number, ordinal, runbook_id, title, version, started_at, started_by, current_index, steps)
+            SELECT i, 0, 'db-failover', 'Failover', 'v1', now(), 'alice', 1, '[{"title":"Check replication","state":"done"}]'
+            FROM generate_series(1, 20000, 2) i;
+
+            INSERT INTO alerts (id, incident_number, source, fingerprint, status, title, first_seen_at, labels, raw)
+            SELECT n || '/alertmanager/f' || (CASE WHEN j = 0 THEN n::text ELSE n || '-' || j END), n, 'alertmanager',
+                   'f' || (CASE WHEN j = 0 THEN n::text ELSE n || '-' || j END), 'resolved', 'Alert ' || n,
+                   '2025-01-01T00:00:00Z'::timestamptz + n * interval '20 minutes' + j * interval '1 second',
+                   jsonb_build_object('service', 'svc-' || n % 40), jsonb_build_object('labels', jsonb_build_object('alertname', 'A' || n))
+            FROM generate_series(1, 20000) n, generate_series(0, 4) j;
+
+            INSERT INTO timeline (incident_number, at, actor, kind, text)
+            SELECT 1 + i % 20000, '2025-01-01T00:00:00Z'::timestamptz + i * interval '4 minutes', 'incidentbot', 'note', 'entry ' || i
+            FROM generate_series(1, 100000) i;
+
+            -- The inbox: dead letters kept for an operator, a storm's backlog leased by another replica, a few free.
+            INSERT INTO inbox (received_at, alert, raw, dead_lettered, leased_by, lease_until, attempts)
+            SELECT '2026-05-01T00:00:00Z'::timestamptz + i * interval '1 second', jsonb_build_object('fingerprint', 'f' || i), '{}',
+                   i <= 30000, CASE WHEN i > 30000 AND i <= 31000 THEN 'replica-b' END,
+                   CASE WHEN i > 30000 AND i <= 31000 THEN '2026-06-01T00:05:00Z'::timestamptz END, CASE WHEN i <= 30000 THEN 5 ELSE 0 END
+            FROM generate_series(1, 31010) i;
+
+            -- The outbox: 100,000 delivered messages of history, 200 pending in 50 conversations.
+            INSERT INTO outbox (platform, incident_number, kind, message, created_at, next_attempt_at, state, attempts, completed_at)
+            SELECT CASE WHEN i % 2 = 0 THEN 'slack' ELSE 'teams' END, 1 + i % 20000, 'post', '{"text":"update"}',
+                   '2025-06-01T00:00:00Z'::timestamptz + i * interval '1 minute', '2025-06-01T00:00:00Z'::timestamptz + i * interval '1 minute',
+                   CASE WHEN i > 100000 THEN 'pending' ELSE 'delivered' END, 1, CASE WHEN i > 100000 THEN NULL ELSE now() END
+            FROM generate_series(1, 100200) i;
+
+            -- Dedupe keys of the last month (they expire), and references kept for good.
+            INSERT INTO platform_references (key, value, created_at, expires_at)
+            SELECT 'slack:event:E' || i, 'seen', now(), '2026-01-01T00:00:00Z'::timestamptz + i * interval '1 minute'
+            FROM generate_series(1, 50000) i;
+            INSERT INTO platform_references (key, value)
+            SELECT 'slack:channel:' || i, 'C' || i FROM generate_series(1, 5000) i;
+
+            INSERT INTO room_messages (incident_number, at, author, text)
+            SELECT 1 + i % 20000, now(), 'alice', 'message ' || i FROM generate_series(1, 60000) i;
+
+            INSERT INTO reviews (incident_number) SELECT i FROM generate_series(1, 19950, 3) i;
+            INSERT INTO review_versions (incident_number, version, markdown, author, saved_at)
+            SELECT i, v, '# RCA', 'alice', now() FROM generate_series(1, 19950, 3) i, generate_series(1, 3) v;
+
+            INSERT INTO drill_schedules (id, runbook_id, cron, time_zone, severity, created_by, created_at)
+            SELECT 'd' || i, 'db-failover', '0 0 10 ? * MON', 'UTC', 3, 'alice', now() FROM generate_series(1, 50) i;
+            INSERT INTO drill_runs (schedule_id, runbook_id, incident_number, scheduled_for)
+            SELECT 'd' || (1 + i % 50), 'db-failover', CASE WHEN i % 2 = 0 THEN i END, now() - i * interval '1 day'
+            FROM generate_series(1, 10000) i;
+            """);
+        // What autovacuum does on a live server: planner statistics and the visibility map for index-only scans.
+        await Sql.ExecuteAsync(database, "VACUUM ANALYZE");
+    }
+}
