@@ -43,7 +43,9 @@ public sealed class ConsoleSessionTests
     {
         await using var app = new IncidentBotApplication(new()
         {
-            ["WebConsole:AccessToken"] = Token, ["WebConsole:SignInAttempts"] = "2", ["WebConsole:SignInWindow"] = "00:00:02",
+            ["WebConsole:AccessToken"] = Token,
+            ["WebConsole:SignInAttempts"] = "2",
+            ["WebConsole:SignInWindow"] = "00:00:02",
         });
 
         for (var i = 0; i < 5; i++)
@@ -173,7 +175,9 @@ public sealed class ConsoleSessionTests
     {
         await using var app = new IncidentBotApplication(new()
         {
-            ["WebConsole:AccessToken"] = Token, ["WebConsole:SignInAttempts"] = "1", ["ReverseProxy:TrustedAddresses:0"] = "127.0.0.1",
+            ["WebConsole:AccessToken"] = Token,
+            ["WebConsole:SignInAttempts"] = "1",
+            ["ReverseProxy:TrustedAddresses:0"] = "127.0.0.1",
         });
 
         var first = await SignInAsync(app, "guess", forwardedFor: "203.0.113.7");
