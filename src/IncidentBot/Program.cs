@@ -25,11 +25,14 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 // Secrets can come from files (Kubernetes secret volumes), one per key, besides environment variables.
 builder.AddSecretFiles();
 
-// http://localhost:5080 unless --urls or ASPNETCORE_URLS says otherwise.
+// http://localhost:5080 unless --urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS or Kestrel:Endpoints says otherwise.
 builder.UseDefaultAddress(DefaultAddressExtensions.Address);
 
 // Slow and hostile clients: header and body timeouts, body and connection limits (Kestrel:Limits).
 builder.UseServerLimits();
+
+// A TLS-terminating proxy in front (ReverseProxy:TrustedAddresses) may tell the client's address and scheme.
+builder.AddReverseProxy();
 
 // Storage, incidents, the alert inbox and processor, the chat outbox.
 builder.AddIncidentCore();
@@ -67,8 +70,15 @@ if (!ConfigurationCheck.Passes(app))
     return ConfigurationCheck.ExitCode;
 }
 
+// Behind a reverse proxy: the client's address and https from X-Forwarded-For/-Proto, if the proxy is trusted.
+app.UseTrustedProxies();
 app.UseApiErrors();
+
+// Who may call (loopback names without a token, the token or a console session with one), browser headers, the console.
 app.UseWebConsole();
+
+// State-changing API calls take only their own content types, never what a cross-site form can send.
+app.UseApiContentTypes();
 
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
@@ -82,5 +92,14 @@ app.MapRcaEndpoints();
 app.MapSlackEndpoints();
 app.MapTeamsEndpoints();
 
-app.Run();
+// Listens, then checks the addresses really bound, whatever set them: beyond loopback needs WebConsole:AccessToken.
+await app.StartAsync();
+if (!ConfigurationCheck.ListensSafely(app))
+{
+    await app.StopAsync();
+    await app.DisposeAsync();
+    return ConfigurationCheck.ExitCode;
+}
+await app.WaitForShutdownAsync();
+await app.DisposeAsync();
 return 0;

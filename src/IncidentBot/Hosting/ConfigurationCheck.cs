@@ -5,6 +5,7 @@ using System.Reflection;
 using IncidentBot.Slack;
 using IncidentBot.Storage;
 using IncidentBot.Teams;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Hosting;
@@ -27,9 +28,17 @@ internal static class ConfigurationCheck
             .ToDictionary(x => (string)x.Field!.GetRawConstantValue()!, x => x.Type, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Writes the problems to standard error and returns false when there are any.</summary>
-    public static bool Passes(WebApplication app)
+    public static bool Passes(WebApplication app) => Report(FindProblems(app.Configuration, app.Services));
+
+    /// <summary>
+    /// Once the server has started: the addresses it really bound, whatever set them (code, a configuration source
+    /// the first check does not read), reach beyond this machine only with <c>WebConsole:AccessToken</c>.
+    /// </summary>
+    public static bool ListensSafely(WebApplication app) =>
+        Report(ListeningAddresses.Problem(ListeningAddresses.Bound(app.Services.GetRequiredService<IServer>()), AccessToken(app.Services)) is { } problem ? [problem] : []);
+
+    private static bool Report(IReadOnlyList<string> problems)
     {
-        var problems = FindProblems(app.Configuration, app.Services);
         if (problems.Count == 0)
         {
             return true;
@@ -54,6 +63,10 @@ internal static class ConfigurationCheck
         {
             problems.Add(inUse);
         }
+        if (ListeningAddresses.Problem(ListeningAddresses.Configured(configuration), AccessToken(services)) is { } exposed)
+        {
+            problems.Add(exposed);
+        }
         foreach (var (name, type) in Sections.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             var section = configuration.GetSection(name);
@@ -66,6 +79,9 @@ internal static class ConfigurationCheck
         }
         return problems;
     }
+
+    private static string? AccessToken(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<WebConsole.WebConsoleOptions>>().Value.AccessToken;
 
     /// <summary>
     /// LiteDB does not keep a second process out of its file on Linux, and two writers corrupt it: a second bot on

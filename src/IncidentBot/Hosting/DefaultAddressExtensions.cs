@@ -8,11 +8,12 @@ internal static class DefaultAddressExtensions
 
     /// <summary>
     /// Uses <paramref name="address"/> only when no address was configured. Set here rather than in appsettings.json,
-    /// where it would silently override <c>ASPNETCORE_URLS</c>.
+    /// where it would silently override <c>ASPNETCORE_URLS</c>; Kestrel's own <c>Kestrel:Endpoints</c> replace it anyway.
     /// </summary>
     public static void UseDefaultAddress(this WebApplicationBuilder builder, string address)
     {
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"])
+            && !builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
         {
             builder.WebHost.UseUrls(address);
         }

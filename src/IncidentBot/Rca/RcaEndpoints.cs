@@ -15,7 +15,7 @@ internal static class RcaEndpoints
     {
         var group = endpoints.MapGroup("/api/incidents/{number:int}/rca").WithTags("RCA");
         group.MapGet("/", Get).WithName("GetRca").WithSummary("The review as Markdown; the ETag is its version.");
-        group.MapPut("/", PutAsync).WithName("SaveRca").WithSummary("Saves an edited review (If-Match: the version it started from).");
+        group.MapPut("/", PutAsync).Accepts<string>("text/markdown").WithName("SaveRca").WithSummary("Saves an edited review (If-Match: the version it started from).");
         group.MapGet("/html", Html).WithName("GetRcaHtml").WithSummary("The current review rendered as HTML, for the web console.");
         group.MapGet("/versions", Versions).WithName("RcaVersions").WithSummary("Every version, oldest first.");
         return group;

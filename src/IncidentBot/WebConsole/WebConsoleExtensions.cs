@@ -1,5 +1,11 @@
 using IncidentBot.Chat.Platforms;
+using IncidentBot.Hosting;
 using IncidentBot.Incidents;
+using IncidentBot.Storage;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 
@@ -10,19 +16,24 @@ internal static class WebConsoleExtensions
 {
     public static IHostApplicationBuilder AddWebConsole(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<WebConsoleOptions>().BindConfiguration(WebConsoleOptions.Section);
+        builder.Services.AddOptions<WebConsoleOptions>().BindConfiguration(WebConsoleOptions.Section)
+            .Validate(o => o.SignInAttempts is > 0 and <= 1_000, "WebConsole:SignInAttempts must be between 1 and 1000.")
+            .Validate(o => o.SignInWindow > TimeSpan.Zero, "WebConsole:SignInWindow must be longer than zero.")
+            .Validate(o => o.SessionLifetime > TimeSpan.Zero, "WebConsole:SessionLifetime must be longer than zero.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<ConsoleEvents>();
         builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<ConsoleEvents>());
         builder.Services.AddSingleton<WebChatPlatform>();
         builder.Services.AddSingleton<IChatChannelProvisioner>(sp => sp.GetRequiredService<WebChatPlatform>());
         builder.Services.AddSingleton<IChatMessageSender>(sp => sp.GetRequiredService<WebChatPlatform>());
+        builder.AddConsoleSessions();
         return builder;
     }
 
-    /// <summary>Access control first, then the console's static files (shipped beside the binary, no CDN).</summary>
+    /// <summary>Browser headers and access control first, then the console's static files (shipped beside the binary, no CDN).</summary>
     public static WebApplication UseWebConsole(this WebApplication app)
     {
-        ConsoleAccess.RequireTokenOffLoopback(app.Configuration, app.Services.GetRequiredService<IOptions<WebConsoleOptions>>().Value);
+        app.UseBrowserHardening();
         app.UseConsoleAccess();
         var files = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
@@ -30,5 +41,50 @@ internal static class WebConsoleExtensions
         app.MapLoginEndpoints();
         app.MapConsoleEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// Console sessions: ASP.NET Core cookie authentication, the cookie encrypted and signed with Data Protection.
+    /// With a token, the keys are kept in <c>keys/</c> beside the data file so sessions survive a restart; without
+    /// one nobody signs in, and the keys stay in memory.
+    /// </summary>
+    private static void AddConsoleSessions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SignInLimiter>();
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("IncidentBot");
+        if (string.IsNullOrEmpty(builder.Configuration[$"{WebConsoleOptions.Section}:AccessToken"]))
+        {
+            dataProtection.UseEphemeralDataProtectionProvider();
+        }
+        else
+        {
+            builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, IHostEnvironment, ILoggerFactory>((keys, storage, environment, logs) =>
+            {
+                var dataFile = BotHome.Resolve(environment, storage.Value.Path);
+                keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(Path.GetDirectoryName(dataFile)!, "keys")), logs);
+            });
+        }
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+        builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme).Configure<IOptions<WebConsoleOptions>>((cookie, console) =>
+        {
+            cookie.Cookie.Name = ConsoleAccess.Cookie;
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure whenever the browser used https, also behind a trusted TLS-terminating proxy (X-Forwarded-Proto).
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.ExpireTimeSpan = console.Value.SessionLifetime;
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = "/login";
+            // A session opened with another token (since changed) ends: changing the token signs everyone out.
+            cookie.Events.OnValidatePrincipal = context =>
+            {
+                var token = context.HttpContext.RequestServices.GetRequiredService<IOptions<WebConsoleOptions>>().Value.AccessToken;
+                if (string.IsNullOrEmpty(token) || context.Principal?.FindFirst(LoginEndpoints.TokenClaim)?.Value != LoginEndpoints.TokenHash(token))
+                {
+                    context.RejectPrincipal();
+                }
+                return Task.CompletedTask;
+            };
+        });
     }
 }

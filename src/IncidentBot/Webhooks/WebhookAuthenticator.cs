@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using IncidentBot.Hosting;
@@ -23,9 +22,10 @@ internal sealed class WebhookAuthenticator(IOptionsMonitor<WebhookOptions> optio
         }
         if (!credentials.HasCredentials)
         {
-            return IsLoopback(request.HttpContext.Connection.RemoteIpAddress)
+            // On this machine, addressed as localhost, and not from a page of another site (DNS rebinding, cross-site forms).
+            return LoopbackTrust.Refusal(request.HttpContext) is null
                 ? null
-                : $"The '{source}' source has no credentials configured, so only callers on this machine are accepted. Set Webhooks:Sources:{source}:BearerToken (or BasicUser and BasicPassword).";
+                : $"The '{source}' source has no credentials configured, so only callers on this machine addressing it as localhost, 127.0.0.1 or [::1] are accepted. Set Webhooks:Sources:{source}:BearerToken (or BasicUser and BasicPassword).";
         }
 
         if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization.ToString(), out var header) || string.IsNullOrEmpty(header.Parameter))
@@ -57,6 +57,4 @@ internal sealed class WebhookAuthenticator(IOptionsMonitor<WebhookOptions> optio
             & Secrets.Same(decoded[..colon], credentials.BasicUser!)
             & Secrets.Same(decoded[(colon + 1)..], credentials.BasicPassword ?? "");
     }
-
-    private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);
 }

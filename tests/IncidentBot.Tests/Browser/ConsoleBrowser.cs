@@ -58,6 +58,25 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         return page;
     }
 
+    /// <summary>
+    /// A fresh browser context on <paramref name="path"/>, with nothing signed in or stored. Every Content-Security-Policy
+    /// violation the page reports is collected in <paramref name="violations"/>.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(string path, List<string> violations)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = $"http://127.0.0.1:{Bot.Port}" });
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                lock (violations) { violations.Add(message.Text); }
+            }
+        };
+        await page.GotoAsync(path);
+        return page;
+    }
+
     /// <summary>Saves a screenshot into docs/ when <c>UPDATE_SCREENSHOTS=1</c>, so the README's pictures can be refreshed.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
