@@ -31,6 +31,9 @@ builder.UseDefaultAddress(DefaultAddressExtensions.Address);
 // Slow and hostile clients: header and body timeouts, body and connection limits (Kestrel:Limits).
 builder.UseServerLimits();
 
+// One client cannot shut out the others: connections, event streams and requests per client (ClientLimits).
+builder.AddClientLimits();
+
 // Storage, incidents, the alert inbox and processor, the chat outbox.
 builder.AddIncidentCore();
 
@@ -68,6 +71,7 @@ if (!ConfigurationCheck.Passes(app))
 }
 
 app.UseApiErrors();
+app.UseClientLimits();
 app.UseWebConsole();
 
 app.MapHealthEndpoints();
