@@ -217,6 +217,7 @@ public sealed class ClientLimitsTests(ITestOutputHelper output) : IDisposable
     {
         int exitCode;
         TimeSpan stopping;
+        var endedCleanly = 0;
         var streams = new List<EventStream>();
         await using (var bot = await BotProcess.StartAsync(_data))
         {
@@ -231,21 +232,18 @@ public sealed class ClientLimitsTests(ITestOutputHelper output) : IDisposable
             var clock = Stopwatch.StartNew();
             exitCode = await bot.TerminateAsync(TimeSpan.FromSeconds(60));
             stopping = clock.Elapsed;
-
-            // Each stream was ended by the bot, not cut: it reads to its end.
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            // Each stream was ended by the bot, not cut off when time ran out: it reads to its end.
             foreach (var stream in streams)
             {
-                while (await stream.ReadLineAsync(deadline.Token) is not null)
-                {
-                }
+                endedCleanly += await stream.ReadToEndAsync() ? 1 : 0;
                 await stream.DisposeAsync();
             }
         }
 
-        output.WriteLine($"SIGTERM with {streams.Count} open event streams: exited with {exitCode} after {stopping.TotalMilliseconds:0} ms");
+        output.WriteLine($"SIGTERM with {streams.Count} open event streams: exited with {exitCode} after {stopping.TotalMilliseconds:0} ms; {endedCleanly} streams ended cleanly");
         Assert.Equal(0, exitCode);
         Assert.True(stopping < TimeSpan.FromSeconds(5), $"stopping with open event streams took {stopping}");
+        Assert.Equal(streams.Count, endedCleanly);
     }
 
     /// <summary>Reads a response head (up to its blank line) from a raw connection.</summary>
@@ -312,6 +310,23 @@ public sealed class ClientLimitsTests(ITestOutputHelper output) : IDisposable
         }
 
         public async Task<string?> ReadLineAsync(CancellationToken cancellationToken) => await _reader.ReadLineAsync(cancellationToken);
+
+        /// <summary>True when the stream ends as a response ends, false when the connection is cut (or it goes on).</summary>
+        public async Task<bool> ReadToEndAsync()
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                while (await _reader.ReadLineAsync(deadline.Token) is not null)
+                {
+                }
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+            {
+                return false;
+            }
+        }
 
         public async Task<string> ReadUntilAsync(Func<string, bool> wanted)
         {
