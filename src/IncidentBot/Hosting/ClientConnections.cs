@@ -37,15 +37,6 @@ internal sealed class ClientConnections(IOptions<ClientLimitsOptions> options, C
         }
     };
 
-    /// <summary>How many connections <paramref name="client"/> has open now (for tests and diagnostics).</summary>
-    public int OpenBy(IPAddress client)
-    {
-        lock (_gate)
-        {
-            return _open.GetValueOrDefault(client);
-        }
-    }
-
     private bool TryOpen(IPAddress client, int max)
     {
         lock (_gate)

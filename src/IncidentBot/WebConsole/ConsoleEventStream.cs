@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using IncidentBot.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
@@ -58,7 +59,7 @@ internal sealed class ConsoleEventStream(ConsoleEvents events, IOptions<ClientLi
     }
 
     /// <summary>True when an update is waiting, false when <paramref name="heartbeat"/> passed without one.</summary>
-    private static async Task<bool> NextAsync(System.Threading.Channels.ChannelReader<ConsoleEvent> updates, TimeSpan heartbeat, CancellationToken cancellationToken)
+    private static async Task<bool> NextAsync(ChannelReader<ConsoleEvent> updates, TimeSpan heartbeat, CancellationToken cancellationToken)
     {
         using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         quiet.CancelAfter(heartbeat);

@@ -37,9 +37,6 @@ internal sealed class ConsoleEvents : IIncidentObserver
         return new Subscription(channel.Reader, () => _subscribers.TryRemove(id, out _));
     }
 
-    /// <summary>How many streams are open now.</summary>
-    public int Subscribers => _subscribers.Count;
-
     /// <summary>One stream's updates.</summary>
     public sealed class Subscription(ChannelReader<ConsoleEvent> updates, Action unsubscribe) : IDisposable
     {
