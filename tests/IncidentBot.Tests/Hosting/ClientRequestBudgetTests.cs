@@ -16,7 +16,11 @@ public sealed class ClientRequestBudgetTests
         ["ClientLimits:RequestsPerSecond"] = "1",
         ["ClientLimits:WebhookBurst"] = "3",
         ["ClientLimits:WebhooksPerSecond"] = "1",
+        // Clients off loopback are served only with the token, so that only the budget decides here.
+        ["WebConsole:AccessToken"] = Token,
     };
+
+    private const string Token = "budget-test-token-0123456789abcdef";
 
     [Theory]
     [InlineData("198.51.100.7", "198.51.100.7", true)]
@@ -89,6 +93,7 @@ public sealed class ClientRequestBudgetTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add(IncidentBotApplication.RemoteIpHeader, remoteIp);
+        request.Headers.Authorization = new("Bearer", Token);
         return await client.SendAsync(request);
     }
 
