@@ -1,3 +1,4 @@
+using IncidentBot.Chat;
 using IncidentBot.Chat.Platforms;
 using IncidentBot.Incidents;
 using Microsoft.Extensions.FileProviders;
@@ -10,7 +11,11 @@ internal static class WebConsoleExtensions
 {
     public static IHostApplicationBuilder AddWebConsole(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<WebConsoleOptions>().BindConfiguration(WebConsoleOptions.Section);
+        builder.Services.AddOptions<WebConsoleOptions>().BindConfiguration(WebConsoleOptions.Section)
+            .Validate(o => o.PublicUrl is null || Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
+                "WebConsole:PublicUrl must be an absolute http(s) address, e.g. https://incidents.example.com/.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IConsoleLinks, ConsoleLinks>();
         builder.Services.AddSingleton<ConsoleEvents>();
         builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<ConsoleEvents>());
         builder.Services.AddSingleton<WebChatPlatform>();

@@ -29,6 +29,7 @@ internal static class WebhookEndpoints
         WebhookAuthenticator authenticator,
         AlertInbox inbox,
         IOptionsMonitor<WebhookOptions> options,
+        IOptionsMonitor<InputLimits> limits,
         ILogger<AlertInbox> logger,
         CancellationToken cancellationToken)
     {
@@ -70,7 +71,7 @@ internal static class WebhookEndpoints
         try
         {
             using var json = StrictJson.Parse(body);
-            alerts = normalizer.Normalize(json.RootElement);
+            alerts = AlertLimits.Apply(normalizer.Normalize(json.RootElement), limits.CurrentValue);
         }
         catch (JsonException ex)
         {
