@@ -1,4 +1,6 @@
+using System.Text;
 using IncidentBot.Drills;
+using IncidentBot.Inbound;
 using IncidentBot.Incidents;
 using IncidentBot.Roles;
 using IncidentBot.Storage;
@@ -17,6 +19,7 @@ public sealed class RcaService(
     IncidentService incidentService,
     IOptions<RcaOptions> options,
     IOptions<DrillOptions> drills,
+    IOptions<InputLimits> limits,
     TimeProvider time,
     ILogger<RcaService> logger)
 {
@@ -31,7 +34,7 @@ public sealed class RcaService(
         for (var attempt = 0; ; attempt++)
         {
             var expected = store.FindRca(number) is { } existing ? existing.Current.Version : 0;
-            var saved = store.SaveRcaVersion(number, markdown, author, time.GetUtcNow(), expected);
+            var saved = store.SaveRcaVersion(number, markdown, author, time.GetUtcNow(), expected, limits.Value.ReviewHistoryBytes);
             if (saved is not null || attempt == 3)
             {
                 return saved ?? store.FindRca(number)!;
@@ -49,9 +52,14 @@ public sealed class RcaService(
         }
     }
 
-    /// <summary>Saves an edited review if nobody saved since <paramref name="expectedVersion"/>; null on a conflict.</summary>
+    /// <summary>
+    /// Saves an edited review if nobody saved since <paramref name="expectedVersion"/>; null on a conflict. Text
+    /// over <see cref="InputLimits.ReviewVersionBytes"/> is refused before anything is written.
+    /// </summary>
     public RcaDocument? Save(int number, string markdown, string author, int expectedVersion) =>
-        store.SaveRcaVersion(number, markdown, author, time.GetUtcNow(), expectedVersion);
+        Encoding.UTF8.GetByteCount(markdown) > limits.Value.ReviewVersionBytes
+            ? throw new ArgumentException($"The review is larger than Limits:ReviewVersionBytes ({limits.Value.ReviewVersionBytes} bytes).", nameof(markdown))
+            : store.SaveRcaVersion(number, markdown, author, time.GetUtcNow(), expectedVersion, limits.Value.ReviewHistoryBytes);
 
     /// <summary><c>rca complete</c>: the commander or a lead marks the review done, which closes the incident.</summary>
     public async Task<string?> CompleteAsync(int number, string actor, CancellationToken cancellationToken)

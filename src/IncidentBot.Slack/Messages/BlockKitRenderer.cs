@@ -14,12 +14,16 @@ public static class BlockKitRenderer
     public const string ActionPrefix = "incidentbot.command.";
 
     private const int MaxSectionText = 3000;
-    private const int MaxBlocks = 50;
+    private const int MaxFieldText = 2000;
 
     /// <summary>The notification text Slack shows where blocks cannot be (push notifications, screen readers).</summary>
     public static string FallbackText(ChatMessage message) => message.NotificationLine(300);
 
-    public static JsonArray Blocks(ChatMessage message)
+    /// <summary>
+    /// The message as Block Kit within Slack's limits (<see cref="SlackMessageBudget"/>); a message cut to fit ends
+    /// with <paramref name="fullTextLink"/>, where the whole of it can be read.
+    /// </summary>
+    public static JsonArray Blocks(ChatMessage message, string? fullTextLink = null)
     {
         var blocks = new JsonArray();
         if (message.IsDrill)
@@ -44,13 +48,13 @@ public static class BlockKitRenderer
                     blocks.Add(new JsonObject
                     {
                         ["type"] = "section",
-                        ["fields"] = new JsonArray(fields.Fields.Take(10).Select(f => (JsonNode)Mrkdwn($"*{Escape(f.Label)}*\n{Escape(f.Value)}")).ToArray()),
+                        ["fields"] = new JsonArray(fields.Fields.Take(10).Select(f => (JsonNode)Mrkdwn(ChatText.Shorten($"*{Escape(f.Label)}*\n{Escape(f.Value)}", MaxFieldText))).ToArray()),
                     });
                     break;
                 case ChecklistBlock checklist:
                     foreach (var item in checklist.Items)
                     {
-                        var section = Section($"{(item.Checked ? "☑" : "☐")} {Escape(item.Text)}");
+                        var section = Section(ChatText.Shorten($"{(item.Checked ? "☑" : "☐")} {Escape(item.Text)}", MaxSectionText));
                         section["accessory"] = Button(item.Checked ? "Untick" : "Tick", item.Command, ButtonStyle.Default, actionIndex++);
                         blocks.Add(section);
                     }
@@ -64,11 +68,7 @@ public static class BlockKitRenderer
                     break;
             }
         }
-        while (blocks.Count > MaxBlocks)
-        {
-            blocks.RemoveAt(MaxBlocks - 1);
-        }
-        return blocks;
+        return SlackMessageBudget.Fit(blocks, message, fullTextLink);
     }
 
     /// <summary>Slack's three control characters, escaped so outside text cannot ping @channel or break links.</summary>

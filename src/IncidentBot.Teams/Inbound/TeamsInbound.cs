@@ -20,6 +20,7 @@ internal sealed partial class TeamsInbound(
     TeamsConversations conversations,
     BotConnectorClient connector,
     IPlatformReferenceStore references,
+    IConsoleLinks console,
     ILogger<TeamsInbound> logger)
 {
     /// <summary>Handles one activity; for invokes, returns the invoke response Teams expects in the HTTP body.</summary>
@@ -73,7 +74,7 @@ internal sealed partial class TeamsInbound(
             {
                 try
                 {
-                    await connector.SendAsync(activity["serviceUrl"].Text() ?? conversations.ServiceUrl, conversation, AdaptiveCardMessageRenderer.Activity(message), cancellationToken);
+                    await connector.SendAsync(activity["serviceUrl"].Text() ?? conversations.ServiceUrl, conversation, AdaptiveCardMessageRenderer.Activity(message, message.IncidentNumber is { } number ? console.Incident(number) : null), cancellationToken);
                 }
                 catch (TeamsApiException ex)
                 {

@@ -14,12 +14,16 @@ public static class AdaptiveCardMessageRenderer
     /// <summary>The verb every IncidentBot card action carries; its data holds the command.</summary>
     public const string Verb = "incidentbot.command";
 
-    public static JsonObject Activity(ChatMessage message) => new()
+    /// <summary>
+    /// The message as an activity within Teams' size limit (<see cref="TeamsMessageBudget"/>); a card cut to fit ends
+    /// with <paramref name="fullTextLink"/>, where the whole of it can be read.
+    /// </summary>
+    public static JsonObject Activity(ChatMessage message, string? fullTextLink = null) => TeamsMessageBudget.Fit(new()
     {
         ["type"] = "message",
         ["summary"] = Summary(message),
         ["attachments"] = new JsonArray(new JsonObject { ["contentType"] = "application/vnd.microsoft.card.adaptive", ["content"] = Card(message) }),
-    };
+    }, message, fullTextLink);
 
     public static JsonObject Card(ChatMessage message)
     {

@@ -1,7 +1,10 @@
+using System.Text;
 using Markdig;
+using IncidentBot.Inbound;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Rca;
 
@@ -47,7 +50,7 @@ internal static class RcaEndpoints
         return TypedResults.Text(Markdown.ToHtml(document.Current.Markdown, ReviewPipeline), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> PutAsync(int number, HttpRequest request, RcaService rcas, IRcaStore store, IIncidentStore incidents)
+    private static async Task<IResult> PutAsync(int number, HttpRequest request, RcaService rcas, IRcaStore store, IIncidentStore incidents, IOptions<InputLimits> limits)
     {
         if (incidents.Find(number) is null)
         {
@@ -62,8 +65,21 @@ internal static class RcaEndpoints
         {
             return TypedResults.Problem($"If-Match '{ifMatch}' is not a review version.", statusCode: StatusCodes.Status400BadRequest);
         }
-        using var reader = new StreamReader(request.Body);
-        var markdown = await reader.ReadToEndAsync();
+        // Read no more than one version may hold: a larger review is refused whole, never saved in part.
+        var maxBytes = limits.Value.ReviewVersionBytes;
+        if (await BoundedBodyReader.ReadAsync(request.Body, request.ContentLength, maxBytes, request.HttpContext.RequestAborted) is not { } body)
+        {
+            return TypedResults.Problem($"The review is larger than {maxBytes} bytes, the most one version can hold (Limits:ReviewVersionBytes). Nothing was saved; move long logs or data into linked files.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Review too large");
+        }
+        string markdown;
+        try
+        {
+            markdown = StrictUtf8.GetString(body);
+        }
+        catch (DecoderFallbackException)
+        {
+            return TypedResults.Problem("The body is not valid UTF-8 text: send the review as UTF-8 Markdown.", statusCode: StatusCodes.Status400BadRequest, title: "Malformed review");
+        }
         if (string.IsNullOrWhiteSpace(markdown))
         {
             return TypedResults.Problem("The body is empty: send the whole review as Markdown.", statusCode: StatusCodes.Status400BadRequest);
@@ -84,4 +100,6 @@ internal static class RcaEndpoints
             : TypedResults.Problem($"INC-{number} has no review yet.", statusCode: 404);
 
     private static string ETag(int version) => $"\"{version}\"";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }

@@ -1,3 +1,4 @@
+using IncidentBot.Inbound;
 using IncidentBot.Incidents;
 using IncidentBot.Chat;
 using IncidentBot.Chat.Commands;
@@ -37,10 +38,10 @@ internal static class ConsoleEndpoints
             : TypedResults.Ok(rooms.RoomOf(number, after ?? 0).Select(RoomMessageResponse.From).ToList());
 
     private static async Task<Results<Ok<SayResponse>, ValidationProblem, ProblemHttpResult>> SayAsync(
-        int number, SayRequest request, IIncidentStore incidents, WebChatPlatform room, ChatCommandHandler commands, CancellationToken cancellationToken)
+        int number, SayRequest request, IIncidentStore incidents, WebChatPlatform room, ChatCommandHandler commands, IOptions<InputLimits> limits, CancellationToken cancellationToken)
     {
         // What is typed in a room is a command like any other, so it is checked the same way.
-        if (CommandEndpoints.Validate(request.User, request.Text) is { } problem)
+        if (CommandEndpoints.Validate(request.User, request.Text, limits.Value) is { } problem)
         {
             return problem;
         }
