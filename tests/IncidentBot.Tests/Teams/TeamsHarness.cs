@@ -55,6 +55,8 @@ public sealed class TeamsHarness : IAsyncDisposable
             ["Teams:TokenEndpoint"] = tokens.TokenEndpoint.ToString(),
             ["Teams:GraphBaseUrl"] = graph.BaseUrl.ToString(),
             ["Teams:DefaultServiceUrl"] = connector.ServiceUrl.ToString(),
+            // The fake connector is the only Bot Connector these tests trust with the bot's token.
+            ["Teams:AllowedServiceUrls:0"] = connector.ServiceUrl.ToString(),
         };
         foreach (var (k, v) in settings ?? [])
         {
