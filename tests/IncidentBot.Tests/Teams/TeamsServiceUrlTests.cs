@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using IncidentBot.Tests.Infrastructure;
+using IncidentBot.Storage;
+using IncidentBot.Teams.Api;
 using IncidentBot.Tests.Teams.Fakes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentBot.Tests.Teams;
 
@@ -123,6 +126,33 @@ public sealed class TeamsServiceUrlTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(await teams.App.ListIncidentsAsync());
+    }
+
+    [Fact]
+    public async Task TheConnectorClientItselfNeverSendsTheTokenOutsideTheList()
+    {
+        await using var teams = await TeamsHarness.StartAsync();
+        await using var other = await FakeBotConnector.StartAsync(teams.Tokens);
+        var connector = teams.App.Services.GetRequiredService<BotConnectorClient>();
+
+        var refused = await Assert.ThrowsAsync<TeamsApiException>(() => connector.SendAsync(other.ServiceUrl.ToString(), "a:personal-chat", new JsonObject { ["type"] = "message", ["text"] = "hi" }, CancellationToken.None));
+
+        Assert.Equal(403, refused.Status);
+        Assert.Empty(other.Calls);
+    }
+
+    [Fact]
+    public async Task AServiceUrlStoredBeforeTheListExistedIsNotUsedWhenItIsNotAllowed()
+    {
+        await using var teams = await TeamsHarness.StartAsync();
+        await using var other = await FakeBotConnector.StartAsync(teams.Tokens);
+        other.AddChannel(TeamsHarness.IncidentsChannel);
+        teams.App.Services.GetRequiredService<IPlatformReferenceStore>().SaveReference("teams:serviceUrl", other.ServiceUrl.ToString());
+
+        await teams.App.CommandAsync(null, "alice", "declare Disk full sev3");
+
+        await Eventually.TrueAsync(async () => (await teams.App.GetIncidentAsync(1)).Channels.Any(c => c.Platform == "teams"), "the incident's thread");
+        Assert.Empty(other.Calls);
     }
 
     private static JsonObject PersonalMessage(TeamsHarness teams, string text, string serviceUrl)
