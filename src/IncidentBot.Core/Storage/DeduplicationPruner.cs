@@ -16,12 +16,12 @@ public sealed class DeduplicationPruner(IDeduplicationStore store, TimeProvider 
         using var timer = new PeriodicTimer(Interval, time);
         do
         {
-            Prune();
+            Prune(stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    private void Prune()
+    private void Prune(CancellationToken stoppingToken)
     {
         try
         {
@@ -31,7 +31,7 @@ public sealed class DeduplicationPruner(IDeduplicationStore store, TimeProvider 
                 logger.LogDebug("Forgot {Count} expired deduplication keys", pruned);
             }
         }
-        catch (Exception ex) when (ex is IOException or LiteDB.LiteException or InvalidOperationException)
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
             logger.LogWarning(ex, "Could not prune expired deduplication keys; trying again in {Interval}", Interval);
         }
