@@ -11,7 +11,8 @@ public sealed class BotFrameworkTokenValidator
 {
     private const string BearerPrefix = "Bearer ";
     private const string ServiceUrlClaim = "serviceurl";
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+    /// <summary>How far token times may be from the bot's clock.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
     private static readonly string[] Algorithms =
         [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512];
 
@@ -127,7 +128,7 @@ public sealed class BotFrameworkTokenValidator
             return BotTokenCheck.Invalid(Describe(result.Exception));
         }
 
-        return BotTokenCheck.Valid(result.ClaimsIdentity) with { Signer = (metadata.JsonWebKeySet, token.SigningKey) };
+        return BotTokenCheck.Valid(result.ClaimsIdentity, new DateTimeOffset(token.ValidTo, TimeSpan.Zero)) with { Signer = (metadata.JsonWebKeySet, token.SigningKey) };
     }
 
     private TokenValidationParameters Parameters(OpenIdConnectConfiguration metadata) => new()
