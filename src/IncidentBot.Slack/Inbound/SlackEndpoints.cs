@@ -50,7 +50,7 @@ public static class SlackEndpoints
         }
         catch (JsonException ex)
         {
-            logger.LogWarning("Refused a Slack event: {Problem}", ex.Message);
+            slack.Logger.LogWarning("Refused a Slack event: {Problem}", ex.Message);
             return Results.Problem($"The event is not valid JSON: {ex.Message}", statusCode: 400, title: "Malformed Slack event");
         }
         switch (callback["type"].Text())
@@ -95,7 +95,7 @@ public static class SlackEndpoints
         }
         catch (JsonException ex)
         {
-            logger.LogWarning("Refused a Slack interaction: its payload is not valid JSON: {Problem}", ex.Message);
+            slack.Logger.LogWarning("Refused a Slack interaction: its payload is not valid JSON: {Problem}", ex.Message);
             return Results.Problem($"The interaction's 'payload' field is not valid JSON: {ex.Message}", statusCode: 400, title: "Malformed Slack interaction");
         }
         if (payload is null)
