@@ -37,7 +37,9 @@ internal sealed class TeamsChannelProvisioner(
                 var starter = new System.Text.Json.Nodes.JsonObject
                 {
                     ["type"] = "message",
-                    ["text"] = IncidentMessages.Title(incident),
+                    // As HTML, where the title is encoded text: Markdown links or <at> mentions in it stay characters.
+                    ["textFormat"] = "xml",
+                    ["text"] = System.Net.WebUtility.HtmlEncode(IncidentMessages.Title(incident)),
                 };
                 (conversationId, _) = await connector.CreateThreadAsync(conversations.ServiceUrl, channelId, conversations.Tenant, settings.AppId!, starter, cancellationToken);
                 references.SaveReference(threadKey, conversationId);
