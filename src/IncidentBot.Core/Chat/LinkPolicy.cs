@@ -36,9 +36,12 @@ public static class LinkPolicy
             : string.Compare(url, colon + 1, "//", 0, 2, StringComparison.Ordinal) == 0 && uri.Host.Length > 0;
     }
 
-    /// <summary>Printable characters only: browsers strip tabs and new lines inside a URL (<c>jav&#9;ascript:</c>).</summary>
+    /// <summary>
+    /// Printable characters and the plain space (which renderers encode as %20) only: browsers strip tabs and new
+    /// lines inside a URL (<c>jav&#9;ascript:</c>) and read a backslash as a slash.
+    /// </summary>
     private static bool IsPlainUrlChar(char c) =>
-        c > ' ' && c != '\\' && !char.IsWhiteSpace(c) && CharUnicodeInfo.GetUnicodeCategory(c) is not
+        c == ' ' || (c > ' ' && c != '\\' && !char.IsWhiteSpace(c) && CharUnicodeInfo.GetUnicodeCategory(c) is not
             (UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
-                or UnicodeCategory.SpaceSeparator or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned);
+                or UnicodeCategory.SpaceSeparator or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned));
 }

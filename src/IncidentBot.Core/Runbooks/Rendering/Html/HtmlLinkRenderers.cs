@@ -26,7 +26,7 @@ internal sealed class HtmlLinkRenderer : HtmlObjectRenderer<LinkInline>
         {
             renderer.Write(" title=\"").WriteEscape(link.Title).Write('"');
         }
-        renderer.Write(" rel=\"noopener noreferrer nofollow\">");
+        renderer.Write('>');
         if (link.FirstChild is null)
         {
             renderer.WriteEscape(url);
@@ -61,6 +61,6 @@ internal sealed class HtmlAutolinkRenderer : HtmlObjectRenderer<AutolinkInline>
         }
         renderer.Write("<a href=\"").WriteEscapeUrl(url).Write('"');
         renderer.WriteAttributes(autolink);
-        renderer.Write(" rel=\"noopener noreferrer nofollow\">").WriteEscape(autolink.Url).Write("</a>");
+        renderer.Write('>').WriteEscape(autolink.Url).Write("</a>");
     }
 }
