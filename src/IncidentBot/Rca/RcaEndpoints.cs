@@ -37,7 +37,7 @@ internal static class RcaEndpoints
 
     // Reviews use GitHub-style tables, which runbooks do not; raw HTML stays text here too, and links pass the
     // console's one link check (the HTML renderer's).
-    private static readonly MarkdownPipeline ReviewPipeline = new MarkdownPipelineBuilder().UsePipeTables().UseTaskLists().DisableHtml().Build();
+    internal static readonly MarkdownPipeline ReviewPipeline = new MarkdownPipelineBuilder().UsePipeTables().UseTaskLists().DisableHtml().Build();
 
     private static IResult Html(int number, IRcaStore store, HttpResponse response)
     {
