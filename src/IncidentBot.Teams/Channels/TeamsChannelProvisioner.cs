@@ -37,9 +37,8 @@ internal sealed class TeamsChannelProvisioner(
                 var starter = new System.Text.Json.Nodes.JsonObject
                 {
                     ["type"] = "message",
-                    // As HTML, where the title is encoded text: Markdown links or <at> mentions in it stay characters.
                     ["textFormat"] = "xml",
-                    ["text"] = System.Net.WebUtility.HtmlEncode(IncidentMessages.Title(incident)),
+                    ["text"] = AsHtmlText(IncidentMessages.Title(incident)),
                 };
                 (conversationId, _) = await connector.CreateThreadAsync(conversations.ServiceUrl, channelId, conversations.Tenant, settings.AppId!, starter, cancellationToken);
                 references.SaveReference(threadKey, conversationId);
@@ -95,6 +94,17 @@ internal sealed class TeamsChannelProvisioner(
             }
         }
     }
+
+    /// <summary>
+    /// The starter message is HTML (<c>textFormat: xml</c>), where the title is only text: tags and <c>&lt;at&gt;</c>
+    /// mentions are encoded, and so are brackets, so no Markdown link can form from them either.
+    /// </summary>
+    internal static string AsHtmlText(string text) => text
+        .Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal)
+        .Replace("[", "&#91;", StringComparison.Ordinal)
+        .Replace("]", "&#93;", StringComparison.Ordinal);
 
     private (string, string) Fallback() =>
         string.IsNullOrWhiteSpace(options.Value.IncidentsChannelId)

@@ -68,7 +68,7 @@ public sealed class ChatPlatformAttackTests
         await Eventually.TrueAsync(() => teams.Connector.Conversations.SelectMany(c => c.Activities).Any(a => Json(a.Json).Contains("!everyone")), "the resolution in Teams", TimeSpan.FromSeconds(20));
 
         var activities = teams.Connector.Conversations.SelectMany(c => c.Activities).ToList();
-        var starter = activities[0];
+        var starter = Assert.Single(activities, a => a.Text is not null);
         Assert.Equal("xml", starter.Json["textFormat"]!.GetValue<string>());
         Assert.DoesNotContain("<", starter.Text);
         Assert.DoesNotContain("[", starter.Text);
