@@ -2,6 +2,7 @@ using System.Text;
 using Markdig;
 using IncidentBot.Inbound;
 using IncidentBot.Incidents;
+using IncidentBot.Runbooks.Rendering;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -37,8 +38,9 @@ internal static class RcaEndpoints
         return TypedResults.Text(document.Current.Markdown, "text/markdown; charset=utf-8");
     }
 
-    // Reviews use GitHub-style tables, which runbooks do not; raw HTML stays text here too.
-    private static readonly MarkdownPipeline ReviewPipeline = new MarkdownPipelineBuilder().UsePipeTables().UseTaskLists().DisableHtml().Build();
+    // Reviews use GitHub-style tables, which runbooks do not; raw HTML stays text here too, and links pass the
+    // console's one link check (the HTML renderer's).
+    internal static readonly MarkdownPipeline ReviewPipeline = new MarkdownPipelineBuilder().UsePipeTables().UseTaskLists().DisableHtml().Build();
 
     private static IResult Html(int number, IRcaStore store, HttpResponse response)
     {
@@ -47,7 +49,7 @@ internal static class RcaEndpoints
             return TypedResults.Problem($"INC-{number} has no review yet.", statusCode: 404, title: "No review yet");
         }
         response.Headers.ETag = ETag(document.Current.Version);
-        return TypedResults.Text(Markdown.ToHtml(document.Current.Markdown, ReviewPipeline), "text/html; charset=utf-8");
+        return TypedResults.Text(HtmlStepRenderer.Render(document.Current.Markdown, ReviewPipeline), "text/html; charset=utf-8");
     }
 
     private static async Task<IResult> PutAsync(int number, HttpRequest request, RcaService rcas, IRcaStore store, IIncidentStore incidents, IOptions<InputLimits> limits)
