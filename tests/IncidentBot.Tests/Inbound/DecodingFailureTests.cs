@@ -20,26 +20,13 @@ namespace IncidentBot.Tests.Inbound;
 public sealed class DecodingFailureTests : IDisposable
 {
     private const string Secret = "decoding-signing-secret";
-    private const string Topic = "arn:aws:sns:ap-northeast-1:257706363616:aws-sns-topic";
     private readonly SnsTestKit _sns = new();
 
-    public static TheoryData<string> Sources() =>
-        ["alertmanager", "grafana", "pagerduty", "opsgenie", "datadog", "cloudwatch", "azure-monitor", "generic"];
-
     [Theory]
-    [MemberData(nameof(Sources))]
+    [MemberData(nameof(EverySourceApplication.Sources), MemberType = typeof(EverySourceApplication))]
     public async Task EveryUndecodableWebhookBodyIsA4xxProblemAndNothingIsStored(string source)
     {
-        await using var app = new IncidentBotApplication(
-            new()
-            {
-                ["Intake:PauseProcessing"] = "true",
-                ["Logging:LogLevel:Default"] = "Error",
-                ["Webhooks:Sources:grafana:SigningSecret"] = Secret,
-                ["Webhooks:Sources:pagerduty:SigningSecret"] = Secret,
-                ["Webhooks:Sources:cloudwatch:TopicArns:0"] = Topic,
-            },
-            services => services.AddKeyedSingleton("sns", (_, _) => new HttpClient(_sns.Handler, disposeHandler: false)));
+        await using var app = EverySourceApplication.Create(Secret, _sns);
         var client = app.CreateClient();
         var accepted = 0;
 
