@@ -59,7 +59,11 @@ public sealed class UpdateReminderJob(IncidentService incidents, IOptions<Remind
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
-        metrics.ReminderFired();
-        await incidents.RemindAsync(context.MergedJobDataMap.GetInt(IncidentKey), options.Value, cancellationToken);
+        // Counted only when a reminder was really due: a trigger can fire just after an update moved it on.
+        var result = await incidents.RemindAsync(context.MergedJobDataMap.GetInt(IncidentKey), options.Value, cancellationToken);
+        if (result.Problem is null)
+        {
+            metrics.ReminderFired();
+        }
     }
 }
