@@ -39,6 +39,7 @@ public static class SlackAdapterExtensions
         services.AddSingleton<SlackUsers>();
         services.AddSingleton<SlackDeclareModal>();
         services.AddSingleton<SlackSignatureVerifier>();
+        services.AddSingleton<SlackDeduplication>();
         services.AddSingleton<SlackInbound>();
         services.AddSingleton<SlackChannelProvisioner>();
         services.AddSingleton<IChatChannelProvisioner>(sp => sp.GetRequiredService<SlackChannelProvisioner>());

@@ -19,6 +19,9 @@ public static class TeamsAdapterExtensions
             .Validate(o => !o.Enabled || !string.IsNullOrWhiteSpace(o.AppPassword), "Teams:AppId is set, so Teams:AppPassword (the app's client secret) is required too.")
             .Validate(o => Uri.TryCreate(o.OpenIdMetadataUrl, UriKind.Absolute, out _), "Teams:OpenIdMetadataUrl must be an absolute URL.")
             .Validate(o => Uri.TryCreate(o.GraphBaseUrl, UriKind.Absolute, out _), "Teams:GraphBaseUrl must be an absolute URL.")
+            .Validate(o => !o.Enabled || ServiceUrlAllowList.Prefixes(o) is not null,
+                "Teams:AllowedServiceUrls must hold absolute http(s) URL prefixes without user name, query or fragment, e.g. https://smba.trafficmanager.net/.")
+            .Validate(o => !o.Enabled || ServiceUrlAllowList.AllowsDefault(o), "Teams:DefaultServiceUrl must lie under one of Teams:AllowedServiceUrls.")
             .ValidateOnStart();
         var teams = builder.Configuration.GetSection(TeamsOptions.Section).Get<TeamsOptions>() ?? new TeamsOptions();
         if (!teams.Enabled)
@@ -32,6 +35,7 @@ public static class TeamsAdapterExtensions
             {
                 Timeout = TimeSpan.FromSeconds(20),
             });
+        services.AddSingleton<ServiceUrlAllowList>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BotTokenProvider>(sp, Http(sp)));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BotConnectorClient>(sp, Http(sp)));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TeamsGraphChannels>(sp, Http(sp)));

@@ -8,7 +8,8 @@ namespace IncidentBot.Teams;
 ///   "TeamId": "… (the team's Microsoft 365 group id)", "IncidentsChannelId": "19:…@thread.tacv2",
 ///   "OpenIdMetadataUrl": "https://login.botframework.com/v1/.well-known/openidconfiguration",
 ///   "TokenEndpoint": "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
-///   "GraphBaseUrl": "https://graph.microsoft.com/v1.0/"
+///   "GraphBaseUrl": "https://graph.microsoft.com/v1.0/",
+///   "AllowedServiceUrls": [ "https://smba.trafficmanager.net/" ]
 /// }
 /// </code>
 /// </summary>
@@ -41,6 +42,27 @@ public sealed class TeamsOptions
 
     /// <summary>Where proactive messages go before the bot has seen the team's own service URL.</summary>
     public string DefaultServiceUrl { get; set; } = "https://smba.trafficmanager.net/teams/";
+
+    /// <summary>
+    /// URL prefixes an activity's <c>serviceUrl</c> must lie under before the bot acts on it or sends its token
+    /// there; empty means <see cref="MicrosoftServiceUrls"/>. A list, not a default value, because configuration
+    /// binding appends to a list that already has items.
+    /// </summary>
+    public List<string> AllowedServiceUrls { get; set; } = [];
+
+    /// <summary>
+    /// The Bot Connector hosts of Teams' clouds: public (every region, e.g. <c>/amer/</c>, <c>/emea/</c>,
+    /// <c>/teams/</c>), GCC, GCC High and DoD (the last two also need the Azure Government token settings).
+    /// </summary>
+    public static readonly IReadOnlyList<string> MicrosoftServiceUrls =
+    [
+        "https://smba.trafficmanager.net/",
+        "https://smba.infra.gcc.teams.microsoft.com/",
+        "https://smba.infra.gov.teams.microsoft.us/",
+        "https://smba.infra.dod.teams.microsoft.us/",
+    ];
+
+    public IReadOnlyList<string> EffectiveAllowedServiceUrls => AllowedServiceUrls.Count > 0 ? AllowedServiceUrls : MicrosoftServiceUrls;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(AppId);
 

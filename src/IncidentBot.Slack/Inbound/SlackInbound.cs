@@ -4,7 +4,6 @@ using IncidentBot.Chat.Commands;
 using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Channels;
 using IncidentBot.Slack.Messages;
-using IncidentBot.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace IncidentBot.Slack.Inbound;
@@ -19,7 +18,7 @@ internal sealed class SlackInbound(
     SlackWebApiClient slack,
     SlackUsers users,
     SlackChannels channels,
-    IPlatformReferenceStore references,
+    SlackDeduplication deduplication,
     SlackDeclareModal modal,
     ILogger<SlackInbound> logger)
 {
@@ -35,7 +34,7 @@ internal sealed class SlackInbound(
             logger.LogWarning("Slack event ignored: its event_id is missing, not text or longer than {Max} characters", MaxEventIdLength);
             return;
         }
-        if (!references.TryAddReference($"slack:event:{eventId}", DateTimeOffset.UtcNow.ToString("O")))
+        if (!deduplication.FirstEvent(eventId))
         {
             logger.LogInformation("Slack event {EventId} was already handled; ignoring the redelivery", eventId);
             return;

@@ -18,6 +18,7 @@ internal sealed class SlackSocketModeClient(
     SlackWebApiClient slack,
     SlackInbound inbound,
     SlackWorkQueue work,
+    SlackDeduplication deduplication,
     IOptions<SlackOptions> options,
     ILogger<SlackSocketModeClient> logger) : BackgroundService
 {
@@ -83,6 +84,12 @@ internal sealed class SlackSocketModeClient(
         await socket.SendAsync(ack, WebSocketMessageType.Text, endOfMessage: true, stoppingToken);
         if (envelope["payload"] is not JsonObject payload)
         {
+            return;
+        }
+        // An envelope whose acknowledgement Slack missed comes again with the same id; it was handled already.
+        if (!deduplication.FirstEnvelope(id))
+        {
+            logger.LogInformation("Slack envelope {EnvelopeId} was already handled; ignoring the redelivery", id);
             return;
         }
         switch (envelope["type"]?.GetValue<string>())

@@ -8,9 +8,10 @@ namespace IncidentBot.Teams.Api;
 
 /// <summary>
 /// The Bot Connector REST API at a conversation's service URL: start a thread in a channel, post, reply and
-/// update activities. Every call carries a client-credentials token; a refused token is fetched again once.
+/// update activities. Every call carries a client-credentials token; a refused token is fetched again once. A call
+/// to an address outside <c>Teams:AllowedServiceUrls</c> is refused before a token is even fetched.
 /// </summary>
-public sealed class BotConnectorClient(HttpClient http, BotTokenProvider tokens, ILogger<BotConnectorClient> logger)
+public sealed class BotConnectorClient(HttpClient http, BotTokenProvider tokens, ServiceUrlAllowList allowList, ILogger<BotConnectorClient> logger)
 {
     /// <summary>Starts a new thread in a channel; returns the thread's conversation id and its first activity's id.</summary>
     public async Task<(string ConversationId, string ActivityId)> CreateThreadAsync(string serviceUrl, string channelId, string? tenantId, string botId, JsonObject activity, CancellationToken cancellationToken)
@@ -40,9 +41,15 @@ public sealed class BotConnectorClient(HttpClient http, BotTokenProvider tokens,
 
     private async Task<JsonObject> SendAsync(HttpMethod method, string serviceUrl, string path, JsonObject body, string operation, CancellationToken cancellationToken)
     {
+        var address = ServiceUrlAllowList.Parse(serviceUrl.TrimEnd('/') + "/") is { } root ? new Uri(root, path) : null;
+        if (address is null || !allowList.Allows(address))
+        {
+            logger.LogError("Refused to send a Bot Connector {Operation} to {ServiceUrl}: not under Teams:AllowedServiceUrls", operation, serviceUrl);
+            throw new TeamsApiException(operation, 403, $"the service URL {serviceUrl} is not under Teams:AllowedServiceUrls");
+        }
         for (var attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(method, new Uri(new Uri(serviceUrl.TrimEnd('/') + "/"), path)) { Content = JsonContent.Create(body) };
+            using var request = new HttpRequestMessage(method, address) { Content = JsonContent.Create(body) };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(BotTokenProvider.ConnectorScope, cancellationToken));
             HttpResponseMessage response;
             try

@@ -39,8 +39,10 @@ internal sealed class TeamsChannelProvisioner(
                     ["type"] = "message",
                     ["text"] = IncidentMessages.Title(incident),
                 };
-                (conversationId, _) = await connector.CreateThreadAsync(conversations.ServiceUrl, channelId, conversations.Tenant, settings.AppId!, starter, cancellationToken);
+                var serviceUrl = conversations.TenantServiceUrl;
+                (conversationId, _) = await connector.CreateThreadAsync(serviceUrl, channelId, conversations.Tenant, settings.AppId!, starter, cancellationToken);
                 references.SaveReference(threadKey, conversationId);
+                conversations.RememberServiceUrl(new Uri(serviceUrl), conversationId, tenantId: null);
                 conversations.Remember(conversationId, incident.Number);
             }
             return new ChannelBinding(Name, conversationId, channelName);

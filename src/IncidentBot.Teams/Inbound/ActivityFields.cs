@@ -5,6 +5,9 @@ namespace IncidentBot.Teams.Inbound;
 /// <summary>Reads activity fields without trusting their types: a number where text belongs is simply absent.</summary>
 internal static class ActivityFields
 {
+    /// <summary>The named field of an object; null when <paramref name="node"/> is not an object.</summary>
+    public static JsonNode? Field(this JsonNode? node, string name) => (node as JsonObject)?[name];
+
     public static string? Text(this JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

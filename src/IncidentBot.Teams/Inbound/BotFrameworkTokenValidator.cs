@@ -11,7 +11,8 @@ public sealed class BotFrameworkTokenValidator
 {
     private const string BearerPrefix = "Bearer ";
     private const string ServiceUrlClaim = "serviceurl";
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+    /// <summary>How far token times may be from the bot's clock.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
     private static readonly string[] Algorithms =
         [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512];
 
@@ -106,7 +107,7 @@ public sealed class BotFrameworkTokenValidator
         }
 
         return ChannelEndorsements.Allow(metadata.JsonWebKeySet, token.SigningKey, channelId)
-            ? BotTokenCheck.Valid(result.ClaimsIdentity)
+            ? BotTokenCheck.Valid(result.ClaimsIdentity, new DateTimeOffset(token.ValidTo, TimeSpan.Zero))
             : BotTokenCheck.Invalid($"signing key is not endorsed for channel '{channelId}'");
     }
 

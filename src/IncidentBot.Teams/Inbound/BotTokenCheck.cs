@@ -2,10 +2,13 @@ using System.Security.Claims;
 
 namespace IncidentBot.Teams.Inbound;
 
-/// <summary>The outcome of checking a Bot Connector bearer token; <see cref="Problem"/> never contains the token.</summary>
-public sealed record BotTokenCheck(bool IsValid, string? Problem, ClaimsIdentity? Identity)
+/// <summary>
+/// The outcome of checking a Bot Connector bearer token; <see cref="Problem"/> never contains the token, and
+/// <see cref="ExpiresAt"/> (a valid token's expiry) bounds how long a replay of its request could verify.
+/// </summary>
+public sealed record BotTokenCheck(bool IsValid, string? Problem, ClaimsIdentity? Identity, DateTimeOffset ExpiresAt = default)
 {
-    public static BotTokenCheck Valid(ClaimsIdentity identity) => new(true, null, identity);
+    public static BotTokenCheck Valid(ClaimsIdentity identity, DateTimeOffset expiresAt) => new(true, null, identity, expiresAt);
 
     public static BotTokenCheck Invalid(string problem) => new(false, problem, null);
 }

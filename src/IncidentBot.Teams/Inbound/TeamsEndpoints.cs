@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using IncidentBot.Inbound;
+using IncidentBot.Teams.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,7 +12,11 @@ using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Teams.Inbound;
 
-/// <summary><c>POST /api/messages</c>: the Bot Framework messaging endpoint. No activity is handled before its token verifies.</summary>
+/// <summary>
+/// <c>POST /api/messages</c>: the Bot Framework messaging endpoint. No activity is handled before its token
+/// verifies, and only Teams activities (<c>channelId</c> <c>msteams</c>) from a service URL under
+/// <c>Teams:AllowedServiceUrls</c> are handled at all, so the bot's token is never sent anywhere else.
+/// </summary>
 public static class TeamsEndpoints
 {
     private const long MaxBodyBytes = 1024 * 1024;
@@ -31,7 +36,10 @@ public static class TeamsEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> MessagesAsync(HttpRequest request, BotFrameworkTokenValidator validator, TeamsInbound inbound, ILogger<TeamsInbound> logger, CancellationToken cancellationToken)
+    // The Bot Framework names the channel an activity comes from; this bot serves Teams only.
+    private const string TeamsChannel = "msteams";
+
+    private static async Task<IResult> MessagesAsync(HttpRequest request, BotFrameworkTokenValidator validator, ServiceUrlAllowList allowList, TeamsInbound inbound, ILogger<TeamsInbound> logger, CancellationToken cancellationToken)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (string.IsNullOrWhiteSpace(authorization))
@@ -64,12 +72,24 @@ public static class TeamsEndpoints
             logger.LogWarning("Refused a Teams request: the body is not a JSON activity (or not UTF-8, or a field is given twice)");
             return Results.Problem("The body is not a JSON activity.", statusCode: 400, title: "Malformed activity");
         }
-        if (activity["id"].Text() is { Length: > MaxActivityIdLength })
+        if (activity["channelId"].Text() != TeamsChannel)
         {
-            logger.LogWarning("Refused a Teams activity: its id is longer than {Max} characters", MaxActivityIdLength);
-            return Results.Problem($"The activity id is longer than {MaxActivityIdLength} characters.", statusCode: 400, title: "Malformed activity");
+            logger.LogWarning("Refused a Bot Framework activity from channel {Channel}: only Microsoft Teams (msteams) is served", activity["channelId"].Text());
+            return Results.Problem("Only Microsoft Teams activities (channelId 'msteams') are handled.", statusCode: 403, title: "Not a Teams activity");
         }
-        var invokeResponse = await inbound.HandleAsync(activity, cancellationToken);
+        // Checked before anything is handled: replies and later messages go to this address with the bot's token.
+        if (allowList.Allow(activity["serviceUrl"].Text()) is not { } serviceUrl)
+        {
+            logger.LogWarning("Refused a Teams activity: its serviceUrl {ServiceUrl} is not under Teams:AllowedServiceUrls", activity["serviceUrl"].Text());
+            return Results.Problem("The activity's serviceUrl is not one of Teams:AllowedServiceUrls.", statusCode: 403, title: "Service URL not allowed");
+        }
+        // An activity is remembered by its id so that it acts once; one without an id could act again and again.
+        if (activity["id"].Text() is not { Length: > 0 and <= MaxActivityIdLength })
+        {
+            logger.LogWarning("Refused a Teams activity: its id is missing or longer than {Max} characters", MaxActivityIdLength);
+            return Results.Problem($"The activity has no id, or one longer than {MaxActivityIdLength} characters.", statusCode: 400, title: "Malformed activity");
+        }
+        var invokeResponse = await inbound.HandleAsync(activity, serviceUrl, check.ExpiresAt, cancellationToken);
         return invokeResponse is null ? Results.Ok() : Results.Json(invokeResponse);
     }
 

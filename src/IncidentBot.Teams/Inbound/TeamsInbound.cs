@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using IncidentBot.Chat;
@@ -19,15 +21,31 @@ internal sealed partial class TeamsInbound(
     ChatCommandHandler commands,
     TeamsConversations conversations,
     BotConnectorClient connector,
-    IPlatformReferenceStore references,
+    IDeduplicationStore deduplication,
+    TimeProvider time,
     ILogger<TeamsInbound> logger)
 {
-    /// <summary>Handles one activity; for invokes, returns the invoke response Teams expects in the HTTP body.</summary>
-    public async Task<JsonObject?> HandleAsync(JsonObject activity, CancellationToken cancellationToken)
+    /// <summary>
+    /// How long a handled activity is remembered at least: the Bot Connector redelivers within minutes. A replay
+    /// needs a token that still verifies, so an activity is also remembered until its token expires (plus the
+    /// five minutes of clock skew the validator allows).
+    /// </summary>
+    public static readonly TimeSpan MinimumMemory = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Handles one verified activity from an allowed <paramref name="serviceUrl"/>, once; for invokes, returns the
+    /// invoke response Teams expects in the HTTP body.
+    /// </summary>
+    public async Task<JsonObject?> HandleAsync(JsonObject activity, Uri serviceUrl, DateTimeOffset tokenExpires, CancellationToken cancellationToken)
     {
-        conversations.RememberServiceUrl(activity["serviceUrl"].Text());
-        var id = activity["id"].Text();
-        if (id is not null && !references.TryAddReference($"teams:seen:{id}", DateTimeOffset.UtcNow.ToString("O")))
+        var conversation = activity["conversation"].Field("id").Text();
+        conversations.RememberServiceUrl(serviceUrl, conversation, activity["channelData"].Field("tenant").Field("id").Text() ?? activity["conversation"].Field("tenantId").Text());
+        var id = activity["id"].Text() ?? "";
+        var now = time.GetUtcNow();
+        var expires = Max(now + MinimumMemory, tokenExpires + BotFrameworkTokenValidator.ClockSkew);
+        // Activity ids are unique within a conversation (in channels they are message times), so both make the key.
+        var key = "teams:activity:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{conversation}\n{id}")));
+        if (!deduplication.TryRecord(new DeduplicationKey(key, expires), now))
         {
             logger.LogInformation("Teams activity {Id} was already handled; ignoring the redelivery", id);
             return activity["type"].Text() == "invoke" ? InvokeResponse("Already done.") : null;
@@ -38,7 +56,7 @@ internal sealed partial class TeamsInbound(
                 var command = activity["value"]?["command"].Text() ?? TextWithoutMentions(activity);
                 if (!string.IsNullOrWhiteSpace(command))
                 {
-                    await RunAsync(activity, command, replyInThread: true, cancellationToken);
+                    await RunAsync(activity, serviceUrl, command, replyInThread: true, cancellationToken);
                 }
                 return null;
             case "invoke" when activity["name"].Text() == "adaptiveCard/action":
@@ -47,20 +65,20 @@ internal sealed partial class TeamsInbound(
                 {
                     return InvokeResponse("This card action is not one of IncidentBot's.");
                 }
-                var reply = await RunAsync(activity, data, replyInThread: false, cancellationToken);
+                var reply = await RunAsync(activity, serviceUrl, data, replyInThread: false, cancellationToken);
                 return InvokeResponse(reply);
             case "conversationUpdate":
                 var team = activity["channelData"]?["team"];
                 conversations.RememberInstallation(team?["aadGroupId"].Text(), activity["channelData"]?["tenant"]?["id"].Text() ?? activity["conversation"]?["tenantId"].Text());
                 logger.LogInformation("Teams {Event} in team {Team} ({Group}); service URL {ServiceUrl}",
-                    activity["channelData"]?["eventType"], team?["name"], team?["aadGroupId"], activity["serviceUrl"]);
+                    activity["channelData"]?["eventType"], team?["name"], team?["aadGroupId"], serviceUrl);
                 return null;
             default:
                 return null;
         }
     }
 
-    private async Task<string> RunAsync(JsonObject activity, string text, bool replyInThread, CancellationToken cancellationToken)
+    private async Task<string> RunAsync(JsonObject activity, Uri serviceUrl, string text, bool replyInThread, CancellationToken cancellationToken)
     {
         var user = activity["from"]?["name"].Text() ?? activity["from"]?["id"].Text() ?? "unknown";
         var conversation = activity["conversation"]?["id"].Text();
@@ -73,7 +91,7 @@ internal sealed partial class TeamsInbound(
             {
                 try
                 {
-                    await connector.SendAsync(activity["serviceUrl"].Text() ?? conversations.ServiceUrl, conversation, AdaptiveCardMessageRenderer.Activity(message), cancellationToken);
+                    await connector.SendAsync(serviceUrl.AbsoluteUri, conversation, AdaptiveCardMessageRenderer.Activity(message), cancellationToken);
                 }
                 catch (TeamsApiException ex)
                 {
@@ -99,6 +117,8 @@ internal sealed partial class TeamsInbound(
         // HTML, not over Markdown.)
         return Tags().Replace(text, " ").Replace("&nbsp;", " ").Trim();
     }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static JsonObject InvokeResponse(string text) => new()
     {

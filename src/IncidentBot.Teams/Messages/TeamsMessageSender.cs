@@ -23,10 +23,10 @@ internal sealed class TeamsMessageSender(BotConnectorClient connector, TeamsConv
         {
             if (updateKey is not null && references.FindReference(updateKey) is { } activityId)
             {
-                await connector.UpdateAsync(conversations.ServiceUrl, channel.Id, activityId, activity, cancellationToken);
+                await connector.UpdateAsync(conversations.ServiceUrlFor(channel.Id), channel.Id, activityId, activity, cancellationToken);
                 return;
             }
-            var id = await connector.SendAsync(conversations.ServiceUrl, channel.Id, activity, cancellationToken);
+            var id = await connector.SendAsync(conversations.ServiceUrlFor(channel.Id), channel.Id, activity, cancellationToken);
             if (updateKey is not null)
             {
                 references.SaveReference(updateKey, id);

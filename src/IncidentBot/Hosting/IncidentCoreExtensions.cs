@@ -38,6 +38,7 @@ internal static class IncidentCoreExtensions
         services.AddSingleton<IRunbookVersionStore>(sp => sp.GetRequiredService<LiteDbStorage>());
         services.AddSingleton<IRoomMessageStore>(sp => sp.GetRequiredService<LiteDbStorage>());
         services.AddSingleton<IPlatformReferenceStore>(sp => sp.GetRequiredService<LiteDbStorage>());
+        services.AddSingleton<IDeduplicationStore>(sp => sp.GetRequiredService<LiteDbStorage>());
         services.AddSingleton<RunbookLibrary>();
 
         services.AddSingleton<RoleCatalog>();
@@ -57,6 +58,7 @@ internal static class IncidentCoreExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AlertProcessor>());
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddHostedService<DeduplicationPruner>();
         return builder;
     }
 

@@ -49,6 +49,19 @@ public sealed class ConfigurationCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task TeamsServiceUrlsMustBeUrlPrefixesThatHoldTheDefaultOne()
+    {
+        var teams = new Dictionary<string, string> { ["Teams__AppId"] = "00000000-0000-0000-0000-000000000001", ["Teams__AppPassword"] = "p" };
+
+        var (notAPrefix, notAPrefixOutput) = await RunAsync(new(teams) { ["Teams__AllowedServiceUrls__0"] = "smba.trafficmanager.net" });
+        var (outside, outsideOutput) = await RunAsync(new(teams) { ["Teams__DefaultServiceUrl"] = "https://bots.example.com/" });
+
+        Assert.Equal((78, 78), (notAPrefix, outside));
+        Assert.Contains("Teams:AllowedServiceUrls must hold absolute http(s) URL prefixes", notAPrefixOutput);
+        Assert.Contains("Teams:DefaultServiceUrl must lie under one of Teams:AllowedServiceUrls", outsideOutput);
+    }
+
+    [Fact]
     public async Task ASecondBotOnTheSameDataFileIsRefused()
     {
         await using var first = await BotProcess.StartAsync(_data);

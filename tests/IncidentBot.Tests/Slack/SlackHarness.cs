@@ -26,7 +26,8 @@ public sealed class SlackHarness : IAsyncDisposable
 
     public IncidentBotApplication App { get; }
 
-    public static async Task<SlackHarness> StartAsync(FakeSlackOptions? slack = null, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    /// <param name="dataFolder">A folder the test owns, to restart the bot on the same data file; a fresh one otherwise.</param>
+    public static async Task<SlackHarness> StartAsync(FakeSlackOptions? slack = null, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? dataFolder = null)
     {
         var fake = await FakeSlackApi.StartAsync(slack);
         var all = new Dictionary<string, string?>
@@ -39,7 +40,7 @@ public sealed class SlackHarness : IAsyncDisposable
         {
             all[key] = value;
         }
-        var app = new IncidentBotApplication(all, services);
+        var app = new IncidentBotApplication(all, services, dataFolder);
         _ = app.Server; // start the bot now
         return new SlackHarness(fake, app);
     }
@@ -64,8 +65,15 @@ public sealed class SlackHarness : IAsyncDisposable
         return (response, clock.Elapsed);
     }
 
+    /// <summary>Sends a request Slack would send, signed at the given time (now by default).</summary>
+    public Task<(HttpResponseMessage Response, TimeSpan Elapsed)> SendAsync(Delivery delivery, long? timestamp = null, int? retryNum = null) =>
+        PostSignedAsync(delivery.Path, delivery.Body, delivery.ContentType, timestamp, retryNum: retryNum);
+
+    public Task<(HttpResponseMessage Response, TimeSpan Elapsed)> SlashCommandAsync(string channelId, string userId, string userName, string text) =>
+        SendAsync(SlashCommand(channelId, userId, userName, text));
+
     /// <summary>The published slash-command body, with our channel, user and text in it.</summary>
-    public Task<(HttpResponseMessage Response, TimeSpan Elapsed)> SlashCommandAsync(string channelId, string userId, string userName, string text)
+    public static Delivery SlashCommand(string channelId, string userId, string userName, string text)
     {
         var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Fixtures.Read("slack/slash-command-body-hello.txt"))
             .ToDictionary(f => f.Key, f => f.Value.ToString());
@@ -74,11 +82,14 @@ public sealed class SlackHarness : IAsyncDisposable
         form["user_name"] = userName;
         form["command"] = "/incident";
         form["text"] = text;
-        return PostSignedAsync("/slack/commands", Form(form), "application/x-www-form-urlencoded");
+        return new("/slack/commands", Form(form), "application/x-www-form-urlencoded");
     }
 
+    public Task<(HttpResponseMessage Response, TimeSpan Elapsed)> ButtonAsync(string channelId, string userId, string userName, string command) =>
+        SendAsync(Button(channelId, userId, userName, command));
+
     /// <summary>The published block_actions payload, as a press of one of our buttons in a channel.</summary>
-    public Task<(HttpResponseMessage Response, TimeSpan Elapsed)> ButtonAsync(string channelId, string userId, string userName, string command)
+    public static Delivery Button(string channelId, string userId, string userName, string command)
     {
         var payload = JsonNode.Parse(Fixtures.Read("slack/interactivity-block-actions.json"))!.AsObject();
         payload["user"]!["id"] = userId;
@@ -89,22 +100,28 @@ public sealed class SlackHarness : IAsyncDisposable
         var action = payload["actions"]![0]!;
         action["action_id"] = "incidentbot.command.0";
         action["value"] = command;
-        return PostSignedAsync("/slack/interactions", Form(new() { ["payload"] = payload.ToJsonString() }), "application/x-www-form-urlencoded");
+        return new("/slack/interactions", Form(new() { ["payload"] = payload.ToJsonString() }), "application/x-www-form-urlencoded");
     }
 
+    public Task<(HttpResponseMessage Response, TimeSpan Elapsed)> MentionAsync(string channelId, string userId, string text, string eventId, int? retryNum = null) =>
+        SendAsync(Mention(channelId, userId, text, eventId), retryNum: retryNum);
+
     /// <summary>The published app_mention callback, said in our channel by our user.</summary>
-    public Task<(HttpResponseMessage Response, TimeSpan Elapsed)> MentionAsync(string channelId, string userId, string text, string eventId, int? retryNum = null)
+    public static Delivery Mention(string channelId, string userId, string text, string eventId)
     {
         var callback = JsonNode.Parse(Fixtures.Read("slack/events-app-mention.json"))!.AsObject();
         callback["event"]!["channel"] = channelId;
         callback["event"]!["user"] = userId;
         callback["event"]!["text"] = $"<@U0FAKEBOT> {text}";
         callback["event_id"] = eventId;
-        return PostSignedAsync("/slack/events", callback.ToJsonString(), "application/json", retryNum: retryNum);
+        return new("/slack/events", callback.ToJsonString(), "application/json");
     }
 
     public static string Form(Dictionary<string, string> fields) =>
         string.Join("&", fields.Select(f => $"{Uri.EscapeDataString(f.Key)}={Uri.EscapeDataString(f.Value)}"));
+
+    /// <summary>One request as Slack would send it, before signing.</summary>
+    public sealed record Delivery(string Path, string Body, string ContentType);
 
     public async ValueTask DisposeAsync()
     {

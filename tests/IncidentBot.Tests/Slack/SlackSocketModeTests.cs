@@ -92,6 +92,28 @@ public sealed class SlackSocketModeTests
         Assert.Single(timeline, t => t.Kind == "acknowledged");
     }
 
+    [Fact]
+    public async Task AnEnvelopeDeliveredAgainActsOnce()
+    {
+        await using var socket = await FakeSocketMode.StartAsync();
+        await using var slack = await StartAsync(socket);
+        await socket.WaitForConnectionAsync(1, Wait);
+        await slack.App.CommandAsync(null, "alice", "declare Queue backlog sev2");
+        await Eventually.TrueAsync(() => slack.Slack.FindChannel("inc-1-queue-backlog") is not null, "the incident channel");
+        var channel = slack.Slack.FindChannel("inc-1-queue-backlog")!.Id;
+        JsonObject Note(string text) => new() { ["command"] = "/incident", ["text"] = $"note {text}", ["user_id"] = "U0BOB", ["user_name"] = "bob", ["channel_id"] = channel };
+
+        var envelope = await socket.SendEnvelopeAsync("slash_commands", Note("consumers restarted"));
+        await Eventually.TrueAsync(async () => (await slack.App.GetIncidentAsync(1)).Timeline!.Any(t => t.Text.Contains("consumers restarted")), "the note");
+        socket.SendAgain(envelope);
+        await Eventually.TrueAsync(() => socket.AckCount(envelope) == 2, "the second delivery to be acknowledged");
+        await socket.WaitForAckAsync(await socket.SendEnvelopeAsync("slash_commands", Note("marker")), Wait);
+        await Eventually.TrueAsync(async () => (await slack.App.GetIncidentAsync(1)).Timeline!.Any(t => t.Text.Contains("marker")), "the marker note");
+        await Task.Delay(200);
+
+        Assert.Single((await slack.App.GetIncidentAsync(1)).Timeline!, t => t.Text.Contains("consumers restarted"));
+    }
+
     private static Task<SlackHarness> StartAsync(FakeSocketMode socket) =>
         SlackHarness.StartAsync(new FakeSlackOptions { SocketMode = socket }, new() { ["Slack:SigningSecret"] = "", ["Slack:AppToken"] = "xapp-test" });
 }

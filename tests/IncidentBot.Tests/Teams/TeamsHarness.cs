@@ -34,9 +34,14 @@ public sealed class TeamsHarness : IAsyncDisposable
     public FakeBotFrameworkMetadata Metadata { get; }
     public IncidentBotApplication App { get; }
 
-    public static async Task<TeamsHarness> StartAsync(bool allowChannelCreate = true, Dictionary<string, string?>? settings = null)
+    /// <summary>A second allowed connector, when started with <c>secondRegion</c>.</summary>
+    public FakeBotConnector? Region { get; private init; }
+
+    /// <param name="endorsements">The Bot Framework channels the signing key is endorsed for; Teams only by default.</param>
+    /// <param name="secondRegion">Also start <see cref="Region"/>, a second allowed connector (another service URL of Teams).</param>
+    public static async Task<TeamsHarness> StartAsync(bool allowChannelCreate = true, Dictionary<string, string?>? settings = null, string[]? endorsements = null, bool secondRegion = false)
     {
-        var key = new TestSigningKey("teams-key", ["msteams"]);
+        var key = new TestSigningKey("teams-key", endorsements ?? ["msteams"]);
         var tokens = await FakeEntraToken.StartAsync(AppId, Secret);
         var connector = await FakeBotConnector.StartAsync(tokens);
         connector.AddChannel(IncidentsChannel);
@@ -55,7 +60,14 @@ public sealed class TeamsHarness : IAsyncDisposable
             ["Teams:TokenEndpoint"] = tokens.TokenEndpoint.ToString(),
             ["Teams:GraphBaseUrl"] = graph.BaseUrl.ToString(),
             ["Teams:DefaultServiceUrl"] = connector.ServiceUrl.ToString(),
+            // The fake connector is the only Bot Connector these tests trust with the bot's token.
+            ["Teams:AllowedServiceUrls:0"] = connector.ServiceUrl.ToString(),
         };
+        var region = secondRegion ? await FakeBotConnector.StartAsync(tokens) : null;
+        if (region is not null)
+        {
+            all["Teams:AllowedServiceUrls:1"] = region.ServiceUrl.ToString();
+        }
         foreach (var (k, v) in settings ?? [])
         {
             all[k] = v;
@@ -63,7 +75,7 @@ public sealed class TeamsHarness : IAsyncDisposable
         var app = new IncidentBotApplication(all);
         _ = app.Server;
         // The harness signs with the key the fake metadata publishes, as the Bot Connector would.
-        return new TeamsHarness(tokens, connector, graph, metadata, app) { SigningKey = key };
+        return new TeamsHarness(tokens, connector, graph, metadata, app) { SigningKey = key, Region = region };
     }
 
     private TestSigningKey SigningKey { get; init; } = null!;
@@ -102,6 +114,10 @@ public sealed class TeamsHarness : IAsyncDisposable
         await App.DisposeAsync();
         await Graph.DisposeAsync();
         await Connector.DisposeAsync();
+        if (Region is not null)
+        {
+            await Region.DisposeAsync();
+        }
         await Tokens.DisposeAsync();
         await Metadata.DisposeAsync();
     }

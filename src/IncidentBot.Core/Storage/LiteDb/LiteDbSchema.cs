@@ -14,7 +14,7 @@ namespace IncidentBot.Storage.LiteDb;
 /// </summary>
 internal static class LiteDbSchema
 {
-    public const int Current = 2;
+    public const int Current = 3;
 
     /// <summary>
     /// Keys compare byte for byte. LiteDB's default ignores case, which made an alert whose fingerprint differs
@@ -42,6 +42,15 @@ internal static class LiteDbSchema
             {
                 throw new InvalidOperationException($"The data file still compares keys as {db.Collation}; it should have been rebuilt before opening.");
             }
+        },
+        // 2 → 3: deduplication keys with a lifetime, pruned by expiry. The handled Slack event ids and Teams activity
+        // ids that platformReferences kept forever are dropped: they are long past any redelivery.
+        db =>
+        {
+            db.GetCollection(LiteDbStorage.DeduplicationCollection).EnsureIndex(LiteDbStorage.ExpiresAtField);
+            var references = db.GetCollection("platformReferences");
+            references.DeleteMany(Query.StartsWith("_id", "slack:event:"));
+            references.DeleteMany(Query.StartsWith("_id", "teams:seen:"));
         },
     ];
 

@@ -27,7 +27,7 @@ public sealed partial class LiteDbStorage
     private Exception? _openFailure;
 
     [MemberNotNull(nameof(_db), nameof(_incidents), nameof(_alerts), nameof(_timeline), nameof(_inbox), nameof(_inboxDocuments), nameof(_alertDocuments), nameof(_incidentDocuments), nameof(_outbox),
-        nameof(_probe), nameof(_runbookVersions), nameof(_room), nameof(_references), nameof(_drillSchedules), nameof(_drillRuns), nameof(_rcas))]
+        nameof(_probe), nameof(_runbookVersions), nameof(_room), nameof(_references), nameof(_deduplication), nameof(_drillSchedules), nameof(_drillRuns), nameof(_rcas))]
     private void Open()
     {
         // A new file gets the schema's collation; an existing one keeps its own (LiteDB refuses a different one), and
@@ -46,6 +46,7 @@ public sealed partial class LiteDbStorage
         _runbookVersions = db.GetCollection<RunbookVersionRecord>("runbookVersions");
         _room = db.GetCollection<RoomMessage>("roomMessages");
         _references = db.GetCollection("platformReferences");
+        _deduplication = db.GetCollection(DeduplicationCollection);
         _drillSchedules = db.GetCollection<DrillSchedule>("drillSchedules");
         _drillRuns = db.GetCollection<DrillRun>("drillRuns");
         _rcas = db.GetCollection<Rca.RcaDocument>("rcas");

@@ -26,6 +26,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     private ILiteCollection<RunbookVersionRecord> _runbookVersions;
     private ILiteCollection<RoomMessage> _room;
     private ILiteCollection<BsonDocument> _references;
+    private ILiteCollection<BsonDocument> _deduplication;
     private ILiteCollection<DrillSchedule> _drillSchedules;
     private ILiteCollection<DrillRun> _drillRuns;
     private ILiteCollection<Rca.RcaDocument> _rcas;

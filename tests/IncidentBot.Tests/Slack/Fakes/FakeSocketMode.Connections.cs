@@ -96,6 +96,7 @@ public sealed partial class FakeSocketMode
             {
                 _ackOrder.Add(id);
             }
+            _ackCounts[id] = _ackCounts.GetValueOrDefault(id) + 1;
 
             _open.ForEach(c => c.InFlight.RemoveAll(e => e.Id == id));
         });

@@ -17,6 +17,8 @@ public sealed partial class FakeSocketMode : IAsyncDisposable
     private readonly List<FakeSocketModeEnvelope> _pending = [];
     private readonly Dictionary<string, string> _acks = [];
     private readonly List<string> _ackOrder = [];
+    private readonly Dictionary<string, FakeSocketModeEnvelope> _sent = [];
+    private readonly Dictionary<string, int> _ackCounts = [];
     private WebApplication? _app;
     private int _port;
     private int _connectionCount;
@@ -51,9 +53,19 @@ public sealed partial class FakeSocketMode : IAsyncDisposable
     public Task<string> SendEnvelopeAsync(string type, JsonNode payload, bool acceptsResponsePayload = false)
     {
         var envelope = new FakeSocketModeEnvelope(type, payload, acceptsResponsePayload);
-        _gate.Locked(() => Route(envelope));
+        _gate.Locked(() =>
+        {
+            _sent[envelope.Id] = envelope;
+            Route(envelope);
+        });
         return Task.FromResult(envelope.Id);
     }
+
+    /// <summary>How many times the client acknowledged the envelope (once per delivery it received).</summary>
+    public int AckCount(string envelopeId) => _gate.Locked(() => _ackCounts.GetValueOrDefault(envelopeId));
+
+    /// <summary>Delivers an envelope once more, with the same envelope_id, as Slack does when an ack got lost on the way.</summary>
+    public void SendAgain(string envelopeId) => _gate.Locked(() => Route(_sent[envelopeId]));
 
     /// <summary>Waits for the client's ack of an envelope and returns the ack frame as sent (with any <c>payload</c>).</summary>
     public async Task<string> WaitForAckAsync(string envelopeId, TimeSpan timeout)

@@ -1,0 +1,28 @@
+namespace IncidentBot.Storage;
+
+/// <summary>
+/// Inbound deliveries already acted on (a Slack request's signature, a Slack event id, a Teams activity id), each
+/// remembered only as long as a repeat of it could still arrive and verify, so a repeat acts once and the record
+/// does not outlive its use.
+/// </summary>
+public interface IDeduplicationStore
+{
+    /// <summary>
+    /// Records the key until it expires, atomically; true when this is the first delivery (nobody recorded the
+    /// key, or its earlier record has expired by <paramref name="now"/>).
+    /// </summary>
+    bool TryRecord(DeduplicationKey key, DateTimeOffset now);
+
+    /// <summary>Forgets every key that expired before <paramref name="now"/>; returns how many.</summary>
+    int PruneExpired(DateTimeOffset now);
+}
+
+/// <summary>
+/// One delivery to recognise again: <see cref="Key"/> starts with the adapter that owns it (<c>slack:</c>,
+/// <c>teams:</c>) and is at most <see cref="MaxKeyLength"/> characters; <see cref="ExpiresAt"/> is when a repeat
+/// can no longer verify, so forgetting it is safe.
+/// </summary>
+public sealed record DeduplicationKey(string Key, DateTimeOffset ExpiresAt)
+{
+    public const int MaxKeyLength = 512;
+}
