@@ -34,7 +34,7 @@ builder.UseServerLimits();
 // A TLS-terminating proxy in front (ReverseProxy:TrustedAddresses) may tell the client's address and scheme.
 builder.AddReverseProxy();
 
-// Storage, incidents, the alert inbox and processor, the chat outbox.
+// Storage (the LiteDB data file, copied live for `backup`), incidents, the alert inbox and processor, the outbox.
 builder.AddIncidentCore();
 
 // Alert sources: normalisers, credentials, body limits.
@@ -47,9 +47,6 @@ builder.AddHealth();
 
 // OpenTelemetry metrics and traces; Prometheus scrapes /metrics.
 builder.AddTelemetry();
-
-// Consistent copies of the data file while the bot runs, for the `backup` command.
-builder.AddBackups();
 
 // Drills and reminders, scheduled with Quartz; reviews written when incidents resolve.
 builder.AddDrills();

@@ -1,5 +1,4 @@
 using IncidentBot.Storage;
-using IncidentBot.Storage.LiteDb;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IncidentBot.Backups;
@@ -12,12 +11,6 @@ internal static class BackupEndpoints
 {
     /// <summary>Names the data file the copy came from, so the command can tell it asked the right bot.</summary>
     public const string DataFileHeader = "IncidentBot-Data-File";
-
-    public static IHostApplicationBuilder AddBackups(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<IStorageBackup>(sp => sp.GetRequiredService<LiteDbStorage>());
-        return builder;
-    }
 
     public static RouteGroupBuilder MapBackupEndpoints(this IEndpointRouteBuilder endpoints)
     {
