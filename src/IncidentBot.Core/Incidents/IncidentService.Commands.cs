@@ -14,7 +14,7 @@ public sealed partial class IncidentService
                 actor, TimelineKinds.Declared, $"Declared by {actor} as {severity.Display()}: {title.Trim()}");
             tx.Post(incident, IncidentMessages.Summary(incident, roles));
             LogOpened(incident);
-            return new IncidentResult(incident, tx.Posted);
+            return ValueTask.FromResult(new IncidentResult(incident, tx.Posted));
         }, cancellationToken);
 
     public Task<IncidentResult> AcknowledgeAsync(int number, string actor, CancellationToken cancellationToken = default) =>
@@ -125,7 +125,7 @@ public sealed partial class IncidentService
         }, cancellationToken);
 
     public Task<IncidentResult> ResolveAsync(int number, string? summary, string actor, CancellationToken cancellationToken = default) =>
-        ChangeAsync(number, (tx, incident) => Resolve(tx, incident, summary, actor), cancellationToken);
+        ChangeAsync(number, (tx, incident) => ResolveAsync(tx, incident, summary, actor), cancellationToken);
 
     /// <summary>Closes a resolved incident once its review is complete.</summary>
     public Task<IncidentResult> CloseAsync(int number, string actor, CancellationToken cancellationToken = default) =>
@@ -142,7 +142,7 @@ public sealed partial class IncidentService
             return null;
         }, cancellationToken);
 
-    private string? Resolve(IncidentTransaction tx, Incident incident, string? summary, string actor)
+    private async ValueTask<string?> ResolveAsync(IncidentTransaction tx, Incident incident, string? summary, string actor)
     {
         if (!incident.Status.IsOpen())
         {
@@ -163,7 +163,7 @@ public sealed partial class IncidentService
         {
             foreach (var reporter in drillReporters)
             {
-                reporter.DrillResolved(tx, incident);
+                await reporter.DrillResolvedAsync(tx, incident);
             }
         }
         return null;

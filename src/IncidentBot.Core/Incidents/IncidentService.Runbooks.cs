@@ -41,7 +41,7 @@ public sealed partial class IncidentService
             tx.Post(incident, IncidentMessages.Summary(incident, roles));
             StartSession(tx, incident, runbook, actor);
             LogOpened(incident);
-            return new IncidentResult(incident, tx.Posted);
+            return ValueTask.FromResult(new IncidentResult(incident, tx.Posted));
         }, cancellationToken);
 
     /// <summary><c>done</c>/<c>next</c>: the current step is done; the next one starts.</summary>
@@ -170,14 +170,14 @@ public sealed partial class IncidentService
 
     /// <summary>Finds the session a command means (named first, or the only one running) and applies the change.</summary>
     private Task<IncidentResult> ChangeSessionAsync(int number, string? arguments, SessionChange change, CancellationToken cancellationToken) =>
-        ChangeAsync(number, (tx, incident) =>
+        ChangeAsync(number, async (tx, incident) =>
         {
             var (session, rest, problem) = ResolveSession(incident, arguments);
             if (session is null)
             {
                 return problem;
             }
-            if (runbooks.FindVersion(session.Version) is not { } runbook)
+            if (await runbooks.FindVersionAsync(session.Version, tx.CancellationToken) is not { } runbook)
             {
                 return $"The version of `{session.RunbookId}` this session started with can no longer be read.";
             }

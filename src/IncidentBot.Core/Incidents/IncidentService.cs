@@ -35,18 +35,18 @@ public sealed partial class IncidentService(
     public RoleCatalog Roles => roles;
 
     /// <summary>Runs <paramref name="work"/> alone and commits what it changed; nothing is stored if it throws.</summary>
-    public async Task<T> ExecuteAsync<T>(Func<IncidentTransaction, T> work, CancellationToken cancellationToken = default)
+    public async Task<T> ExecuteAsync<T>(Func<IncidentTransaction, ValueTask<T>> work, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            _lastNumber ??= store.LastNumber();
+            _lastNumber ??= await store.LastNumberAsync(cancellationToken);
             var number = _lastNumber.Value;
-            var transaction = new IncidentTransaction(store, platforms, time.GetUtcNow(), () => ++number);
-            var result = work(transaction);
+            var transaction = new IncidentTransaction(store, platforms, time.GetUtcNow(), () => ++number, cancellationToken);
+            var result = await work(transaction);
             try
             {
-                store.Commit(transaction.Changes);
+                await store.CommitAsync(transaction.Changes, cancellationToken);
             }
             catch
             {
@@ -77,13 +77,17 @@ public sealed partial class IncidentService(
 
     /// <summary>Runs one operation on one incident; a missing incident is a friendly refusal, not an error.</summary>
     public Task<IncidentResult> ChangeAsync(int number, Func<IncidentTransaction, Incident, string?> change, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(tx =>
+        ChangeAsync(number, (tx, incident) => ValueTask.FromResult(change(tx, incident)), cancellationToken);
+
+    /// <summary>Runs one operation on one incident that reads more from the store while it changes the incident.</summary>
+    public Task<IncidentResult> ChangeAsync(int number, Func<IncidentTransaction, Incident, ValueTask<string?>> change, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(async tx =>
         {
-            if (tx.Find(number) is not { } incident)
+            if (await tx.FindAsync(number) is not { } incident)
             {
                 return IncidentResult.Refused(null, $"There is no incident INC-{number}.");
             }
-            var problem = change(tx, incident);
+            var problem = await change(tx, incident);
             return problem is null ? new IncidentResult(incident, tx.Posted) : IncidentResult.Refused(incident, problem);
         }, cancellationToken);
 

@@ -17,13 +17,13 @@ internal static class BackupEndpoints
         var group = endpoints.MapGroup("/api/admin").WithTags("Admin");
         // The copy is streamed back rather than written to a path the caller names: a request must never choose
         // where the bot writes, and the caller may be on another file system (kubectl port-forward).
-        group.MapPost("/backup", Backup).WithName("Backup").WithSummary("A consistent copy of the data file, taken between two writes.");
+        group.MapPost("/backup", BackupAsync).WithName("Backup").WithSummary("A consistent copy of the data file, taken between two writes.");
         return group;
     }
 
-    private static FileStreamHttpResult Backup(IStorageBackup storage, HttpContext context)
+    private static async Task<FileStreamHttpResult> BackupAsync(IStorageBackup storage, HttpContext context)
     {
         context.Response.Headers[DataFileHeader] = storage.Location;
-        return TypedResults.File(storage.OpenBackup(), "application/octet-stream", "incidentbot-backup.db");
+        return TypedResults.File(await storage.OpenBackupAsync(context.RequestAborted), "application/octet-stream", "incidentbot-backup.db");
     }
 }

@@ -42,7 +42,7 @@ internal static class DrillExtensions
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            var active = store.Schedules().Where(s => s.CancelledAt is null).ToList();
+            var active = (await store.SchedulesAsync(cancellationToken)).Where(s => s.CancelledAt is null).ToList();
             foreach (var schedule in active)
             {
                 await scheduler.ScheduleAsync(schedule, cancellationToken);

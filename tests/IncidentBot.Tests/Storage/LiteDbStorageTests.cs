@@ -113,7 +113,7 @@ public sealed class LiteDbStorageTests : IDisposable
 
         Assert.ThrowsAny<LiteException>(() => store.Commit(broken));
         Assert.Null(store.Find(2));
-        Assert.Equal(0, ((IOutboxStore)store).PendingCount());
+        Assert.Equal(0, store.OutboxPendingCount());
         Assert.Empty(store.TimelineOf(2));
     }
 
