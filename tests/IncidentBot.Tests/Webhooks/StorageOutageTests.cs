@@ -17,6 +17,7 @@ public sealed class StorageOutageTests
         var inbox = Substitute.For<IAlertInboxStore>();
         // Older alerts wait in the inbox, so new ones must queue behind them there rather than be correlated now.
         inbox.HasPendingAsync(Arg.Any<CancellationToken>()).Returns(true);
+        inbox.ClaimAsync(default!, default, default, default, default).ReturnsForAnyArgs(ValueTask.FromResult<IReadOnlyList<InboxEntry>>([]));
         inbox.AppendAsync(Arg.Any<IReadOnlyList<InboxEntry>>(), Arg.Any<CancellationToken>()).Returns(ValueTask.FromException(new IOException("No space left on device")));
         await using var app = new IncidentBotApplication(services: s => s.AddSingleton(inbox));
 
