@@ -27,7 +27,7 @@ public sealed partial class LiteDbStorage
 
     ValueTask<IReadOnlyList<TimelineEntry>> IIncidentStore.TimelineOfAsync(int number, CancellationToken cancellationToken) => Run(() => TimelineOf(number), cancellationToken);
 
-    ValueTask<int> IIncidentStore.LastNumberAsync(CancellationToken cancellationToken) => Run(LastNumber, cancellationToken);
+    ValueTask<int> IIncidentStore.NextNumberAsync(CancellationToken cancellationToken) => Run(NextNumber, cancellationToken);
 
     ValueTask IIncidentStore.CommitAsync(IncidentChanges changes, CancellationToken cancellationToken) => Run(() => Commit(changes), cancellationToken);
 

@@ -30,6 +30,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     private ILiteCollection<DrillSchedule> _drillSchedules;
     private ILiteCollection<DrillRun> _drillRuns;
     private ILiteCollection<Rca.RcaDocument> _rcas;
+    private ILiteCollection<BsonDocument> _counters;
 
     // LiteDB transactions belong to a thread; one lock keeps every write transaction whole and un-interleaved.
     private readonly Lock _write = new();
@@ -194,6 +195,27 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     public int LastNumber() =>
         _incidents.Query().OrderByDescending("_id").Select(i => i.Number).FirstOrDefault();
 
+    private const string CountersCollection = "counters";
+    private const string IncidentNumbers = "incidentNumbers";
+
+    /// <summary>
+    /// The incident number counter (<c>counters</c>, <c>_id</c> = <c>incidentNumbers</c>, <c>last</c>), raised in its
+    /// own write transaction so no two callers get the same number. It is never behind the highest stored incident:
+    /// a file from before the counter, or a crash that lost a raise whose incident was lost with it, continues from
+    /// there. Not flushed on its own: the commit that stores the incident flushes it too.
+    /// </summary>
+    public int NextNumber()
+    {
+        var number = 0;
+        InTransaction(() =>
+        {
+            var counted = _counters.FindById(IncidentNumbers)?["last"] is { IsInt32: true } last ? last.AsInt32 : 0;
+            number = Math.Max(counted, LastNumber()) + 1;
+            _counters.Upsert(new BsonDocument { ["_id"] = IncidentNumbers, ["last"] = number });
+        }, durable: false);
+        return number;
+    }
+
     public void Commit(IncidentChanges changes)
     {
         if (changes.IsEmpty)
@@ -214,6 +236,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         {
             InTransaction(() =>
             {
+                NextVersions(incidents, changes.NewIncidents);
                 _incidentDocuments.Upsert(incidents);
                 _alertDocuments.InsertBulk(newAlerts);
                 _alertDocuments.Upsert(changedAlerts);
@@ -232,6 +255,10 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             _openIncidents.Forget();
             throw;
         }
+        foreach (var incident in changes.Incidents.Values)
+        {
+            incident.Version++;
+        }
         _openIncidents.Written(changes.Incidents.Values);
         if (replayable)
         {
@@ -239,6 +266,27 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             {
                 changes.ConsumedInboxEntries.ForEach(id => _inboxLeases.Remove(id));
             }
+        }
+    }
+
+    /// <summary>
+    /// Inside the commit's transaction, so no other write comes between the check and the write: refuses the commit
+    /// when a changed incident is no longer at the version it was read at (or one the operation opened already
+    /// exists), and raises each version by one. An incident stored before versions existed has none, which reads as 0.
+    /// </summary>
+    private void NextVersions(List<BsonDocument> incidents, HashSet<int> opened)
+    {
+        foreach (var document in incidents)
+        {
+            var number = document["_id"].AsInt32;
+            var read = document[nameof(Incident.Version)] is { IsInt32: true } version ? version.AsInt32 : 0;
+            var stored = _incidentDocuments.FindById(number);
+            var current = stored?[nameof(Incident.Version)] is { IsInt32: true } storedVersion ? storedVersion.AsInt32 : 0;
+            if (stored is not null && (opened.Contains(number) || current != read))
+            {
+                throw new IncidentConflictException(number);
+            }
+            document[nameof(Incident.Version)] = read + 1;
         }
     }
 

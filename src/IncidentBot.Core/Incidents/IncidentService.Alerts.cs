@@ -68,7 +68,7 @@ public sealed partial class IncidentService
                 logger.LogInformation("Resolved alert {Source}/{Fingerprint} matches no open incident; nothing to do", alert.Source, alert.Fingerprint);
                 return false;
             }
-            incident = OpenFrom(tx, alert, groupKey);
+            incident = await OpenFromAsync(tx, alert, groupKey);
             opened = true;
         }
 
@@ -99,9 +99,9 @@ public sealed partial class IncidentService
         return opened;
     }
 
-    private Incident OpenFrom(IncidentTransaction tx, Alert alert, string groupKey)
+    private async ValueTask<Incident> OpenFromAsync(IncidentTransaction tx, Alert alert, string groupKey)
     {
-        var incident = tx.Open(
+        var incident = await tx.OpenAsync(
             new Incident
             {
                 Title = alert.Title,

@@ -7,14 +7,14 @@ public sealed partial class IncidentService
 {
     /// <summary>Opens an incident by hand.</summary>
     public Task<IncidentResult> DeclareAsync(string title, Severity severity, string actor, string? service = null, bool isDrill = false, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(tx =>
+        ExecuteAsync(async tx =>
         {
-            var incident = tx.Open(
+            var incident = await tx.OpenAsync(
                 new Incident { Title = title.Trim(), Severity = severity, Service = service, IsDrill = isDrill },
                 actor, TimelineKinds.Declared, $"Declared by {actor} as {severity.Display()}: {title.Trim()}");
             tx.Post(incident, IncidentMessages.Summary(incident, roles));
             LogOpened(incident);
-            return ValueTask.FromResult(new IncidentResult(incident, tx.Posted));
+            return new IncidentResult(incident, tx.Posted);
         }, cancellationToken);
 
     public Task<IncidentResult> AcknowledgeAsync(int number, string actor, CancellationToken cancellationToken = default) =>

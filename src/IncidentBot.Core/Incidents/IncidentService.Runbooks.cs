@@ -26,9 +26,9 @@ public sealed partial class IncidentService
 
     /// <summary>Opens a drill: a synthetic incident, marked as a drill everywhere, with its runbook started at once.</summary>
     public Task<IncidentResult> StartDrillAsync(Runbook runbook, Severity severity, IReadOnlyList<string> participants, string actor, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(tx =>
+        ExecuteAsync(async tx =>
         {
-            var incident = tx.Open(
+            var incident = await tx.OpenAsync(
                 new Incident
                 {
                     Title = $"Drill: {runbook.Title}",
@@ -41,7 +41,7 @@ public sealed partial class IncidentService
             tx.Post(incident, IncidentMessages.Summary(incident, roles));
             StartSession(tx, incident, runbook, actor);
             LogOpened(incident);
-            return ValueTask.FromResult(new IncidentResult(incident, tx.Posted));
+            return new IncidentResult(incident, tx.Posted);
         }, cancellationToken);
 
     /// <summary><c>done</c>/<c>next</c>: the current step is done; the next one starts.</summary>

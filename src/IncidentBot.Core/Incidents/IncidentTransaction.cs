@@ -13,18 +13,16 @@ public sealed class IncidentTransaction
 {
     private readonly IIncidentStore _store;
     private readonly ChatPlatforms _platforms;
-    private readonly Func<int> _nextNumber;
     private readonly List<ChatMessage> _posted = [];
     private readonly HashSet<int> _opened = [];
     private readonly Dictionary<int, Incident> _loaded = [];
     private readonly Dictionary<string, IncidentAlert?> _preloaded = [];
     private readonly Dictionary<(int Incident, string Source, string Kind, string Verb), AlertTimelineLine> _alertLines = [];
 
-    internal IncidentTransaction(IIncidentStore store, ChatPlatforms platforms, DateTimeOffset now, Func<int> nextNumber, CancellationToken cancellationToken)
+    internal IncidentTransaction(IIncidentStore store, ChatPlatforms platforms, DateTimeOffset now, CancellationToken cancellationToken)
     {
         _store = store;
         _platforms = platforms;
-        _nextNumber = nextNumber;
         Now = now;
         CancellationToken = cancellationToken;
     }
@@ -95,11 +93,12 @@ public sealed class IncidentTransaction
         }
     }
 
-    /// <summary>Gives a new incident its number and asks every chat platform for a channel.</summary>
-    public Incident Open(Incident incident, string actor, string kind, string text)
+    /// <summary>Gives a new incident its number (from the store) and asks every chat platform for a channel.</summary>
+    public async ValueTask<Incident> OpenAsync(Incident incident, string actor, string kind, string text)
     {
-        incident.Number = _nextNumber();
+        incident.Number = await _store.NextNumberAsync(CancellationToken);
         _opened.Add(incident.Number);
+        Changes.NewIncidents.Add(incident.Number);
         incident.CreatedAt = Now;
         Touch(incident);
         Record(incident, actor, kind, text);

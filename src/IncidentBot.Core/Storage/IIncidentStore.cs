@@ -27,12 +27,19 @@ public interface IIncidentStore
     /// <summary>Oldest first.</summary>
     ValueTask<IReadOnlyList<TimelineEntry>> TimelineOfAsync(int number, CancellationToken cancellationToken = default);
 
-    /// <summary>The highest incident number ever used, 0 when there is none.</summary>
-    ValueTask<int> LastNumberAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Hands out the next incident number: never the same one twice, to any caller in any process, and never one
+    /// an incident already has. A number whose operation is never committed stays unused, so numbers may skip.
+    /// </summary>
+    ValueTask<int> NextNumberAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores every change as one unit: all of it, or none of it. Once this returns, the changes survive a crash;
     /// when it throws, nothing the caller can rely on was stored (retrying the whole operation is safe).
+    /// Two writers never lose each other's update: each changed incident must still be at the
+    /// <see cref="Incident.Version"/> it was read at, and each of <see cref="IncidentChanges.NewIncidents"/> must not
+    /// exist yet, or nothing is stored and <see cref="IncidentConflictException"/> is thrown. On success every
+    /// stored incident's <see cref="Incident.Version"/> has gone up by one.
     /// </summary>
     ValueTask CommitAsync(IncidentChanges changes, CancellationToken cancellationToken = default);
 }

@@ -42,7 +42,7 @@ public sealed class FullDiskStorage(LiteDbStorage disk) : IIncidentStore, IAlert
 
     public ValueTask<IReadOnlyList<TimelineEntry>> TimelineOfAsync(int number, CancellationToken cancellationToken = default) => Incidents.TimelineOfAsync(number, cancellationToken);
 
-    public ValueTask<int> LastNumberAsync(CancellationToken cancellationToken = default) => Incidents.LastNumberAsync(cancellationToken);
+    public ValueTask<int> NextNumberAsync(CancellationToken cancellationToken = default) => Write(() => Incidents.NextNumberAsync(cancellationToken));
 
     public ValueTask CommitAsync(IncidentChanges changes, CancellationToken cancellationToken = default) => Write(() => Incidents.CommitAsync(changes, cancellationToken));
 

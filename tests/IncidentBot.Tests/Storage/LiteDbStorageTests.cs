@@ -83,7 +83,9 @@ public sealed class LiteDbStorageTests : IDisposable
         store.Commit(IncidentWith(new Incident { Number = 1, Title = "t", GroupKey = key }));
         Assert.Equal(1, store.FindOpenByGroupKey(key)?.Number);
 
-        store.Commit(IncidentWith(new Incident { Number = 1, Title = "t", GroupKey = key, Status = IncidentStatus.Resolved }));
+        var resolved = store.Find(1)!;
+        resolved.Status = IncidentStatus.Resolved;
+        store.Commit(IncidentWith(resolved));
         Assert.Null(store.FindOpenByGroupKey(key));
 
         store.Commit(IncidentWith(new Incident { Number = 2, Title = "t", GroupKey = key, Status = IncidentStatus.Acknowledged }));

@@ -130,6 +130,6 @@ public sealed class CorrelationOnArrivalTests : IDisposable
 
         public ValueTask<IReadOnlyList<Incidents.TimelineEntry>> TimelineOfAsync(int number, CancellationToken cancellationToken = default) => disk.TimelineOfAsync(number, cancellationToken);
 
-        public ValueTask<int> LastNumberAsync(CancellationToken cancellationToken = default) => disk.LastNumberAsync(cancellationToken);
+        public ValueTask<int> NextNumberAsync(CancellationToken cancellationToken = default) => disk.NextNumberAsync(cancellationToken);
     }
 }
