@@ -237,6 +237,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             InTransaction(() =>
             {
                 NextVersions(incidents, changes.NewIncidents);
+                OneOpenIncidentPerGroup(changes);
                 _incidentDocuments.Upsert(incidents);
                 _alertDocuments.InsertBulk(newAlerts);
                 _alertDocuments.Upsert(changedAlerts);
@@ -287,6 +288,28 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
                 throw new IncidentConflictException(number);
             }
             document[nameof(Incident.Version)] = read + 1;
+        }
+    }
+
+    /// <summary>
+    /// Inside the commit's transaction: refuses an incident the operation opens for an alert group while another
+    /// incident of that group is open (and stays open after this commit). Only opened incidents are checked, so a
+    /// file that already holds two open incidents of one group (from before this check) keeps working.
+    /// </summary>
+    private void OneOpenIncidentPerGroup(IncidentChanges changes)
+    {
+        foreach (var number in changes.NewIncidents)
+        {
+            if (changes.Incidents[number] is not { GroupKey: { } key, Status: var status } || !status.IsOpen())
+            {
+                continue;
+            }
+            var open = _incidents.Query().Where("$.GroupKey = @0", key).ToEnumerable()
+                .FirstOrDefault(i => i.Number != number && (changes.Incidents.TryGetValue(i.Number, out var changed) ? changed : i).Status.IsOpen());
+            if (open is not null)
+            {
+                throw new IncidentConflictException(number, $"{open.Reference} is already open for its alert group");
+            }
         }
     }
 

@@ -38,8 +38,9 @@ public interface IIncidentStore
     /// when it throws, nothing the caller can rely on was stored (retrying the whole operation is safe).
     /// Two writers never lose each other's update: each changed incident must still be at the
     /// <see cref="Incident.Version"/> it was read at, and each of <see cref="IncidentChanges.NewIncidents"/> must not
-    /// exist yet, or nothing is stored and <see cref="IncidentConflictException"/> is thrown. On success every
-    /// stored incident's <see cref="Incident.Version"/> has gone up by one.
+    /// exist yet nor, while open, share its alert group with another open incident (one open incident per group),
+    /// or nothing is stored and <see cref="IncidentConflictException"/> is thrown. On success every stored incident's
+    /// <see cref="Incident.Version"/> has gone up by one.
     /// </summary>
     ValueTask CommitAsync(IncidentChanges changes, CancellationToken cancellationToken = default);
 }

@@ -39,6 +39,25 @@ public sealed class ConcurrentWritersTests
     }
 
     [Fact]
+    public async Task TwoWritersThatBothFindNoOpenIncidentForAGroupOpenOnlyOne()
+    {
+        await using var app = new IncidentBotApplication();
+        // Each writer looks for the group's open incident, finds none, and opens one only after the other looked too.
+        var bothLooked = new Rendezvous(2);
+        var first = Writer(app, new ReadTogetherStore(app.Incidents, bothLooked));
+        var second = Writer(app, new ReadTogetherStore(app.Incidents, bothLooked));
+
+        var opened = await Task.WhenAll(
+            Task.Run(() => first.CorrelateAsync([Firing("first")])),
+            Task.Run(() => second.CorrelateAsync([Firing("second")])));
+
+        Assert.Equal(1, opened.Sum());
+        var incident = Assert.Single(await app.Incidents.ListAsync(new IncidentQuery()));
+        Assert.Equal(2, incident.AlertCount);
+        Assert.Equal(["first", "second"], (await app.Incidents.AlertsOfAsync(incident.Number)).Select(a => a.Fingerprint).Order());
+    }
+
+    [Fact]
     public async Task AlertsCorrelatedByTwoWritersAtOnceAreAllCounted()
     {
         const int PerWriter = 150;
@@ -129,17 +148,20 @@ public sealed class ConcurrentWritersTests
     {
         private int _reads;
 
-        public async ValueTask<Incident?> FindAsync(int number, CancellationToken cancellationToken = default)
+        public async ValueTask<Incident?> FindAsync(int number, CancellationToken cancellationToken = default) =>
+            await AfterFirstReadAsync(await inner.FindAsync(number, cancellationToken));
+
+        public async ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken = default) =>
+            await AfterFirstReadAsync(await inner.FindOpenByGroupKeyAsync(groupKey, cancellationToken));
+
+        private async Task<Incident?> AfterFirstReadAsync(Incident? incident)
         {
-            var incident = await inner.FindAsync(number, cancellationToken);
             if (Interlocked.Increment(ref _reads) == 1)
             {
                 await rendezvous.ArriveAsync();
             }
             return incident;
         }
-
-        public ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken = default) => inner.FindOpenByGroupKeyAsync(groupKey, cancellationToken);
 
         public ValueTask<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
 
