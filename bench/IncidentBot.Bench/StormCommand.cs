@@ -69,6 +69,12 @@ public static class StormCommand
             ["Slack:BotToken"] = "xoxb-test",
             ["Slack:SigningSecret"] = "bench-signing-secret",
             ["Slack:ApiBaseUrl"] = slack.BaseUrl.ToString(),
+            // The whole storm comes from one client (127.0.0.1) as fast as the bot answers: the bench measures
+            // intake, not the per-client budgets, so it gives itself a budget no storm reaches.
+            ["ClientLimits:WebhooksPerSecond"] = "1000000",
+            ["ClientLimits:WebhookBurst"] = "1000000",
+            ["ClientLimits:RequestsPerSecond"] = "1000000",
+            ["ClientLimits:RequestBurst"] = "1000000",
         });
         using var driver = new LoadDriver(bot.Address, plan.Connections);
         using var watcher = new AttachmentWatcher(bot.Address);

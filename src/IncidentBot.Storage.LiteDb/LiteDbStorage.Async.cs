@@ -87,8 +87,8 @@ public sealed partial class LiteDbStorage
 
     ValueTask<RcaDocument?> IRcaStore.FindRcaAsync(int incidentNumber, CancellationToken cancellationToken) => Run(() => FindRca(incidentNumber), cancellationToken);
 
-    ValueTask<RcaDocument?> IRcaStore.SaveRcaVersionAsync(int incidentNumber, string markdown, string author, DateTimeOffset at, int expectedVersion, CancellationToken cancellationToken) =>
-        Run(() => SaveRcaVersion(incidentNumber, markdown, author, at, expectedVersion), cancellationToken);
+    ValueTask<RcaDocument?> IRcaStore.SaveRcaVersionAsync(int incidentNumber, string markdown, string author, DateTimeOffset at, int expectedVersion, int historyBytes, CancellationToken cancellationToken) =>
+        Run(() => SaveRcaVersion(incidentNumber, markdown, author, at, expectedVersion, historyBytes), cancellationToken);
 
     ValueTask IRcaStore.SaveRcaAsync(RcaDocument document, CancellationToken cancellationToken) => Run(() => SaveRca(document), cancellationToken);
 

@@ -168,7 +168,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
 
     public Rca.RcaDocument? FindRca(int incidentNumber) => _rcas.FindById(incidentNumber);
 
-    public Rca.RcaDocument? SaveRcaVersion(int incidentNumber, string markdown, string author, DateTimeOffset at, int expectedVersion)
+    public Rca.RcaDocument? SaveRcaVersion(int incidentNumber, string markdown, string author, DateTimeOffset at, int expectedVersion, int historyBytes)
     {
         Rca.RcaDocument? saved = null;
         InTransaction(() =>
@@ -179,8 +179,14 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             {
                 return;
             }
-            document.Versions.Add(new Rca.RcaVersion { Version = current + 1, Markdown = markdown, Author = author, SavedAt = at });
-            _rcas.Upsert(document);
+            // Saving the text that is already current is not a new version: a client that saves on every keystroke
+            // or retries a save must not fill the history with copies.
+            if (current == 0 || document.Current.Markdown != markdown)
+            {
+                document.Versions.Add(new Rca.RcaVersion { Version = current + 1, Markdown = markdown, Author = author, SavedAt = at });
+                document.DropOldVersions(historyBytes);
+                _rcas.Upsert(document);
+            }
             saved = document;
         });
         return saved;

@@ -34,6 +34,9 @@ builder.UseServerLimits();
 // A TLS-terminating proxy in front (ReverseProxy:TrustedAddresses) may tell the client's address and scheme.
 builder.AddReverseProxy();
 
+// One client cannot shut out the others: connections, event streams and requests per client (ClientLimits).
+builder.AddClientLimits();
+
 // Storage (the LiteDB data file, copied live for `backup`), incidents, the alert inbox and processor, the outbox.
 builder.AddIncidentCore();
 
@@ -70,6 +73,9 @@ if (!ConfigurationCheck.Passes(app))
 // Behind a reverse proxy: the client's address and https from X-Forwarded-For/-Proto, if the proxy is trusted.
 app.UseTrustedProxies();
 app.UseApiErrors();
+
+// Requests per client, counted after the trusted proxy has told who the client is.
+app.UseClientLimits();
 
 // Who may call (loopback names without a token, the token or a console session with one), browser headers, the console.
 app.UseWebConsole();

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace IncidentBot.Rca;
 
 /// <summary>An incident's post-incident review: every version kept, the last one current.</summary>
@@ -12,6 +14,20 @@ public sealed class RcaDocument
     public string? CompletedBy { get; set; }
 
     public RcaVersion Current => Versions[^1];
+
+    /// <summary>
+    /// Drops the oldest versions after the first (the generated one) until all of them together take at most
+    /// <paramref name="maxBytes"/> of UTF-8; the first and the current version are always kept.
+    /// </summary>
+    public void DropOldVersions(int maxBytes)
+    {
+        var total = Versions.Sum(v => (long)Encoding.UTF8.GetByteCount(v.Markdown));
+        while (total > maxBytes && Versions.Count > 2)
+        {
+            total -= Encoding.UTF8.GetByteCount(Versions[1].Markdown);
+            Versions.RemoveAt(1);
+        }
+    }
 }
 
 /// <summary>One saved version of an RCA.</summary>

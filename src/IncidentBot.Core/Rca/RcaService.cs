@@ -1,4 +1,6 @@
+using System.Text;
 using IncidentBot.Drills;
+using IncidentBot.Inbound;
 using IncidentBot.Incidents;
 using IncidentBot.Roles;
 using IncidentBot.Storage;
@@ -17,6 +19,7 @@ public sealed class RcaService(
     IncidentService incidentService,
     IOptions<RcaOptions> options,
     IOptions<DrillOptions> drills,
+    IOptions<InputLimits> limits,
     TimeProvider time,
     ILogger<RcaService> logger)
 {
@@ -33,7 +36,7 @@ public sealed class RcaService(
         for (var attempt = 0; ; attempt++)
         {
             var expected = await store.FindRcaAsync(number, cancellationToken) is { } existing ? existing.Current.Version : 0;
-            var saved = await store.SaveRcaVersionAsync(number, markdown, author, time.GetUtcNow(), expected, cancellationToken);
+            var saved = await store.SaveRcaVersionAsync(number, markdown, author, time.GetUtcNow(), expected, limits.Value.ReviewHistoryBytes, cancellationToken);
             if (saved is not null || attempt == 3)
             {
                 return saved ?? (await store.FindRcaAsync(number, cancellationToken))!;
@@ -51,9 +54,14 @@ public sealed class RcaService(
         }
     }
 
-    /// <summary>Saves an edited review if nobody saved since <paramref name="expectedVersion"/>; null on a conflict.</summary>
+    /// <summary>
+    /// Saves an edited review if nobody saved since <paramref name="expectedVersion"/>; null on a conflict. Text
+    /// over <see cref="InputLimits.ReviewVersionBytes"/> is refused before anything is written.
+    /// </summary>
     public async Task<RcaDocument?> SaveAsync(int number, string markdown, string author, int expectedVersion, CancellationToken cancellationToken = default) =>
-        await store.SaveRcaVersionAsync(number, markdown, author, time.GetUtcNow(), expectedVersion, cancellationToken);
+        Encoding.UTF8.GetByteCount(markdown) > limits.Value.ReviewVersionBytes
+            ? throw new ArgumentException($"The review is larger than Limits:ReviewVersionBytes ({limits.Value.ReviewVersionBytes} bytes).", nameof(markdown))
+            : await store.SaveRcaVersionAsync(number, markdown, author, time.GetUtcNow(), expectedVersion, limits.Value.ReviewHistoryBytes, cancellationToken);
 
     /// <summary><c>rca complete</c>: the commander or a lead marks the review done, which closes the incident.</summary>
     public async Task<string?> CompleteAsync(int number, string actor, CancellationToken cancellationToken)

@@ -10,9 +10,11 @@ public interface IRcaStore
     /// <summary>
     /// Saves <paramref name="markdown"/> as the next version, unless the current version is no longer
     /// <paramref name="expectedVersion"/> (someone saved in between): then nothing is saved and null is returned.
-    /// Of two savers expecting the same version, exactly one succeeds.
+    /// Of two savers expecting the same version, exactly one succeeds. Text equal to the current version saves nothing
+    /// and returns the document as it is. Older versions are dropped to keep all of them within
+    /// <paramref name="historyBytes"/> (<see cref="RcaDocument.DropOldVersions"/>), in the same transaction.
     /// </summary>
-    ValueTask<RcaDocument?> SaveRcaVersionAsync(int incidentNumber, string markdown, string author, DateTimeOffset at, int expectedVersion, CancellationToken cancellationToken = default);
+    ValueTask<RcaDocument?> SaveRcaVersionAsync(int incidentNumber, string markdown, string author, DateTimeOffset at, int expectedVersion, int historyBytes, CancellationToken cancellationToken = default);
 
     /// <summary>Stores the document, replacing the one for its incident.</summary>
     ValueTask SaveRcaAsync(RcaDocument document, CancellationToken cancellationToken = default);

@@ -1,6 +1,8 @@
+using IncidentBot.Chat;
 using IncidentBot.Chat.Platforms;
 using IncidentBot.Incidents;
 using IncidentBot.Slack.Api;
+using IncidentBot.Slack.Messages;
 using IncidentBot.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,7 +35,7 @@ internal sealed class SlackChannelProvisioner(
             var channel = new ChannelBinding(Name, id, $"#{name}");
             await OptionalAsync("invite responders", () => responders.InviteAsync(incident, id, cancellationToken));
             await OptionalAsync("set the topic", () => topic.RefreshAsync(incident, id, cancellationToken));
-            await OptionalAsync("set the purpose", () => slack.SetPurposeAsync(id, $"{incident.Reference}: {incident.Title}. Work it here with /incident.", cancellationToken));
+            await OptionalAsync("set the purpose", () => slack.SetPurposeAsync(id, SlackText.Escape($"{incident.Reference}: {incident.Title}. Work it here with /incident.", 250), cancellationToken));
             await OptionalAsync("bookmark alert links", () => BookmarkOnceAsync(incident, id, cancellationToken));
             await OptionalAsync("announce", () => AnnounceOnceAsync(incident, id, cancellationToken));
             return channel;
@@ -77,10 +79,15 @@ internal sealed class SlackChannelProvisioner(
         {
             return;
         }
-        var links = (await incidents.AlertsOfAsync(incident.Number, cancellationToken)).SelectMany(a => a.Links).DistinctBy(l => l.Url).Take(5);
-        foreach (var link in links)
+        var links = (await incidents.AlertsOfAsync(incident.Number, cancellationToken)).SelectMany(a => a.Links).DistinctBy(l => l.Url).ToList();
+        // A bookmark is a link people click: only the targets every other renderer would link may become one.
+        foreach (var unsafeLink in links.Where(l => !LinkPolicy.IsSafe(l.Url)))
         {
-            await slack.AddBookmarkAsync(channel, link.Title, link.Url, cancellationToken);
+            logger.LogWarning("Not bookmarking alert link {Url} of {Incident}: only absolute http, https and mailto addresses become links", unsafeLink.Url, incident.Reference);
+        }
+        foreach (var link in links.Where(l => LinkPolicy.IsSafe(l.Url)).Take(5))
+        {
+            await slack.AddBookmarkAsync(channel, SlackText.Escape(link.Title), link.Url, cancellationToken);
         }
     }
 
@@ -91,7 +98,7 @@ internal sealed class SlackChannelProvisioner(
         {
             return;
         }
-        var text = $"{IncidentMessages.DrillPrefix(incident)}:rotating_light: *{incident.Reference}* · {incident.Severity.Display()} · {Messages.BlockKitRenderer.Escape(incident.Title)} — join <#{channel}>";
+        var text = $"{IncidentMessages.DrillPrefix(incident)}:rotating_light: *{incident.Reference}* · {incident.Severity.Display()} · {SlackText.Escape(incident.Title)} — join <#{channel}>";
         await slack.PostMessageAsync(announce.TrimStart('#'), text, blocks: null, cancellationToken);
     }
 

@@ -1,7 +1,7 @@
-using IncidentBot.Chat;
 using IncidentBot.Incidents;
 using IncidentBot.Roles;
 using IncidentBot.Slack.Api;
+using IncidentBot.Slack.Messages;
 using IncidentBot.Storage;
 
 namespace IncidentBot.Slack.Channels;
@@ -13,7 +13,8 @@ internal sealed class SlackTopic(SlackWebApiClient slack, IPlatformReferenceStor
     {
         var commander = incident.Roles.TryGetValue(RoleCatalog.Commander, out var who) ? $"@{who}" : "nobody yet";
         var text = $"{(incident.IsDrill ? "DRILL · " : "")}{incident.Severity.Display()} · {incident.Status.Display()} · IC: {commander} · {incident.Title}";
-        return ChatText.Shorten(text, 250);
+        // Slack keeps topics in its message format, where `<!channel>` or `<@U123>` are markup: escaped, they stay text.
+        return SlackText.Escape(text, 250);
     }
 
     public async Task RefreshAsync(Incident incident, string channel, CancellationToken cancellationToken)

@@ -23,9 +23,6 @@ public static class SlackEndpoints
 {
     private const long MaxBodyBytes = 1024 * 1024;
 
-    // A name given twice would let two readers of one body see different values; Slack never sends one.
-    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
-
     public static IEndpointRouteBuilder MapSlackEndpoints(this IEndpointRouteBuilder endpoints)
     {
         if (!endpoints.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value.Enabled)
@@ -49,10 +46,11 @@ public static class SlackEndpoints
         JsonObject callback;
         try
         {
-            callback = JsonNode.Parse(body, documentOptions: StrictJson) as JsonObject ?? throw new JsonException("not an object");
+            callback = StrictJson.ParseNode(body) as JsonObject ?? throw new JsonException("The event is not a JSON object.");
         }
         catch (JsonException ex)
         {
+            slack.Logger.LogWarning("Refused a Slack event: {Problem}", ex.Message);
             return Results.Problem($"The event is not valid JSON: {ex.Message}", statusCode: 400, title: "Malformed Slack event");
         }
         switch (callback["type"].Text())
@@ -93,11 +91,12 @@ public static class SlackEndpoints
         JsonObject? payload;
         try
         {
-            payload = form.TryGetValue("payload", out var field) ? JsonNode.Parse(field.ToString(), documentOptions: StrictJson) as JsonObject : null;
+            payload = form.TryGetValue("payload", out var field) ? StrictJson.ParseNode(field.ToString()) as JsonObject : null;
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            payload = null;
+            slack.Logger.LogWarning("Refused a Slack interaction: its payload is not valid JSON: {Problem}", ex.Message);
+            return Results.Problem($"The interaction's 'payload' field is not valid JSON: {ex.Message}", statusCode: 400, title: "Malformed Slack interaction");
         }
         if (payload is null)
         {

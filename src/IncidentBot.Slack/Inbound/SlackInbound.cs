@@ -20,6 +20,7 @@ internal sealed class SlackInbound(
     SlackChannels channels,
     SlackDeduplication deduplication,
     SlackDeclareModal modal,
+    IConsoleLinks console,
     ILogger<SlackInbound> logger)
 {
     private const int MaxEventIdLength = 256;
@@ -108,7 +109,7 @@ internal sealed class SlackInbound(
     private async Task AnswerPrivatelyAsync(string userId, string? channel, string? responseUrl, ChatMessage message, CancellationToken cancellationToken)
     {
         var text = BlockKitRenderer.FallbackText(message);
-        var blocks = BlockKitRenderer.Blocks(message);
+        var blocks = BlockKitRenderer.Blocks(message, message.IncidentNumber is { } number ? console.Incident(number) : null);
         if (channel is not null)
         {
             try

@@ -14,12 +14,19 @@ public static class BlockKitRenderer
     public const string ActionPrefix = "incidentbot.command.";
 
     private const int MaxSectionText = 3000;
-    private const int MaxBlocks = 50;
+    private const int MaxFieldText = 2000;
 
-    /// <summary>The notification text Slack shows where blocks cannot be (push notifications, screen readers).</summary>
-    public static string FallbackText(ChatMessage message) => message.NotificationLine(300);
+    /// <summary>
+    /// The notification text Slack shows where blocks cannot be (push notifications, screen readers). Slack parses it
+    /// like any message text, so it is escaped: an alert titled `&lt;!channel&gt;` must not page the whole channel.
+    /// </summary>
+    public static string FallbackText(ChatMessage message) => SlackText.Escape(message.NotificationLine(300));
 
-    public static JsonArray Blocks(ChatMessage message)
+    /// <summary>
+    /// The message as Block Kit within Slack's limits (<see cref="SlackMessageBudget"/>); a message cut to fit ends
+    /// with <paramref name="fullTextLink"/>, where the whole of it can be read.
+    /// </summary>
+    public static JsonArray Blocks(ChatMessage message, string? fullTextLink = null)
     {
         var blocks = new JsonArray();
         if (message.IsDrill)
@@ -32,7 +39,7 @@ public static class BlockKitRenderer
             switch (block)
             {
                 case HeaderBlock header:
-                    blocks.Add(new JsonObject { ["type"] = "header", ["text"] = PlainText(ChatText.Shorten(header.Text, 150)) });
+                    blocks.Add(new JsonObject { ["type"] = "header", ["text"] = PlainText(header.Text, 150) });
                     break;
                 case TextBlock text:
                     foreach (var chunk in Chunks(SlackMrkdwnRenderer.Render(text.Markdown), MaxSectionText))
@@ -44,13 +51,13 @@ public static class BlockKitRenderer
                     blocks.Add(new JsonObject
                     {
                         ["type"] = "section",
-                        ["fields"] = new JsonArray(fields.Fields.Take(10).Select(f => (JsonNode)Mrkdwn($"*{Escape(f.Label)}*\n{Escape(f.Value)}")).ToArray()),
+                        ["fields"] = new JsonArray(fields.Fields.Take(10).Select(f => (JsonNode)Mrkdwn(Field(f.Label, f.Value))).ToArray()),
                     });
                     break;
                 case ChecklistBlock checklist:
                     foreach (var item in checklist.Items)
                     {
-                        var section = Section($"{(item.Checked ? "☑" : "☐")} {Escape(item.Text)}");
+                        var section = Section($"{(item.Checked ? "☑" : "☐")} {SlackText.Escape(item.Text, MaxSectionText - 2)}");
                         section["accessory"] = Button(item.Checked ? "Untick" : "Tick", item.Command, ButtonStyle.Default, actionIndex++);
                         blocks.Add(section);
                     }
@@ -64,22 +71,22 @@ public static class BlockKitRenderer
                     break;
             }
         }
-        while (blocks.Count > MaxBlocks)
-        {
-            blocks.RemoveAt(MaxBlocks - 1);
-        }
-        return blocks;
+        return SlackMessageBudget.Fit(blocks, message, fullTextLink);
     }
 
-    /// <summary>Slack's three control characters, escaped so outside text cannot ping @channel or break links.</summary>
-    public static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    /// <summary>A label and its value as one mrkdwn field within Slack's limit, cut between entities, never inside one.</summary>
+    private static string Field(string label, string value)
+    {
+        var name = SlackText.Escape(label, 200);
+        return $"*{name}*\n{SlackText.Escape(value, MaxFieldText - name.Length - 3)}";
+    }
 
     private static JsonObject Button(string label, string command, ButtonStyle style, int index)
     {
         var button = new JsonObject
         {
             ["type"] = "button",
-            ["text"] = PlainText(ChatText.Shorten(label, 75)),
+            ["text"] = PlainText(label, 75),
             // The action id only has to be unique in the message; the value carries the command itself.
             ["action_id"] = $"{ActionPrefix}{index}",
             ["value"] = ChatText.Shorten(command, 2000),
@@ -97,7 +104,8 @@ public static class BlockKitRenderer
 
     private static JsonObject Mrkdwn(string text) => new() { ["type"] = "mrkdwn", ["text"] = text.Length == 0 ? " " : text };
 
-    private static JsonObject PlainText(string text) => new() { ["type"] = "plain_text", ["text"] = text, ["emoji"] = true };
+    /// <summary>Slack decodes the three entities in plain_text too, so its text is escaped like any other.</summary>
+    private static JsonObject PlainText(string text, int max) => new() { ["type"] = "plain_text", ["text"] = SlackText.Escape(text, max), ["emoji"] = true };
 
     /// <summary>Splits at line ends so a long step stays readable, never inside a code fence if it can help it.</summary>
     private static IEnumerable<string> Chunks(string text, int max)

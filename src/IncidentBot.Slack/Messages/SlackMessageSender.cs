@@ -18,6 +18,7 @@ internal sealed class SlackMessageSender(
     SlackTopic topic,
     IPlatformReferenceStore references,
     IIncidentStore incidents,
+    IConsoleLinks console,
     ILogger<SlackMessageSender> logger) : IChatMessageSender
 {
     public string Platform => SlackChannelProvisioner.Name;
@@ -54,12 +55,13 @@ internal sealed class SlackMessageSender(
     private async Task<string> PostOrUpdateAsync(string channel, ChatMessage message, CancellationToken cancellationToken)
     {
         var text = BlockKitRenderer.FallbackText(message);
+        var blocks = BlockKitRenderer.Blocks(message, message.IncidentNumber is { } number ? console.Incident(number) : null);
         var updateKey = message.UpdateKey is null ? null : $"slack:ts:{channel}:{message.UpdateKey}";
         if (updateKey is not null && await references.FindReferenceAsync(updateKey, cancellationToken) is { } ts)
         {
             try
             {
-                await slack.UpdateMessageAsync(channel, ts, text, BlockKitRenderer.Blocks(message), cancellationToken);
+                await slack.UpdateMessageAsync(channel, ts, text, blocks.DeepClone().AsArray(), cancellationToken);
                 return ts;
             }
             catch (SlackApiException ex) when (ex.Error is "message_not_found" or "cant_update_message")
@@ -67,7 +69,7 @@ internal sealed class SlackMessageSender(
                 logger.LogInformation("Slack message {Ts} can no longer be edited; posting a new one", ts);
             }
         }
-        var newTs = await slack.PostMessageAsync(channel, text, BlockKitRenderer.Blocks(message), cancellationToken);
+        var newTs = await slack.PostMessageAsync(channel, text, blocks, cancellationToken);
         if (updateKey is not null)
         {
             await references.SaveReferenceAsync(updateKey, newTs, CancellationToken.None);

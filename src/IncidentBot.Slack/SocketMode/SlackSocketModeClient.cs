@@ -1,6 +1,8 @@
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using IncidentBot.Inbound;
 using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Inbound;
 using Microsoft.Extensions.Hosting;
@@ -52,12 +54,22 @@ internal sealed class SlackSocketModeClient(
     {
         while (socket.State == WebSocketState.Open)
         {
-            var frame = await ReadFrameAsync(socket, stoppingToken);
-            if (frame is null)
+            if (await ReadFrameAsync(socket, stoppingToken) is not { } bytes)
             {
                 return;
             }
-            switch (frame["type"]?.GetValue<string>())
+            JsonObject frame;
+            try
+            {
+                frame = StrictJson.ParseNode(bytes) as JsonObject ?? throw new JsonException("The frame is not a JSON object.");
+            }
+            catch (JsonException ex)
+            {
+                // One unreadable frame is skipped; dropping the connection for it would lose the ones after it.
+                logger.LogWarning("Skipped a Slack Socket Mode frame that is not valid JSON: {Problem}", ex.Message);
+                continue;
+            }
+            switch (frame["type"].Text())
             {
                 case "hello":
                     logger.LogInformation("Slack Socket Mode connected ({Connections} connection(s))", frame["num_connections"]);
@@ -75,7 +87,7 @@ internal sealed class SlackSocketModeClient(
 
     private async Task AcknowledgeAndDispatchAsync(ClientWebSocket socket, JsonObject envelope, CancellationToken stoppingToken)
     {
-        if (envelope["envelope_id"]?.GetValue<string>() is not { } id)
+        if (envelope["envelope_id"].Text() is not { } id)
         {
             return;
         }
@@ -92,7 +104,7 @@ internal sealed class SlackSocketModeClient(
             logger.LogInformation("Slack envelope {EnvelopeId} was already handled; ignoring the redelivery", id);
             return;
         }
-        switch (envelope["type"]?.GetValue<string>())
+        switch (envelope["type"].Text())
         {
             case "events_api":
                 work.Enqueue("event", ct => inbound.HandleEventAsync(payload, ct));
@@ -107,7 +119,7 @@ internal sealed class SlackSocketModeClient(
         }
     }
 
-    private static async Task<JsonObject?> ReadFrameAsync(ClientWebSocket socket, CancellationToken stoppingToken)
+    private static async Task<byte[]?> ReadFrameAsync(ClientWebSocket socket, CancellationToken stoppingToken)
     {
         using var message = new MemoryStream();
         var buffer = new byte[16 * 1024];
@@ -122,6 +134,6 @@ internal sealed class SlackSocketModeClient(
             message.Write(buffer, 0, result.Count);
         }
         while (!result.EndOfMessage);
-        return JsonNode.Parse(message.ToArray()) as JsonObject;
+        return message.ToArray();
     }
 }

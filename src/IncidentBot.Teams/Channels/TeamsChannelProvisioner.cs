@@ -37,7 +37,8 @@ internal sealed class TeamsChannelProvisioner(
                 var starter = new System.Text.Json.Nodes.JsonObject
                 {
                     ["type"] = "message",
-                    ["text"] = IncidentMessages.Title(incident),
+                    ["textFormat"] = "xml",
+                    ["text"] = AsHtmlText(IncidentMessages.Title(incident)),
                 };
                 var serviceUrl = await conversations.TenantServiceUrlAsync(cancellationToken);
                 (conversationId, _) = await connector.CreateThreadAsync(serviceUrl, channelId, await conversations.TenantAsync(cancellationToken), settings.AppId!, starter, cancellationToken);
@@ -96,6 +97,17 @@ internal sealed class TeamsChannelProvisioner(
             }
         }
     }
+
+    /// <summary>
+    /// The starter message is HTML (<c>textFormat: xml</c>), where the title is only text: tags and <c>&lt;at&gt;</c>
+    /// mentions are encoded, and so are brackets, so no Markdown link can form from them either.
+    /// </summary>
+    internal static string AsHtmlText(string text) => text
+        .Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal)
+        .Replace("[", "&#91;", StringComparison.Ordinal)
+        .Replace("]", "&#93;", StringComparison.Ordinal);
 
     private (string, string) Fallback() =>
         string.IsNullOrWhiteSpace(options.Value.IncidentsChannelId)

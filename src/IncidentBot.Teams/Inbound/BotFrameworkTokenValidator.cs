@@ -30,22 +30,54 @@ public sealed class BotFrameworkTokenValidator
         _keys = new BotFrameworkSigningKeys(_options.OpenIdMetadataUrl, http);
     }
 
+    /// <summary>Both steps at once: the token, then the activity it came with.</summary>
     /// <param name="authorizationHeader">The raw <c>Authorization</c> header value.</param>
     /// <param name="serviceUrl">The activity's <c>serviceUrl</c>.</param>
     /// <param name="channelId">The activity's <c>channelId</c>, e.g. <c>msteams</c>.</param>
     /// <param name="cancellationToken">Cancels waiting for the signing keys.</param>
     public async Task<BotTokenCheck> ValidateAsync(string? authorizationHeader, string? serviceUrl, string? channelId, CancellationToken cancellationToken)
     {
-        var check = await CheckAsync(authorizationHeader, serviceUrl, channelId, cancellationToken);
+        var token = await ValidateTokenAsync(authorizationHeader, cancellationToken);
+        return token.IsValid ? ValidateActivity(token, serviceUrl, channelId) : token;
+    }
+
+    /// <summary>
+    /// Step one, before the body is read at all: scheme, signature, issuer, audience and lifetime. A valid result
+    /// still has to pass <see cref="ValidateActivity"/> with the activity it came with.
+    /// </summary>
+    public async Task<BotTokenCheck> ValidateTokenAsync(string? authorizationHeader, CancellationToken cancellationToken) =>
+        Logged(await CheckTokenAsync(authorizationHeader, cancellationToken));
+
+    /// <summary>Step two: the token was issued for this activity's service URL, by a key endorsed for its channel.</summary>
+    public BotTokenCheck ValidateActivity(BotTokenCheck token, string? serviceUrl, string? channelId)
+    {
+        if (!token.IsValid)
+        {
+            return token;
+        }
+        if (string.IsNullOrWhiteSpace(serviceUrl) || string.IsNullOrWhiteSpace(channelId))
+        {
+            return Logged(BotTokenCheck.Invalid("activity has no serviceUrl or channelId"));
+        }
+        if (!SameServiceUrl(token.Identity!.FindFirst(ServiceUrlClaim)?.Value, serviceUrl))
+        {
+            return Logged(BotTokenCheck.Invalid("serviceurl claim does not match the activity"));
+        }
+        return ChannelEndorsements.Allow(token.Signer.Keys, token.Signer.SigningKey, channelId)
+            ? token
+            : Logged(BotTokenCheck.Invalid($"signing key is not endorsed for channel '{channelId}'"));
+    }
+
+    private BotTokenCheck Logged(BotTokenCheck check)
+    {
         if (!check.IsValid)
         {
             _logger.LogInformation("Refused a Bot Connector token: {Problem}", check.Problem);
         }
-
         return check;
     }
 
-    private async Task<BotTokenCheck> CheckAsync(string? authorizationHeader, string? serviceUrl, string? channelId, CancellationToken cancellationToken)
+    private async Task<BotTokenCheck> CheckTokenAsync(string? authorizationHeader, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(authorizationHeader))
         {
@@ -72,11 +104,6 @@ public sealed class BotFrameworkTokenValidator
             return BotTokenCheck.Invalid("the bot's app id is not configured");
         }
 
-        if (string.IsNullOrWhiteSpace(serviceUrl) || string.IsNullOrWhiteSpace(channelId))
-        {
-            return BotTokenCheck.Invalid("activity has no serviceUrl or channelId");
-        }
-
         OpenIdConnectConfiguration metadata;
         TokenValidationResult result;
         try
@@ -101,14 +128,7 @@ public sealed class BotFrameworkTokenValidator
             return BotTokenCheck.Invalid(Describe(result.Exception));
         }
 
-        if (!SameServiceUrl(result.ClaimsIdentity.FindFirst(ServiceUrlClaim)?.Value, serviceUrl))
-        {
-            return BotTokenCheck.Invalid("serviceurl claim does not match the activity");
-        }
-
-        return ChannelEndorsements.Allow(metadata.JsonWebKeySet, token.SigningKey, channelId)
-            ? BotTokenCheck.Valid(result.ClaimsIdentity, new DateTimeOffset(token.ValidTo, TimeSpan.Zero))
-            : BotTokenCheck.Invalid($"signing key is not endorsed for channel '{channelId}'");
+        return BotTokenCheck.Valid(result.ClaimsIdentity, new DateTimeOffset(token.ValidTo, TimeSpan.Zero)) with { Signer = (metadata.JsonWebKeySet, token.SigningKey) };
     }
 
     private TokenValidationParameters Parameters(OpenIdConnectConfiguration metadata) => new()

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.IdentityModel.Tokens;
 
 namespace IncidentBot.Teams.Inbound;
 
@@ -8,6 +9,9 @@ namespace IncidentBot.Teams.Inbound;
 /// </summary>
 public sealed record BotTokenCheck(bool IsValid, string? Problem, ClaimsIdentity? Identity, DateTimeOffset ExpiresAt = default)
 {
+    /// <summary>The published key set and the key that signed the token: the activity's channel must be endorsed by it.</summary>
+    internal (JsonWebKeySet? Keys, SecurityKey? SigningKey) Signer { get; init; }
+
     public static BotTokenCheck Valid(ClaimsIdentity identity, DateTimeOffset expiresAt) => new(true, null, identity, expiresAt);
 
     public static BotTokenCheck Invalid(string problem) => new(false, problem, null);

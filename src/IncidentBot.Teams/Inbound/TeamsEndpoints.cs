@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Unicode;
 using IncidentBot.Inbound;
 using IncidentBot.Teams.Api;
 using Microsoft.AspNetCore.Builder;
@@ -24,9 +23,6 @@ public static class TeamsEndpoints
     // Activity ids are short GUID-like strings; a longer one cannot be remembered as handled (storage keys are bounded).
     private const int MaxActivityIdLength = 256;
 
-    // A name given twice would let the token check and the handler read different values.
-    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
-
     public static IEndpointRouteBuilder MapTeamsEndpoints(this IEndpointRouteBuilder endpoints)
     {
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<TeamsOptions>>().Value.Enabled)
@@ -41,36 +37,31 @@ public static class TeamsEndpoints
 
     private static async Task<IResult> MessagesAsync(HttpRequest request, BotFrameworkTokenValidator validator, ServiceUrlAllowList allowList, TeamsInbound inbound, ILogger<TeamsInbound> logger, CancellationToken cancellationToken)
     {
-        var authorization = request.Headers.Authorization.ToString();
-        if (string.IsNullOrWhiteSpace(authorization))
+        // Authentication comes first: nothing of the body is read, not even its length, until the token verifies.
+        var token = await validator.ValidateTokenAsync(request.Headers.Authorization.ToString(), cancellationToken);
+        if (!token.IsValid)
         {
-            return Refuse(logger, request, "no Authorization header");
+            return Refuse(logger, request, token.Problem ?? "invalid token");
         }
         if (await BoundedBodyReader.ReadAsync(request.Body, request.ContentLength, MaxBodyBytes, cancellationToken) is not { } body)
         {
             return Results.Problem("The activity is larger than 1 MiB.", statusCode: 413, title: "Body too large");
         }
-        JsonObject? activity;
+        JsonObject activity;
         try
         {
-            // Invalid UTF-8 would only throw later, where a field is read, as a server error.
-            activity = Utf8.IsValid(body) ? JsonNode.Parse(body, documentOptions: StrictJson) as JsonObject : null;
+            activity = StrictJson.ParseNode(body) as JsonObject ?? throw new JsonException("The body is not a JSON object.");
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            activity = null;
+            logger.LogWarning("Refused a Teams request: the body is not a JSON activity: {Problem}", ex.Message);
+            return Results.Problem($"The body is not a JSON activity: {ex.Message}", statusCode: 400, title: "Malformed activity");
         }
-        // The token is checked against the activity's own serviceUrl and channelId, so those two are read first;
-        // nothing else in the body is looked at until the token verifies.
-        var check = await validator.ValidateAsync(authorization, activity?["serviceUrl"].Text(), activity?["channelId"].Text(), cancellationToken);
+        // A genuine token for another service URL or channel must not carry this activity.
+        var check = validator.ValidateActivity(token, activity["serviceUrl"].Text(), activity["channelId"].Text());
         if (!check.IsValid)
         {
             return Refuse(logger, request, check.Problem ?? "invalid token");
-        }
-        if (activity is null)
-        {
-            logger.LogWarning("Refused a Teams request: the body is not a JSON activity (or not UTF-8, or a field is given twice)");
-            return Results.Problem("The body is not a JSON activity.", statusCode: 400, title: "Malformed activity");
         }
         if (activity["channelId"].Text() != TeamsChannel)
         {

@@ -21,6 +21,7 @@ internal sealed partial class TeamsInbound(
     ChatCommandHandler commands,
     TeamsConversations conversations,
     BotConnectorClient connector,
+    IConsoleLinks console,
     IDeduplicationStore deduplication,
     TimeProvider time,
     ILogger<TeamsInbound> logger)
@@ -91,7 +92,7 @@ internal sealed partial class TeamsInbound(
             {
                 try
                 {
-                    await connector.SendAsync(serviceUrl.AbsoluteUri, conversation, AdaptiveCardMessageRenderer.Activity(message), cancellationToken);
+                    await connector.SendAsync(serviceUrl.AbsoluteUri, conversation, AdaptiveCardMessageRenderer.Activity(message, message.IncidentNumber is { } number ? console.Incident(number) : null), cancellationToken);
                 }
                 catch (TeamsApiException ex)
                 {

@@ -1,25 +1,31 @@
 using System.Text.Json.Nodes;
 using IncidentBot.Chat;
 using IncidentBot.Runbooks.Rendering;
+using IncidentBot.Runbooks.Rendering.AdaptiveCards;
 
 namespace IncidentBot.Teams.Messages;
 
 /// <summary>
 /// Renders a neutral message as a message activity holding one Adaptive Card (schema 1.5, what Teams renders):
 /// Markdown through the Markdig tree into card elements, fields as a FactSet, checklist items and buttons as
-/// <c>Action.Execute</c> whose data is the command they run. Drills say so first, in red.
+/// <c>Action.Execute</c> whose data is the command they run. Drills say so first, in red. Teams reads TextBlocks and
+/// facts as Markdown, so outside text in them is escaped (<see cref="AdaptiveCardText"/>): no links or mentions.
 /// </summary>
 public static class AdaptiveCardMessageRenderer
 {
     /// <summary>The verb every IncidentBot card action carries; its data holds the command.</summary>
     public const string Verb = "incidentbot.command";
 
-    public static JsonObject Activity(ChatMessage message) => new()
+    /// <summary>
+    /// The message as an activity within Teams' size limit (<see cref="TeamsMessageBudget"/>); a card cut to fit ends
+    /// with <paramref name="fullTextLink"/>, where the whole of it can be read.
+    /// </summary>
+    public static JsonObject Activity(ChatMessage message, string? fullTextLink = null) => TeamsMessageBudget.Fit(new()
     {
         ["type"] = "message",
         ["summary"] = Summary(message),
         ["attachments"] = new JsonArray(new JsonObject { ["contentType"] = "application/vnd.microsoft.card.adaptive", ["content"] = Card(message) }),
-    };
+    }, message, fullTextLink);
 
     public static JsonObject Card(ChatMessage message)
     {
@@ -34,7 +40,7 @@ public static class AdaptiveCardMessageRenderer
             switch (block)
             {
                 case HeaderBlock header:
-                    body.Add(Text(header.Text, weight: "Bolder", size: "Medium"));
+                    body.Add(Text(AdaptiveCardText.Escape(header.Text), weight: "Bolder", size: "Medium"));
                     break;
                 case TextBlock text:
                     foreach (var element in AdaptiveCardRenderer.Render(text.Markdown))
@@ -46,13 +52,13 @@ public static class AdaptiveCardMessageRenderer
                     body.Add(new JsonObject
                     {
                         ["type"] = "FactSet",
-                        ["facts"] = new JsonArray(fields.Fields.Select(f => (JsonNode)new JsonObject { ["title"] = f.Label, ["value"] = f.Value }).ToArray()),
+                        ["facts"] = new JsonArray(fields.Fields.Select(f => (JsonNode)new JsonObject { ["title"] = AdaptiveCardText.Escape(f.Label), ["value"] = AdaptiveCardText.Escape(f.Value) }).ToArray()),
                     });
                     break;
                 case ChecklistBlock checklist:
                     foreach (var (item, index) in checklist.Items.Select((item, index) => (item, index)))
                     {
-                        body.Add(Text($"{(item.Checked ? "☑" : "☐")} {item.Text}"));
+                        body.Add(Text($"{(item.Checked ? "☑" : "☐")} {AdaptiveCardText.Escape(item.Text)}"));
                         actions.Add(Execute($"{(item.Checked ? "Untick" : "Tick")} {index + 1}", item.Command, ButtonStyle.Default));
                     }
                     break;

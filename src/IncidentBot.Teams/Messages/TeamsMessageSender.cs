@@ -11,13 +11,13 @@ namespace IncidentBot.Teams.Messages;
 /// Posts neutral messages as Adaptive Cards into an incident's Teams thread. A message with an update key (a
 /// runbook's current step) replaces its earlier card in place, so the thread shows one live step card.
 /// </summary>
-internal sealed class TeamsMessageSender(BotConnectorClient connector, TeamsConversations conversations, IPlatformReferenceStore references) : IChatMessageSender
+internal sealed class TeamsMessageSender(BotConnectorClient connector, TeamsConversations conversations, IPlatformReferenceStore references, IConsoleLinks console) : IChatMessageSender
 {
     public string Platform => TeamsChannelProvisioner.Name;
 
     public async Task SendAsync(ChannelBinding channel, ChatMessage message, CancellationToken cancellationToken)
     {
-        var activity = AdaptiveCardMessageRenderer.Activity(message);
+        var activity = AdaptiveCardMessageRenderer.Activity(message, message.IncidentNumber is { } number ? console.Incident(number) : null);
         var updateKey = message.UpdateKey is null ? null : $"teams:activity:{channel.Id}:{message.UpdateKey}";
         try
         {

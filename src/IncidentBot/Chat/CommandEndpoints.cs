@@ -1,7 +1,9 @@
+using IncidentBot.Inbound;
 using IncidentBot.Incidents;
 using IncidentBot.Chat.Commands;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Chat;
 
@@ -30,9 +32,9 @@ internal static class CommandEndpoints
     public sealed record MessageResponse(MessageKind Kind, MessageAudience Audience, int? IncidentNumber, bool IsDrill, string Text, IReadOnlyList<MessageBlock> Blocks);
 
     private static async Task<Results<Ok<CommandResponse>, ValidationProblem, ProblemHttpResult>> InIncidentAsync(
-        int number, CommandRequest request, IIncidentStore store, ChatCommandHandler handler, CancellationToken cancellationToken)
+        int number, CommandRequest request, IIncidentStore store, ChatCommandHandler handler, IOptions<InputLimits> limits, CancellationToken cancellationToken)
     {
-        if (Validate(request.User, request.Text) is { } problem)
+        if (Validate(request.User, request.Text, limits.Value) is { } problem)
         {
             return problem;
         }
@@ -44,17 +46,17 @@ internal static class CommandEndpoints
     }
 
     private static async Task<Results<Ok<CommandResponse>, ValidationProblem>> OutsideIncidentAsync(
-        CommandRequest request, ChatCommandHandler handler, CancellationToken cancellationToken)
+        CommandRequest request, ChatCommandHandler handler, IOptions<InputLimits> limits, CancellationToken cancellationToken)
     {
-        if (Validate(request.User, request.Text) is { } problem)
+        if (Validate(request.User, request.Text, limits.Value) is { } problem)
         {
             return problem;
         }
         return TypedResults.Ok(ToResponse(await handler.HandleAsync(UserName(request.User!), request.Text!, null, cancellationToken)));
     }
 
-    /// <summary>A command needs who typed it (at most 100 characters) and what (at most 4000).</summary>
-    public static ValidationProblem? Validate(string? user, string? text)
+    /// <summary>A command needs who typed it (at most 100 characters) and what (at most <c>Limits:CommandTextChars</c>).</summary>
+    public static ValidationProblem? Validate(string? user, string? text, InputLimits limits)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(user) || UserName(user).Length == 0)
@@ -69,9 +71,9 @@ internal static class CommandEndpoints
         {
             errors["text"] = ["text is required: the command, e.g. \"ack\" or \"help\"."];
         }
-        else if (text.Length > 4000)
+        else if (text.Length > limits.CommandTextChars)
         {
-            errors["text"] = ["text must be at most 4000 characters."];
+            errors["text"] = [$"text is {text.Length} characters; it must be at most {limits.CommandTextChars} (Limits:CommandTextChars)."];
         }
         return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
     }

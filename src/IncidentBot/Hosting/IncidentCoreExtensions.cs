@@ -2,6 +2,7 @@ using IncidentBot.Alerts;
 using IncidentBot.Chat.Commands;
 using IncidentBot.Chat.Outbox;
 using IncidentBot.Chat.Platforms;
+using IncidentBot.Inbound;
 using IncidentBot.Incidents;
 using IncidentBot.Roles;
 using IncidentBot.Runbooks;
@@ -26,6 +27,8 @@ internal static class IncidentCoreExtensions
             .Validate(o => o.BatchSize is > 0 and <= 10_000, "Intake:BatchSize must be between 1 and 10000.")
             .ValidateOnStart();
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section);
+        services.AddOptions<InputLimits>().BindConfiguration(InputLimits.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<InputLimits>, InputLimitsValidation>();
         services.AddOptions<RunbookOptions>().BindConfiguration(RunbookOptions.Section)
             .PostConfigure<IHostEnvironment>((o, environment) => o.Path = BotHome.Resolve(environment, o.Path));
 

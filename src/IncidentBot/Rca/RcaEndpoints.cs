@@ -1,7 +1,11 @@
+using System.Text;
 using Markdig;
+using IncidentBot.Inbound;
 using IncidentBot.Incidents;
+using IncidentBot.Runbooks.Rendering;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Rca;
 
@@ -34,8 +38,9 @@ internal static class RcaEndpoints
         return TypedResults.Text(document.Current.Markdown, "text/markdown; charset=utf-8");
     }
 
-    // Reviews use GitHub-style tables, which runbooks do not; raw HTML stays text here too.
-    private static readonly MarkdownPipeline ReviewPipeline = new MarkdownPipelineBuilder().UsePipeTables().UseTaskLists().DisableHtml().Build();
+    // Reviews use GitHub-style tables, which runbooks do not; raw HTML stays text here too, and links pass the
+    // console's one link check (the HTML renderer's).
+    internal static readonly MarkdownPipeline ReviewPipeline = new MarkdownPipelineBuilder().UsePipeTables().UseTaskLists().DisableHtml().Build();
 
     private static async Task<IResult> HtmlAsync(int number, IRcaStore store, HttpResponse response, CancellationToken cancellationToken)
     {
@@ -44,10 +49,10 @@ internal static class RcaEndpoints
             return TypedResults.Problem($"INC-{number} has no review yet.", statusCode: 404, title: "No review yet");
         }
         response.Headers.ETag = ETag(document.Current.Version);
-        return TypedResults.Text(Markdown.ToHtml(document.Current.Markdown, ReviewPipeline), "text/html; charset=utf-8");
+        return TypedResults.Text(HtmlStepRenderer.Render(document.Current.Markdown, ReviewPipeline), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> PutAsync(int number, HttpRequest request, RcaService rcas, IRcaStore store, IIncidentStore incidents, CancellationToken cancellationToken)
+    private static async Task<IResult> PutAsync(int number, HttpRequest request, RcaService rcas, IRcaStore store, IIncidentStore incidents, IOptions<InputLimits> limits, CancellationToken cancellationToken)
     {
         if (await incidents.FindAsync(number, cancellationToken) is null)
         {
@@ -62,8 +67,21 @@ internal static class RcaEndpoints
         {
             return TypedResults.Problem($"If-Match '{ifMatch}' is not a review version.", statusCode: StatusCodes.Status400BadRequest);
         }
-        using var reader = new StreamReader(request.Body);
-        var markdown = await reader.ReadToEndAsync();
+        // Read no more than one version may hold: a larger review is refused whole, never saved in part.
+        var maxBytes = limits.Value.ReviewVersionBytes;
+        if (await BoundedBodyReader.ReadAsync(request.Body, request.ContentLength, maxBytes, request.HttpContext.RequestAborted) is not { } body)
+        {
+            return TypedResults.Problem($"The review is larger than {maxBytes} bytes, the most one version can hold (Limits:ReviewVersionBytes). Nothing was saved; move long logs or data into linked files.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Review too large");
+        }
+        string markdown;
+        try
+        {
+            markdown = StrictUtf8.GetString(body);
+        }
+        catch (DecoderFallbackException)
+        {
+            return TypedResults.Problem("The body is not valid UTF-8 text: send the review as UTF-8 Markdown.", statusCode: StatusCodes.Status400BadRequest, title: "Malformed review");
+        }
         if (string.IsNullOrWhiteSpace(markdown))
         {
             return TypedResults.Problem("The body is empty: send the whole review as Markdown.", statusCode: StatusCodes.Status400BadRequest);
@@ -84,4 +102,6 @@ internal static class RcaEndpoints
             : TypedResults.Problem($"INC-{number} has no review yet.", statusCode: 404);
 
     private static string ETag(int version) => $"\"{version}\"";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }

@@ -1,9 +1,12 @@
-using System.Net.ServerSentEvents;
+using IncidentBot.Inbound;
 using IncidentBot.Incidents;
 using IncidentBot.Chat;
 using IncidentBot.Chat.Commands;
+using IncidentBot.Hosting;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBot.WebConsole;
 
@@ -12,7 +15,8 @@ internal static class ConsoleEndpoints
 {
     public static IEndpointRouteBuilder MapConsoleEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/events", Events).WithTags("Console").WithSummary("Server-sent events: incident changes and room messages.");
+        endpoints.MapGet("/api/events", Events).WithTags("Console").WithSummary("Server-sent events: incident changes and room messages.")
+            .RequireRateLimiting(ClientLimitsExtensions.EventStreams);
         var rooms = endpoints.MapGroup("/api/incidents/{number:int}/room").WithTags("Console");
         rooms.MapGet("/", RoomAsync).WithSummary("The incident's room: what the bot and people said, oldest first.");
         rooms.MapPost("/", SayAsync).WithSummary("Says something in the room: the text is shown to everyone and run as a command.");
@@ -25,18 +29,8 @@ internal static class ConsoleEndpoints
     /// <summary>The bot's private answers to the person who typed (shown only in their browser).</summary>
     public sealed record SayResponse(bool Ok, IReadOnlyList<string> Private);
 
-    private static ServerSentEventsResult<ConsoleEvent> Events(ConsoleEvents events, CancellationToken cancellationToken) =>
-        TypedResults.ServerSentEvents(Stream(events, cancellationToken));
-
-    private static async IAsyncEnumerable<SseItem<ConsoleEvent>> Stream(ConsoleEvents events, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // A first event tells the browser the stream is live, so it can refetch whatever it missed while away.
-        yield return new SseItem<ConsoleEvent>(new ConsoleEvent("hello", 0, null), "hello");
-        await foreach (var update in events.SubscribeAsync(cancellationToken))
-        {
-            yield return new SseItem<ConsoleEvent>(update, update.Type);
-        }
-    }
+    private static ConsoleEventStream Events(ConsoleEvents events, IOptions<ClientLimitsOptions> limits, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime) =>
+        new(events, limits, json, lifetime);
 
     private static async Task<Results<Ok<List<RoomMessageResponse>>, ProblemHttpResult>> RoomAsync(int number, long? after, IIncidentStore incidents, IRoomMessageStore rooms, CancellationToken cancellationToken) =>
         await incidents.FindAsync(number, cancellationToken) is null
@@ -44,10 +38,10 @@ internal static class ConsoleEndpoints
             : TypedResults.Ok((await rooms.RoomOfAsync(number, after ?? 0, cancellationToken: cancellationToken)).Select(RoomMessageResponse.From).ToList());
 
     private static async Task<Results<Ok<SayResponse>, ValidationProblem, ProblemHttpResult>> SayAsync(
-        int number, SayRequest request, IIncidentStore incidents, WebChatPlatform room, ChatCommandHandler commands, CancellationToken cancellationToken)
+        int number, SayRequest request, IIncidentStore incidents, WebChatPlatform room, ChatCommandHandler commands, IOptions<InputLimits> limits, CancellationToken cancellationToken)
     {
         // What is typed in a room is a command like any other, so it is checked the same way.
-        if (CommandEndpoints.Validate(request.User, request.Text) is { } problem)
+        if (CommandEndpoints.Validate(request.User, request.Text, limits.Value) is { } problem)
         {
             return problem;
         }

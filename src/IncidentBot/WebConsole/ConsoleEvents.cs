@@ -28,23 +28,21 @@ internal sealed class ConsoleEvents : IIncidentObserver
         }
     }
 
-    /// <summary>Streams updates until <paramref name="cancellationToken"/> fires (the browser went away).</summary>
-    public async IAsyncEnumerable<ConsoleEvent> SubscribeAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>A queue of the updates from now on, for one stream; disposing it stops the updates.</summary>
+    public Subscription Subscribe()
     {
-        var id = Guid.NewGuid();
         var channel = Channel.CreateBounded<ConsoleEvent>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+        var id = Guid.NewGuid();
         _subscribers[id] = channel;
-        try
-        {
-            await foreach (var update in channel.Reader.ReadAllAsync(cancellationToken))
-            {
-                yield return update;
-            }
-        }
-        finally
-        {
-            _subscribers.TryRemove(id, out _);
-        }
+        return new Subscription(channel.Reader, () => _subscribers.TryRemove(id, out _));
+    }
+
+    /// <summary>One stream's updates.</summary>
+    public sealed class Subscription(ChannelReader<ConsoleEvent> updates, Action unsubscribe) : IDisposable
+    {
+        public ChannelReader<ConsoleEvent> Updates { get; } = updates;
+
+        public void Dispose() => unsubscribe();
     }
 }
 

@@ -1,3 +1,4 @@
+using IncidentBot.Chat;
 using IncidentBot.Chat.Platforms;
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
@@ -20,7 +21,10 @@ internal static class WebConsoleExtensions
             .Validate(o => o.SignInAttempts is > 0 and <= 1_000, "WebConsole:SignInAttempts must be between 1 and 1000.")
             .Validate(o => o.SignInWindow > TimeSpan.Zero, "WebConsole:SignInWindow must be longer than zero.")
             .Validate(o => o.SessionLifetime > TimeSpan.Zero, "WebConsole:SessionLifetime must be longer than zero.")
+            .Validate(o => o.PublicUrl is null || Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
+                "WebConsole:PublicUrl must be an absolute http(s) address, e.g. https://incidents.example.com/.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IConsoleLinks, ConsoleLinks>();
         builder.Services.AddSingleton<ConsoleEvents>();
         builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<ConsoleEvents>());
         builder.Services.AddSingleton<WebChatPlatform>();

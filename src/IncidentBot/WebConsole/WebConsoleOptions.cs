@@ -2,7 +2,7 @@ namespace IncidentBot.WebConsole;
 
 /// <summary>
 /// The built-in web console. Section <c>WebConsole</c>:
-/// <code>"WebConsole": { "AccessToken": "…", "SignInAttempts": 5, "SignInWindow": "00:05:00", "SessionLifetime": "12:00:00" }</code>
+/// <code>"WebConsole": { "AccessToken": "…", "PublicUrl": "https://incidents.example.com/", "SignInAttempts": 5, "SignInWindow": "00:05:00", "SessionLifetime": "12:00:00" }</code>
 /// Without a token the bot refuses to listen on anything but loopback; with one, the console and the API require it.
 /// </summary>
 public sealed class WebConsoleOptions
@@ -19,4 +19,10 @@ public sealed class WebConsoleOptions
 
     /// <summary>How long a console session lasts without being used; each use extends it.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// The console's address as people reach it. Chat messages too large for Slack or Teams end with a link to the
+    /// incident here; without it they name the incident and say to open it in the console.
+    /// </summary>
+    public string? PublicUrl { get; set; }
 }

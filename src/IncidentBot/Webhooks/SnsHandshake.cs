@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IncidentBot.Alerts.Sources;
+using IncidentBot.Inbound;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IncidentBot.Webhooks;
@@ -16,7 +17,7 @@ internal static class SnsHandshake
     /// <summary>Null when the body is an alarm notification (handled as alerts); otherwise the answer to SNS.</summary>
     public static async Task<IResult?> HandleAsync(byte[] body, IServiceProvider services, CancellationToken cancellationToken)
     {
-        using var json = JsonDocument.Parse(body);
+        using var json = StrictJson.Parse(body);
         var type = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("Type", out var t) ? t.GetString() : null;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("IncidentBot.Webhooks.Sns");
         switch (type)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Unicode;
 using IncidentBot.Alerts;
 using IncidentBot.Alerts.Sources;
 using IncidentBot.Inbound;
@@ -30,6 +29,7 @@ internal static class WebhookEndpoints
         WebhookAuthenticator authenticator,
         AlertInbox inbox,
         IOptionsMonitor<WebhookOptions> options,
+        IOptionsMonitor<InputLimits> limits,
         ILogger<AlertInbox> logger,
         CancellationToken cancellationToken)
     {
@@ -65,19 +65,13 @@ internal static class WebhookEndpoints
             }
         }
 
-        // JSON is UTF-8 (RFC 8259). Invalid bytes would otherwise surface deep inside a normaliser, when a string
-        // is read, as a server error instead of the sender's mistake.
-        if (!Utf8.IsValid(body))
-        {
-            logger.LogWarning("Webhook for {Source} refused: the body is not valid UTF-8", normalizer.Source);
-            return TypedResults.Problem("The body is not valid UTF-8 text; JSON must be UTF-8.", statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON");
-        }
-
+        // Invalid UTF-8 and escaped lone surrogates are refused here, as the sender's mistake, never deep inside a
+        // normaliser where a string is read.
         IReadOnlyList<Alert> alerts;
         try
         {
-            using var json = JsonDocument.Parse(body);
-            alerts = normalizer.Normalize(json.RootElement);
+            using var json = StrictJson.Parse(body);
+            alerts = AlertLimits.Apply(normalizer.Normalize(json.RootElement), limits.CurrentValue);
         }
         catch (JsonException ex)
         {

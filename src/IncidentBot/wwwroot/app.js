@@ -397,7 +397,12 @@ function listen() {
     const update = JSON.parse(event.data);
     if (state.route === `incident:${update.incidentNumber}`) appendRoomMessage(update.message);
   });
-  events.onerror = () => { live.dataset.state = "down"; live.textContent = "reconnecting…"; };
+  events.onerror = () => {
+    live.dataset.state = "down"; live.textContent = "reconnecting…";
+    // A dropped stream reconnects by itself; one refused with an HTTP error (429: this browser's machine has too
+    // many streams open, 503) is closed for good, so open a new one after a while.
+    if (events.readyState === EventSource.CLOSED) setTimeout(listen, 10000);
+  };
 }
 
 window.addEventListener("hashchange", route);

@@ -45,8 +45,11 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         return new ConsoleBrowser(data, bot, playwright, browser);
     }
 
-    /// <summary>A fresh browser context (its own storage) signed in as <paramref name="user"/>, on the console's home page.</summary>
-    public async Task<IPage> OpenAsync(string user, int width = 1280, int height = 900)
+    /// <summary>
+    /// A fresh browser context (its own storage) signed in as <paramref name="user"/>, on the console's home page;
+    /// unless <paramref name="waitUntilLive"/> is false, once its live updates are connected.
+    /// </summary>
+    public async Task<IPage> OpenAsync(string user, int width = 1280, int height = 900, bool waitUntilLive = true)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = $"http://127.0.0.1:{Bot.Port}", ViewportSize = new() { Width = width, Height = height } });
         await context.AddInitScriptAsync($"localStorage.setItem('incidentbot.user', '{user}')");
@@ -54,7 +57,10 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         page.PageError += (_, error) => Console.WriteLine($"[{user}] page error: {error}");
         page.Console += (_, message) => { if (message.Type == "error") Console.WriteLine($"[{user}] console: {message.Text}"); };
         await page.GotoAsync("/");
-        await Assertions.Expect(page.Locator("#live")).ToHaveTextAsync("live");
+        if (waitUntilLive)
+        {
+            await Assertions.Expect(page.Locator("#live")).ToHaveTextAsync("live");
+        }
         return page;
     }
 

@@ -23,7 +23,15 @@ public sealed class GracefulShutdownTests : IDisposable
         int exitCode;
         TimeSpan stopping;
         string output;
-        await using (var bot = await BotProcess.StartAsync(_data, new Dictionary<string, string> { ["shutdownTimeoutSeconds"] = "20", ["Intake:BatchSize"] = "1" }))
+        await using (var bot = await BotProcess.StartAsync(_data, new Dictionary<string, string>
+        {
+            ["shutdownTimeoutSeconds"] = "20",
+            ["Intake:BatchSize"] = "1",
+            // One client sending as fast as the bot answers (and, while stopping, as fast as it says 503): this test
+            // is about stopping, not about the per-client webhook budget, which such a sender would soon spend.
+            ["ClientLimits:WebhooksPerSecond"] = "1000000",
+            ["ClientLimits:WebhookBurst"] = "1000000",
+        }))
         {
             // 503 while stopping means "send again later"; a closed listener is what a real sender retries later too.
             var storm = WebhookStorm.Start(bot, alertsPerSender: 5_000, allowedRefusal: HttpStatusCode.ServiceUnavailable, stopSenderWhenUnanswered: false);

@@ -105,17 +105,6 @@ public sealed class ConfigurationCheckTests : IDisposable
     {
         var start = BotProcess.StartInfo(_data, "http://127.0.0.1:0", environment);
         using var process = Process.Start(start)!;
-        var output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("The bot started instead of refusing its configuration.");
-        }
-        return (process.ExitCode, string.Join("\n", await output));
+        return await BotProcess.RunToExitAsync(process, "The bot started instead of refusing its configuration.");
     }
 }

@@ -147,18 +147,7 @@ public sealed class ListeningExposureTests : IDisposable
     private async Task<(int ExitCode, string Output)> RunAsync(string[] arguments, IEnumerable<string> environment, string? appsettings)
     {
         using var process = Start(arguments, environment, appsettings, BotLaunch.FreePort(), BotLaunch.FreePort());
-        var output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("The bot started instead of refusing its addresses.");
-        }
-        return (process.ExitCode, string.Join("\n", await output));
+        return await BotProcess.RunToExitAsync(process, "The bot started instead of refusing its addresses.");
     }
 
     /// <summary>The built bot, started in the data folder (its home when an appsettings.json is written there), with nothing but what the case gives.</summary>

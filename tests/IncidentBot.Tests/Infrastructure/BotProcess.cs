@@ -132,4 +132,24 @@ public sealed class BotProcess : IAsyncDisposable
     }
 
     public static int FreePort() => BotLaunch.FreePort();
+
+    /// <summary>
+    /// Waits for a bot expected to refuse its start and exit by itself; its exit code and everything it printed.
+    /// A bot still running after a minute is killed and <paramref name="startedInstead"/> says what went wrong.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(Process process, string startedInstead)
+    {
+        var output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException(startedInstead);
+        }
+        return (process.ExitCode, string.Join("\n", await output));
+    }
 }

@@ -17,7 +17,8 @@ public sealed record Mutation(string Kind, byte[] Body, string? ContentType)
 }
 
 /// <summary>
-/// Mutates published payloads the way broken senders and attackers do: flipped bytes, cuts, invalid UTF-8, values
+/// Mutates published payloads the way broken senders and attackers do: flipped bytes, cuts, invalid UTF-8 (overlong
+/// forms, encoded surrogates, NUL), escaped lone surrogates, values
 /// of the wrong type, missing or repeated fields, huge strings, deep nesting, wrong content types. Each mutation
 /// comes from its own seed, so a failure names the one seed that reproduces it.
 /// </summary>
@@ -32,9 +33,11 @@ public static class PayloadMutator
     /// <summary>A mutation of a JSON body.</summary>
     public static Mutation MutateJson(byte[] original, Random random, string contentType = "application/json")
     {
-        var kind = random.Next(12);
+        var kind = random.Next(14);
         return kind switch
         {
+            12 => new("escaped-lone-surrogate", InsertText(original, random, MalformedBodies.EscapedSurrogates[random.Next(MalformedBodies.EscapedSurrogates.Length)]), contentType),
+            13 => new("escaped-nul", InsertText(original, random, @"\u0000"), contentType),
             0 => new("flip-bytes", FlipBytes(original, random), contentType),
             1 => new("truncate", original[..random.Next(original.Length)], contentType),
             2 => new("invalid-utf8", InsertInvalidUtf8(original, random), contentType),
@@ -163,10 +166,19 @@ public static class PayloadMutator
 
     internal static byte[] InsertInvalidUtf8(byte[] original, Random random)
     {
-        byte[][] invalid = [[0xFF], [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xE2, 0x82]];
+        // Overlong forms, encoded surrogates, code points past U+10FFFF and raw NUL among them.
+        var invalid = MalformedBodies.InvalidBytes;
+        return InsertBytes(original, random, invalid[random.Next(invalid.Length)]);
+    }
+
+    /// <summary>Escapes (text) spliced into a string, where a decoder has to turn them into characters.</summary>
+    private static byte[] InsertText(byte[] original, Random random, string text) => InsertBytes(original, random, Encoding.UTF8.GetBytes(text));
+
+    private static byte[] InsertBytes(byte[] original, Random random, byte[] inserted)
+    {
         // Inside a string is where a parser meets text it has to decode, so aim just after a quote when there is one.
         var quotes = Enumerable.Range(0, original.Length).Where(i => original[i] == (byte)'"').ToList();
         var at = quotes.Count > 0 ? quotes[random.Next(quotes.Count)] + 1 : random.Next(original.Length + 1);
-        return [.. original[..at], .. invalid[random.Next(invalid.Length)], .. original[at..]];
+        return [.. original[..at], .. inserted, .. original[at..]];
     }
 }

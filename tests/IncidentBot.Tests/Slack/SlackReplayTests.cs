@@ -108,8 +108,9 @@ public sealed class SlackReplayTests
     private static async Task<string> IncidentChannelAsync(SlackHarness slack)
     {
         await slack.App.CommandAsync(null, "alice", "declare Search down sev2");
-        await Eventually.TrueAsync(() => slack.Slack.FindChannel(IncidentChannel) is not null, "the incident channel");
-        var channel = slack.Slack.FindChannel(IncidentChannel)!.Id;
+        // The binding, not just the channel: until the bot has stored it, a command in the channel names no incident.
+        await Eventually.TrueAsync(async () => (await slack.App.GetIncidentAsync(1)).Channels.Any(c => c.Platform == "slack"), "the incident channel");
+        var channel = (await slack.App.GetIncidentAsync(1)).Channels.Single(c => c.Platform == "slack").Id;
         await Fakes.SlackHttp.CallAsync(slack.Slack, "conversations.invite", new { channel, users = "U0ALICE" });
         return channel;
     }

@@ -16,8 +16,9 @@ public sealed class SlackSocketModeTests
         await using var slack = await StartAsync(socket);
         await socket.WaitForConnectionAsync(1, Wait);
         await slack.App.PostRawAsync("/webhooks/alertmanager", AlertPayloads.PostgresPrimaryDown);
-        await Eventually.TrueAsync(() => slack.Slack.FindChannel("inc-1-orders-primary-database-is-down") is not null, "the incident channel");
-        var channel = slack.Slack.FindChannel("inc-1-orders-primary-database-is-down")!.Id;
+        // The binding, not just the channel: until the bot has stored it, a command in the channel names no incident.
+        await Eventually.TrueAsync(async () => (await slack.App.GetIncidentAsync(1)).Channels.Any(c => c.Platform == "slack"), "the incident channel");
+        var channel = (await slack.App.GetIncidentAsync(1)).Channels.Single(c => c.Platform == "slack").Id;
 
         var mention = JsonNode.Parse(Fixtures.Read("slack/events-app-mention.json"))!.AsObject();
         mention["event"]!["channel"] = channel;
@@ -99,8 +100,9 @@ public sealed class SlackSocketModeTests
         await using var slack = await StartAsync(socket);
         await socket.WaitForConnectionAsync(1, Wait);
         await slack.App.CommandAsync(null, "alice", "declare Queue backlog sev2");
-        await Eventually.TrueAsync(() => slack.Slack.FindChannel("inc-1-queue-backlog") is not null, "the incident channel");
-        var channel = slack.Slack.FindChannel("inc-1-queue-backlog")!.Id;
+        // The binding, not just the channel: until the bot has stored it, a command in the channel names no incident.
+        await Eventually.TrueAsync(async () => (await slack.App.GetIncidentAsync(1)).Channels.Any(c => c.Platform == "slack"), "the incident channel");
+        var channel = (await slack.App.GetIncidentAsync(1)).Channels.Single(c => c.Platform == "slack").Id;
         JsonObject Note(string text) => new() { ["command"] = "/incident", ["text"] = $"note {text}", ["user_id"] = "U0BOB", ["user_name"] = "bob", ["channel_id"] = channel };
 
         var envelope = await socket.SendEnvelopeAsync("slash_commands", Note("consumers restarted"));

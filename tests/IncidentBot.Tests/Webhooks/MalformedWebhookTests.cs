@@ -20,30 +20,16 @@ public sealed class MalformedWebhookTests(ITestOutputHelper output) : IDisposabl
     private const int Seed = 20_261_126;
     private const int PerSource = 1_000;
     private const string Secret = "fuzz-signing-secret";
-    private const string Topic = "arn:aws:sns:ap-northeast-1:257706363616:aws-sns-topic";
 
     private readonly SnsTestKit _sns = new();
     private readonly RSA _forger = RSA.Create(2048);
 
-    public static TheoryData<string> Sources() =>
-        ["alertmanager", "grafana", "pagerduty", "opsgenie", "datadog", "cloudwatch", "azure-monitor", "generic"];
-
     [Theory]
-    [MemberData(nameof(Sources))]
+    [MemberData(nameof(EverySourceApplication.Sources), MemberType = typeof(EverySourceApplication))]
     public async Task MutatedPayloadsGetA4xxOrAreStoredAsAcknowledgedAndNeverA5xx(string source)
     {
         // Processing is paused so the inbox holds exactly what was acknowledged, request by request.
-        await using var app = new IncidentBotApplication(
-            new()
-            {
-                ["Intake:PauseProcessing"] = "true",
-                // Every refusal logs a warning; thousands of them on the console would cost more than the requests.
-                ["Logging:LogLevel:Default"] = "Error",
-                ["Webhooks:Sources:grafana:SigningSecret"] = Secret,
-                ["Webhooks:Sources:pagerduty:SigningSecret"] = Secret,
-                ["Webhooks:Sources:cloudwatch:TopicArns:0"] = Topic,
-            },
-            services => services.AddKeyedSingleton("sns", (_, _) => new HttpClient(_sns.Handler, disposeHandler: false)));
+        await using var app = EverySourceApplication.Create(Secret, _sns);
         var client = app.CreateClient();
         var originals = SeedPayloads(source);
         var outcomes = new ConcurrentDictionary<int, int>();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IncidentBot.Inbound;
 using static IncidentBot.Alerts.Sources.JsonFields;
 
 namespace IncidentBot.Alerts.Sources;
@@ -54,16 +55,16 @@ public sealed class CloudWatchNormalizer : IAlertNormalizer
     {
         try
         {
-            var alarm = JsonDocument.Parse(message);
+            var alarm = StrictJson.Parse(message);
             if (alarm.RootElement.ValueKind == JsonValueKind.Object && alarm.RootElement.TryGetProperty("AlarmName", out _))
             {
                 return alarm;
             }
             alarm.Dispose();
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            // Falls through to the same answer: the topic carries something other than alarms.
+            throw new AlertPayloadException(path, $"'{path}' must be a CloudWatch alarm in JSON (with 'AlarmName'): {ex.Message}");
         }
         throw new AlertPayloadException(path, $"'{path}' must be a CloudWatch alarm in JSON (with 'AlarmName').");
     }

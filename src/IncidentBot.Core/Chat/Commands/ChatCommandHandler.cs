@@ -1,4 +1,5 @@
 using IncidentBot.Drills;
+using IncidentBot.Inbound;
 using IncidentBot.Incidents;
 using IncidentBot.Roles;
 using IncidentBot.Runbooks;
@@ -6,6 +7,7 @@ using IncidentBot.Runbooks.Sessions;
 using IncidentBot.Storage;
 using IncidentBot.Telemetry;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Chat.Commands;
 
@@ -13,10 +15,18 @@ namespace IncidentBot.Chat.Commands;
 /// Runs a chat command for a user, inside an incident or outside one. Every platform (Slack, Teams, the web
 /// console, the HTTP API) comes through here, so a command behaves the same wherever it is typed.
 /// </summary>
-public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, Rca.RcaService rcas, TimeProvider time, ILogger<ChatCommandHandler> logger)
+public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, Rca.RcaService rcas, IOptions<InputLimits> limits, TimeProvider time, ILogger<ChatCommandHandler> logger)
 {
     public async Task<CommandReply> HandleAsync(string user, string text, int? incidentNumber, CancellationToken cancellationToken = default)
     {
+        // Slack, Teams and the console all arrive here; a cut command could do something other than what was typed.
+        if (text.Length > limits.Value.CommandTextChars)
+        {
+            logger.LogInformation("Command from {User} refused: {Length} characters, more than {Max}", user, text.Length, limits.Value.CommandTextChars);
+            return CommandReply.Error(
+                $"That command is {text.Length:N0} characters long; commands can be at most {limits.Value.CommandTextChars:N0}. Split a long note or update into several, or write it into the review.",
+                incidentNumber);
+        }
         var parsed = CommandParser.Parse(text);
         if (parsed.Command is not { } command)
         {

@@ -80,6 +80,6 @@ public sealed class SlackMrkdwnRenderer : ChatTextRenderer<SlackMrkdwnRenderer>
         Write(text[start..]);
     }
 
-    /// <summary>Writes a URL for use inside `&lt;url|text&gt;`, where a raw `|` would end the URL.</summary>
-    internal void WriteUrl(string url) => WriteEscaped(url.Replace("|", "%7C", StringComparison.Ordinal));
+    /// <summary>Writes a URL for use inside `&lt;url|text&gt;`, where a raw `|` would end the URL and a space split it.</summary>
+    internal void WriteUrl(string url) => WriteEscaped(url.Replace("|", "%7C", StringComparison.Ordinal).Replace(" ", "%20", StringComparison.Ordinal));
 }

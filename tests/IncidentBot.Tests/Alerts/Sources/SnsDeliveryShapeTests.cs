@@ -37,7 +37,10 @@ public sealed class SnsDeliveryShapeTests : IDisposable
         var doubled = json[..^1] + ",\"Message\":\"{\\\"AlarmName\\\":\\\"forged\\\"}\"}";
         var request = new WebhookRequest(new Dictionary<string, string>(), Encoding.UTF8.GetBytes(doubled), DateTimeOffset.UtcNow);
 
-        Assert.Equal("body is not an SNS message (not JSON, or a field given twice)", await _kit.Verifier().VerifyAsync(request, null, CancellationToken.None));
+        var refusal = await _kit.Verifier().VerifyAsync(request, null, CancellationToken.None);
+
+        Assert.StartsWith("body is not an SNS message (", refusal);
+        Assert.Contains("'Message'", refusal);
     }
 
     [Fact]

@@ -40,10 +40,10 @@ public sealed class AdaptiveCardRendererTests
         """[{"type":"TextBlock","text":"Step","weight":"Bolder","size":"Medium","wrap":true},{"type":"TextBlock","text":"Intro","wrap":true},{"type":"TextBlock","text":"Check it","weight":"Bolder","size":"Medium","wrap":true},{"type":"TextBlock","text":"Text\n\nMore","wrap":true}]""")]
     [InlineData("paragraphs and lists share a TextBlock", "Para one\nsoft\\\nhard\n\n- item\n\n> quoted",
         """[{"type":"TextBlock","text":"Para one soft\nhard\n\n- item\n\n> quoted","wrap":true}]""")]
-    [InlineData("escaping is left to JSON", "1 < 2 && 3 > 2 &amp; `a<b`",
-        """[{"type":"TextBlock","text":"1 < 2 && 3 > 2 & `a<b`","wrap":true}]""")]
+    [InlineData("< and > get a backslash (Teams reads <at> as a mention); JSON does the rest", "1 < 2 && 3 > 2 &amp; `a<b`",
+        """[{"type":"TextBlock","text":"1 \\< 2 && 3 \\> 2 & `a\\<b`","wrap":true}]""")]
     [InlineData("raw HTML shown as text", "Press <kbd>Ctrl</kbd>\n\n<div>\nhi\n</div>",
-        """[{"type":"TextBlock","text":"Press <kbd>Ctrl</kbd>\n\n<div> hi </div>","wrap":true}]""")]
+        """[{"type":"TextBlock","text":"Press \\<kbd\\>Ctrl\\</kbd\\>\n\n\\<div\\> hi \\</div\\>","wrap":true}]""")]
     [InlineData("thematic break", "above\n\n---\n\nbelow",
         """[{"type":"TextBlock","text":"above","wrap":true},{"type":"TextBlock","text":" ","separator":true},{"type":"TextBlock","text":"below","wrap":true}]""")]
     [InlineData("front matter dropped", "---\nid: x\n---\nBody",

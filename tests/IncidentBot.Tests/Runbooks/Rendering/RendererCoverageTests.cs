@@ -67,7 +67,7 @@ public sealed class RendererCoverageTests
         {
             var slackText = literal.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
             Assert.Contains(slackText, slack);
-            Assert.Contains(JsonSerializer.Serialize(literal, AdaptiveCardRendererTests.Readable).Trim('"'), card);
+            Assert.Contains(JsonSerializer.Serialize(AdaptiveCardText.Escape(literal), AdaptiveCardRendererTests.Readable).Trim('"'), card);
         }
     }
 

@@ -7,6 +7,7 @@ internal sealed partial class FakeSlackMethods
 {
     private const int MaxBlocks = 50;
     private const int MaxTextLength = 40_000;
+    private const int MaxBlocksTextLength = 11_000;
 
     private JsonObject PostMessage(JsonObject args)
     {
@@ -102,8 +103,37 @@ internal sealed partial class FakeSlackMethods
         (null or "", null) when !hasAttachments => "no_text",
         ({ Length: > MaxTextLength }, _) => "msg_too_long",
         (_, { Count: > MaxBlocks }) => "invalid_blocks",
+        (_, not null) when BlockTextLength(blocks) > MaxBlocksTextLength => "msg_blocks_too_long",
+        (_, not null) when blocks.Any(OverElementLimit) => "invalid_blocks",
         _ => null,
     };
+
+    /// <summary>
+    /// Slack refuses blocks whose text adds up to more than about 12,000 characters (undocumented; people see
+    /// <c>msg_blocks_too_long</c> from ~11,300 to ~13,300); the fake refuses at the low end.
+    /// </summary>
+    private static int BlockTextLength(JsonNode? node) => node switch
+    {
+        JsonObject o => o.Sum(p => p.Key == "text" && p.Value is JsonValue v && v.TryGetValue<string>(out var t) ? t.Length : BlockTextLength(p.Value)),
+        JsonArray a => a.Sum(BlockTextLength),
+        _ => 0,
+    };
+
+    /// <summary>The per-element limits of the Block Kit reference: section text, fields, header, button text and value.</summary>
+    private static bool OverElementLimit(JsonNode? block) =>
+        (block?["type"]?.GetValue<string>()) switch
+        {
+            "section" => Text(block["text"]) > 3_000 || block["fields"] is JsonArray fields && (fields.Count > 10 || fields.Any(f => Text(f) > 2_000))
+                || block["accessory"] is JsonObject accessory && ButtonTooLong(accessory),
+            "header" => Text(block["text"]) > 150,
+            "context" => block["elements"] is JsonArray elements && elements.Count > 10,
+            "actions" => block["elements"] is JsonArray buttons && (buttons.Count > 25 || buttons.OfType<JsonObject>().Any(ButtonTooLong)),
+            _ => false,
+        };
+
+    private static bool ButtonTooLong(JsonObject button) => Text(button["text"]) > 75 || (button["value"]?.GetValue<string>().Length ?? 0) > 2_000;
+
+    private static int Text(JsonNode? textObject) => textObject?["text"]?.GetValue<string>().Length ?? 0;
 
     private JsonObject MessageJson(MessageState m)
     {

@@ -8,12 +8,25 @@ public sealed partial class FakeBotConnector
     // Teams message ids are epoch milliseconds; ids in that range make logs and assertions look like the real thing.
     private long _lastActivityId = 1_700_000_000_000;
 
+    private const int MaxActivityBytes = 40 * 1024;
+
+    /// <summary>Teams refuses a message over about 40 KB (its documentation says ~28 KB is safe) with 413.</summary>
+    private static FakeAnswer? TooLarge(JsonObject activity) =>
+        System.Text.Encoding.UTF8.GetByteCount(activity.ToJsonString()) > MaxActivityBytes
+            ? FakeAnswer.Error(413, "MessageSizeTooBig", "Message size too large.")
+            : null;
+
     private FakeAnswer CreateConversation(JsonObject? parameters)
     {
         var channelId = (string?)parameters?["channelData"]?["channel"]?["id"];
         if (channelId is null || parameters?["activity"] is not JsonObject activity)
         {
             return FakeAnswer.Error(400, "BadArgument", "A channel thread needs channelData.channel.id and an activity.");
+        }
+
+        if (TooLarge(activity) is { } tooLarge)
+        {
+            return tooLarge;
         }
 
         if (!_channels.Contains(channelId))
@@ -40,6 +53,11 @@ public sealed partial class FakeBotConnector
         if (activity is null)
         {
             return FakeAnswer.Error(400, "BadArgument", "The activity is missing or not a JSON object.");
+        }
+
+        if (TooLarge(activity) is { } tooLarge)
+        {
+            return tooLarge;
         }
 
         var conversation = _conversations.Find(c => c.Id == conversationId);
@@ -70,6 +88,11 @@ public sealed partial class FakeBotConnector
         if (activity is null)
         {
             return FakeAnswer.Error(400, "BadArgument", "The activity is missing or not a JSON object.");
+        }
+
+        if (TooLarge(activity) is { } tooLarge)
+        {
+            return tooLarge;
         }
 
         if (_conversations.Find(c => c.Id == conversationId) is not { } conversation)

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
+using IncidentBot.Inbound;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,8 +17,6 @@ namespace IncidentBot.Alerts.Sources;
 public sealed class SnsSignatureVerifier(IOptions<SnsOptions> options, HttpClient http, ILogger<SnsSignatureVerifier> logger)
     : IWebhookSignatureVerifier
 {
-    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
-
     private readonly SnsOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, X509Certificate2> _certificates = new(StringComparer.Ordinal);
 
@@ -30,20 +28,16 @@ public sealed class SnsSignatureVerifier(IOptions<SnsOptions> options, HttpClien
     /// <summary>Ignores <paramref name="signingSecret"/>: the key is AWS's, named by the message itself.</summary>
     public async Task<string?> VerifyAsync(WebhookRequest request, string? signingSecret, CancellationToken cancellationToken)
     {
-        if (!Utf8.IsValid(request.Body))
-        {
-            // Reading a field out of such a body would throw instead of saying why it is refused.
-            return "body is not an SNS message (not valid UTF-8)";
-        }
         JsonDocument json;
         try
         {
-            // Duplicate names would let the signed value and the one the normaliser reads differ.
-            json = JsonDocument.Parse(request.Body, StrictJson);
+            // Duplicate names would let the signed value and the one the normaliser reads differ; an undecodable
+            // string would throw where the verifier reads it.
+            json = StrictJson.Parse(request.Body);
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            return "body is not an SNS message (not JSON, or a field given twice)";
+            return $"body is not an SNS message ({ex.Message})";
         }
         using (json)
         {

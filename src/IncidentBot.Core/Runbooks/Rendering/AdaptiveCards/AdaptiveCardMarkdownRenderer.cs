@@ -48,7 +48,12 @@ internal sealed class AdaptiveCardMarkdownRenderer : ChatTextRenderer<AdaptiveCa
     /// <summary>The card body elements rendered so far.</summary>
     public JsonArray Body { get; } = [];
 
-
+    /// <summary>Writes outside text so that none of it becomes a link or mention (<see cref="AdaptiveCardText"/>).</summary>
+    internal AdaptiveCardMarkdownRenderer WriteText(ReadOnlySpan<char> text)
+    {
+        Write(AdaptiveCardText.Escape(text.ToString()));
+        return this;
+    }
 
     /// <summary>Ends the current TextBlock, if it has any text, and adds <paramref name="element"/> after it.</summary>
     internal void AddElement(JsonObject element)

@@ -79,7 +79,7 @@ internal sealed class CardThematicBreakRenderer : MarkdownObjectRenderer<Adaptiv
         renderer.AddElement(new JsonObject { ["type"] = "TextBlock", ["text"] = " ", ["separator"] = true });
 }
 
-/// <summary>Shows an HTML block as text; TextBlocks never interpret HTML.</summary>
+/// <summary>Shows an HTML block as text, escaped like any text.</summary>
 internal sealed class CardHtmlBlockRenderer : MarkdownObjectRenderer<AdaptiveCardMarkdownRenderer, HtmlBlock>
 {
     protected override void Write(AdaptiveCardMarkdownRenderer renderer, HtmlBlock obj)
@@ -92,7 +92,7 @@ internal sealed class CardHtmlBlockRenderer : MarkdownObjectRenderer<AdaptiveCar
             {
                 renderer.WriteLine();
             }
-            renderer.Write(lines.Lines[i].Slice);
+            renderer.WriteText(lines.Lines[i].Slice.AsSpan());
         }
     }
 }

@@ -10,10 +10,10 @@ internal sealed class CardTaskListRenderer : MarkdownObjectRenderer<AdaptiveCard
     protected override void Write(AdaptiveCardMarkdownRenderer renderer, TaskList obj) => renderer.Write(obj.Checked ? "☑" : "☐");
 }
 
-/// <summary>Renders plain text as is; the JSON serializer does the only escaping a TextBlock needs.</summary>
+/// <summary>Renders plain text with link and mention characters escaped, so text never becomes markup in Teams.</summary>
 internal sealed class CardLiteralRenderer : MarkdownObjectRenderer<AdaptiveCardMarkdownRenderer, LiteralInline>
 {
-    protected override void Write(AdaptiveCardMarkdownRenderer renderer, LiteralInline obj) => renderer.Write(obj.Content);
+    protected override void Write(AdaptiveCardMarkdownRenderer renderer, LiteralInline obj) => renderer.WriteText(obj.Content.AsSpan());
 }
 
 /// <summary>Renders bold as `**x**` and italic as `_x_`; strikethrough has no support, so it keeps its `~~`.</summary>
@@ -43,8 +43,9 @@ internal sealed class CardCodeInlineRenderer : MarkdownObjectRenderer<AdaptiveCa
 {
     protected override void Write(AdaptiveCardMarkdownRenderer renderer, CodeInline obj)
     {
+        // TextBlocks have no code spans: the backticks are only characters, so the code is escaped like any text.
         renderer.Write('`');
-        renderer.Write(obj.ContentSpan);
+        renderer.WriteText(obj.ContentSpan);
         renderer.Write('`');
     }
 }
@@ -65,16 +66,16 @@ internal sealed class CardLineBreakRenderer : MarkdownObjectRenderer<AdaptiveCar
     }
 }
 
-/// <summary>Shows inline HTML as text; TextBlocks never interpret HTML.</summary>
+/// <summary>Shows inline HTML as text, escaped so that `&lt;at&gt;` never becomes a mention.</summary>
 internal sealed class CardHtmlInlineRenderer : MarkdownObjectRenderer<AdaptiveCardMarkdownRenderer, HtmlInline>
 {
-    protected override void Write(AdaptiveCardMarkdownRenderer renderer, HtmlInline obj) => renderer.Write(obj.Tag);
+    protected override void Write(AdaptiveCardMarkdownRenderer renderer, HtmlInline obj) => renderer.WriteText(obj.Tag);
 }
 
 /// <summary>Writes the character an entity such as `&amp;amp;` stands for.</summary>
 internal sealed class CardHtmlEntityRenderer : MarkdownObjectRenderer<AdaptiveCardMarkdownRenderer, HtmlEntityInline>
 {
-    protected override void Write(AdaptiveCardMarkdownRenderer renderer, HtmlEntityInline obj) => renderer.Write(obj.Transcoded);
+    protected override void Write(AdaptiveCardMarkdownRenderer renderer, HtmlEntityInline obj) => renderer.WriteText(obj.Transcoded.AsSpan());
 }
 
 /// <summary>Writes a delimiter the parser could not pair as the literal characters it came from.</summary>
@@ -82,7 +83,7 @@ internal sealed class CardDelimiterRenderer : MarkdownObjectRenderer<AdaptiveCar
 {
     protected override void Write(AdaptiveCardMarkdownRenderer renderer, DelimiterInline obj)
     {
-        renderer.Write(obj.ToLiteral());
+        renderer.WriteText(obj.ToLiteral());
         renderer.WriteChildren(obj);
     }
 }

@@ -1,20 +1,24 @@
+using IncidentBot.Chat;
 using Markdig.Renderers;
 using Markdig.Syntax.Inlines;
 
 namespace IncidentBot.Runbooks.Rendering.Slack;
 
-/// <summary>Renders links and images as `&lt;url|text&gt;`, and bare URLs as `&lt;url&gt;`.</summary>
+/// <summary>
+/// Renders links and images as `&lt;url|text&gt;`, and bare URLs as `&lt;url&gt;`, when <see cref="LinkPolicy"/>
+/// allows the target; otherwise only their text, escaped.
+/// </summary>
 internal sealed class SlackLinkRenderer : MarkdownObjectRenderer<SlackMrkdwnRenderer, LinkInline>
 {
     protected override void Write(SlackMrkdwnRenderer renderer, LinkInline obj)
     {
-        if (renderer.PlainText)
+        var url = obj.GetDynamicUrl?.Invoke() ?? obj.Url ?? "";
+        // Slack cannot nest a link in a label (an image inside a link): keep only its text, as for unsafe targets.
+        if (renderer.PlainText || !LinkPolicy.IsSafe(url))
         {
-            // Slack cannot nest a link in a label (an image inside a link): keep only its text.
             renderer.WriteChildren(obj);
             return;
         }
-        var url = obj.GetDynamicUrl?.Invoke() ?? obj.Url ?? "";
         renderer.Write('<');
         renderer.WriteUrl(url);
         if (!obj.IsAutoLink && obj.FirstChild is not null)
@@ -28,21 +32,23 @@ internal sealed class SlackLinkRenderer : MarkdownObjectRenderer<SlackMrkdwnRend
     }
 }
 
-/// <summary>Renders `&lt;https://…&gt;` and `&lt;someone@example.com&gt;` autolinks.</summary>
+/// <summary>Renders `&lt;https://…&gt;` and `&lt;someone@example.com&gt;` autolinks; any other scheme stays text.</summary>
 internal sealed class SlackAutolinkRenderer : MarkdownObjectRenderer<SlackMrkdwnRenderer, AutolinkInline>
 {
     protected override void Write(SlackMrkdwnRenderer renderer, AutolinkInline obj)
     {
+        var url = obj.IsEmail ? "mailto:" + obj.Url : obj.Url;
+        if (renderer.PlainText || !LinkPolicy.IsSafe(url))
+        {
+            renderer.WriteEscaped(obj.Url);
+            return;
+        }
         renderer.Write('<');
+        renderer.WriteUrl(url);
         if (obj.IsEmail)
         {
-            renderer.WriteUrl("mailto:" + obj.Url);
             renderer.Write('|');
             renderer.WriteEscaped(obj.Url);
-        }
-        else
-        {
-            renderer.WriteUrl(obj.Url);
         }
         renderer.Write('>');
     }

@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Text;
+using IncidentBot.Alerts.Sources;
+using IncidentBot.Chat;
+using IncidentBot.Inbound;
+
+namespace IncidentBot.Alerts;
+
+/// <summary>
+/// Holds normalised alerts to <see cref="InputLimits"/> before they are stored: descriptive text is cut with "…"
+/// (the alert's raw JSON keeps every word), keys over their limit are replaced by their hash, and labels or links
+/// over theirs are refused with the field named.
+/// </summary>
+public static class AlertLimits
+{
+    /// <summary>The alerts within the limits; <see cref="AlertPayloadException"/> for the first that cannot be.</summary>
+    public static IReadOnlyList<Alert> Apply(IReadOnlyList<Alert> alerts, InputLimits limits) =>
+        alerts.Select((alert, i) => Apply(alert, limits, alerts.Count == 1 ? "$" : $"alerts[{i}]")).ToList();
+
+    private static Alert Apply(Alert alert, InputLimits limits, string path)
+    {
+        CheckMap(alert.Labels, limits, $"{path}.labels", cutValues: false);
+        CheckMap(alert.Annotations, limits, $"{path}.annotations", cutValues: true);
+        Refuse(alert.Links.Count > limits.LinkCount, $"{path}.links", $"the alert has {alert.Links.Count} links; at most {limits.LinkCount} (Limits:LinkCount) are accepted.");
+        foreach (var (link, i) in alert.Links.Select((link, i) => (link, i)))
+        {
+            Refuse(link.Url.Length > limits.LinkUrlChars, $"{path}.links[{i}]", $"the link is {link.Url.Length} characters; at most {limits.LinkUrlChars} (Limits:LinkUrlChars) are accepted.");
+        }
+        return new Alert
+        {
+            Source = alert.Source,
+            Fingerprint = Key(alert.Fingerprint, limits),
+            GroupKey = alert.GroupKey.Length > limits.AlertKeyChars ? $"{alert.Source}:{Key(alert.GroupKey, limits)}" : alert.GroupKey,
+            Status = alert.Status,
+            Severity = alert.Severity is { } severity ? ChatText.Shorten(severity, 100) : null,
+            Title = ChatText.Shorten(alert.Title, limits.AlertTitleChars),
+            Description = alert.Description is { } description ? ChatText.Shorten(description, limits.AlertDescriptionChars) : null,
+            Labels = alert.Labels,
+            Annotations = alert.Annotations.ToDictionary(a => a.Key, a => ChatText.Shorten(a.Value, limits.LabelValueChars), StringComparer.Ordinal),
+            Links = alert.Links.Select(l => l with { Title = ChatText.Shorten(l.Title, limits.AlertTitleChars) }).ToList(),
+            StartsAt = alert.StartsAt,
+            EndsAt = alert.EndsAt,
+            Raw = alert.Raw,
+        };
+    }
+
+    /// <summary>
+    /// A key over the limit stands for itself by its SHA-256: a cut would merge two alerts that differ only at the
+    /// end, and a source that keys by title (generic without <c>dedupKey</c>) must not be refused for a long title.
+    /// </summary>
+    private static string Key(string key, InputLimits limits) =>
+        key.Length <= limits.AlertKeyChars ? key : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private static void CheckMap(Dictionary<string, string> map, InputLimits limits, string path, bool cutValues)
+    {
+        Refuse(map.Count > limits.LabelCount, path, $"the alert has {map.Count} {Name(path)}; at most {limits.LabelCount} (Limits:LabelCount) are accepted.");
+        foreach (var (key, value) in map)
+        {
+            var shownKey = ChatText.Shorten(key, 40);
+            Refuse(key.Length > limits.LabelKeyChars, $"{path}.{shownKey}", $"the name '{shownKey}' is {key.Length} characters; at most {limits.LabelKeyChars} (Limits:LabelKeyChars) are accepted.");
+            Refuse(!cutValues && value.Length > limits.LabelValueChars, $"{path}.{key}", $"the value of '{key}' is {value.Length} characters; at most {limits.LabelValueChars} (Limits:LabelValueChars) are accepted.");
+        }
+    }
+
+    private static string Name(string path) => path.EndsWith("labels", StringComparison.Ordinal) ? "labels" : "annotations";
+
+    private static void Refuse(bool tooLarge, string field, string message)
+    {
+        if (tooLarge)
+        {
+            throw new AlertPayloadException(field, $"'{field}' is too large: {message}");
+        }
+    }
+}
