@@ -12,6 +12,7 @@ COPY src/IncidentBot.Core/IncidentBot.Core.csproj src/IncidentBot.Core/
 COPY src/IncidentBot.Slack/IncidentBot.Slack.csproj src/IncidentBot.Slack/
 COPY src/IncidentBot.Teams/IncidentBot.Teams.csproj src/IncidentBot.Teams/
 COPY src/IncidentBot.Storage.Postgres/IncidentBot.Storage.Postgres.csproj src/IncidentBot.Storage.Postgres/
+COPY src/IncidentBot.Storage.LiteDb/IncidentBot.Storage.LiteDb.csproj src/IncidentBot.Storage.LiteDb/
 RUN dotnet restore src/IncidentBot/IncidentBot.csproj
 # The projects also take appsettings.json (copied beside the binary) and the RCA template (embedded) from outside src/.
 COPY appsettings.json ./

@@ -37,7 +37,7 @@ builder.AddReverseProxy();
 // One client cannot shut out the others: connections, event streams and requests per client (ClientLimits).
 builder.AddClientLimits();
 
-// Storage, incidents, the alert inbox and processor, the chat outbox.
+// Storage (the LiteDB data file, copied live for `backup`), incidents, the alert inbox and processor, the outbox.
 builder.AddIncidentCore();
 
 // Alert sources: normalisers, credentials, body limits.
@@ -50,9 +50,6 @@ builder.AddHealth();
 
 // OpenTelemetry metrics and traces; Prometheus scrapes /metrics.
 builder.AddTelemetry();
-
-// Consistent copies of the data file while the bot runs, for the `backup` command.
-builder.AddBackups();
 
 // Drills and reminders, scheduled with Quartz; reviews written when incidents resolve.
 builder.AddDrills();

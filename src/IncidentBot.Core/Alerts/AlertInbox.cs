@@ -59,7 +59,7 @@ public sealed class AlertInbox(
             }
             if (await CorrelateOrSayWhyNotAsync(batch) is { } queuedBecause)
             {
-                Write(batch, queuedBecause);
+                await WriteAsync(batch, queuedBecause);
             }
             batch.Clear();
         }
@@ -81,7 +81,7 @@ public sealed class AlertInbox(
             {
                 return QueuedBecause.Paused;
             }
-            if (store.HasPending())
+            if (await store.HasPendingAsync())
             {
                 return QueuedBecause.BehindOlder;
             }
@@ -97,13 +97,13 @@ public sealed class AlertInbox(
         return null;
     }
 
-    private void Write(List<PendingWrite> batch, string queuedBecause)
+    private async Task WriteAsync(List<PendingWrite> batch, string queuedBecause)
     {
         var now = time.GetUtcNow();
         var entries = batch.SelectMany(w => w.Alerts).Select(a => new InboxEntry { Alert = a, ReceivedAt = now }).ToList();
         try
         {
-            store.Append(entries);
+            await store.AppendAsync(entries);
         }
         catch (Exception ex)
         {

@@ -37,7 +37,7 @@ public sealed class AlertProcessor(
         while (!stoppingToken.IsCancellationRequested)
         {
             LastHeartbeat = time.GetUtcNow();
-            var claimed = TryClaim();
+            var claimed = await TryClaimAsync();
             if (claimed.Count > 0)
             {
                 // A claimed batch is finished even when stopping: it is one short commit, and abandoning it would
@@ -55,18 +55,18 @@ public sealed class AlertProcessor(
     /// </summary>
     public async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
-        while (!Paused && !cancellationToken.IsCancellationRequested && TryClaim() is { Count: > 0 } claimed)
+        while (!Paused && !cancellationToken.IsCancellationRequested && await TryClaimAsync() is { Count: > 0 } claimed)
         {
             await ProcessAsync(claimed, cancellationToken);
         }
-        return inbox.PendingCount();
+        return await inbox.PendingCountAsync(CancellationToken.None);
     }
 
-    private IReadOnlyList<InboxEntry> TryClaim()
+    private async Task<IReadOnlyList<InboxEntry>> TryClaimAsync()
     {
         try
         {
-            return inbox.Claim(_owner, Math.Max(1, options.Value.BatchSize), time.GetUtcNow(), Lease);
+            return await inbox.ClaimAsync(_owner, Math.Max(1, options.Value.BatchSize), time.GetUtcNow(), Lease);
         }
         catch (Exception ex)
         {
@@ -89,7 +89,7 @@ public sealed class AlertProcessor(
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
-            RecordFailure(claimed[0], ex);
+            await RecordFailureAsync(claimed[0], ex);
             return;
         }
         foreach (var entry in claimed)
@@ -100,19 +100,19 @@ public sealed class AlertProcessor(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                RecordFailure(entry, ex);
+                await RecordFailureAsync(entry, ex);
             }
         }
     }
 
-    private void RecordFailure(InboxEntry entry, Exception ex)
+    private async Task RecordFailureAsync(InboxEntry entry, Exception ex)
     {
         var deadLetter = entry.Attempts >= options.Value.MaxAttempts;
         logger.LogError(ex, "Alert {Source}/{Fingerprint} (inbox {Id}) failed on attempt {Attempt}{DeadLetter}",
             entry.Alert.Source, entry.Alert.Fingerprint, entry.Id, entry.Attempts, deadLetter ? "; set aside for an operator" : "; it will be retried");
         try
         {
-            inbox.RecordFailure(entry.Id, ex.Message, deadLetter);
+            await inbox.RecordFailureAsync(entry.Id, ex.Message, deadLetter);
         }
         catch (Exception storeError)
         {

@@ -48,7 +48,7 @@ public sealed class DrillService(
         }
         var schedule = new DrillSchedule
         {
-            Id = store.NextScheduleId(),
+            Id = await store.NextScheduleIdAsync(cancellationToken),
             RunbookId = runbook.Id,
             Cron = cron,
             TimeZone = zone.Id,
@@ -58,7 +58,7 @@ public sealed class DrillService(
             CreatedAt = now,
             LastFireAt = now,
         };
-        store.SaveSchedule(schedule);
+        await store.SaveScheduleAsync(schedule, cancellationToken);
         await scheduler.ScheduleAsync(schedule, cancellationToken);
         logger.LogInformation("Drill {Id} scheduled by {Actor}: {Runbook} at {Cron} ({Zone})", schedule.Id, actor, runbook.Id, cron, zone.Id);
         var times = string.Join("\n", next.Select(t => $"- {DrillCron.Describe(t, zone)}"));
@@ -73,28 +73,30 @@ public sealed class DrillService(
         }
         // Schedule ids are written lower case (d1, d2, …); someone typing D1 means the same one.
         id = id.Trim().ToLowerInvariant();
-        if (store.FindSchedule(id) is not { CancelledAt: null } schedule)
+        if (await store.FindScheduleAsync(id, cancellationToken) is not { CancelledAt: null } schedule)
         {
             return DrillOutcome.Refused($"There is no active drill schedule `{id}`. `drill list` shows them.");
         }
         schedule.CancelledAt = time.GetUtcNow();
-        store.SaveSchedule(schedule);
+        await store.SaveScheduleAsync(schedule, cancellationToken);
         await scheduler.UnscheduleAsync(id, cancellationToken);
         logger.LogInformation("Drill {Id} cancelled by {Actor}", id, actor);
         return DrillOutcome.Done(schedule, $"Drill **{id}** (`{schedule.RunbookId}`) is cancelled; it will not run again.");
     }
 
     /// <summary>Active schedules with their next run, and the last run missed while the bot was down.</summary>
-    public IReadOnlyList<DrillScheduleView> List()
+    public async Task<IReadOnlyList<DrillScheduleView>> ListAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        return store.Schedules().Where(s => s.CancelledAt is null).Select(s =>
+        var views = new List<DrillScheduleView>();
+        foreach (var s in (await store.SchedulesAsync(cancellationToken)).Where(s => s.CancelledAt is null))
         {
             DrillCron.TryFindTimeZone(s.TimeZone, out var zone);
             var next = DrillCron.Next(s.Cron, zone, now, 1).Select(t => DrillCron.Describe(t, zone)).FirstOrDefault();
-            var missed = store.RunsOf(s.Id).FirstOrDefault(r => r.Missed)?.ScheduledFor;
-            return new DrillScheduleView(s, next, missed);
-        }).ToList();
+            var missed = (await store.RunsOfAsync(s.Id, cancellationToken)).FirstOrDefault(r => r.Missed)?.ScheduledFor;
+            views.Add(new DrillScheduleView(s, next, missed));
+        }
+        return views;
     }
 
     /// <summary>Starts a drill now (<c>drill run</c>), or for a schedule whose time came.</summary>
@@ -106,7 +108,7 @@ public sealed class DrillService(
         }
         var participants = schedule?.Participants is { Count: > 0 } own ? own : Options.Participants;
         var result = await incidents.StartDrillAsync(runbook, schedule?.Severity ?? runbook.Severity ?? Severity.Sev3, participants, actor, cancellationToken);
-        store.SaveRun(new DrillRun { ScheduleId = schedule?.Id, RunbookId = runbook.Id, IncidentNumber = result.Incident!.Number, ScheduledFor = scheduledFor, StartedAt = time.GetUtcNow() });
+        await store.SaveRunAsync(new DrillRun { ScheduleId = schedule?.Id, RunbookId = runbook.Id, IncidentNumber = result.Incident!.Number, ScheduledFor = scheduledFor, StartedAt = time.GetUtcNow() }, cancellationToken);
         metrics.DrillStarted(scheduled: schedule is not null);
         return result;
     }
@@ -114,12 +116,12 @@ public sealed class DrillService(
     /// <summary>A schedule's time came (Quartz calls this).</summary>
     public async Task FireAsync(string scheduleId, DateTimeOffset scheduledFor, CancellationToken cancellationToken)
     {
-        if (store.FindSchedule(scheduleId) is not { CancelledAt: null } schedule)
+        if (await store.FindScheduleAsync(scheduleId, cancellationToken) is not { CancelledAt: null } schedule)
         {
             return;
         }
         schedule.LastFireAt = scheduledFor;
-        store.SaveSchedule(schedule);
+        await store.SaveScheduleAsync(schedule, cancellationToken);
         var result = await RunAsync(schedule.RunbookId, IncidentService.BotActor, schedule, scheduledFor, cancellationToken);
         logger.LogInformation("Drill {Id} ran as {Incident}", scheduleId, result.Incident?.Reference ?? result.Problem);
     }
@@ -131,7 +133,7 @@ public sealed class DrillService(
     public async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        foreach (var schedule in store.Schedules().Where(s => s.CancelledAt is null))
+        foreach (var schedule in (await store.SchedulesAsync(cancellationToken)).Where(s => s.CancelledAt is null))
         {
             DrillCron.TryFindTimeZone(schedule.TimeZone, out var zone);
             if (DrillCron.LastDue(schedule.Cron, zone, schedule.LastFireAt ?? schedule.CreatedAt, now) is not { } due)
@@ -145,8 +147,8 @@ public sealed class DrillService(
                 continue;
             }
             schedule.LastFireAt = due;
-            store.SaveSchedule(schedule);
-            store.SaveRun(new DrillRun { ScheduleId = schedule.Id, RunbookId = schedule.RunbookId, ScheduledFor = due, Missed = true });
+            await store.SaveScheduleAsync(schedule, cancellationToken);
+            await store.SaveRunAsync(new DrillRun { ScheduleId = schedule.Id, RunbookId = schedule.RunbookId, ScheduledFor = due, Missed = true }, cancellationToken);
             logger.LogWarning("Drill {Id} ({Runbook}) was missed at {Due}: IncidentBot was down longer than the misfire grace. Leads: {Leads}",
                 schedule.Id, schedule.RunbookId, due, string.Join(", ", Options.Leads));
         }

@@ -10,6 +10,12 @@ public sealed class Incident
 {
     public int Number { get; set; }
 
+    /// <summary>
+    /// How many times the incident was committed: a commit of a copy read at an older version is refused
+    /// (<see cref="Storage.IncidentConflictException"/>), so a concurrent update is never overwritten.
+    /// </summary>
+    public int Version { get; set; }
+
     public string Title { get; set; } = "";
 
     public Severity Severity { get; set; } = Severity.Sev3;

@@ -13,7 +13,7 @@ public sealed partial class IncidentService
         ExecuteAsync(tx =>
         {
             tx.Changes.ConsumedInboxEntries.AddRange(entries.Select(e => e.Id));
-            return IngestAll(tx, entries.Select(e => e.Alert).ToList());
+            return IngestAllAsync(tx, entries.Select(e => e.Alert).ToList());
         }, cancellationToken);
 
     /// <summary>
@@ -21,22 +21,22 @@ public sealed partial class IncidentService
     /// stored attached to their incidents, with no inbox entry to write and delete (see <see cref="AlertInbox"/>).
     /// </summary>
     public Task<int> CorrelateAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(tx => IngestAll(tx, alerts), cancellationToken);
+        ExecuteAsync(tx => IngestAllAsync(tx, alerts), cancellationToken);
 
     /// <summary>Returns how many incidents the alerts opened.</summary>
-    private int IngestAll(IncidentTransaction tx, IReadOnlyList<Alert> alerts)
+    private async ValueTask<int> IngestAllAsync(IncidentTransaction tx, IReadOnlyList<Alert> alerts)
     {
-        PreloadAlerts(tx, alerts);
+        await PreloadAlertsAsync(tx, alerts);
         var opened = 0;
         foreach (var alert in alerts)
         {
-            opened += Ingest(tx, alert) ? 1 : 0;
+            opened += await IngestAsync(tx, alert) ? 1 : 0;
         }
         return opened;
     }
 
     /// <summary>Reads the stored alerts the batch may update in one query (those of incidents already open).</summary>
-    private void PreloadAlerts(IncidentTransaction tx, IEnumerable<Alert> alerts)
+    private async ValueTask PreloadAlertsAsync(IncidentTransaction tx, IEnumerable<Alert> alerts)
     {
         var numbers = new Dictionary<string, int?>();
         var ids = new List<string>();
@@ -45,21 +45,21 @@ public sealed partial class IncidentService
             var groupKey = options.Value.GroupKeyFor(alert);
             if (!numbers.TryGetValue(groupKey, out var number))
             {
-                numbers[groupKey] = number = tx.FindOpenByGroupKey(groupKey)?.Number;
+                numbers[groupKey] = number = (await tx.FindOpenByGroupKeyAsync(groupKey))?.Number;
             }
             if (number is { } open)
             {
                 ids.Add(IncidentAlert.IdFor(open, alert.Source, alert.Fingerprint));
             }
         }
-        tx.PreloadAlerts(ids);
+        await tx.PreloadAlertsAsync(ids);
     }
 
     /// <summary>Returns true when the alert opened a new incident.</summary>
-    private bool Ingest(IncidentTransaction tx, Alert alert)
+    private async ValueTask<bool> IngestAsync(IncidentTransaction tx, Alert alert)
     {
         var groupKey = options.Value.GroupKeyFor(alert);
-        var incident = tx.FindOpenByGroupKey(groupKey);
+        var incident = await tx.FindOpenByGroupKeyAsync(groupKey);
         var opened = false;
         if (incident is null)
         {
@@ -68,12 +68,12 @@ public sealed partial class IncidentService
                 logger.LogInformation("Resolved alert {Source}/{Fingerprint} matches no open incident; nothing to do", alert.Source, alert.Fingerprint);
                 return false;
             }
-            incident = OpenFrom(tx, alert, groupKey);
+            incident = await OpenFromAsync(tx, alert, groupKey);
             opened = true;
         }
 
         var id = IncidentAlert.IdFor(incident.Number, alert.Source, alert.Fingerprint);
-        var existing = tx.FindAlert(incident, id);
+        var existing = await tx.FindAlertAsync(incident, id);
         var firingBefore = incident.FiringAlertCount;
         if (existing is null)
         {
@@ -94,14 +94,14 @@ public sealed partial class IncidentService
         }
         if (firingBefore > 0 && incident.FiringAlertCount == 0)
         {
-            AllResolved(tx, incident);
+            await AllResolvedAsync(tx, incident);
         }
         return opened;
     }
 
-    private Incident OpenFrom(IncidentTransaction tx, Alert alert, string groupKey)
+    private async ValueTask<Incident> OpenFromAsync(IncidentTransaction tx, Alert alert, string groupKey)
     {
-        var incident = tx.Open(
+        var incident = await tx.OpenAsync(
             new Incident
             {
                 Title = alert.Title,
@@ -190,12 +190,12 @@ public sealed partial class IncidentService
         tx.Post(incident, IncidentMessages.Event(incident, $"A {alert.Severity} alert raised {incident.Reference} from {before.Display()} to **{severity.Display()}**: {alert.Title}"));
     }
 
-    private void AllResolved(IncidentTransaction tx, Incident incident)
+    private async ValueTask AllResolvedAsync(IncidentTransaction tx, Incident incident)
     {
         tx.Record(incident, BotActor, TimelineKinds.AllAlertsResolved, $"All {incident.AlertCount} alerts have resolved");
         if (options.Value.AutoResolve && incident.Status.IsOpen())
         {
-            Resolve(tx, incident, "every alert resolved", BotActor);
+            await ResolveAsync(tx, incident, "every alert resolved", BotActor);
             return;
         }
         if (incident.Status.IsOpen())

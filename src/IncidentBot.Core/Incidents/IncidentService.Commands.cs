@@ -7,9 +7,9 @@ public sealed partial class IncidentService
 {
     /// <summary>Opens an incident by hand.</summary>
     public Task<IncidentResult> DeclareAsync(string title, Severity severity, string actor, string? service = null, bool isDrill = false, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(tx =>
+        ExecuteAsync(async tx =>
         {
-            var incident = tx.Open(
+            var incident = await tx.OpenAsync(
                 new Incident { Title = title.Trim(), Severity = severity, Service = service, IsDrill = isDrill },
                 actor, TimelineKinds.Declared, $"Declared by {actor} as {severity.Display()}: {title.Trim()}");
             tx.Post(incident, IncidentMessages.Summary(incident, roles));
@@ -125,7 +125,7 @@ public sealed partial class IncidentService
         }, cancellationToken);
 
     public Task<IncidentResult> ResolveAsync(int number, string? summary, string actor, CancellationToken cancellationToken = default) =>
-        ChangeAsync(number, (tx, incident) => Resolve(tx, incident, summary, actor), cancellationToken);
+        ChangeAsync(number, (tx, incident) => ResolveAsync(tx, incident, summary, actor), cancellationToken);
 
     /// <summary>Closes a resolved incident once its review is complete.</summary>
     public Task<IncidentResult> CloseAsync(int number, string actor, CancellationToken cancellationToken = default) =>
@@ -142,7 +142,7 @@ public sealed partial class IncidentService
             return null;
         }, cancellationToken);
 
-    private string? Resolve(IncidentTransaction tx, Incident incident, string? summary, string actor)
+    private async ValueTask<string?> ResolveAsync(IncidentTransaction tx, Incident incident, string? summary, string actor)
     {
         if (!incident.Status.IsOpen())
         {
@@ -163,7 +163,7 @@ public sealed partial class IncidentService
         {
             foreach (var reporter in drillReporters)
             {
-                reporter.DrillResolved(tx, incident);
+                await reporter.DrillResolvedAsync(tx, incident);
             }
         }
         return null;

@@ -26,9 +26,9 @@ public sealed partial class IncidentService
 
     /// <summary>Opens a drill: a synthetic incident, marked as a drill everywhere, with its runbook started at once.</summary>
     public Task<IncidentResult> StartDrillAsync(Runbook runbook, Severity severity, IReadOnlyList<string> participants, string actor, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(tx =>
+        ExecuteAsync(async tx =>
         {
-            var incident = tx.Open(
+            var incident = await tx.OpenAsync(
                 new Incident
                 {
                     Title = $"Drill: {runbook.Title}",
@@ -170,14 +170,14 @@ public sealed partial class IncidentService
 
     /// <summary>Finds the session a command means (named first, or the only one running) and applies the change.</summary>
     private Task<IncidentResult> ChangeSessionAsync(int number, string? arguments, SessionChange change, CancellationToken cancellationToken) =>
-        ChangeAsync(number, (tx, incident) =>
+        ChangeAsync(number, async (tx, incident) =>
         {
             var (session, rest, problem) = ResolveSession(incident, arguments);
             if (session is null)
             {
                 return problem;
             }
-            if (runbooks.FindVersion(session.Version) is not { } runbook)
+            if (await runbooks.FindVersionAsync(session.Version, tx.CancellationToken) is not { } runbook)
             {
                 return $"The version of `{session.RunbookId}` this session started with can no longer be read.";
             }

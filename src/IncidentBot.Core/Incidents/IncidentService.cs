@@ -9,8 +9,10 @@ using Microsoft.Extensions.Options;
 namespace IncidentBot.Incidents;
 
 /// <summary>
-/// The one place incidents change. Every operation runs alone (a single gate), builds an
-/// <see cref="IncidentTransaction"/> and commits it whole, so concurrent alerts and commands never race.
+/// The one place incidents change. Every operation builds an <see cref="IncidentTransaction"/> and commits it whole.
+/// Another writer (a second instance, another process) can change the same incident in between: the store then
+/// refuses the commit (<see cref="IncidentConflictException"/>) and the operation runs again on fresh reads, so
+/// neither update is lost.
 /// </summary>
 public sealed partial class IncidentService(
     IIncidentStore store,
@@ -27,47 +29,46 @@ public sealed partial class IncidentService(
     /// <summary>The actor name for what the bot does by itself.</summary>
     public const string BotActor = "incidentbot";
 
+    /// <summary>How many times an operation runs before a conflict is given up on and reported to its caller.</summary>
+    public const int MaxAttempts = 10;
+
+    // Not needed for correctness (the store's version check is): it keeps this process's operations in the order
+    // they were asked for (a batch of alerts before the next, a command after the alert that opened its incident)
+    // and keeps them from conflicting with, and retrying against, each other.
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private int? _lastNumber;
 
     public IncidentOptions Options => options.Value;
 
     public RoleCatalog Roles => roles;
 
-    /// <summary>Runs <paramref name="work"/> alone and commits what it changed; nothing is stored if it throws.</summary>
-    public async Task<T> ExecuteAsync<T>(Func<IncidentTransaction, T> work, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs <paramref name="work"/> and commits what it changed; nothing is stored if it throws. When another writer
+    /// changed one of its incidents first, the work runs again on fresh reads (up to <see cref="MaxAttempts"/> times),
+    /// so it must only change what its transaction hands it.
+    /// </summary>
+    public async Task<T> ExecuteAsync<T>(Func<IncidentTransaction, ValueTask<T>> work, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            _lastNumber ??= store.LastNumber();
-            var number = _lastNumber.Value;
-            var transaction = new IncidentTransaction(store, platforms, time.GetUtcNow(), () => ++number);
-            var result = work(transaction);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                store.Commit(transaction.Changes);
-            }
-            catch
-            {
-                // A commit can fail after the store took it (its flush failed): read the last number again rather
-                // than hand out one an incident may already have.
-                _lastNumber = null;
-                throw;
-            }
-            _lastNumber = number;
-            if (transaction.Changes.Outbox.Count > 0)
-            {
-                outboxSignal.Notify();
-            }
-            if (transaction.Changes.Incidents.Count > 0)
-            {
-                foreach (var observer in observers)
+                var transaction = new IncidentTransaction(store, platforms, time.GetUtcNow(), cancellationToken);
+                var result = await work(transaction);
+                try
                 {
-                    observer.IncidentsChanged(transaction.Changes.Incidents.Keys);
+                    await store.CommitAsync(transaction.Changes, cancellationToken);
                 }
+                catch (IncidentConflictException conflict) when (attempt < MaxAttempts)
+                {
+                    logger.LogInformation("INC-{Incident} changed while attempt {Attempt} ran; running the operation again", conflict.IncidentNumber, attempt);
+                    // A random pause, growing with each attempt, so two writers that keep meeting stop meeting.
+                    await Task.Delay(Random.Shared.Next(attempt * 10), cancellationToken);
+                    continue;
+                }
+                Committed(transaction);
+                return result;
             }
-            return result;
         }
         finally
         {
@@ -75,15 +76,34 @@ public sealed partial class IncidentService(
         }
     }
 
+    private void Committed(IncidentTransaction transaction)
+    {
+        if (transaction.Changes.Outbox.Count > 0)
+        {
+            outboxSignal.Notify();
+        }
+        if (transaction.Changes.Incidents.Count > 0)
+        {
+            foreach (var observer in observers)
+            {
+                observer.IncidentsChanged(transaction.Changes.Incidents.Keys);
+            }
+        }
+    }
+
     /// <summary>Runs one operation on one incident; a missing incident is a friendly refusal, not an error.</summary>
     public Task<IncidentResult> ChangeAsync(int number, Func<IncidentTransaction, Incident, string?> change, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(tx =>
+        ChangeAsync(number, (tx, incident) => ValueTask.FromResult(change(tx, incident)), cancellationToken);
+
+    /// <summary>Runs one operation on one incident that reads more from the store while it changes the incident.</summary>
+    public Task<IncidentResult> ChangeAsync(int number, Func<IncidentTransaction, Incident, ValueTask<string?>> change, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(async tx =>
         {
-            if (tx.Find(number) is not { } incident)
+            if (await tx.FindAsync(number) is not { } incident)
             {
                 return IncidentResult.Refused(null, $"There is no incident INC-{number}.");
             }
-            var problem = change(tx, incident);
+            var problem = await change(tx, incident);
             return problem is null ? new IncidentResult(incident, tx.Posted) : IncidentResult.Refused(incident, problem);
         }, cancellationToken);
 

@@ -13,44 +13,46 @@ public sealed class IncidentTransaction
 {
     private readonly IIncidentStore _store;
     private readonly ChatPlatforms _platforms;
-    private readonly Func<int> _nextNumber;
     private readonly List<ChatMessage> _posted = [];
     private readonly HashSet<int> _opened = [];
     private readonly Dictionary<int, Incident> _loaded = [];
     private readonly Dictionary<string, IncidentAlert?> _preloaded = [];
     private readonly Dictionary<(int Incident, string Source, string Kind, string Verb), AlertTimelineLine> _alertLines = [];
 
-    internal IncidentTransaction(IIncidentStore store, ChatPlatforms platforms, DateTimeOffset now, Func<int> nextNumber)
+    internal IncidentTransaction(IIncidentStore store, ChatPlatforms platforms, DateTimeOffset now, CancellationToken cancellationToken)
     {
         _store = store;
         _platforms = platforms;
-        _nextNumber = nextNumber;
         Now = now;
+        CancellationToken = cancellationToken;
     }
 
     public DateTimeOffset Now { get; }
+
+    /// <summary>Cancels the operation's reads; once it is cancelled nothing of the operation is stored.</summary>
+    public CancellationToken CancellationToken { get; }
 
     public IncidentChanges Changes { get; } = new();
 
     public IReadOnlyList<ChatMessage> Posted => _posted;
 
     /// <summary>The incident as this operation sees it: each one is read from the store once, then shared.</summary>
-    public Incident? Find(int number)
+    public async ValueTask<Incident?> FindAsync(int number)
     {
         if (Changes.Incidents.TryGetValue(number, out var changed) || _loaded.TryGetValue(number, out changed))
         {
             return changed;
         }
-        return _store.Find(number) is { } stored ? _loaded[number] = stored : null;
+        return await _store.FindAsync(number, CancellationToken) is { } stored ? _loaded[number] = stored : null;
     }
 
-    public Incident? FindOpenByGroupKey(string groupKey)
+    public async ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey)
     {
         if (Changes.Incidents.Values.FirstOrDefault(i => i.GroupKey == groupKey && i.Status.IsOpen()) is { } changed)
         {
             return changed;
         }
-        if (_store.FindOpenByGroupKey(groupKey) is not { } stored)
+        if (await _store.FindOpenByGroupKeyAsync(groupKey, CancellationToken) is not { } stored)
         {
             return null;
         }
@@ -63,7 +65,7 @@ public sealed class IncidentTransaction
     }
 
     /// <summary>An alert of an incident, as this operation has it; alerts of incidents it opened are not looked up.</summary>
-    public IncidentAlert? FindAlert(Incident incident, string id)
+    public async ValueTask<IncidentAlert?> FindAlertAsync(Incident incident, string id)
     {
         if (Changes.Alerts.TryGetValue(id, out var changed))
         {
@@ -73,11 +75,11 @@ public sealed class IncidentTransaction
         {
             return null;
         }
-        return _preloaded.TryGetValue(id, out var preloaded) ? preloaded : _store.FindAlert(id);
+        return _preloaded.TryGetValue(id, out var preloaded) ? preloaded : await _store.FindAlertAsync(id, CancellationToken);
     }
 
     /// <summary>Reads these alerts in one query, so a batch does not ask the store once per alert.</summary>
-    public void PreloadAlerts(IReadOnlyCollection<string> ids)
+    public async ValueTask PreloadAlertsAsync(IReadOnlyCollection<string> ids)
     {
         var missing = ids.Where(id => !_preloaded.ContainsKey(id)).Distinct().ToList();
         if (missing.Count == 0)
@@ -85,17 +87,18 @@ public sealed class IncidentTransaction
             return;
         }
         missing.ForEach(id => _preloaded[id] = null);
-        foreach (var alert in _store.FindAlerts(missing))
+        foreach (var alert in await _store.FindAlertsAsync(missing, CancellationToken))
         {
             _preloaded[alert.Id] = alert;
         }
     }
 
-    /// <summary>Gives a new incident its number and asks every chat platform for a channel.</summary>
-    public Incident Open(Incident incident, string actor, string kind, string text)
+    /// <summary>Gives a new incident its number (from the store) and asks every chat platform for a channel.</summary>
+    public async ValueTask<Incident> OpenAsync(Incident incident, string actor, string kind, string text)
     {
-        incident.Number = _nextNumber();
+        incident.Number = await _store.NextNumberAsync(CancellationToken);
         _opened.Add(incident.Number);
+        Changes.NewIncidents.Add(incident.Number);
         incident.CreatedAt = Now;
         Touch(incident);
         Record(incident, actor, kind, text);
@@ -111,7 +114,7 @@ public sealed class IncidentTransaction
 
     public void Save(IncidentAlert alert) => Changes.Alerts[alert.Id] = alert;
 
-    /// <summary>Saves an alert that <see cref="FindAlert"/> did not find.</summary>
+    /// <summary>Saves an alert that <see cref="FindAlertAsync"/> did not find.</summary>
     public void Add(IncidentAlert alert)
     {
         Save(alert);

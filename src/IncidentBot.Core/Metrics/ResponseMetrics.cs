@@ -11,11 +11,15 @@ namespace IncidentBot.Metrics;
 public static class ResponseMetrics
 {
     /// <summary>Figures for incidents opened from <paramref name="since"/> up to (not including) <paramref name="until"/>.</summary>
-    public static ResponseReport Compute(IIncidentStore store, DateTimeOffset since, DateTimeOffset until)
+    public static async Task<ResponseReport> ComputeAsync(IIncidentStore store, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
     {
-        var incidents = store.List(new IncidentQuery(IncidentStatusFilter.All, int.MaxValue)).Where(i => i.CreatedAt >= since && i.CreatedAt < until).ToList();
+        var incidents = (await store.ListAsync(new IncidentQuery(IncidentStatusFilter.All, int.MaxValue), cancellationToken)).Where(i => i.CreatedAt >= since && i.CreatedAt < until).ToList();
         var real = incidents.Where(i => !i.IsDrill).ToList();
-        var cadence = real.Select(i => store.TimelineOf(i.Number)).ToList();
+        var cadence = new List<IReadOnlyList<TimelineEntry>>();
+        foreach (var incident in real)
+        {
+            cadence.Add(await store.TimelineOfAsync(incident.Number, cancellationToken));
+        }
         return new ResponseReport(
             since,
             until,

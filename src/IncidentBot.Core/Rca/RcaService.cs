@@ -26,28 +26,30 @@ public sealed class RcaService(
     private readonly Lazy<RcaGenerator> _generator = new(() => CreateGenerator(options.Value.TemplatePath, logger));
 
     /// <summary>Generates the review from what happened, as a new version (earlier ones are kept).</summary>
-    public RcaDocument Generate(int number, string author)
+    public async Task<RcaDocument> GenerateAsync(int number, string author, CancellationToken cancellationToken = default)
     {
-        var incident = incidents.Find(number) ?? throw new InvalidOperationException($"There is no incident INC-{number}.");
-        var markdown = _generator.Value.Generate(new RcaInput(incident, incidents.AlertsOf(number), incidents.TimelineOf(number)));
+        var incident = await incidents.FindAsync(number, cancellationToken) ?? throw new InvalidOperationException($"There is no incident INC-{number}.");
+        var alerts = await incidents.AlertsOfAsync(number, cancellationToken);
+        var timeline = await incidents.TimelineOfAsync(number, cancellationToken);
+        var markdown = _generator.Value.Generate(new RcaInput(incident, alerts, timeline));
         // A person saving at the same moment only moves the version on; try again on top of theirs.
         for (var attempt = 0; ; attempt++)
         {
-            var expected = store.FindRca(number) is { } existing ? existing.Current.Version : 0;
-            var saved = store.SaveRcaVersion(number, markdown, author, time.GetUtcNow(), expected, limits.Value.ReviewHistoryBytes);
+            var expected = await store.FindRcaAsync(number, cancellationToken) is { } existing ? existing.Current.Version : 0;
+            var saved = await store.SaveRcaVersionAsync(number, markdown, author, time.GetUtcNow(), expected, limits.Value.ReviewHistoryBytes, cancellationToken);
             if (saved is not null || attempt == 3)
             {
-                return saved ?? store.FindRca(number)!;
+                return saved ?? (await store.FindRcaAsync(number, cancellationToken))!;
             }
         }
     }
 
     /// <summary>The first version, written when the incident resolves; nothing when one exists already.</summary>
-    public void EnsureGenerated(int number)
+    public async Task EnsureGeneratedAsync(int number, CancellationToken cancellationToken = default)
     {
-        if (store.FindRca(number) is null && incidents.Find(number) is { Status: IncidentStatus.Resolved or IncidentStatus.Closed })
+        if (await store.FindRcaAsync(number, cancellationToken) is null && await incidents.FindAsync(number, cancellationToken) is { Status: IncidentStatus.Resolved or IncidentStatus.Closed })
         {
-            Generate(number, IncidentService.BotActor);
+            await GenerateAsync(number, IncidentService.BotActor, cancellationToken);
             logger.LogInformation("Wrote the review of INC-{Incident}", number);
         }
     }
@@ -56,15 +58,15 @@ public sealed class RcaService(
     /// Saves an edited review if nobody saved since <paramref name="expectedVersion"/>; null on a conflict. Text
     /// over <see cref="InputLimits.ReviewVersionBytes"/> is refused before anything is written.
     /// </summary>
-    public RcaDocument? Save(int number, string markdown, string author, int expectedVersion) =>
+    public async Task<RcaDocument?> SaveAsync(int number, string markdown, string author, int expectedVersion, CancellationToken cancellationToken = default) =>
         Encoding.UTF8.GetByteCount(markdown) > limits.Value.ReviewVersionBytes
             ? throw new ArgumentException($"The review is larger than Limits:ReviewVersionBytes ({limits.Value.ReviewVersionBytes} bytes).", nameof(markdown))
-            : store.SaveRcaVersion(number, markdown, author, time.GetUtcNow(), expectedVersion, limits.Value.ReviewHistoryBytes);
+            : await store.SaveRcaVersionAsync(number, markdown, author, time.GetUtcNow(), expectedVersion, limits.Value.ReviewHistoryBytes, cancellationToken);
 
     /// <summary><c>rca complete</c>: the commander or a lead marks the review done, which closes the incident.</summary>
     public async Task<string?> CompleteAsync(int number, string actor, CancellationToken cancellationToken)
     {
-        var incident = incidents.Find(number);
+        var incident = await incidents.FindAsync(number, cancellationToken);
         if (incident is null)
         {
             return $"There is no incident INC-{number}.";
@@ -74,7 +76,7 @@ public sealed class RcaService(
         {
             return $"Only the incident commander{(commander is null ? "" : $" (@{commander})")} or a lead can complete the review.";
         }
-        if (store.FindRca(number) is not { } document)
+        if (await store.FindRcaAsync(number, cancellationToken) is not { } document)
         {
             return $"{incident.Reference} has no review yet: it is written when the incident resolves, or with `rca`.";
         }
@@ -85,7 +87,7 @@ public sealed class RcaService(
         }
         document.CompletedAt = time.GetUtcNow();
         document.CompletedBy = actor;
-        store.SaveRca(document);
+        await store.SaveRcaAsync(document, cancellationToken);
         return null;
     }
 

@@ -16,9 +16,6 @@ public sealed class RcaWriter(IServiceProvider services, ILogger<RcaWriter> logg
         return Task.CompletedTask;
     }
 
-    protected override Task HandleAsync(int number, CancellationToken stoppingToken)
-    {
-        _rcas!.EnsureGenerated(number);
-        return Task.CompletedTask;
-    }
+    protected override Task HandleAsync(int number, CancellationToken stoppingToken) =>
+        _rcas!.EnsureGeneratedAsync(number, stoppingToken);
 }

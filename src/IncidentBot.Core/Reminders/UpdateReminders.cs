@@ -24,7 +24,7 @@ public sealed class UpdateReminders(
     /// <summary>A restart gives every open incident its trigger back.</summary>
     protected override async Task StartingAsync(CancellationToken stoppingToken)
     {
-        foreach (var incident in incidents.List(new IncidentQuery(IncidentStatusFilter.Open, int.MaxValue)))
+        foreach (var incident in await incidents.ListAsync(new IncidentQuery(IncidentStatusFilter.Open, int.MaxValue), stoppingToken))
         {
             await HandleAsync(incident.Number, stoppingToken);
         }
@@ -34,7 +34,7 @@ public sealed class UpdateReminders(
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var key = JobKeyFor(number);
-        if (incidents.Find(number) is not { } incident || options.Value.DueFor(incident) is not { } due)
+        if (await incidents.FindAsync(number, cancellationToken) is not { } incident || options.Value.DueFor(incident) is not { } due)
         {
             await scheduler.DeleteJob(key, cancellationToken);
             return;

@@ -53,7 +53,7 @@ public sealed class RunbookLibrary : IDisposable
         _current.Runbooks.Where(r => r.Matches(labels)).OrderByDescending(r => r.Match.Count).ThenBy(r => r.Id, StringComparer.Ordinal).FirstOrDefault();
 
     /// <summary>A runbook exactly as it was at <paramref name="version"/>, even if the file changed since.</summary>
-    public Runbook? FindVersion(string version)
+    public async ValueTask<Runbook?> FindVersionAsync(string version, CancellationToken cancellationToken = default)
     {
         if (_current.Runbooks.FirstOrDefault(r => r.Version == version) is { } current)
         {
@@ -63,7 +63,7 @@ public sealed class RunbookLibrary : IDisposable
         {
             return cached;
         }
-        if (_versions.FindRunbookVersion(version) is not { } stored)
+        if (await _versions.FindRunbookVersionAsync(version, cancellationToken) is not { } stored)
         {
             return null;
         }

@@ -16,16 +16,16 @@ public sealed class DeduplicationPruner(IDeduplicationStore store, TimeProvider 
         using var timer = new PeriodicTimer(Interval, time);
         do
         {
-            Prune(stoppingToken);
+            await PruneAsync(stoppingToken).ConfigureAwait(false);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    private void Prune(CancellationToken stoppingToken)
+    private async Task PruneAsync(CancellationToken stoppingToken)
     {
         try
         {
-            var pruned = store.PruneExpired(time.GetUtcNow());
+            var pruned = await store.PruneExpiredAsync(time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
             if (pruned > 0)
             {
                 logger.LogDebug("Forgot {Count} expired deduplication keys", pruned);

@@ -8,13 +8,13 @@ namespace IncidentBot.Storage;
 public interface IDeduplicationStore
 {
     /// <summary>
-    /// Records the key until it expires, atomically; true when this is the first delivery (nobody recorded the
-    /// key, or its earlier record has expired by <paramref name="now"/>).
+    /// Records the key until it expires; true for exactly one of any number of concurrent callers with the same key
+    /// (the first delivery: nobody recorded the key, or its earlier record has expired by <paramref name="now"/>).
     /// </summary>
-    bool TryRecord(DeduplicationKey key, DateTimeOffset now);
+    ValueTask<bool> TryRecordAsync(DeduplicationKey key, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Forgets every key that expired before <paramref name="now"/>; returns how many.</summary>
-    int PruneExpired(DateTimeOffset now);
+    ValueTask<int> PruneExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
 }
 
 /// <summary>

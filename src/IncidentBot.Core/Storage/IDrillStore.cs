@@ -5,20 +5,22 @@ namespace IncidentBot.Storage;
 /// <summary>Drill schedules and the runs they produced.</summary>
 public interface IDrillStore
 {
-    void SaveSchedule(DrillSchedule schedule);
+    /// <summary>Stores the schedule, replacing the one with its id.</summary>
+    ValueTask SaveScheduleAsync(DrillSchedule schedule, CancellationToken cancellationToken = default);
 
-    DrillSchedule? FindSchedule(string id);
+    ValueTask<DrillSchedule?> FindScheduleAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Every schedule, cancelled ones included, oldest first.</summary>
-    IReadOnlyList<DrillSchedule> Schedules();
+    ValueTask<IReadOnlyList<DrillSchedule>> SchedulesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The next free short id: d1, d2, …</summary>
-    string NextScheduleId();
+    ValueTask<string> NextScheduleIdAsync(CancellationToken cancellationToken = default);
 
-    void SaveRun(DrillRun run);
+    /// <summary>Stores the run, replacing the one with its id.</summary>
+    ValueTask SaveRunAsync(DrillRun run, CancellationToken cancellationToken = default);
 
-    DrillRun? FindRunByIncident(int incidentNumber);
+    ValueTask<DrillRun?> FindRunByIncidentAsync(int incidentNumber, CancellationToken cancellationToken = default);
 
     /// <summary>A schedule's runs, newest first.</summary>
-    IReadOnlyList<DrillRun> RunsOf(string scheduleId);
+    ValueTask<IReadOnlyList<DrillRun>> RunsOfAsync(string scheduleId, CancellationToken cancellationToken = default);
 }

@@ -2,32 +2,47 @@ using IncidentBot.Incidents;
 
 namespace IncidentBot.Storage;
 
-/// <summary>Incidents, their alerts and their timelines.</summary>
+/// <summary>
+/// Incidents, their alerts and their timelines. Reads return what was committed before they started; a commit is
+/// seen whole or not at all.
+/// </summary>
 public interface IIncidentStore
 {
-    Incident? Find(int number);
+    ValueTask<Incident?> FindAsync(int number, CancellationToken cancellationToken = default);
 
     /// <summary>The open incident (triggered, acknowledged or mitigated) for an alert group, if any.</summary>
-    Incident? FindOpenByGroupKey(string groupKey);
+    ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken = default);
 
     /// <summary>Newest first.</summary>
-    IReadOnlyList<Incident> List(IncidentQuery query);
+    ValueTask<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken = default);
 
-    IReadOnlyList<IncidentAlert> AlertsOf(int number);
+    /// <summary>Oldest first (by when each alert was first seen).</summary>
+    ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken = default);
 
-    IncidentAlert? FindAlert(string id);
+    ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>The alerts among these ids that are stored (the others are simply not returned).</summary>
-    IReadOnlyList<IncidentAlert> FindAlerts(IReadOnlyCollection<string> ids);
+    ValueTask<IReadOnlyList<IncidentAlert>> FindAlertsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default);
 
     /// <summary>Oldest first.</summary>
-    IReadOnlyList<TimelineEntry> TimelineOf(int number);
+    ValueTask<IReadOnlyList<TimelineEntry>> TimelineOfAsync(int number, CancellationToken cancellationToken = default);
 
-    /// <summary>The highest incident number ever used, 0 when there is none.</summary>
-    int LastNumber();
+    /// <summary>
+    /// Hands out the next incident number: never the same one twice, to any caller in any process, and never one
+    /// an incident already has. A number whose operation is never committed stays unused, so numbers may skip.
+    /// </summary>
+    ValueTask<int> NextNumberAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Writes every change in one transaction: all of it is stored, or none of it.</summary>
-    void Commit(IncidentChanges changes);
+    /// <summary>
+    /// Stores every change as one unit: all of it, or none of it. Once this returns, the changes survive a crash;
+    /// when it throws, nothing the caller can rely on was stored (retrying the whole operation is safe).
+    /// Two writers never lose each other's update: each changed incident must still be at the
+    /// <see cref="Incident.Version"/> it was read at, and each of <see cref="IncidentChanges.NewIncidents"/> must not
+    /// exist yet nor, while open, share its alert group with another open incident (one open incident per group),
+    /// or nothing is stored and <see cref="IncidentConflictException"/> is thrown. On success every stored incident's
+    /// <see cref="Incident.Version"/> has gone up by one.
+    /// </summary>
+    ValueTask CommitAsync(IncidentChanges changes, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Which incidents to list; <paramref name="Before"/> pages back from a number (newest first).</summary>

@@ -7,10 +7,14 @@ namespace IncidentBot.Storage;
 /// </summary>
 public interface IPlatformReferenceStore
 {
-    string? FindReference(string key);
+    ValueTask<string?> FindReferenceAsync(string key, CancellationToken cancellationToken = default);
 
-    void SaveReference(string key, string value);
+    /// <summary>Stores the value under the key, replacing any earlier one; once this returns it survives a restart.</summary>
+    ValueTask SaveReferenceAsync(string key, string value, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores the key unless it exists; true when it was new (the first time a step was done).</summary>
-    bool TryAddReference(string key, string value);
+    /// <summary>
+    /// Stores the key unless it exists; true for exactly one of any number of concurrent callers (the first time a
+    /// step was done).
+    /// </summary>
+    ValueTask<bool> TryAddReferenceAsync(string key, string value, CancellationToken cancellationToken = default);
 }

@@ -3,11 +3,11 @@ namespace IncidentBot.Storage;
 /// <summary>The built-in web chat's rooms: what the bot and people said in each incident, in order.</summary>
 public interface IRoomMessageStore
 {
-    /// <summary>Appends the message and assigns its id (its place in the room).</summary>
-    void Append(RoomMessage message);
+    /// <summary>Appends the message and assigns its id: ids grow in the order messages were appended.</summary>
+    ValueTask AppendAsync(RoomMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>The room's messages after <paramref name="afterId"/>, oldest first.</summary>
-    IReadOnlyList<RoomMessage> RoomOf(int incidentNumber, long afterId = 0, int limit = 1000);
+    ValueTask<IReadOnlyList<RoomMessage>> RoomOfAsync(int incidentNumber, long afterId = 0, int limit = 1000, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One message in an incident's web room: from the bot (a neutral message as JSON) or from a person (text).</summary>

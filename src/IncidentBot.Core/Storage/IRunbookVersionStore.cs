@@ -3,7 +3,8 @@ namespace IncidentBot.Storage;
 /// <summary>Runbook texts that sessions started with, kept so an edited file never changes a running session.</summary>
 public interface IRunbookVersionStore
 {
-    RunbookVersionRecord? FindRunbookVersion(string version);
+    /// <summary>The text stored for a version (runbook texts are written with the incidents' commits).</summary>
+    ValueTask<RunbookVersionRecord?> FindRunbookVersionAsync(string version, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One version of one runbook file.</summary>

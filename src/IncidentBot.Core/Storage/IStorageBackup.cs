@@ -7,8 +7,8 @@ public interface IStorageBackup
     string Location { get; }
 
     /// <summary>
-    /// A copy of the whole store as it was between two writes, as a stream in the store's own file format.
-    /// The copy is a temporary file beside the store, deleted when the stream is closed.
+    /// A copy of the whole store as it was between two writes (no commit half in it), as a stream in the store's
+    /// own format. Whatever the copy occupies is released when the stream is disposed.
     /// </summary>
-    Stream OpenBackup();
+    ValueTask<Stream> OpenBackupAsync(CancellationToken cancellationToken = default);
 }

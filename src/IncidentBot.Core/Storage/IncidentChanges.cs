@@ -11,6 +11,9 @@ public sealed class IncidentChanges
 {
     public Dictionary<int, Incident> Incidents { get; } = [];
 
+    /// <summary>Numbers of <see cref="Incidents"/> the operation opened: they must not be stored yet.</summary>
+    public HashSet<int> NewIncidents { get; } = [];
+
     public Dictionary<string, IncidentAlert> Alerts { get; } = [];
 
     /// <summary>Ids of <see cref="Alerts"/> known not to be stored yet: inserted, not upserted.</summary>

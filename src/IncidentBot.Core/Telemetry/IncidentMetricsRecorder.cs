@@ -16,13 +16,12 @@ public sealed class IncidentMetricsRecorder(IIncidentStore store, BotMetrics met
     private readonly DateTimeOffset _started = time.GetUtcNow();
     private readonly Dictionary<int, Recorded> _recorded = [];
 
-    protected override Task HandleAsync(int number, CancellationToken stoppingToken)
+    protected override async Task HandleAsync(int number, CancellationToken stoppingToken)
     {
-        if (store.Find(number) is { IsDrill: false } incident)
+        if (await store.FindAsync(number, stoppingToken) is { IsDrill: false } incident)
         {
             Record(incident);
         }
-        return Task.CompletedTask;
     }
 
     private void Record(Incident incident)

@@ -49,7 +49,7 @@ internal sealed class SlackChannelProvisioner(
     private async Task<(string Id, string Name)> CreateOnceAsync(Incident incident, CancellationToken cancellationToken)
     {
         var key = $"slack:channel:{incident.Number}";
-        if (references.FindReference(key) is { } remembered)
+        if (await references.FindReferenceAsync(key, cancellationToken) is { } remembered)
         {
             var parts = remembered.Split(' ', 2);
             return (parts[0], parts[1]);
@@ -60,8 +60,9 @@ internal sealed class SlackChannelProvisioner(
             try
             {
                 var id = await slack.CreateConversationAsync(name, isPrivate: false, cancellationToken);
-                references.SaveReference(key, $"{id} {name}");
-                references.SaveReference(SlackChannels.IncidentKey(id), incident.Number.ToString());
+                // Remembered even when stopping: the channel exists now, and a retry must not create a second one.
+                await references.SaveReferenceAsync(key, $"{id} {name}", CancellationToken.None);
+                await references.SaveReferenceAsync(SlackChannels.IncidentKey(id), incident.Number.ToString(), CancellationToken.None);
                 logger.LogInformation("Created Slack channel #{Name} ({Id}) for {Incident}", name, id, incident.Reference);
                 return (id, name);
             }
@@ -74,11 +75,11 @@ internal sealed class SlackChannelProvisioner(
 
     private async Task BookmarkOnceAsync(Incident incident, string channel, CancellationToken cancellationToken)
     {
-        if (!references.TryAddReference($"slack:bookmarked:{incident.Number}", channel))
+        if (!await references.TryAddReferenceAsync($"slack:bookmarked:{incident.Number}", channel, cancellationToken))
         {
             return;
         }
-        var links = incidents.AlertsOf(incident.Number).SelectMany(a => a.Links).DistinctBy(l => l.Url).ToList();
+        var links = (await incidents.AlertsOfAsync(incident.Number, cancellationToken)).SelectMany(a => a.Links).DistinctBy(l => l.Url).ToList();
         // A bookmark is a link people click: only the targets every other renderer would link may become one.
         foreach (var unsafeLink in links.Where(l => !LinkPolicy.IsSafe(l.Url)))
         {
@@ -93,7 +94,7 @@ internal sealed class SlackChannelProvisioner(
     private async Task AnnounceOnceAsync(Incident incident, string channel, CancellationToken cancellationToken)
     {
         var announce = options.Value.AnnounceChannel;
-        if (string.IsNullOrWhiteSpace(announce) || !references.TryAddReference($"slack:announced:{incident.Number}", channel))
+        if (string.IsNullOrWhiteSpace(announce) || !await references.TryAddReferenceAsync($"slack:announced:{incident.Number}", channel, cancellationToken))
         {
             return;
         }

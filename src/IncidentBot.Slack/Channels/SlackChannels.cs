@@ -7,6 +7,6 @@ internal sealed class SlackChannels(IPlatformReferenceStore references)
 {
     public static string IncidentKey(string channelId) => $"slack:incident-of:{channelId}";
 
-    public int? IncidentOf(string? channelId) =>
-        channelId is not null && int.TryParse(references.FindReference(IncidentKey(channelId)), out var number) ? number : null;
+    public async Task<int?> IncidentOfAsync(string? channelId, CancellationToken cancellationToken) =>
+        channelId is not null && int.TryParse(await references.FindReferenceAsync(IncidentKey(channelId), cancellationToken), out var number) ? number : null;
 }

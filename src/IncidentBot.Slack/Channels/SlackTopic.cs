@@ -21,11 +21,11 @@ internal sealed class SlackTopic(SlackWebApiClient slack, IPlatformReferenceStor
     {
         var topic = For(incident);
         var key = $"slack:topic:{channel}";
-        if (references.FindReference(key) == topic)
+        if (await references.FindReferenceAsync(key, cancellationToken) == topic)
         {
             return;
         }
         await slack.SetTopicAsync(channel, topic, cancellationToken);
-        references.SaveReference(key, topic);
+        await references.SaveReferenceAsync(key, topic, cancellationToken);
     }
 }

@@ -24,14 +24,16 @@ internal sealed class SlackDeduplication(IDeduplicationStore store, TimeProvider
     public static readonly TimeSpan EnvelopeLifetime = TimeSpan.FromHours(1);
 
     /// <summary>True the first time this verified signature is seen; a replay of the same request is false.</summary>
-    public bool FirstRequest(long timestamp, string signature) =>
-        Record("slack:signature:", signature, DateTimeOffset.FromUnixTimeSeconds(timestamp) + SlackSignatureVerifier.ReplayWindow + SignatureMargin);
+    public ValueTask<bool> FirstRequestAsync(long timestamp, string signature, CancellationToken cancellationToken) =>
+        RecordAsync("slack:signature:", signature, DateTimeOffset.FromUnixTimeSeconds(timestamp) + SlackSignatureVerifier.ReplayWindow + SignatureMargin, cancellationToken);
 
-    public bool FirstEvent(string eventId) => Record("slack:event:", eventId, time.GetUtcNow() + EventLifetime);
+    public ValueTask<bool> FirstEventAsync(string eventId, CancellationToken cancellationToken) =>
+        RecordAsync("slack:event:", eventId, time.GetUtcNow() + EventLifetime, cancellationToken);
 
-    public bool FirstEnvelope(string envelopeId) => Record("slack:envelope:", envelopeId, time.GetUtcNow() + EnvelopeLifetime);
+    public ValueTask<bool> FirstEnvelopeAsync(string envelopeId, CancellationToken cancellationToken) =>
+        RecordAsync("slack:envelope:", envelopeId, time.GetUtcNow() + EnvelopeLifetime, cancellationToken);
 
     // Hashed: every key has the same short length whatever Slack put in the field.
-    private bool Record(string kind, string value, DateTimeOffset expiresAt) =>
-        store.TryRecord(new DeduplicationKey(kind + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value))), expiresAt), time.GetUtcNow());
+    private ValueTask<bool> RecordAsync(string kind, string value, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        store.TryRecordAsync(new DeduplicationKey(kind + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value))), expiresAt), time.GetUtcNow(), cancellationToken);
 }

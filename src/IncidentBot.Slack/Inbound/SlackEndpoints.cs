@@ -133,7 +133,7 @@ public static class SlackEndpoints
         }
         // Verified, so the timestamp is a number and the signature Slack's own: the same request sent again carries
         // the same one. (Slack's own retries of an event are signed anew; their event_id catches them.)
-        if (!slack.Deduplication.FirstRequest(long.Parse(timestamp!, CultureInfo.InvariantCulture), signature!))
+        if (!await slack.Deduplication.FirstRequestAsync(long.Parse(timestamp!, CultureInfo.InvariantCulture), signature!, request.HttpContext.RequestAborted))
         {
             slack.Logger.LogInformation("Ignored a repeat of a Slack request to {Path}: its signature was already seen (retry {RetryNum})",
                 request.Path, request.Headers["X-Slack-Retry-Num"].ToString() is { Length: > 0 } retry ? retry : "none");

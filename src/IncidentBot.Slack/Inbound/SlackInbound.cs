@@ -35,7 +35,7 @@ internal sealed class SlackInbound(
             logger.LogWarning("Slack event ignored: its event_id is missing, not text or longer than {Max} characters", MaxEventIdLength);
             return;
         }
-        if (!deduplication.FirstEvent(eventId))
+        if (!await deduplication.FirstEventAsync(eventId, cancellationToken))
         {
             logger.LogInformation("Slack event {EventId} was already handled; ignoring the redelivery", eventId);
             return;
@@ -96,7 +96,7 @@ internal sealed class SlackInbound(
     private async Task RunAsync(string userId, string? userName, string text, string? channel, string? responseUrl, CancellationToken cancellationToken)
     {
         var user = await users.NameOfAsync(userId, userName, cancellationToken);
-        var incident = channels.IncidentOf(channel);
+        var incident = await channels.IncidentOfAsync(channel, cancellationToken);
         var reply = await commands.HandleAsync(user, text, incident, cancellationToken);
         logger.LogInformation("Slack command from {User} in {Channel}: {Command} ({Outcome})", user, channel, text, reply.IsError ? "refused" : "done");
         foreach (var message in reply.Messages.Where(m => m.Audience == MessageAudience.Requester))

@@ -37,11 +37,11 @@ internal sealed class SlackMessageSender(
         // Once the message is posted nothing may fail the delivery, or the outbox would post it a second time.
         try
         {
-            if (message.Kind == MessageKind.IncidentSummary && references.TryAddReference($"slack:pinned:{channel.Id}", ts))
+            if (message.Kind == MessageKind.IncidentSummary && await references.TryAddReferenceAsync($"slack:pinned:{channel.Id}", ts, cancellationToken))
             {
                 await slack.PinAsync(channel.Id, ts, cancellationToken);
             }
-            if (message.IncidentNumber is { } number && incidents.Find(number) is { } incident)
+            if (message.IncidentNumber is { } number && await incidents.FindAsync(number, cancellationToken) is { } incident)
             {
                 await topic.RefreshAsync(incident, channel.Id, cancellationToken);
             }
@@ -57,7 +57,7 @@ internal sealed class SlackMessageSender(
         var text = BlockKitRenderer.FallbackText(message);
         var blocks = BlockKitRenderer.Blocks(message, message.IncidentNumber is { } number ? console.Incident(number) : null);
         var updateKey = message.UpdateKey is null ? null : $"slack:ts:{channel}:{message.UpdateKey}";
-        if (updateKey is not null && references.FindReference(updateKey) is { } ts)
+        if (updateKey is not null && await references.FindReferenceAsync(updateKey, cancellationToken) is { } ts)
         {
             try
             {
@@ -72,7 +72,7 @@ internal sealed class SlackMessageSender(
         var newTs = await slack.PostMessageAsync(channel, text, blocks, cancellationToken);
         if (updateKey is not null)
         {
-            references.SaveReference(updateKey, newTs);
+            await references.SaveReferenceAsync(updateKey, newTs, CancellationToken.None);
         }
         return newTs;
     }

@@ -99,7 +99,7 @@ internal sealed class SlackSocketModeClient(
             return;
         }
         // An envelope whose acknowledgement Slack missed comes again with the same id; it was handled already.
-        if (!deduplication.FirstEnvelope(id))
+        if (!await deduplication.FirstEnvelopeAsync(id, stoppingToken))
         {
             logger.LogInformation("Slack envelope {EnvelopeId} was already handled; ignoring the redelivery", id);
             return;

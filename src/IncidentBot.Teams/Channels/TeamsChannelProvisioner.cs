@@ -31,7 +31,7 @@ internal sealed class TeamsChannelProvisioner(
         {
             var (channelId, channelName) = await ChannelOnceAsync(incident, cancellationToken);
             var threadKey = $"teams:thread:{incident.Number}";
-            if (references.FindReference(threadKey) is not { } conversationId)
+            if (await references.FindReferenceAsync(threadKey, cancellationToken) is not { } conversationId)
             {
                 var settings = options.Value;
                 var starter = new System.Text.Json.Nodes.JsonObject
@@ -40,11 +40,12 @@ internal sealed class TeamsChannelProvisioner(
                     ["textFormat"] = "xml",
                     ["text"] = AsHtmlText(IncidentMessages.Title(incident)),
                 };
-                var serviceUrl = conversations.TenantServiceUrl;
-                (conversationId, _) = await connector.CreateThreadAsync(serviceUrl, channelId, conversations.Tenant, settings.AppId!, starter, cancellationToken);
-                references.SaveReference(threadKey, conversationId);
-                conversations.RememberServiceUrl(new Uri(serviceUrl), conversationId, tenantId: null);
-                conversations.Remember(conversationId, incident.Number);
+                var serviceUrl = await conversations.TenantServiceUrlAsync(cancellationToken);
+                (conversationId, _) = await connector.CreateThreadAsync(serviceUrl, channelId, await conversations.TenantAsync(cancellationToken), settings.AppId!, starter, cancellationToken);
+                // Remembered even when stopping: the thread exists now, and a retry must not start a second one.
+                await references.SaveReferenceAsync(threadKey, conversationId, CancellationToken.None);
+                await conversations.RememberServiceUrlAsync(new Uri(serviceUrl), conversationId, tenantId: null, CancellationToken.None);
+                await conversations.RememberAsync(conversationId, incident.Number, CancellationToken.None);
             }
             return new ChannelBinding(Name, conversationId, channelName);
         }
@@ -57,19 +58,19 @@ internal sealed class TeamsChannelProvisioner(
     private async Task<(string Id, string Name)> ChannelOnceAsync(Incident incident, CancellationToken cancellationToken)
     {
         var key = $"teams:channel:{incident.Number}";
-        if (references.FindReference(key) is { } remembered)
+        if (await references.FindReferenceAsync(key, cancellationToken) is { } remembered)
         {
             var parts = remembered.Split(' ', 2);
             return (parts[0], parts[1]);
         }
         var (id, name) = await CreateChannelAsync(incident, cancellationToken) ?? Fallback();
-        references.SaveReference(key, $"{id} {name}");
+        await references.SaveReferenceAsync(key, $"{id} {name}", CancellationToken.None);
         return (id, name);
     }
 
     private async Task<(string, string)?> CreateChannelAsync(Incident incident, CancellationToken cancellationToken)
     {
-        var team = conversations.Team;
+        var team = await conversations.TeamAsync(cancellationToken);
         if (string.IsNullOrWhiteSpace(team))
         {
             return null;

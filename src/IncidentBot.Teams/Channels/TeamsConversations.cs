@@ -19,32 +19,33 @@ internal sealed class TeamsConversations(IPlatformReferenceStore references, Ser
     private const int MaxKeyLength = 600;
 
     /// <summary>Remembers where an (allowed, verified) activity came from, for its conversation and its tenant.</summary>
-    public void RememberServiceUrl(Uri serviceUrl, string? conversationId, string? tenantId)
+    public async Task RememberServiceUrlAsync(Uri serviceUrl, string? conversationId, string? tenantId, CancellationToken cancellationToken)
     {
-        Save(conversationId is null ? null : ConversationServiceUrlKey(conversationId), serviceUrl);
-        Save(tenantId is null ? null : TenantServiceUrlKey(tenantId), serviceUrl);
+        await SaveAsync(conversationId is null ? null : ConversationServiceUrlKey(conversationId), serviceUrl, cancellationToken);
+        await SaveAsync(tenantId is null ? null : TenantServiceUrlKey(tenantId), serviceUrl, cancellationToken);
     }
 
     /// <summary>Where to post into a conversation: its own service URL, else its tenant's.</summary>
-    public string ServiceUrlFor(string conversationId) => Allowed(references.FindReference(ConversationServiceUrlKey(conversationId))) ?? TenantServiceUrl;
+    public async Task<string> ServiceUrlForAsync(string conversationId, CancellationToken cancellationToken) =>
+        Allowed(await references.FindReferenceAsync(ConversationServiceUrlKey(conversationId), cancellationToken)) ?? await TenantServiceUrlAsync(cancellationToken);
 
     /// <summary>
-    /// Where to start threads in <see cref="Tenant"/>: the service URL its activities came from, else the one
+    /// Where to start threads in <see cref="TenantAsync"/>: the service URL its activities came from, else the one
     /// stored by an older version, else <c>Teams:DefaultServiceUrl</c>. A stored URL no longer allowed is skipped.
     /// </summary>
-    public string TenantServiceUrl =>
-        (Tenant is { } tenant ? Allowed(references.FindReference(TenantServiceUrlKey(tenant))) : null)
-        ?? Allowed(references.FindReference(LegacyServiceUrlKey))
+    public async Task<string> TenantServiceUrlAsync(CancellationToken cancellationToken) =>
+        (await TenantAsync(cancellationToken) is { } tenant ? Allowed(await references.FindReferenceAsync(TenantServiceUrlKey(tenant), cancellationToken)) : null)
+        ?? Allowed(await references.FindReferenceAsync(LegacyServiceUrlKey, cancellationToken))
         ?? options.Value.DefaultServiceUrl;
 
     private string? Allowed(string? serviceUrl) => allowList.Allow(serviceUrl)?.AbsoluteUri;
 
-    private void Save(string? key, Uri serviceUrl)
+    private async Task SaveAsync(string? key, Uri serviceUrl, CancellationToken cancellationToken)
     {
         // Teams' ids are short; an id too long to be a storage key is not one Teams gave, and nothing is kept for it.
-        if (key is { Length: <= MaxKeyLength } && references.FindReference(key) != serviceUrl.AbsoluteUri)
+        if (key is { Length: <= MaxKeyLength } && await references.FindReferenceAsync(key, cancellationToken) != serviceUrl.AbsoluteUri)
         {
-            references.SaveReference(key, serviceUrl.AbsoluteUri);
+            await references.SaveReferenceAsync(key, serviceUrl.AbsoluteUri, cancellationToken);
         }
     }
 
@@ -53,29 +54,32 @@ internal sealed class TeamsConversations(IPlatformReferenceStore references, Ser
     private static string TenantServiceUrlKey(string tenantId) => $"teams:serviceUrl:tenant:{tenantId}";
 
     /// <summary>The team incident channels go to: <c>Teams:TeamId</c>, else the team the bot was installed in.</summary>
-    public string? Team => string.IsNullOrWhiteSpace(options.Value.TeamId) ? references.FindReference(TeamKey) : options.Value.TeamId;
+    public async Task<string?> TeamAsync(CancellationToken cancellationToken) =>
+        string.IsNullOrWhiteSpace(options.Value.TeamId) ? await references.FindReferenceAsync(TeamKey, cancellationToken) : options.Value.TeamId;
 
     /// <summary>The tenant proactive threads are started in: <c>Teams:TenantId</c>, else the one Teams reported.</summary>
-    public string? Tenant => string.IsNullOrWhiteSpace(options.Value.TenantId) ? references.FindReference(TenantKey) : options.Value.TenantId;
+    public async Task<string?> TenantAsync(CancellationToken cancellationToken) =>
+        string.IsNullOrWhiteSpace(options.Value.TenantId) ? await references.FindReferenceAsync(TenantKey, cancellationToken) : options.Value.TenantId;
 
     /// <summary>Remembers the team (its Microsoft 365 group id) and tenant from an installation event.</summary>
-    public void RememberInstallation(string? teamGroupId, string? tenantId)
+    public async Task RememberInstallationAsync(string? teamGroupId, string? tenantId, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrWhiteSpace(teamGroupId))
         {
-            references.SaveReference(TeamKey, teamGroupId);
+            await references.SaveReferenceAsync(TeamKey, teamGroupId, cancellationToken);
         }
         if (!string.IsNullOrWhiteSpace(tenantId))
         {
-            references.SaveReference(TenantKey, tenantId);
+            await references.SaveReferenceAsync(TenantKey, tenantId, cancellationToken);
         }
     }
 
-    public void Remember(string conversationId, int incidentNumber) => references.SaveReference(Key(conversationId), incidentNumber.ToString());
+    public ValueTask RememberAsync(string conversationId, int incidentNumber, CancellationToken cancellationToken) =>
+        references.SaveReferenceAsync(Key(conversationId), incidentNumber.ToString(), cancellationToken);
 
     /// <summary>The incident a conversation (a channel thread) belongs to; replies in a thread carry the thread's id.</summary>
-    public int? IncidentOf(string? conversationId) =>
-        conversationId is not null && int.TryParse(references.FindReference(Key(conversationId)), out var number) ? number : null;
+    public async Task<int?> IncidentOfAsync(string? conversationId, CancellationToken cancellationToken) =>
+        conversationId is not null && int.TryParse(await references.FindReferenceAsync(Key(conversationId), cancellationToken), out var number) ? number : null;
 
     private static string Key(string conversationId) => $"teams:incident-of:{conversationId}";
 }

@@ -40,13 +40,13 @@ internal sealed partial class TeamsInbound(
     public async Task<JsonObject?> HandleAsync(JsonObject activity, Uri serviceUrl, DateTimeOffset tokenExpires, CancellationToken cancellationToken)
     {
         var conversation = activity["conversation"].Field("id").Text();
-        conversations.RememberServiceUrl(serviceUrl, conversation, activity["channelData"].Field("tenant").Field("id").Text() ?? activity["conversation"].Field("tenantId").Text());
+        await conversations.RememberServiceUrlAsync(serviceUrl, conversation, activity["channelData"].Field("tenant").Field("id").Text() ?? activity["conversation"].Field("tenantId").Text(), cancellationToken);
         var id = activity["id"].Text() ?? "";
         var now = time.GetUtcNow();
         var expires = Max(now + MinimumMemory, tokenExpires + BotFrameworkTokenValidator.ClockSkew);
         // Activity ids are unique within a conversation (in channels they are message times), so both make the key.
         var key = "teams:activity:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{conversation}\n{id}")));
-        if (!deduplication.TryRecord(new DeduplicationKey(key, expires), now))
+        if (!await deduplication.TryRecordAsync(new DeduplicationKey(key, expires), now, cancellationToken))
         {
             logger.LogInformation("Teams activity {Id} was already handled; ignoring the redelivery", id);
             return activity["type"].Text() == "invoke" ? InvokeResponse("Already done.") : null;
@@ -70,7 +70,7 @@ internal sealed partial class TeamsInbound(
                 return InvokeResponse(reply);
             case "conversationUpdate":
                 var team = activity["channelData"]?["team"];
-                conversations.RememberInstallation(team?["aadGroupId"].Text(), activity["channelData"]?["tenant"]?["id"].Text() ?? activity["conversation"]?["tenantId"].Text());
+                await conversations.RememberInstallationAsync(team?["aadGroupId"].Text(), activity["channelData"]?["tenant"]?["id"].Text() ?? activity["conversation"]?["tenantId"].Text(), cancellationToken);
                 logger.LogInformation("Teams {Event} in team {Team} ({Group}); service URL {ServiceUrl}",
                     activity["channelData"]?["eventType"], team?["name"], team?["aadGroupId"], serviceUrl);
                 return null;
@@ -83,7 +83,7 @@ internal sealed partial class TeamsInbound(
     {
         var user = activity["from"]?["name"].Text() ?? activity["from"]?["id"].Text() ?? "unknown";
         var conversation = activity["conversation"]?["id"].Text();
-        var reply = await commands.HandleAsync(user, text, conversations.IncidentOf(conversation), cancellationToken);
+        var reply = await commands.HandleAsync(user, text, await conversations.IncidentOfAsync(conversation, cancellationToken), cancellationToken);
         logger.LogInformation("Teams command from {User}: {Command} ({Outcome})", user, text, reply.IsError ? "refused" : "done");
         var personal = reply.Messages.Where(m => m.Audience == MessageAudience.Requester).ToList();
         if (replyInThread && conversation is not null)

@@ -21,15 +21,15 @@ internal sealed class TeamsMessageSender(BotConnectorClient connector, TeamsConv
         var updateKey = message.UpdateKey is null ? null : $"teams:activity:{channel.Id}:{message.UpdateKey}";
         try
         {
-            if (updateKey is not null && references.FindReference(updateKey) is { } activityId)
+            if (updateKey is not null && await references.FindReferenceAsync(updateKey, cancellationToken) is { } activityId)
             {
-                await connector.UpdateAsync(conversations.ServiceUrlFor(channel.Id), channel.Id, activityId, activity, cancellationToken);
+                await connector.UpdateAsync(await conversations.ServiceUrlForAsync(channel.Id, cancellationToken), channel.Id, activityId, activity, cancellationToken);
                 return;
             }
-            var id = await connector.SendAsync(conversations.ServiceUrlFor(channel.Id), channel.Id, activity, cancellationToken);
+            var id = await connector.SendAsync(await conversations.ServiceUrlForAsync(channel.Id, cancellationToken), channel.Id, activity, cancellationToken);
             if (updateKey is not null)
             {
-                references.SaveReference(updateKey, id);
+                await references.SaveReferenceAsync(updateKey, id, CancellationToken.None);
             }
         }
         catch (TeamsApiException ex)

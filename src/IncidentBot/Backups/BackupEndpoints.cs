@@ -1,5 +1,4 @@
 using IncidentBot.Storage;
-using IncidentBot.Storage.LiteDb;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IncidentBot.Backups;
@@ -13,24 +12,18 @@ internal static class BackupEndpoints
     /// <summary>Names the data file the copy came from, so the command can tell it asked the right bot.</summary>
     public const string DataFileHeader = "IncidentBot-Data-File";
 
-    public static IHostApplicationBuilder AddBackups(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<IStorageBackup>(sp => sp.GetRequiredService<LiteDbStorage>());
-        return builder;
-    }
-
     public static RouteGroupBuilder MapBackupEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/admin").WithTags("Admin");
         // The copy is streamed back rather than written to a path the caller names: a request must never choose
         // where the bot writes, and the caller may be on another file system (kubectl port-forward).
-        group.MapPost("/backup", Backup).WithName("Backup").WithSummary("A consistent copy of the data file, taken between two writes.");
+        group.MapPost("/backup", BackupAsync).WithName("Backup").WithSummary("A consistent copy of the data file, taken between two writes.");
         return group;
     }
 
-    private static FileStreamHttpResult Backup(IStorageBackup storage, HttpContext context)
+    private static async Task<FileStreamHttpResult> BackupAsync(IStorageBackup storage, HttpContext context)
     {
         context.Response.Headers[DataFileHeader] = storage.Location;
-        return TypedResults.File(storage.OpenBackup(), "application/octet-stream", "incidentbot-backup.db");
+        return TypedResults.File(await storage.OpenBackupAsync(context.RequestAborted), "application/octet-stream", "incidentbot-backup.db");
     }
 }

@@ -38,7 +38,7 @@ internal static class CommandEndpoints
         {
             return problem;
         }
-        if (store.Find(number) is null)
+        if (await store.FindAsync(number, cancellationToken) is null)
         {
             return IncidentProblems.NotFound(number);
         }

@@ -10,11 +10,11 @@ internal static class DrillEndpoints
     public static RouteGroupBuilder MapDrillEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/drills").WithTags("Drills");
-        group.MapGet("/", List).WithName("ListDrills").WithSummary("Active drill schedules with their next run.");
+        group.MapGet("/", ListAsync).WithName("ListDrills").WithSummary("Active drill schedules with their next run.");
         group.MapPost("/", ScheduleAsync).WithName("ScheduleDrill").WithSummary("Schedules a drill (leads only).");
         group.MapPost("/run", RunNowAsync).WithName("RunDrill").WithSummary("Starts a drill of a runbook now (leads only).");
         group.MapDelete("/{id}", CancelAsync).WithName("CancelDrill").WithSummary("Cancels a drill schedule (leads only).");
-        group.MapGet("/{id}/runs", Runs).WithName("DrillRuns").WithSummary("A schedule's runs, newest first, with their reports.");
+        group.MapGet("/{id}/runs", RunsAsync).WithName("DrillRuns").WithSummary("A schedule's runs, newest first, with their reports.");
         return group;
     }
 
@@ -30,8 +30,8 @@ internal static class DrillEndpoints
     /// <summary>A drill schedule as the API shows it.</summary>
     public sealed record DrillScheduleResponse(string Id, string Runbook, string Cron, string TimeZone, Severity Severity, IReadOnlyList<string> Participants, string CreatedBy, DateTime CreatedAt, string? NextRun, DateTime? LastMissed);
 
-    private static Ok<List<DrillScheduleResponse>> List(DrillService drills) =>
-        TypedResults.Ok(drills.List().Select(ToResponse).ToList());
+    private static async Task<Ok<List<DrillScheduleResponse>>> ListAsync(DrillService drills, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await drills.ListAsync(cancellationToken)).Select(ToResponse).ToList());
 
     private static async Task<Results<Created<DrillScheduleResponse>, ValidationProblem, ProblemHttpResult>> ScheduleAsync(ScheduleRequest request, DrillService drills, CancellationToken cancellationToken)
     {
@@ -70,7 +70,7 @@ internal static class DrillEndpoints
             var status = drills.Refusal(request.User!.TrimStart('@')) is null ? StatusCodes.Status400BadRequest : StatusCodes.Status403Forbidden;
             return TypedResults.Problem(outcome.Text, statusCode: status, title: status == 403 ? "Only drill leads may schedule drills" : "The drill cannot be scheduled");
         }
-        var view = drills.List().Single(v => v.Schedule.Id == outcome.Schedule!.Id);
+        var view = (await drills.ListAsync(cancellationToken)).Single(v => v.Schedule.Id == outcome.Schedule!.Id);
         return TypedResults.Created($"/api/drills/{outcome.Schedule!.Id}", ToResponse(view));
     }
 
@@ -99,10 +99,10 @@ internal static class DrillEndpoints
         return TypedResults.Problem(outcome.Text, statusCode: status);
     }
 
-    private static Results<Ok<IReadOnlyList<DrillRun>>, ProblemHttpResult> Runs(string id, IDrillStore store) =>
-        store.FindSchedule(id) is null
+    private static async Task<Results<Ok<IReadOnlyList<DrillRun>>, ProblemHttpResult>> RunsAsync(string id, IDrillStore store, CancellationToken cancellationToken) =>
+        await store.FindScheduleAsync(id, cancellationToken) is null
             ? TypedResults.Problem($"There is no drill schedule '{id}'.", statusCode: StatusCodes.Status404NotFound)
-            : TypedResults.Ok(store.RunsOf(id));
+            : TypedResults.Ok(await store.RunsOfAsync(id, cancellationToken));
 
     private static DrillScheduleResponse ToResponse(DrillScheduleView view) => new(
         view.Schedule.Id, view.Schedule.RunbookId, view.Schedule.Cron, view.Schedule.TimeZone, view.Schedule.Severity, view.Schedule.Participants,

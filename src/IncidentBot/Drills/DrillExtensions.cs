@@ -2,7 +2,6 @@ using IncidentBot.Drills;
 using IncidentBot.Incidents;
 using IncidentBot.Reminders;
 using IncidentBot.Storage;
-using IncidentBot.Storage.LiteDb;
 using Quartz;
 
 namespace IncidentBot.Drills;
@@ -20,7 +19,6 @@ internal static class DrillExtensions
             .Validate(o => string.IsNullOrWhiteSpace(o.TimeZone) || DrillCron.TryFindTimeZone(o.TimeZone, out _), "Drills:TimeZone must be a time zone this machine knows, e.g. Europe/Berlin or UTC.")
             .Validate(o => o.MisfireGrace >= TimeSpan.Zero, "Drills:MisfireGrace must not be negative, e.g. 01:00:00.")
             .ValidateOnStart();
-        services.AddSingleton<IDrillStore>(sp => sp.GetRequiredService<LiteDbStorage>());
         services.AddSingleton<IDrillReporter, DrillReporter>();
         services.AddSingleton<IDrillScheduler, QuartzDrillScheduler>();
         services.AddSingleton<DrillService>();
@@ -44,7 +42,7 @@ internal static class DrillExtensions
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            var active = store.Schedules().Where(s => s.CancelledAt is null).ToList();
+            var active = (await store.SchedulesAsync(cancellationToken)).Where(s => s.CancelledAt is null).ToList();
             foreach (var schedule in active)
             {
                 await scheduler.ScheduleAsync(schedule, cancellationToken);

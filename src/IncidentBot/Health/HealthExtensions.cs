@@ -40,10 +40,10 @@ internal static class HealthExtensions
 
     private sealed class StorageHealthCheck(IStorageHealth storage) : IHealthCheck
     {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(storage.Probe(out var problem)
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            await storage.ProbeAsync(cancellationToken) is not { } problem
                 ? HealthCheckResult.Healthy("the data file can be written")
-                : HealthCheckResult.Unhealthy($"the data file cannot be written: {problem}"));
+                : HealthCheckResult.Unhealthy($"the data file cannot be written: {problem}");
     }
 
     private sealed class AlertProcessorHealthCheck(AlertProcessor processor, TimeProvider time) : IHealthCheck

@@ -94,7 +94,8 @@ internal static class CommandLine
         try
         {
             using var storage = new Storage.LiteDb.LiteDbStorage(path, Microsoft.Extensions.Logging.Abstractions.NullLogger<Storage.LiteDb.LiteDbStorage>.Instance);
-            return RcaExport.Run(folder, since, storage, storage, Console.Out);
+            // A console command with no synchronisation context, run before any host starts: waiting here is safe.
+            return RcaExport.RunAsync(folder, since, storage, storage, Console.Out).GetAwaiter().GetResult();
         }
         catch (IOException ex)
         {

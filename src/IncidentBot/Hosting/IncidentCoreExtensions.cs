@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Hosting;
 
-/// <summary>Registers the incident core and the embedded LiteDB store.</summary>
+/// <summary>Registers the incident core and its store (the embedded LiteDB file).</summary>
 internal static class IncidentCoreExtensions
 {
     public static IHostApplicationBuilder AddIncidentCore(this IHostApplicationBuilder builder)
@@ -33,15 +33,7 @@ internal static class IncidentCoreExtensions
             .PostConfigure<IHostEnvironment>((o, environment) => o.Path = BotHome.Resolve(environment, o.Path));
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(OpenStorage);
-        services.AddSingleton<IIncidentStore>(sp => sp.GetRequiredService<LiteDbStorage>());
-        services.AddSingleton<IAlertInboxStore>(sp => sp.GetRequiredService<LiteDbStorage>());
-        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<LiteDbStorage>());
-        services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<LiteDbStorage>());
-        services.AddSingleton<IRunbookVersionStore>(sp => sp.GetRequiredService<LiteDbStorage>());
-        services.AddSingleton<IRoomMessageStore>(sp => sp.GetRequiredService<LiteDbStorage>());
-        services.AddSingleton<IPlatformReferenceStore>(sp => sp.GetRequiredService<LiteDbStorage>());
-        services.AddSingleton<IDeduplicationStore>(sp => sp.GetRequiredService<LiteDbStorage>());
+        services.AddLiteDbStorage(sp => BotHome.Resolve(sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path));
         services.AddSingleton<RunbookLibrary>();
 
         services.AddSingleton<RoleCatalog>();
@@ -63,18 +55,5 @@ internal static class IncidentCoreExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<DeduplicationPruner>();
         return builder;
-    }
-
-    private static LiteDbStorage OpenStorage(IServiceProvider services)
-    {
-        var path = BotHome.Resolve(services.GetRequiredService<IHostEnvironment>(), services.GetRequiredService<IOptions<StorageOptions>>().Value.Path);
-        try
-        {
-            return new LiteDbStorage(path, services.GetRequiredService<ILogger<LiteDbStorage>>());
-        }
-        catch (Exception ex) when (ex is not InvalidOperationException)
-        {
-            throw new InvalidOperationException($"Cannot open the data file '{path}' (Storage:Path): {ex.Message}", ex);
-        }
     }
 }

@@ -10,10 +10,10 @@ internal static class IncidentEndpoints
     public static RouteGroupBuilder MapIncidentEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/incidents").WithTags("Incidents");
-        group.MapGet("/", List).WithName("ListIncidents").WithSummary("Lists incidents, newest first.");
-        group.MapGet("/{number:int}", Get).WithName("GetIncident").WithSummary("One incident with its alerts and timeline.");
+        group.MapGet("/", ListAsync).WithName("ListIncidents").WithSummary("Lists incidents, newest first.");
+        group.MapGet("/{number:int}", GetAsync).WithName("GetIncident").WithSummary("One incident with its alerts and timeline.");
         group.MapPost("/", DeclareAsync).WithName("DeclareIncident").WithSummary("Declares an incident by hand.");
-        endpoints.MapGet("/api/metrics/response", Response).WithTags("Metrics").WithName("ResponseMetrics")
+        endpoints.MapGet("/api/metrics/response", ResponseAsync).WithTags("Metrics").WithName("ResponseMetrics")
             .WithSummary("MTTA, MTTM and MTTR by service and severity between two dates (default: the last 30 days); drills apart; update cadence.");
         return group;
     }
@@ -21,7 +21,7 @@ internal static class IncidentEndpoints
     /// <summary>The body of <c>POST /api/incidents</c>.</summary>
     public sealed record DeclareRequest(string? Title, string? Severity, string? Service, string? User);
 
-    private static Results<Ok<IReadOnlyList<IncidentSummaryResponse>>, ValidationProblem> List(IIncidentStore store, string? status, int? limit, int? before)
+    private static async Task<Results<Ok<IReadOnlyList<IncidentSummaryResponse>>, ValidationProblem>> ListAsync(IIncidentStore store, string? status, int? limit, int? before, CancellationToken cancellationToken)
     {
         IncidentStatusFilter? filter = (status ?? "all").ToLowerInvariant() switch
         {
@@ -43,11 +43,11 @@ internal static class IncidentEndpoints
         {
             return TypedResults.ValidationProblem(errors);
         }
-        var incidents = store.List(new IncidentQuery(filter!.Value, limit ?? 100, before));
+        var incidents = await store.ListAsync(new IncidentQuery(filter!.Value, limit ?? 100, before), cancellationToken);
         return TypedResults.Ok<IReadOnlyList<IncidentSummaryResponse>>(incidents.Select(i => i.ToSummary()).ToList());
     }
 
-    private static Results<Ok<Metrics.ResponseReport>, ValidationProblem> Response(IIncidentStore store, TimeProvider time, string? since, string? until)
+    private static async Task<Results<Ok<Metrics.ResponseReport>, ValidationProblem>> ResponseAsync(IIncidentStore store, TimeProvider time, string? since, string? until, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var to = ParseDate(until, "until", errors) ?? time.GetUtcNow();
@@ -56,7 +56,7 @@ internal static class IncidentEndpoints
         {
             errors["since"] = [$"since ({from:yyyy-MM-dd}) must be before until ({to:yyyy-MM-dd})."];
         }
-        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(Metrics.ResponseMetrics.Compute(store, from, to));
+        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(await Metrics.ResponseMetrics.ComputeAsync(store, from, to, cancellationToken));
     }
 
     private static DateTimeOffset? ParseDate(string? text, string name, Dictionary<string, string[]> errors)
@@ -73,9 +73,9 @@ internal static class IncidentEndpoints
         return null;
     }
 
-    private static Results<Ok<IncidentDetailResponse>, ProblemHttpResult> Get(int number, IIncidentStore store) =>
-        store.Find(number) is { } incident
-            ? TypedResults.Ok(Detail(incident, store))
+    private static async Task<Results<Ok<IncidentDetailResponse>, ProblemHttpResult>> GetAsync(int number, IIncidentStore store, CancellationToken cancellationToken) =>
+        await store.FindAsync(number, cancellationToken) is { } incident
+            ? TypedResults.Ok(await DetailAsync(incident, store, cancellationToken))
             : IncidentProblems.NotFound(number);
 
     private static async Task<Results<Created<IncidentDetailResponse>, ValidationProblem>> DeclareAsync(
@@ -102,14 +102,14 @@ internal static class IncidentEndpoints
         var actor = string.IsNullOrWhiteSpace(request.User) ? "api" : request.User.Trim().TrimStart('@');
         var result = await incidents.DeclareAsync(request.Title!, severity, actor, request.Service, cancellationToken: cancellationToken);
         var incident = result.Incident!;
-        return TypedResults.Created($"/api/incidents/{incident.Number}", Detail(incident, store));
+        return TypedResults.Created($"/api/incidents/{incident.Number}", await DetailAsync(incident, store, cancellationToken));
     }
 
-    private static IncidentDetailResponse Detail(Incident incident, IIncidentStore store) => new(incident.ToSummary())
+    private static async Task<IncidentDetailResponse> DetailAsync(Incident incident, IIncidentStore store, CancellationToken cancellationToken) => new(incident.ToSummary())
     {
         ResolutionSummary = incident.ResolutionSummary,
-        Alerts = store.AlertsOf(incident.Number).Select(a => a.ToResponse()).ToList(),
-        Timeline = store.TimelineOf(incident.Number).Select(t => t.ToResponse()).ToList(),
+        Alerts = (await store.AlertsOfAsync(incident.Number, cancellationToken)).Select(a => a.ToResponse()).ToList(),
+        Timeline = (await store.TimelineOfAsync(incident.Number, cancellationToken)).Select(t => t.ToResponse()).ToList(),
         RunbookSessions = incident.RunbookSessions.Select(s => s.ToResponse()).ToList(),
     };
 }

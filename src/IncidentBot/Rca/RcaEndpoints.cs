@@ -18,19 +18,19 @@ internal static class RcaEndpoints
     public static RouteGroupBuilder MapRcaEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/incidents/{number:int}/rca").WithTags("RCA");
-        group.MapGet("/", Get).WithName("GetRca").WithSummary("The review as Markdown; the ETag is its version.");
+        group.MapGet("/", GetAsync).WithName("GetRca").WithSummary("The review as Markdown; the ETag is its version.");
         group.MapPut("/", PutAsync).Accepts<string>("text/markdown").WithName("SaveRca").WithSummary("Saves an edited review (If-Match: the version it started from).");
-        group.MapGet("/html", Html).WithName("GetRcaHtml").WithSummary("The current review rendered as HTML, for the web console.");
-        group.MapGet("/versions", Versions).WithName("RcaVersions").WithSummary("Every version, oldest first.");
+        group.MapGet("/html", HtmlAsync).WithName("GetRcaHtml").WithSummary("The current review rendered as HTML, for the web console.");
+        group.MapGet("/versions", VersionsAsync).WithName("RcaVersions").WithSummary("Every version, oldest first.");
         return group;
     }
 
     /// <summary>One version as listed.</summary>
     public sealed record VersionResponse(int Version, string Author, DateTime SavedAt, int Length);
 
-    private static IResult Get(int number, IRcaStore store, HttpResponse response)
+    private static async Task<IResult> GetAsync(int number, IRcaStore store, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (store.FindRca(number) is not { } document)
+        if (await store.FindRcaAsync(number, cancellationToken) is not { } document)
         {
             return TypedResults.Problem($"INC-{number} has no review yet: it is written when the incident resolves (or with the `rca` command).", statusCode: 404, title: "No review yet");
         }
@@ -42,9 +42,9 @@ internal static class RcaEndpoints
     // console's one link check (the HTML renderer's).
     internal static readonly MarkdownPipeline ReviewPipeline = new MarkdownPipelineBuilder().UsePipeTables().UseTaskLists().DisableHtml().Build();
 
-    private static IResult Html(int number, IRcaStore store, HttpResponse response)
+    private static async Task<IResult> HtmlAsync(int number, IRcaStore store, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (store.FindRca(number) is not { } document)
+        if (await store.FindRcaAsync(number, cancellationToken) is not { } document)
         {
             return TypedResults.Problem($"INC-{number} has no review yet.", statusCode: 404, title: "No review yet");
         }
@@ -52,9 +52,9 @@ internal static class RcaEndpoints
         return TypedResults.Text(HtmlStepRenderer.Render(document.Current.Markdown, ReviewPipeline), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> PutAsync(int number, HttpRequest request, RcaService rcas, IRcaStore store, IIncidentStore incidents, IOptions<InputLimits> limits)
+    private static async Task<IResult> PutAsync(int number, HttpRequest request, RcaService rcas, IRcaStore store, IIncidentStore incidents, IOptions<InputLimits> limits, CancellationToken cancellationToken)
     {
-        if (incidents.Find(number) is null)
+        if (await incidents.FindAsync(number, cancellationToken) is null)
         {
             return IncidentProblems.NotFound(number);
         }
@@ -87,17 +87,17 @@ internal static class RcaEndpoints
             return TypedResults.Problem("The body is empty: send the whole review as Markdown.", statusCode: StatusCodes.Status400BadRequest);
         }
         var author = request.Query["user"].ToString() is { Length: > 0 } user ? user.TrimStart('@') : "api";
-        if (rcas.Save(number, markdown, author, expected) is not { } saved)
+        if (await rcas.SaveAsync(number, markdown, author, expected, cancellationToken) is not { } saved)
         {
-            var current = store.FindRca(number)?.Current;
+            var current = (await store.FindRcaAsync(number, cancellationToken))?.Current;
             return TypedResults.Problem($"Someone saved version {current?.Version} ({current?.Author}) after the version you edited; reload it and apply your changes.", statusCode: StatusCodes.Status412PreconditionFailed, title: "The review changed");
         }
         request.HttpContext.Response.Headers.ETag = ETag(saved.Current.Version);
         return TypedResults.NoContent();
     }
 
-    private static Results<Ok<List<VersionResponse>>, ProblemHttpResult> Versions(int number, IRcaStore store) =>
-        store.FindRca(number) is { } document
+    private static async Task<Results<Ok<List<VersionResponse>>, ProblemHttpResult>> VersionsAsync(int number, IRcaStore store, CancellationToken cancellationToken) =>
+        await store.FindRcaAsync(number, cancellationToken) is { } document
             ? TypedResults.Ok(document.Versions.Select(v => new VersionResponse(v.Version, v.Author, v.SavedAt.UtcDateTime, v.Markdown.Length)).ToList())
             : TypedResults.Problem($"INC-{number} has no review yet.", statusCode: 404);
 

@@ -6,13 +6,13 @@ namespace IncidentBot.Rca;
 /// <summary><c>rca export &lt;folder&gt; [--since &lt;date&gt;]</c>: one Markdown file per review, named by number and slug.</summary>
 internal static class RcaExport
 {
-    public static int Run(string folder, DateTimeOffset? since, IRcaStore rcas, IIncidentStore incidents, TextWriter output)
+    public static async Task<int> RunAsync(string folder, DateTimeOffset? since, IRcaStore rcas, IIncidentStore incidents, TextWriter output)
     {
         Directory.CreateDirectory(folder);
         var written = 0;
-        foreach (var document in rcas.Rcas())
+        foreach (var document in await rcas.RcasAsync())
         {
-            if (incidents.Find(document.IncidentNumber) is not { } incident || (since is { } from && (incident.ResolvedAt ?? incident.CreatedAt) < from))
+            if (await incidents.FindAsync(document.IncidentNumber) is not { } incident || (since is { } from && (incident.ResolvedAt ?? incident.CreatedAt) < from))
             {
                 continue;
             }

@@ -1,7 +1,6 @@
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
-using IncidentBot.Storage.LiteDb;
 
 namespace IncidentBot.Rca;
 
@@ -12,7 +11,6 @@ internal static class RcaExtensions
     {
         builder.Services.AddOptions<RcaOptions>().BindConfiguration(RcaOptions.Section)
             .PostConfigure<IHostEnvironment>((o, environment) => o.TemplatePath = string.IsNullOrWhiteSpace(o.TemplatePath) ? null : BotHome.Resolve(environment, o.TemplatePath));
-        builder.Services.AddSingleton<IRcaStore>(sp => sp.GetRequiredService<LiteDbStorage>());
         builder.Services.AddSingleton<RcaService>();
         builder.Services.AddSingleton<RcaWriter>();
         builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<RcaWriter>());

@@ -18,7 +18,7 @@ internal static class ConsoleEndpoints
         endpoints.MapGet("/api/events", Events).WithTags("Console").WithSummary("Server-sent events: incident changes and room messages.")
             .RequireRateLimiting(ClientLimitsExtensions.EventStreams);
         var rooms = endpoints.MapGroup("/api/incidents/{number:int}/room").WithTags("Console");
-        rooms.MapGet("/", Room).WithSummary("The incident's room: what the bot and people said, oldest first.");
+        rooms.MapGet("/", RoomAsync).WithSummary("The incident's room: what the bot and people said, oldest first.");
         rooms.MapPost("/", SayAsync).WithSummary("Says something in the room: the text is shown to everyone and run as a command.");
         return endpoints;
     }
@@ -32,10 +32,10 @@ internal static class ConsoleEndpoints
     private static ConsoleEventStream Events(ConsoleEvents events, IOptions<ClientLimitsOptions> limits, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime) =>
         new(events, limits, json, lifetime);
 
-    private static Results<Ok<List<RoomMessageResponse>>, ProblemHttpResult> Room(int number, long? after, IIncidentStore incidents, IRoomMessageStore rooms) =>
-        incidents.Find(number) is null
+    private static async Task<Results<Ok<List<RoomMessageResponse>>, ProblemHttpResult>> RoomAsync(int number, long? after, IIncidentStore incidents, IRoomMessageStore rooms, CancellationToken cancellationToken) =>
+        await incidents.FindAsync(number, cancellationToken) is null
             ? IncidentProblems.NotFound(number)
-            : TypedResults.Ok(rooms.RoomOf(number, after ?? 0).Select(RoomMessageResponse.From).ToList());
+            : TypedResults.Ok((await rooms.RoomOfAsync(number, after ?? 0, cancellationToken: cancellationToken)).Select(RoomMessageResponse.From).ToList());
 
     private static async Task<Results<Ok<SayResponse>, ValidationProblem, ProblemHttpResult>> SayAsync(
         int number, SayRequest request, IIncidentStore incidents, WebChatPlatform room, ChatCommandHandler commands, IOptions<InputLimits> limits, CancellationToken cancellationToken)
@@ -46,11 +46,11 @@ internal static class ConsoleEndpoints
             return problem;
         }
         var user = CommandEndpoints.UserName(request.User!);
-        if (incidents.Find(number) is null)
+        if (await incidents.FindAsync(number, cancellationToken) is null)
         {
             return IncidentProblems.NotFound(number);
         }
-        room.SaidByPerson(number, user, request.Text!.Trim());
+        await room.SaidByPersonAsync(number, user, request.Text!.Trim(), cancellationToken);
         var reply = await commands.HandleAsync(user, request.Text!, number, cancellationToken);
         var personal = reply.Messages.Where(m => m.Audience == MessageAudience.Requester).Select(WebMessageRenderer.Render).ToList();
         return TypedResults.Ok(new SayResponse(!reply.IsError, personal));

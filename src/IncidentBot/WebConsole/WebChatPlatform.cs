@@ -18,26 +18,25 @@ internal sealed class WebChatPlatform(IRoomMessageStore rooms, ConsoleEvents eve
     public Task<ChannelBinding> OpenChannelAsync(Incident incident, CancellationToken cancellationToken) =>
         Task.FromResult(new ChannelBinding(Name, incident.Reference, $"{incident.Reference} room"));
 
-    public Task SendAsync(ChannelBinding channel, ChatMessage message, CancellationToken cancellationToken)
+    public async Task SendAsync(ChannelBinding channel, ChatMessage message, CancellationToken cancellationToken)
     {
         var number = message.IncidentNumber ?? int.Parse(channel.Id.AsSpan(4));
-        Append(new RoomMessage
+        await AppendAsync(new RoomMessage
         {
             IncidentNumber = number,
             At = time.GetUtcNow(),
             Author = IncidentService.BotActor,
             MessageJson = message.ToJson(),
-        });
-        return Task.CompletedTask;
+        }, cancellationToken);
     }
 
     /// <summary>What a person typed in a room, shown to everyone in it.</summary>
-    public void SaidByPerson(int incidentNumber, string user, string text) =>
-        Append(new RoomMessage { IncidentNumber = incidentNumber, At = time.GetUtcNow(), Author = user, Text = text });
+    public Task SaidByPersonAsync(int incidentNumber, string user, string text, CancellationToken cancellationToken) =>
+        AppendAsync(new RoomMessage { IncidentNumber = incidentNumber, At = time.GetUtcNow(), Author = user, Text = text }, cancellationToken);
 
-    private void Append(RoomMessage message)
+    private async Task AppendAsync(RoomMessage message, CancellationToken cancellationToken)
     {
-        rooms.Append(message);
+        await rooms.AppendAsync(message, cancellationToken);
         events.Publish(new ConsoleEvent("room", message.IncidentNumber, RoomMessageResponse.From(message)));
     }
 }

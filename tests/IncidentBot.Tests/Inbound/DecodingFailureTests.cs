@@ -44,7 +44,7 @@ public sealed class DecodingFailureTests : IDisposable
                 accepted += (await response.Content.ReadFromJsonAsync<JsonObject>())!["accepted"]!.GetValue<int>();
             }
         }
-        Assert.Equal(accepted, app.Inbox.PendingCount());
+        Assert.Equal(accepted, await app.Inbox.PendingCountAsync());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
     }
 

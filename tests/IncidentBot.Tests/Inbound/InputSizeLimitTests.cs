@@ -28,7 +28,7 @@ public sealed class InputSizeLimitTests
         var response = await app.PostRawAsync("/webhooks/generic", body.ToJsonString());
 
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        var alert = Assert.Single(app.Inbox.Claim("test", 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1))).Alert;
+        var alert = Assert.Single(await app.Inbox.ClaimAsync("test", 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1))).Alert;
         Assert.Equal(1_000, alert.Title.Length);
         Assert.StartsWith("Checkout xxx", alert.Title);
         Assert.EndsWith("…", alert.Title);
@@ -62,7 +62,7 @@ public sealed class InputSizeLimitTests
         var errors = problem["errors"]!.AsObject();
         Assert.True(errors.Any(e => e.Key.EndsWith(expected, StringComparison.Ordinal)), $"expected an error for {expected}: {errors.ToJsonString()}");
         Assert.Contains("Limits:", problem["detail"]!.GetValue<string>());
-        Assert.Equal(0, app.Inbox.PendingCount());
+        Assert.Equal(0, await app.Inbox.PendingCountAsync());
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class InputSizeLimitTests
             Assert.Equal(HttpStatusCode.Accepted, (await app.PostRawAsync("/webhooks/generic", new JsonObject { ["title"] = title + suffix }.ToJsonString())).StatusCode);
         }
 
-        var alerts = app.Inbox.Claim("test", 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1)).Select(e => e.Alert).ToList();
+        var alerts = (await app.Inbox.ClaimAsync("test", 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1))).Select(e => e.Alert).ToList();
         Assert.All(alerts, a => Assert.True(a.Fingerprint.Length <= 1_000 && a.GroupKey.Length <= 1_000, a.GroupKey));
         Assert.Equal(2, alerts.Select(a => a.GroupKey).Distinct().Count());
         Assert.Equal(alerts[0].GroupKey, alerts[1].GroupKey);
@@ -126,7 +126,7 @@ public sealed class InputSizeLimitTests
         await app.CommandAsync(null, "alice", "declare Checkout is down sev2");
         await app.CommandAsync(1, "alice", "rca");
         var store = app.Services.GetRequiredService<IRcaStore>();
-        var generated = store.FindRca(1)!.Current.Markdown;
+        var generated = (await store.FindRcaAsync(1))!.Current.Markdown;
 
         var tooLarge = await PutAsync(client, 1, new string('r', 10_001));
         var same = await PutAsync(client, 1, generated);
@@ -139,7 +139,7 @@ public sealed class InputSizeLimitTests
         Assert.Contains("Limits:ReviewVersionBytes", await tooLarge.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NoContent, same.StatusCode);
         Assert.Equal("\"1\"", same.Headers.ETag?.Tag);
-        var document = store.FindRca(1)!;
+        var document = (await store.FindRcaAsync(1))!;
         Assert.Equal(13, document.Current.Version);
         Assert.Equal(generated, document.Versions[0].Markdown);
         Assert.True(document.Versions.Sum(v => Encoding.UTF8.GetByteCount(v.Markdown)) <= 40_000, $"{document.Versions.Count} versions kept");

@@ -80,9 +80,9 @@ public sealed class OutgoingMessageSizeTests
         using var declared = await client.PostAsync("/api/incidents", new StringContent("""{"title":"Checkout is down","severity":"sev2","user":"alice"}""", Encoding.UTF8, "application/json"));
         var number = JsonNode.Parse(await declared.Content.ReadAsStringAsync())!["number"]!.GetValue<int>();
         var store = app.Services.GetRequiredService<IIncidentStore>();
-        await Eventually.TrueAsync(() => store.Find(number)!.Channels.Any(c => c.Platform == platform), $"the {platform} channel of INC-{number}");
+        await Eventually.TrueAsync(async () => (await store.FindAsync(number))!.Channels.Any(c => c.Platform == platform), $"the {platform} channel of INC-{number}");
         var sender = app.Services.GetServices<IChatMessageSender>().Single(s => s.Platform == platform);
-        return (sender, store.Find(number)!.Channels.First(c => c.Platform == platform), number);
+        return (sender, (await store.FindAsync(number))!.Channels.First(c => c.Platform == platform), number);
     }
 
     /// <summary>Headers, Markdown, fields, checklists and buttons of random sizes; large ones go far past every limit.</summary>

@@ -90,7 +90,7 @@ public sealed class IncidentBotApplication : WebApplicationFactory<Program>
         (await CreateClient().GetFromJsonAsync<List<IncidentView>>($"/api/incidents?status={status}", Json.Options))!;
 
     /// <summary>Waits until the processor has drained the inbox.</summary>
-    public Task WaitForProcessingAsync() => Eventually.TrueAsync(() => Inbox.PendingCount() == 0, "the inbox to drain");
+    public Task WaitForProcessingAsync() => Eventually.TrueAsync(async () => await Inbox.PendingCountAsync() == 0, "the inbox to drain");
 
     protected override void Dispose(bool disposing)
     {

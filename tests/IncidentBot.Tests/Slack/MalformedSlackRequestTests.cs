@@ -67,7 +67,7 @@ public sealed class MalformedSlackRequestTests(ITestOutputHelper output)
         var failures = logs.Errors.Where(e => e.Exception is not null and not SlackApiException and not HttpRequestException).ToList();
         Assert.True(failures.Count == 0, string.Join("\n\n", failures.Select(e => $"{e.Category}: {e.Message}: {e.Exception}")));
         Assert.Empty(await slack.App.ListIncidentsAsync());
-        Assert.Equal(0, slack.App.Inbox.PendingCount());
+        Assert.Equal(0, await slack.App.Inbox.PendingCountAsync());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
     }
 

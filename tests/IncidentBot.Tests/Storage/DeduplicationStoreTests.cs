@@ -84,7 +84,8 @@ public sealed class DeduplicationStoreTests : IDisposable
         var time = new FakeTimeProvider(Now);
         var store = Substitute.For<IDeduplicationStore>();
         var passes = new List<DateTimeOffset>();
-        store.PruneExpired(Arg.Do<DateTimeOffset>(at => { lock (passes) { passes.Add(at); } })).Returns(_ => passes.Count == 2 ? throw new IOException("disk full") : 1);
+        store.PruneExpiredAsync(Arg.Do<DateTimeOffset>(at => { lock (passes) { passes.Add(at); } }), Arg.Any<CancellationToken>())
+            .Returns(_ => passes.Count == 2 ? ValueTask.FromException<int>(new IOException("disk full")) : ValueTask.FromResult(1));
         using var pruner = new DeduplicationPruner(store, time, NullLogger<DeduplicationPruner>.Instance);
 
         await pruner.StartAsync(CancellationToken.None);

@@ -22,55 +22,57 @@ public sealed class FullDiskStorage(LiteDbStorage disk) : IIncidentStore, IAlert
     /// <summary>While true, every write throws <see cref="IOException"/> "No space left on device".</summary>
     public bool Full { get => _full; set => _full = value; }
 
-    public Incident? Find(int number) => disk.Find(number);
+    private IIncidentStore Incidents => disk;
 
-    public Incident? FindOpenByGroupKey(string groupKey) => disk.FindOpenByGroupKey(groupKey);
+    private IAlertInboxStore Inbox => disk;
 
-    public IReadOnlyList<Incident> List(IncidentQuery query) => disk.List(query);
+    private IOutboxStore Outbox => disk;
 
-    public IReadOnlyList<IncidentAlert> AlertsOf(int number) => disk.AlertsOf(number);
+    public ValueTask<Incident?> FindAsync(int number, CancellationToken cancellationToken = default) => Incidents.FindAsync(number, cancellationToken);
 
-    public IncidentAlert? FindAlert(string id) => disk.FindAlert(id);
+    public ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken = default) => Incidents.FindOpenByGroupKeyAsync(groupKey, cancellationToken);
 
-    public IReadOnlyList<IncidentAlert> FindAlerts(IReadOnlyCollection<string> ids) => disk.FindAlerts(ids);
+    public ValueTask<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken = default) => Incidents.ListAsync(query, cancellationToken);
 
-    public IReadOnlyList<TimelineEntry> TimelineOf(int number) => disk.TimelineOf(number);
+    public ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken = default) => Incidents.AlertsOfAsync(number, cancellationToken);
 
-    public int LastNumber() => disk.LastNumber();
+    public ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default) => Incidents.FindAlertAsync(id, cancellationToken);
 
-    public void Commit(IncidentChanges changes) => Write(() => disk.Commit(changes));
+    public ValueTask<IReadOnlyList<IncidentAlert>> FindAlertsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) => Incidents.FindAlertsAsync(ids, cancellationToken);
 
-    public void Append(IReadOnlyList<InboxEntry> entries) => Write(() => disk.Append(entries));
+    public ValueTask<IReadOnlyList<TimelineEntry>> TimelineOfAsync(int number, CancellationToken cancellationToken = default) => Incidents.TimelineOfAsync(number, cancellationToken);
 
-    public IReadOnlyList<InboxEntry> Claim(string owner, int max, DateTimeOffset now, TimeSpan lease) => Write(() => disk.Claim(owner, max, now, lease));
+    public ValueTask<int> NextNumberAsync(CancellationToken cancellationToken = default) => Write(() => Incidents.NextNumberAsync(cancellationToken));
 
-    public void RecordFailure(long id, string error, bool deadLetter) => Write(() => disk.RecordFailure(id, error, deadLetter));
+    public ValueTask CommitAsync(IncidentChanges changes, CancellationToken cancellationToken = default) => Write(() => Incidents.CommitAsync(changes, cancellationToken));
 
-    int IAlertInboxStore.PendingCount() => ((IAlertInboxStore)disk).PendingCount();
+    public ValueTask AppendAsync(IReadOnlyList<InboxEntry> entries, CancellationToken cancellationToken = default) => Write(() => Inbox.AppendAsync(entries, cancellationToken));
 
-    public bool HasPending() => disk.HasPending();
+    public ValueTask<IReadOnlyList<InboxEntry>> ClaimAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        Write(() => Inbox.ClaimAsync(owner, max, now, lease, cancellationToken));
 
-    public IReadOnlyList<OutboxItem> ClaimDue(string owner, DateTimeOffset now, TimeSpan lease, int max) => Write(() => disk.ClaimDue(owner, now, lease, max));
+    public ValueTask RecordFailureAsync(long id, string error, bool deadLetter, CancellationToken cancellationToken = default) => Write(() => Inbox.RecordFailureAsync(id, error, deadLetter, cancellationToken));
 
-    public void MarkDelivered(long id, DateTimeOffset at) => Write(() => disk.MarkDelivered(id, at));
+    ValueTask<int> IAlertInboxStore.PendingCountAsync(CancellationToken cancellationToken) => Inbox.PendingCountAsync(cancellationToken);
 
-    public void Reschedule(long id, DateTimeOffset nextAttemptAt, string error) => Write(() => disk.Reschedule(id, nextAttemptAt, error));
+    public ValueTask<bool> HasPendingAsync(CancellationToken cancellationToken = default) => Inbox.HasPendingAsync(cancellationToken);
 
-    public void MarkFailed(long id, DateTimeOffset at, string error) => Write(() => disk.MarkFailed(id, at, error));
+    public ValueTask<IReadOnlyList<OutboxItem>> ClaimDueAsync(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken = default) =>
+        Write(() => Outbox.ClaimDueAsync(owner, now, lease, max, cancellationToken));
 
-    int IOutboxStore.PendingCount() => ((IOutboxStore)disk).PendingCount();
+    public ValueTask MarkDeliveredAsync(long id, DateTimeOffset at, CancellationToken cancellationToken = default) => Write(() => Outbox.MarkDeliveredAsync(id, at, cancellationToken));
 
-    public bool Probe(out string? problem)
-    {
-        if (_full)
-        {
-            problem = "No space left on device";
-            return false;
-        }
-        return disk.Probe(out problem);
-    }
+    public ValueTask RescheduleAsync(long id, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken = default) =>
+        Write(() => Outbox.RescheduleAsync(id, nextAttemptAt, error, cancellationToken));
 
-    private void Write(Action write) => Write(() => { write(); return 0; });
+    public ValueTask MarkFailedAsync(long id, DateTimeOffset at, string error, CancellationToken cancellationToken = default) => Write(() => Outbox.MarkFailedAsync(id, at, error, cancellationToken));
 
-    private T Write<T>(Func<T> write) => _full ? throw new IOException("No space left on device") : write();
+    ValueTask<int> IOutboxStore.PendingCountAsync(CancellationToken cancellationToken) => Outbox.PendingCountAsync(cancellationToken);
+
+    public ValueTask<string?> ProbeAsync(CancellationToken cancellationToken = default) =>
+        _full ? ValueTask.FromResult<string?>("No space left on device") : ((IStorageHealth)disk).ProbeAsync(cancellationToken);
+
+    private ValueTask Write(Func<ValueTask> write) => _full ? ValueTask.FromException(new IOException("No space left on device")) : write();
+
+    private ValueTask<T> Write<T>(Func<ValueTask<T>> write) => _full ? ValueTask.FromException<T>(new IOException("No space left on device")) : write();
 }

@@ -83,7 +83,9 @@ public sealed class LiteDbStorageTests : IDisposable
         store.Commit(IncidentWith(new Incident { Number = 1, Title = "t", GroupKey = key }));
         Assert.Equal(1, store.FindOpenByGroupKey(key)?.Number);
 
-        store.Commit(IncidentWith(new Incident { Number = 1, Title = "t", GroupKey = key, Status = IncidentStatus.Resolved }));
+        var resolved = store.Find(1)!;
+        resolved.Status = IncidentStatus.Resolved;
+        store.Commit(IncidentWith(resolved));
         Assert.Null(store.FindOpenByGroupKey(key));
 
         store.Commit(IncidentWith(new Incident { Number = 2, Title = "t", GroupKey = key, Status = IncidentStatus.Acknowledged }));
@@ -113,7 +115,7 @@ public sealed class LiteDbStorageTests : IDisposable
 
         Assert.ThrowsAny<LiteException>(() => store.Commit(broken));
         Assert.Null(store.Find(2));
-        Assert.Equal(0, ((IOutboxStore)store).PendingCount());
+        Assert.Equal(0, store.OutboxPendingCount());
         Assert.Empty(store.TimelineOf(2));
     }
 

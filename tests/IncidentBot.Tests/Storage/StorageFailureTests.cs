@@ -37,7 +37,7 @@ public sealed class StorageFailureTests
         Assert.Contains("No space left on device", await ready.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
         await Task.Delay(300); // the processor and outbox keep meeting the failure meanwhile
-        Assert.Equal(0, app.Inbox.PendingCount());
+        Assert.Equal(0, await app.Inbox.PendingCountAsync());
 
         disk.Full = false;
         await Eventually.TrueAsync(async () => (await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "readiness to come back by itself");

@@ -147,7 +147,7 @@ public sealed class TeamsServiceUrlTests
         await using var teams = await TeamsHarness.StartAsync();
         await using var other = await FakeBotConnector.StartAsync(teams.Tokens);
         other.AddChannel(TeamsHarness.IncidentsChannel);
-        teams.App.Services.GetRequiredService<IPlatformReferenceStore>().SaveReference("teams:serviceUrl", other.ServiceUrl.ToString());
+        await teams.App.Services.GetRequiredService<IPlatformReferenceStore>().SaveReferenceAsync("teams:serviceUrl", other.ServiceUrl.ToString());
 
         await teams.App.CommandAsync(null, "alice", "declare Disk full sev3");
 

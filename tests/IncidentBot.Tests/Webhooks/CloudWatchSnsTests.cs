@@ -48,7 +48,7 @@ public sealed class CloudWatchSnsTests : IDisposable
         Assert.Contains("certificate host not allowed", await wrongHost.Content.ReadAsStringAsync());
         Assert.Equal(0, _kit.Handler.CallsTo("https://sns.us-west-2.amazonaws.com.evil.example/cert.pem"));
         await Task.Delay(100);
-        Assert.Equal(0, app.Inbox.PendingCount());
+        Assert.Equal(0, await app.Inbox.PendingCountAsync());
         Assert.Empty(await app.ListIncidentsAsync());
     }
 

@@ -31,7 +31,7 @@ public sealed class CorrelationOnArrivalTests : IDisposable
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var incident = Assert.Single(await app.ListIncidentsAsync());
         Assert.Equal(2, incident.AlertCount);
-        Assert.Equal(0, app.Inbox.PendingCount());
+        Assert.Equal(0, await app.Inbox.PendingCountAsync());
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class CorrelationOnArrivalTests : IDisposable
 
         Assert.Equal(HttpStatusCode.Accepted, resolved.StatusCode);
         Assert.Empty(await app.ListIncidentsAsync());
-        Assert.Equal(3, app.Inbox.PendingCount());
+        Assert.Equal(3, await app.Inbox.PendingCountAsync());
         app.Services.GetRequiredService<HeldInbox>().Release();
         await app.WaitForProcessingAsync();
         var incident = Assert.Single(await app.ListIncidentsAsync());
@@ -83,53 +83,53 @@ public sealed class CorrelationOnArrivalTests : IDisposable
     }
 
     /// <summary>An inbox the processor can claim nothing from until the test releases it.</summary>
-    private sealed class HeldInbox(LiteDbStorage disk) : IAlertInboxStore
+    private sealed class HeldInbox(IAlertInboxStore disk) : IAlertInboxStore
     {
         private volatile bool _released;
 
         public void Release() => _released = true;
 
-        public void Append(IReadOnlyList<InboxEntry> entries) => disk.Append(entries);
+        public ValueTask AppendAsync(IReadOnlyList<InboxEntry> entries, CancellationToken cancellationToken = default) => disk.AppendAsync(entries, cancellationToken);
 
-        public IReadOnlyList<InboxEntry> Claim(string owner, int max, DateTimeOffset now, TimeSpan lease) =>
-            _released ? disk.Claim(owner, max, now, lease) : [];
+        public ValueTask<IReadOnlyList<InboxEntry>> ClaimAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
+            _released ? disk.ClaimAsync(owner, max, now, lease, cancellationToken) : ValueTask.FromResult<IReadOnlyList<InboxEntry>>([]);
 
-        public void RecordFailure(long id, string error, bool deadLetter) => disk.RecordFailure(id, error, deadLetter);
+        public ValueTask RecordFailureAsync(long id, string error, bool deadLetter, CancellationToken cancellationToken = default) => disk.RecordFailureAsync(id, error, deadLetter, cancellationToken);
 
-        public int PendingCount() => disk.PendingCount();
+        public ValueTask<int> PendingCountAsync(CancellationToken cancellationToken = default) => disk.PendingCountAsync(cancellationToken);
 
-        public bool HasPending() => disk.HasPending();
+        public ValueTask<bool> HasPendingAsync(CancellationToken cancellationToken = default) => disk.HasPendingAsync(cancellationToken);
     }
 
     /// <summary>Fails every commit that correlates alerts on arrival (one that consumes no inbox entries).</summary>
-    private sealed class CorrelationRefusingStore(LiteDbStorage disk) : IIncidentStore
+    private sealed class CorrelationRefusingStore(IIncidentStore disk) : IIncidentStore
     {
         public int Refused { get; private set; }
 
-        public void Commit(IncidentChanges changes)
+        public ValueTask CommitAsync(IncidentChanges changes, CancellationToken cancellationToken = default)
         {
             if (changes.Alerts.Count > 0 && changes.ConsumedInboxEntries.Count == 0)
             {
                 Refused++;
                 throw new InvalidOperationException("correlation refused by the test");
             }
-            disk.Commit(changes);
+            return disk.CommitAsync(changes, cancellationToken);
         }
 
-        public Incidents.Incident? Find(int number) => disk.Find(number);
+        public ValueTask<Incidents.Incident?> FindAsync(int number, CancellationToken cancellationToken = default) => disk.FindAsync(number, cancellationToken);
 
-        public Incidents.Incident? FindOpenByGroupKey(string groupKey) => disk.FindOpenByGroupKey(groupKey);
+        public ValueTask<Incidents.Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken = default) => disk.FindOpenByGroupKeyAsync(groupKey, cancellationToken);
 
-        public IReadOnlyList<Incidents.Incident> List(IncidentQuery query) => disk.List(query);
+        public ValueTask<IReadOnlyList<Incidents.Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken = default) => disk.ListAsync(query, cancellationToken);
 
-        public IReadOnlyList<Incidents.IncidentAlert> AlertsOf(int number) => disk.AlertsOf(number);
+        public ValueTask<IReadOnlyList<Incidents.IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken = default) => disk.AlertsOfAsync(number, cancellationToken);
 
-        public Incidents.IncidentAlert? FindAlert(string id) => disk.FindAlert(id);
+        public ValueTask<Incidents.IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default) => disk.FindAlertAsync(id, cancellationToken);
 
-        public IReadOnlyList<Incidents.IncidentAlert> FindAlerts(IReadOnlyCollection<string> ids) => disk.FindAlerts(ids);
+        public ValueTask<IReadOnlyList<Incidents.IncidentAlert>> FindAlertsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) => disk.FindAlertsAsync(ids, cancellationToken);
 
-        public IReadOnlyList<Incidents.TimelineEntry> TimelineOf(int number) => disk.TimelineOf(number);
+        public ValueTask<IReadOnlyList<Incidents.TimelineEntry>> TimelineOfAsync(int number, CancellationToken cancellationToken = default) => disk.TimelineOfAsync(number, cancellationToken);
 
-        public int LastNumber() => disk.LastNumber();
+        public ValueTask<int> NextNumberAsync(CancellationToken cancellationToken = default) => disk.NextNumberAsync(cancellationToken);
     }
 }

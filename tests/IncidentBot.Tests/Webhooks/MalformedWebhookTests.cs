@@ -62,8 +62,8 @@ public sealed class MalformedWebhookTests(ITestOutputHelper output) : IDisposabl
         Assert.True(outcomes.GetValueOrDefault(400) >= 100, "too few 400s to have exercised the parser");
         Assert.True(outcomes.GetValueOrDefault(202) >= 10, "too few still-valid payloads were accepted");
         // Exactly what was acknowledged is stored: no refused request left anything behind.
-        Assert.Equal(acknowledged, app.Inbox.PendingCount());
-        foreach (var alert in app.Inbox.Claim("test", PerSource * 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1)).Select(e => e.Alert))
+        Assert.Equal(acknowledged, await app.Inbox.PendingCountAsync());
+        foreach (var alert in (await app.Inbox.ClaimAsync("test", PerSource * 10, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1))).Select(e => e.Alert))
         {
             var stored = $"stored alert {alert.Source} '{alert.Fingerprint}' '{alert.GroupKey}' '{alert.Title}' from {alert.Raw}";
             Assert.True(alert.Source == source, stored);

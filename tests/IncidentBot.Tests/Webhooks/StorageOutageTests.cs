@@ -16,8 +16,9 @@ public sealed class StorageOutageTests
     {
         var inbox = Substitute.For<IAlertInboxStore>();
         // Older alerts wait in the inbox, so new ones must queue behind them there rather than be correlated now.
-        inbox.HasPending().Returns(true);
-        inbox.When(i => i.Append(Arg.Any<IReadOnlyList<InboxEntry>>())).Throw(new IOException("No space left on device"));
+        inbox.HasPendingAsync(Arg.Any<CancellationToken>()).Returns(true);
+        inbox.ClaimAsync(default!, default, default, default, default).ReturnsForAnyArgs(ValueTask.FromResult<IReadOnlyList<InboxEntry>>([]));
+        inbox.AppendAsync(Arg.Any<IReadOnlyList<InboxEntry>>(), Arg.Any<CancellationToken>()).Returns(ValueTask.FromException(new IOException("No space left on device")));
         await using var app = new IncidentBotApplication(services: s => s.AddSingleton(inbox));
 
         var response = await app.PostRawAsync("/webhooks/alertmanager", Fixtures.Read("alerts/alertmanager/firing-two-alerts.json"));
@@ -48,7 +49,7 @@ public sealed class StorageOutageTests
     public async Task ReadinessFailsWhenStorageCannotBeWritten()
     {
         var health = Substitute.For<IStorageHealth>();
-        health.Probe(out Arg.Any<string?>()).Returns(x => { x[0] = "Access to the path is denied."; return false; });
+        health.ProbeAsync(Arg.Any<CancellationToken>()).Returns("Access to the path is denied.");
         await using var app = new IncidentBotApplication(services: s => s.AddSingleton(health));
 
         var response = await app.CreateClient().GetAsync("/readyz");

@@ -120,7 +120,7 @@ public sealed class WebhookRejectionTests
     private static async Task AssertNothingStoredAsync(IncidentBotApplication app)
     {
         await Task.Delay(100);
-        Assert.Equal(0, app.Inbox.PendingCount());
+        Assert.Equal(0, await app.Inbox.PendingCountAsync());
         Assert.Empty(await app.ListIncidentsAsync());
     }
 }

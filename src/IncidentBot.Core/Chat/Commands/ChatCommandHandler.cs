@@ -41,7 +41,7 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             return CommandReply.Error(
                 $"`{text.Trim()}` works inside an incident. Run it in the incident's channel, or name the incident first, e.g. `INC-42 {text.Trim()}`.");
         }
-        if (number is { } n && command.NeedsIncident && store.Find(n) is null)
+        if (number is { } n && command.NeedsIncident && await store.FindAsync(n, cancellationToken) is null)
         {
             return CommandReply.Error($"There is no incident INC-{n}.", n);
         }
@@ -51,22 +51,22 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
                 i => $"Declared {i.Reference}.{(declare.Severity is null ? " Severity defaults to SEV3: change it with `severity sev1`…`sev4`." : "")}"),
             AcknowledgeCommand => Reply(await incidents.AcknowledgeAsync(number!.Value, user, cancellationToken)),
             AssignRoleCommand assign => await AssignRoleAsync(number!.Value, assign, user, cancellationToken),
-            ListRolesCommand => ListRoles(number!.Value),
+            ListRolesCommand => await ListRolesAsync(number!.Value, cancellationToken),
             NoteCommand note => Reply(await incidents.AddNoteAsync(number!.Value, note.Text, user, cancellationToken), i => $"Noted on the {i.Reference} timeline."),
             ActionItemCommand action => Reply(await incidents.AddActionItemAsync(number!.Value, action.Text, user, cancellationToken), i => $"Action item recorded for the {i.Reference} review."),
             StatusUpdateCommand update => Reply(await incidents.PostUpdateAsync(number!.Value, update.Text, user, cancellationToken)),
             ChangeSeverityCommand severity => Reply(await incidents.ChangeSeverityAsync(number!.Value, severity.Severity, user, cancellationToken)),
-            ShowStatusCommand => ShowStatus(number!.Value),
+            ShowStatusCommand => await ShowStatusAsync(number!.Value, cancellationToken),
             MitigateCommand mitigate => Reply(await incidents.MitigateAsync(number!.Value, mitigate.Summary, user, cancellationToken)),
             ResolveCommand resolve => Reply(await incidents.ResolveAsync(number!.Value, resolve.Summary, user, cancellationToken)),
             HelpCommand => Help(number),
             StartRunbookCommand start => Reply(await incidents.StartRunbookAsync(number!.Value, start.RunbookId, user, cancellationToken)),
-            RunbookStatusCommand => RunbookStatus(number!.Value),
+            RunbookStatusCommand => await RunbookStatusAsync(number!.Value, cancellationToken),
             ListRunbooksCommand => ListRunbooks(number),
             CompleteStepCommand done => Reply(await incidents.CompleteStepAsync(number!.Value, done.Arguments, user, cancellationToken)),
             SkipStepCommand skip => Reply(await incidents.SkipStepAsync(number!.Value, skip.Arguments, user, cancellationToken)),
             StepBackCommand back => Reply(await incidents.StepBackAsync(number!.Value, back.Arguments, user, cancellationToken)),
-            RcaCommand { Complete: false } => RcaNow(number!.Value, user),
+            RcaCommand { Complete: false } => await RcaNowAsync(number!.Value, user, cancellationToken),
             RcaCommand { Complete: true } => await rcas.CompleteAsync(number!.Value, user, cancellationToken) is { } refusal
                 ? CommandReply.Error(refusal, number)
                 : CommandReply.Private($"The review of INC-{number} is complete and the incident is closed.", incidentNumber: number),
@@ -86,18 +86,18 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
         return Reply(await incidents.AssignRoleAsync(number, role, assign.User ?? user, user, cancellationToken));
     }
 
-    private CommandReply ListRoles(int number)
+    private async Task<CommandReply> ListRolesAsync(int number, CancellationToken cancellationToken)
     {
-        var incident = store.Find(number)!;
+        var incident = (await store.FindAsync(number, cancellationToken))!;
         var lines = roles.All.Select(r => incident.Roles.TryGetValue(r.Id, out var holder)
             ? $"- **{r.Name}**: @{holder}"
             : $"- **{r.Name}**: open — `role {r.Id} @someone`");
         return CommandReply.Private($"Roles in {incident.Reference}:\n{string.Join("\n", lines)}", incidentNumber: number);
     }
 
-    private CommandReply RcaNow(int number, string user)
+    private async Task<CommandReply> RcaNowAsync(int number, string user, CancellationToken cancellationToken)
     {
-        var document = rcas.Generate(number, user);
+        var document = await rcas.GenerateAsync(number, user, cancellationToken);
         return CommandReply.Private(
             $"Wrote version {document.Current.Version} of the INC-{number} review from the timeline (earlier versions are kept). " +
             $"Read or edit it at `/api/incidents/{number}/rca` or in the web console; `rca complete` closes the incident.", incidentNumber: number);
@@ -121,7 +121,7 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
                 var run = await drills.RunAsync(drill.Target!, user, null, time.GetUtcNow(), cancellationToken);
                 return Reply(run, i => $"Drill started: {i.Reference}. It is marked DRILL everywhere; resolve it to get the drill report.");
             default:
-                return CommandReply.Private(DrillList(drills.List()));
+                return CommandReply.Private(DrillList(await drills.ListAsync(cancellationToken)));
         }
     }
 
@@ -138,9 +138,9 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
         return $"Drill schedules:\n{string.Join("\n", lines)}";
     }
 
-    private CommandReply RunbookStatus(int number)
+    private async Task<CommandReply> RunbookStatusAsync(int number, CancellationToken cancellationToken)
     {
-        var incident = store.Find(number)!;
+        var incident = (await store.FindAsync(number, cancellationToken))!;
         if (incident.RunbookSessions.Count == 0)
         {
             return CommandReply.Private($"No runbook has run in {incident.Reference}. {incidents.AvailableRunbooks()} Start one with `runbook start <id>`.", incidentNumber: number);
@@ -165,8 +165,8 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
         return CommandReply.Private($"Runbooks:\n{string.Join("\n", lines)}{broken}", incidentNumber: number);
     }
 
-    private CommandReply ShowStatus(int number) =>
-        new([IncidentMessages.Summary(store.Find(number)!, roles, MessageAudience.Requester)], number);
+    private async Task<CommandReply> ShowStatusAsync(int number, CancellationToken cancellationToken) =>
+        new([IncidentMessages.Summary((await store.FindAsync(number, cancellationToken))!, roles, MessageAudience.Requester)], number);
 
     private static CommandReply Help(int? number)
     {

@@ -31,7 +31,7 @@ public sealed class OutboxDispatcher(
         {
             try
             {
-                var due = outbox.ClaimDue(_owner, time.GetUtcNow(), Lease, max: 500);
+                var due = await outbox.ClaimDueAsync(_owner, time.GetUtcNow(), Lease, max: 500, stoppingToken);
                 if (due.Count > 0)
                 {
                     await DeliverAsync(due, stoppingToken);
@@ -52,11 +52,11 @@ public sealed class OutboxDispatcher(
     /// </summary>
     public async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested && outbox.ClaimDue(_owner, time.GetUtcNow(), Lease, max: 500) is { Count: > 0 } due)
+        while (!cancellationToken.IsCancellationRequested && await outbox.ClaimDueAsync(_owner, time.GetUtcNow(), Lease, max: 500, cancellationToken) is { Count: > 0 } due)
         {
             await DeliverAsync(due, cancellationToken);
         }
-        return outbox.PendingCount();
+        return await outbox.PendingCountAsync(CancellationToken.None);
     }
 
     private Task DeliverAsync(IReadOnlyList<OutboxItem> due, CancellationToken stoppingToken) =>
@@ -83,13 +83,14 @@ public sealed class OutboxDispatcher(
         try
         {
             await SendAsync(item, ct);
-            outbox.MarkDelivered(item.Id, time.GetUtcNow());
+            // What happened is recorded even when stopping: a delivered message must not be sent again.
+            await outbox.MarkDeliveredAsync(item.Id, time.GetUtcNow(), CancellationToken.None);
             return true;
         }
         catch (ChatDeliveryException ex) when (ex.Permanent)
         {
             logger.LogWarning("{Platform} refused outbox item {Id} for INC-{Incident}: {Problem}", item.Platform, item.Id, item.IncidentNumber, ex.Message);
-            outbox.MarkFailed(item.Id, time.GetUtcNow(), ex.Message);
+            await outbox.MarkFailedAsync(item.Id, time.GetUtcNow(), ex.Message, CancellationToken.None);
             if (item.IncidentNumber is { } number)
             {
                 await service.RecordChatFailureAsync(number, item.Platform, ex.Message, ct);
@@ -100,14 +101,14 @@ public sealed class OutboxDispatcher(
         {
             var wait = ex is ChatDeliveryException { RetryAfter: { } retryAfter } ? retryAfter : options.Value.RetryDelay(item.Attempts + 1);
             logger.LogWarning("Delivery to {Platform} failed (attempt {Attempt}), retrying in {Wait}: {Problem}", item.Platform, item.Attempts + 1, wait, ex.Message);
-            outbox.Reschedule(item.Id, time.GetUtcNow() + wait, ex.Message);
+            await outbox.RescheduleAsync(item.Id, time.GetUtcNow() + wait, ex.Message, CancellationToken.None);
             return false;
         }
     }
 
     private async Task SendAsync(OutboxItem item, CancellationToken ct)
     {
-        var incident = item.IncidentNumber is { } number ? incidents.Find(number) : null;
+        var incident = item.IncidentNumber is { } number ? await incidents.FindAsync(number, ct) : null;
         if (incident is null)
         {
             throw new ChatDeliveryException($"incident INC-{item.IncidentNumber} no longer exists", permanent: true);

@@ -30,6 +30,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     private ILiteCollection<DrillSchedule> _drillSchedules;
     private ILiteCollection<DrillRun> _drillRuns;
     private ILiteCollection<Rca.RcaDocument> _rcas;
+    private ILiteCollection<BsonDocument> _counters;
 
     // LiteDB transactions belong to a thread; one lock keeps every write transaction whole and un-interleaved.
     private readonly Lock _write = new();
@@ -200,6 +201,27 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     public int LastNumber() =>
         _incidents.Query().OrderByDescending("_id").Select(i => i.Number).FirstOrDefault();
 
+    private const string CountersCollection = "counters";
+    private const string IncidentNumbers = "incidentNumbers";
+
+    /// <summary>
+    /// The incident number counter (<c>counters</c>, <c>_id</c> = <c>incidentNumbers</c>, <c>last</c>), raised in its
+    /// own write transaction so no two callers get the same number. It is never behind the highest stored incident:
+    /// a file from before the counter, or a crash that lost a raise whose incident was lost with it, continues from
+    /// there. Not flushed on its own: the commit that stores the incident flushes it too.
+    /// </summary>
+    public int NextNumber()
+    {
+        var number = 0;
+        InTransaction(() =>
+        {
+            var counted = _counters.FindById(IncidentNumbers)?["last"] is { IsInt32: true } last ? last.AsInt32 : 0;
+            number = Math.Max(counted, LastNumber()) + 1;
+            _counters.Upsert(new BsonDocument { ["_id"] = IncidentNumbers, ["last"] = number });
+        }, durable: false);
+        return number;
+    }
+
     public void Commit(IncidentChanges changes)
     {
         if (changes.IsEmpty)
@@ -220,6 +242,8 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         {
             InTransaction(() =>
             {
+                NextVersions(incidents, changes.NewIncidents);
+                OneOpenIncidentPerGroup(changes);
                 _incidentDocuments.Upsert(incidents);
                 _alertDocuments.InsertBulk(newAlerts);
                 _alertDocuments.Upsert(changedAlerts);
@@ -238,12 +262,59 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             _openIncidents.Forget();
             throw;
         }
+        foreach (var incident in changes.Incidents.Values)
+        {
+            incident.Version++;
+        }
         _openIncidents.Written(changes.Incidents.Values);
         if (replayable)
         {
             lock (_leases)
             {
                 changes.ConsumedInboxEntries.ForEach(id => _inboxLeases.Remove(id));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Inside the commit's transaction, so no other write comes between the check and the write: refuses the commit
+    /// when a changed incident is no longer at the version it was read at (or one the operation opened already
+    /// exists), and raises each version by one. An incident stored before versions existed has none, which reads as 0.
+    /// </summary>
+    private void NextVersions(List<BsonDocument> incidents, HashSet<int> opened)
+    {
+        foreach (var document in incidents)
+        {
+            var number = document["_id"].AsInt32;
+            var read = document[nameof(Incident.Version)] is { IsInt32: true } version ? version.AsInt32 : 0;
+            var stored = _incidentDocuments.FindById(number);
+            var current = stored?[nameof(Incident.Version)] is { IsInt32: true } storedVersion ? storedVersion.AsInt32 : 0;
+            if (stored is not null && (opened.Contains(number) || current != read))
+            {
+                throw new IncidentConflictException(number);
+            }
+            document[nameof(Incident.Version)] = read + 1;
+        }
+    }
+
+    /// <summary>
+    /// Inside the commit's transaction: refuses an incident the operation opens for an alert group while another
+    /// incident of that group is open (and stays open after this commit). Only opened incidents are checked, so a
+    /// file that already holds two open incidents of one group (from before this check) keeps working.
+    /// </summary>
+    private void OneOpenIncidentPerGroup(IncidentChanges changes)
+    {
+        foreach (var number in changes.NewIncidents)
+        {
+            if (changes.Incidents[number] is not { GroupKey: { } key, Status: var status } || !status.IsOpen())
+            {
+                continue;
+            }
+            var open = _incidents.Query().Where("$.GroupKey = @0", key).ToEnumerable()
+                .FirstOrDefault(i => i.Number != number && (changes.Incidents.TryGetValue(i.Number, out var changed) ? changed : i).Status.IsOpen());
+            if (open is not null)
+            {
+                throw new IncidentConflictException(number, $"{open.Reference} is already open for its alert group");
             }
         }
     }

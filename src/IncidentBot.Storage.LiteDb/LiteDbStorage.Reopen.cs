@@ -27,7 +27,7 @@ public sealed partial class LiteDbStorage
     private Exception? _openFailure;
 
     [MemberNotNull(nameof(_db), nameof(_incidents), nameof(_alerts), nameof(_timeline), nameof(_inbox), nameof(_inboxDocuments), nameof(_alertDocuments), nameof(_incidentDocuments), nameof(_outbox),
-        nameof(_probe), nameof(_runbookVersions), nameof(_room), nameof(_references), nameof(_deduplication), nameof(_drillSchedules), nameof(_drillRuns), nameof(_rcas))]
+        nameof(_probe), nameof(_runbookVersions), nameof(_room), nameof(_references), nameof(_deduplication), nameof(_drillSchedules), nameof(_drillRuns), nameof(_rcas), nameof(_counters))]
     private void Open()
     {
         // A new file gets the schema's collation; an existing one keeps its own (LiteDB refuses a different one), and
@@ -50,6 +50,7 @@ public sealed partial class LiteDbStorage
         _drillSchedules = db.GetCollection<DrillSchedule>("drillSchedules");
         _drillRuns = db.GetCollection<DrillRun>("drillRuns");
         _rcas = db.GetCollection<Rca.RcaDocument>("rcas");
+        _counters = db.GetCollection(CountersCollection);
         _db = db;
     }
 

@@ -64,7 +64,7 @@ public sealed partial class LiteDbStorage
         item.LeaseUntil = null;
     });
 
-    int IOutboxStore.PendingCount() => _outbox.Count(Query.EQ(nameof(OutboxItem.State), nameof(OutboxItemState.Pending)));
+    public int OutboxPendingCount() => _outbox.Count(Query.EQ(nameof(OutboxItem.State), nameof(OutboxItemState.Pending)));
 
     private void UpdateOutbox(long id, Action<OutboxItem> change) => InTransaction(() =>
     {
