@@ -109,9 +109,8 @@ public sealed class TeamsServiceUrlTests
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => teams.SendAsync(activity)));
 
+        // Teams activities are handled before they are answered, so once all ten are answered nothing is left to run.
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        await Eventually.TrueAsync(async () => (await teams.App.ListIncidentsAsync()).Count == 1, "the declared incident");
-        await Task.Delay(300);
         Assert.Single(await teams.App.ListIncidentsAsync());
     }
 
