@@ -32,7 +32,8 @@ internal static class LoginEndpoints
 
     private static async Task<IResult> SignInAsync(HttpContext context, IOptions<WebConsoleOptions> options, SignInLimiter limiter, ILogger<SignInLimiter> logger)
     {
-        var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        // One client as every per-client limit counts it: an IPv4 address or an IPv6 /64, so rotating addresses within one network buys no guesses.
+        var client = ClientAddress.Of(context.Connection.RemoteIpAddress) ?? IPAddress.None;
         if (limiter.Blocked(client) is { } wait)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));

@@ -171,6 +171,25 @@ public sealed class ConsoleSessionTests
     }
 
     [Fact]
+    public async Task AddressesOfOneIPv6NetworkShareOneAllowance()
+    {
+        await using var app = new IncidentBotApplication(new() { ["WebConsole:AccessToken"] = Token, ["WebConsole:SignInAttempts"] = "3" });
+
+        // A new address of the same /64 for every guess, as a client holding a whole network could send them.
+        var wrong = new List<HttpResponseMessage>();
+        for (var i = 1; i <= 3; i++)
+        {
+            wrong.Add(await SignInAsync(app, $"guess-{i}", $"2001:db8:1:2::{i:x}"));
+        }
+        var fromTheSameNetwork = await SignInAsync(app, Token, "2001:db8:1:2:ffff:ffff:ffff:ffff");
+        var fromAnotherNetwork = await SignInAsync(app, Token, "2001:db8:1:3::1");
+
+        Assert.All(wrong, r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+        Assert.Equal(HttpStatusCode.TooManyRequests, fromTheSameNetwork.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, fromAnotherNetwork.StatusCode);
+    }
+
+    [Fact]
     public async Task BehindATrustedProxyTheLimitCountsPerBrowserAddress()
     {
         await using var app = new IncidentBotApplication(new()
