@@ -22,6 +22,22 @@ public sealed class PostgresStorageHealth(NpgsqlDataSource dataSource) : IStorag
 
     public async ValueTask<string?> ProbeAsync(CancellationToken cancellationToken)
     {
+        // Npgsql does not always stop at the token while it waits for a server's first answer (a hung server, a
+        // black-holed proxy): the answer is given when the time is up, and a late probe finishes on its own.
+        var probe = WriteAndReadBackAsync(cancellationToken);
+        try
+        {
+            return await probe.WaitAsync(Timeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return $"PostgreSQL at {Server} did not answer within {Timeout.TotalSeconds:0.#} s.";
+        }
+    }
+
+    /// <summary>The probe itself: every failure is an answer, so a probe given up on never leaves an unseen exception.</summary>
+    private async Task<string?> WriteAndReadBackAsync(CancellationToken cancellationToken)
+    {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(Timeout);
         var written = DateTimeOffset.UtcNow;
@@ -40,10 +56,6 @@ public sealed class PostgresStorageHealth(NpgsqlDataSource dataSource) : IStorag
             return read is DateTime at && new DateTimeOffset(at, TimeSpan.Zero) == written
                 ? null
                 : $"PostgreSQL at {Server} did not give back the probe row it was just given (read {read ?? "nothing"}).";
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException || (e is NpgsqlException && budget.IsCancellationRequested))
         {
@@ -64,6 +76,10 @@ public sealed class PostgresStorageHealth(NpgsqlDataSource dataSource) : IStorag
             // After a restart of the server every pooled session is broken: start afresh rather than meet them one by one.
             _dataSource.Clear();
             return $"Cannot reach PostgreSQL at {Server}: {Unreachable(e)}.";
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or IOException)
+        {
+            return $"PostgreSQL at {Server} could not be probed: {OneLine(e.Message)}";
         }
     }
 
