@@ -56,7 +56,9 @@ internal sealed class SlackMessageSender(
     {
         var text = BlockKitRenderer.FallbackText(message);
         var blocks = BlockKitRenderer.Blocks(message, message.IncidentNumber is { } number ? console.Incident(number) : null);
+        // A key too long to store would fail after posting, and the outbox would post again: such a message is posted anew.
         var updateKey = message.UpdateKey is null ? null : SlackReferences.UpdateMessageKey(channel, message.UpdateKey);
+        updateKey = updateKey is not null && PlatformReference.IsStorableKey(updateKey) ? updateKey : null;
         if (updateKey is not null && (await references.FindAsync(SlackReferences.UpdateMessage, updateKey, cancellationToken))?.Ts is { } ts)
         {
             try

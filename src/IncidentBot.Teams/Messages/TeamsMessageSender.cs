@@ -18,7 +18,9 @@ internal sealed class TeamsMessageSender(BotConnectorClient connector, TeamsConv
     public async Task SendAsync(ChannelBinding channel, ChatMessage message, CancellationToken cancellationToken)
     {
         var activity = AdaptiveCardMessageRenderer.Activity(message, message.IncidentNumber is { } number ? console.Incident(number) : null);
+        // A key too long to store would fail after posting, and the outbox would post again: such a card is posted anew.
         var updateKey = message.UpdateKey is null ? null : TeamsReferences.UpdateActivityKey(channel.Id, message.UpdateKey);
+        updateKey = updateKey is not null && PlatformReference.IsStorableKey(updateKey) ? updateKey : null;
         try
         {
             if (updateKey is not null && (await references.FindAsync(TeamsReferences.UpdateActivity, updateKey, cancellationToken))?.Id is { } activityId)
