@@ -433,7 +433,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                 ("platform", items.Select(i => i.Platform).ToArray(), Texts),
                 ("n", items.Select(i => i.IncidentNumber).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer),
                 ("kind", items.Select(i => PostgresValues.Text(i.Kind)).ToArray(), Texts),
-                ("message", items.Select(i => i.MessageJson).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb),
+                ("message", items.Select(i => i.MessageJson).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Json),
                 ("created_at", items.Select(i => i.CreatedAt.UtcDateTime).ToArray(), Times),
                 ("next_attempt_at", items.Select(i => i.NextAttemptAt.UtcDateTime).ToArray(), Times),
                 ("attempts", items.Select(i => i.Attempts).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer),

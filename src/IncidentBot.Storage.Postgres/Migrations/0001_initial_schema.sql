@@ -143,7 +143,9 @@ CREATE TABLE outbox (
     incident_number  integer     REFERENCES incidents (number) ON DELETE CASCADE,
     conversation_key text        NOT NULL GENERATED ALWAYS AS (platform || '/' || coalesce(incident_number::text, '-')) STORED,
     kind             text        NOT NULL CHECK (kind IN ('open-channel', 'post')),
-    message          jsonb,
+    -- The bot's ChatMessage as written: json, not jsonb, because jsonb reorders keys and each block's "type" must
+    -- come first for the message to be read back.
+    message          json,
     created_at       timestamptz NOT NULL,
     next_attempt_at  timestamptz NOT NULL,
     attempts         integer     NOT NULL DEFAULT 0,

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using IncidentBot.Chat;
 using IncidentBot.Chat.Outbox;
 using IncidentBot.Storage;
 using IncidentBot.Tests.Infrastructure;
@@ -12,6 +13,26 @@ public abstract class OutboxContract
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 
     protected abstract Task<StoreUnderTest> OpenAsync();
+
+    [SkippableTheory]
+    [MemberData(nameof(RoomMessageStoreContract.BotMessages), MemberType = typeof(RoomMessageStoreContract))]
+    public async Task AQueuedMessageIsDeliveredAsTheBotWroteIt(string kind, ChatMessage message)
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var number = (await incidents.OpenNewAsync(1))[0].Number;
+        var json = message.ToJson();
+        var item = Item(number, At);
+        item.MessageJson = json;
+        await incidents.QueueAsync(item);
+        await store.ReopenAsync();
+
+        var claimed = Assert.Single(await store.Get<IOutboxStore>().ClaimDueAsync("me", At, Lease, 10));
+
+        // The dispatcher reads the message back as a ChatMessage: each block's "type" must still come first.
+        Assert.True(json == claimed.MessageJson, $"{kind}: {claimed.MessageJson}");
+        Assert.Equal(json, ChatMessage.FromJson(claimed.MessageJson!).ToJson());
+    }
 
     [SkippableFact]
     public async Task AConversationIsHeldBackBehindAnItemWaitingToRetry()
