@@ -158,6 +158,28 @@ public sealed class PostgresFailuresTests(PostgresServer server)
         await Assert.ThrowsAsync<StorageUnavailableException>(async () => await probe.ProbeAsync());
     }
 
+    [SkippableFact]
+    public async Task AfterAFailoverOneFailedCallIsEnoughTheNextOneWorks()
+    {
+        var database = await server.CreateDatabaseAsync();
+        await Sql.ExecuteAsync(database, "CREATE TABLE probe (id int)");
+        await using var dataSource = PostgresStorageExtensions.DataSource(database, null);
+        var probe = UnavailableTranslation<IStorageHealth>.Around(new TableProbe(dataSource), dataSource);
+        // Five connections at once leave five idle ones in the pool.
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(async _ => Assert.Null(await probe.ProbeAsync())));
+
+        await Sql.ScalarAsync<bool>(server.AdminConnectionString,
+            "SELECT bool_and(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @database AND application_name = @application",
+            ("database", new NpgsqlConnectionStringBuilder(database).Database!), ("application", PostgresStorageExtensions.ApplicationName));
+        await Assert.ThrowsAsync<StorageUnavailableException>(async () => await probe.ProbeAsync());
+
+        // The dead idle connections went with the first failure: the next calls get fresh ones.
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Null(await probe.ProbeAsync());
+        }
+    }
+
     private static IStorageHealth Probe(string connectionString) =>
         UnavailableTranslation<IStorageHealth>.Around(new TableProbe(PostgresStorageExtensions.DataSource(connectionString, null)));
 
