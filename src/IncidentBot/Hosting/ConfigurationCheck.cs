@@ -37,7 +37,8 @@ internal static class ConfigurationCheck
     public static bool ListensSafely(WebApplication app) =>
         Report(ListeningAddresses.Problem(ListeningAddresses.Bound(app.Services.GetRequiredService<IServer>()), AccessToken(app.Services)) is { } problem ? [problem] : []);
 
-    private static bool Report(IReadOnlyList<string> problems)
+    /// <summary>Writes the problems to standard error, as the start-up report; true when there are none.</summary>
+    public static bool Report(IReadOnlyList<string> problems)
     {
         if (problems.Count == 0)
         {
@@ -89,8 +90,16 @@ internal static class ConfigurationCheck
     /// </summary>
     private static string? DataFileInUse(IServiceProvider services)
     {
-        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        if (string.IsNullOrWhiteSpace(options.Path))
+        StorageOptions options;
+        try
+        {
+            options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        }
+        catch (OptionsValidationException)
+        {
+            return null; // reported with the Storage section's problems
+        }
+        if (options.UsesPostgres || string.IsNullOrWhiteSpace(options.Path))
         {
             return null;
         }

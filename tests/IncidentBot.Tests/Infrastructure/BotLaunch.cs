@@ -11,7 +11,7 @@ namespace IncidentBot.Tests.Infrastructure;
 public static class BotLaunch
 {
     /// <summary>
-    /// Its own data file in <paramref name="dataFolder"/>, the given runbooks, and the given settings as environment
+    /// Its own data file in <paramref name="dataFolder"/> (unless the settings choose another store), the given runbooks, and the given settings as environment
     /// variables (<c>:</c> or <c>__</c> between sections).
     /// </summary>
     public static ProcessStartInfo StartInfo(string hostAssembly, string runbooksFolder, string dataFolder, string urls, IEnumerable<KeyValuePair<string, string>>? settings = null)
