@@ -28,6 +28,9 @@ public sealed class PostgresImport : IDisposable
 
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
 
+    // Deeper JSON than any alert source sends is kept as a string rather than risk PostgreSQL's own nesting limit.
+    private const int MaxRawDepth = 512;
+
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
 
@@ -74,9 +77,9 @@ public sealed class PostgresImport : IDisposable
         {
             row.Write(i.Number, NpgsqlDbType.Integer);
             row.Write(i.Version, NpgsqlDbType.Integer);
-            row.Write(i.Title, NpgsqlDbType.Text);
+            Text(row, i.Title);
             row.Write((short)i.Severity, NpgsqlDbType.Smallint);
-            row.Write(PostgresValues.Text(i.Status), NpgsqlDbType.Text);
+            Text(row, PostgresValues.Text(i.Status));
             row.Write(i.IsDrill, NpgsqlDbType.Boolean);
             Text(row, i.Service);
             Text(row, i.GroupKey);
@@ -90,7 +93,7 @@ public sealed class PostgresImport : IDisposable
             row.Write(i.AlertCount, NpgsqlDbType.Integer);
             row.Write(i.FiringAlertCount, NpgsqlDbType.Integer);
             Text(row, i.ResolutionSummary);
-            row.Write(i.Participants.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+            TextArray(row, i.Participants);
         });
 
     public long CopyRoles(IEnumerable<Incident> incidents) => Copy(
@@ -98,8 +101,8 @@ public sealed class PostgresImport : IDisposable
         incidents.SelectMany(i => i.Roles.Select(role => (i.Number, role.Key, role.Value))), (row, r) =>
         {
             row.Write(r.Number, NpgsqlDbType.Integer);
-            row.Write(r.Key, NpgsqlDbType.Text);
-            row.Write(r.Value, NpgsqlDbType.Text);
+            Text(row, r.Key);
+            Text(row, r.Value);
         });
 
     public long CopyChannels(IEnumerable<Incident> incidents) => Copy(
@@ -107,18 +110,18 @@ public sealed class PostgresImport : IDisposable
         incidents.SelectMany(i => i.Channels.Select(channel => (i.Number, channel))), (row, c) =>
         {
             row.Write(c.Number, NpgsqlDbType.Integer);
-            row.Write(c.channel.Platform, NpgsqlDbType.Text);
-            row.Write(c.channel.Id, NpgsqlDbType.Text);
-            row.Write(c.channel.Name, NpgsqlDbType.Text);
+            Text(row, c.channel.Platform);
+            Text(row, c.channel.Id);
+            Text(row, c.channel.Name);
         });
 
     public long CopyRunbookVersions(IEnumerable<RunbookVersionRecord> versions) => Copy(
         "runbook_versions (version, runbook_id, file, markdown)", versions, (row, v) =>
         {
-            row.Write(v.Version, NpgsqlDbType.Text);
-            row.Write(v.RunbookId, NpgsqlDbType.Text);
-            row.Write(v.File, NpgsqlDbType.Text);
-            row.Write(v.Markdown, NpgsqlDbType.Text);
+            Text(row, v.Version);
+            Text(row, v.RunbookId);
+            Text(row, v.File);
+            Text(row, v.Markdown);
         });
 
     /// <summary>An incident's sessions in the order it started them: the ordinal is the position in that list.</summary>
@@ -128,30 +131,30 @@ public sealed class PostgresImport : IDisposable
         {
             row.Write(s.Number, NpgsqlDbType.Integer);
             row.Write(s.ordinal, NpgsqlDbType.Integer);
-            row.Write(s.session.RunbookId, NpgsqlDbType.Text);
-            row.Write(s.session.Title, NpgsqlDbType.Text);
-            row.Write(s.session.Version, NpgsqlDbType.Text);
+            Text(row, s.session.RunbookId);
+            Text(row, s.session.Title);
+            Text(row, s.session.Version);
             Time(row, s.session.StartedAt);
-            row.Write(s.session.StartedBy, NpgsqlDbType.Text);
+            Text(row, s.session.StartedBy);
             row.Write(s.session.CurrentIndex, NpgsqlDbType.Integer);
             Time(row, s.session.CompletedAt);
-            row.Write(PostgresJson.Write(s.session.Steps), NpgsqlDbType.Jsonb);
+            Json(row, PostgresJson.Write(s.session.Steps));
         });
 
     public long CopyAlerts(IEnumerable<IncidentAlert> alerts) => Copy(
         "alerts (id, incident_number, source, fingerprint, status, severity, title, description, labels, links, starts_at, ends_at, first_seen_at, resolved_at, raw)",
         alerts, (row, a) =>
         {
-            row.Write(a.Id, NpgsqlDbType.Text);
+            Text(row, a.Id);
             row.Write(a.IncidentNumber, NpgsqlDbType.Integer);
-            row.Write(a.Source, NpgsqlDbType.Text);
-            row.Write(a.Fingerprint, NpgsqlDbType.Text);
-            row.Write(PostgresValues.Text(a.Status), NpgsqlDbType.Text);
+            Text(row, a.Source);
+            Text(row, a.Fingerprint);
+            Text(row, PostgresValues.Text(a.Status));
             Text(row, a.Severity);
-            row.Write(a.Title, NpgsqlDbType.Text);
+            Text(row, a.Title);
             Text(row, a.Description);
-            row.Write(PostgresJson.Write(a.Labels), NpgsqlDbType.Jsonb);
-            row.Write(PostgresJson.Write(a.Links), NpgsqlDbType.Jsonb);
+            Json(row, PostgresJson.Write(a.Labels));
+            Json(row, PostgresJson.Write(a.Links));
             Time(row, a.StartsAt);
             Time(row, a.EndsAt);
             Time(row, a.FirstSeenAt);
@@ -165,9 +168,9 @@ public sealed class PostgresImport : IDisposable
             row.Write(t.Id, NpgsqlDbType.Bigint);
             row.Write(t.IncidentNumber, NpgsqlDbType.Integer);
             Time(row, t.At);
-            row.Write(t.Actor, NpgsqlDbType.Text);
-            row.Write(t.Kind, NpgsqlDbType.Text);
-            row.Write(t.Text, NpgsqlDbType.Text);
+            Text(row, t.Actor);
+            Text(row, t.Kind);
+            Text(row, t.Text);
         });
 
     /// <summary>
@@ -179,7 +182,7 @@ public sealed class PostgresImport : IDisposable
         {
             row.Write(e.Id, NpgsqlDbType.Bigint);
             Time(row, e.ReceivedAt);
-            row.Write(AlertWithoutRaw(e.Alert), NpgsqlDbType.Jsonb);
+            Json(row, AlertWithoutRaw(e.Alert));
             Json(row, RawPayload(e.Alert.Raw));
             row.Write(e.Attempts, NpgsqlDbType.Integer);
             Text(row, e.LastError);
@@ -192,15 +195,15 @@ public sealed class PostgresImport : IDisposable
         items, (row, o) =>
         {
             row.Write(o.Id, NpgsqlDbType.Bigint);
-            row.Write(o.Platform, NpgsqlDbType.Text);
+            Text(row, o.Platform);
             Integer(row, o.IncidentNumber);
-            row.Write(PostgresValues.Text(o.Kind), NpgsqlDbType.Text);
+            Text(row, PostgresValues.Text(o.Kind));
             Json(row, o.MessageJson);
             Time(row, o.CreatedAt);
             Time(row, o.NextAttemptAt);
             row.Write(o.Attempts, NpgsqlDbType.Integer);
             Text(row, o.LastError);
-            row.Write(PostgresValues.Text(o.State), NpgsqlDbType.Text);
+            Text(row, PostgresValues.Text(o.State));
             Time(row, o.CompletedAt);
         });
 
@@ -210,7 +213,7 @@ public sealed class PostgresImport : IDisposable
             row.Write(m.Id, NpgsqlDbType.Bigint);
             row.Write(m.IncidentNumber, NpgsqlDbType.Integer);
             Time(row, m.At);
-            row.Write(m.Author, NpgsqlDbType.Text);
+            Text(row, m.Author);
             Text(row, m.Text);
             Json(row, m.MessageJson);
         });
@@ -230,8 +233,8 @@ public sealed class PostgresImport : IDisposable
         {
             row.Write(v.IncidentNumber, NpgsqlDbType.Integer);
             row.Write(v.version.Version, NpgsqlDbType.Integer);
-            row.Write(v.version.Markdown, NpgsqlDbType.Text);
-            row.Write(v.version.Author, NpgsqlDbType.Text);
+            Text(row, v.version.Markdown);
+            Text(row, v.version.Author);
             Time(row, v.version.SavedAt);
         });
 
@@ -239,13 +242,13 @@ public sealed class PostgresImport : IDisposable
         "drill_schedules (id, runbook_id, cron, time_zone, severity, participants, created_by, created_at, cancelled_at, last_fire_at)",
         schedules, (row, s) =>
         {
-            row.Write(s.Id, NpgsqlDbType.Text);
-            row.Write(s.RunbookId, NpgsqlDbType.Text);
-            row.Write(s.Cron, NpgsqlDbType.Text);
-            row.Write(s.TimeZone, NpgsqlDbType.Text);
+            Text(row, s.Id);
+            Text(row, s.RunbookId);
+            Text(row, s.Cron);
+            Text(row, s.TimeZone);
             row.Write((short)s.Severity, NpgsqlDbType.Smallint);
-            row.Write(s.Participants.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
-            row.Write(s.CreatedBy, NpgsqlDbType.Text);
+            TextArray(row, s.Participants);
+            Text(row, s.CreatedBy);
             Time(row, s.CreatedAt);
             Time(row, s.CancelledAt);
             Time(row, s.LastFireAt);
@@ -256,7 +259,7 @@ public sealed class PostgresImport : IDisposable
         {
             row.Write(r.Id, NpgsqlDbType.Bigint);
             Text(row, r.ScheduleId);
-            row.Write(r.RunbookId, NpgsqlDbType.Text);
+            Text(row, r.RunbookId);
             Integer(row, r.IncidentNumber);
             Time(row, r.ScheduledFor);
             Time(row, r.StartedAt);
@@ -276,8 +279,8 @@ public sealed class PostgresImport : IDisposable
             .Concat(dedupeKeys.Select(k => (k.Key, Value: "", CreatedAt: now, ExpiresAt: (DateTimeOffset?)k.ExpiresAt)));
         return Copy("platform_references (key, value, created_at, expires_at)", rows, (row, r) =>
         {
-            row.Write(r.Key, NpgsqlDbType.Text);
-            row.Write(r.Value, NpgsqlDbType.Text);
+            Text(row, r.Key);
+            Text(row, r.Value);
             Time(row, r.CreatedAt);
             Time(row, r.ExpiresAt);
         });
@@ -338,12 +341,12 @@ public sealed class PostgresImport : IDisposable
         }
         try
         {
-            using var document = JsonDocument.Parse(raw);
-            return HasNul(document.RootElement) ? PostgresJson.Write(raw) : raw;
+            using var document = JsonDocument.Parse(raw, new JsonDocumentOptions { MaxDepth = MaxRawDepth });
+            return PostgresCannotHold(document.RootElement) ? PostgresJson.Write(raw) : raw;
         }
         catch (JsonException)
         {
-            return PostgresJson.Write(raw);
+            return PostgresJson.Write(TextRepair.Repair(raw));
         }
     }
 
@@ -355,13 +358,53 @@ public sealed class PostgresImport : IDisposable
         return json.ToJsonString(PostgresJson.Options);
     }
 
-    private static bool HasNul(JsonElement element) => element.ValueKind switch
+    /// <summary>
+    /// How many text values held what PostgreSQL cannot store (a NUL character, half of a surrogate pair) and were
+    /// written with U+FFFD in its place.
+    /// </summary>
+    public long RepairedValues { get; private set; }
+
+    /// <summary>JSON whose strings PostgreSQL's jsonb refuses: a <c>\u0000</c> escape, or an escaped half of a surrogate pair.</summary>
+    private static bool PostgresCannotHold(JsonElement element)
     {
-        JsonValueKind.String => element.GetString()!.Contains('\0'),
-        JsonValueKind.Array => element.EnumerateArray().Any(HasNul),
-        JsonValueKind.Object => element.EnumerateObject().Any(p => p.Name.Contains('\0') || HasNul(p.Value)),
-        _ => false,
-    };
+        try
+        {
+            return element.ValueKind switch
+            {
+                JsonValueKind.String => element.GetString()!.Contains('\0'),
+                JsonValueKind.Array => element.EnumerateArray().Any(PostgresCannotHold),
+                JsonValueKind.Object => element.EnumerateObject().Any(p => p.Name.Contains('\0') || PostgresCannotHold(p.Value)),
+                _ => false,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json cannot turn an escaped lone surrogate into a string, and jsonb refuses it too.
+            return true;
+        }
+    }
+
+    /// <summary>Text with every NUL character and every unpaired surrogate replaced by U+FFFD; counted in <see cref="RepairedValues"/>.</summary>
+    private string Storable(string text)
+    {
+        var repaired = TextRepair.Repair(text);
+        if (!ReferenceEquals(repaired, text))
+        {
+            RepairedValues++;
+        }
+        return repaired;
+    }
+
+    /// <summary>JSON text with the escapes jsonb refuses (<c>\u0000</c>, unpaired surrogates) replaced by <c>\ufffd</c>.</summary>
+    private string StorableJson(string json)
+    {
+        var repaired = TextRepair.RepairJson(TextRepair.Repair(json));
+        if (!ReferenceEquals(repaired, json))
+        {
+            RepairedValues++;
+        }
+        return repaired;
+    }
 
     private long Copy<T>(string tableAndColumns, IEnumerable<T> rows, Action<NpgsqlBinaryImporter, T> write)
     {
@@ -374,7 +417,7 @@ public sealed class PostgresImport : IDisposable
         return (long)importer.Complete();
     }
 
-    private static void Text(NpgsqlBinaryImporter row, string? value)
+    private void Text(NpgsqlBinaryImporter row, string? value)
     {
         if (value is null)
         {
@@ -382,11 +425,14 @@ public sealed class PostgresImport : IDisposable
         }
         else
         {
-            row.Write(value, NpgsqlDbType.Text);
+            row.Write(Storable(value), NpgsqlDbType.Text);
         }
     }
 
-    private static void Json(NpgsqlBinaryImporter row, string? json)
+    private void TextArray(NpgsqlBinaryImporter row, IEnumerable<string> values) =>
+        row.Write(values.Select(Storable).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+
+    private void Json(NpgsqlBinaryImporter row, string? json)
     {
         if (json is null)
         {
@@ -394,7 +440,7 @@ public sealed class PostgresImport : IDisposable
         }
         else
         {
-            row.Write(json, NpgsqlDbType.Jsonb);
+            row.Write(StorableJson(json), NpgsqlDbType.Jsonb);
         }
     }
 

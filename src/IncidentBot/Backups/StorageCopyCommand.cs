@@ -114,6 +114,10 @@ internal static class StorageCopyCommand
             output.WriteLine($"  {table.PadRight(width)}  {rows,9:N0} row(s)  {clock.Elapsed.TotalSeconds,6:0.0} s");
         }
         import.ContinueSequences(source.LastIncidentNumber());
+        if (import.RepairedValues > 0)
+        {
+            output.WriteLine($"  {import.RepairedValues:N0} text value(s) held a NUL character or half a surrogate pair, which PostgreSQL cannot store: copied with U+FFFD in its place.");
+        }
 
         var expected = source.Counts(now);
         var copied = import.CountRows();
