@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using IncidentBot.Storage.LiteDb;
 using IncidentBot.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
 
 namespace IncidentBot.Tests.Backups;
 
@@ -166,6 +167,21 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.DoesNotContain(password, result.Output + result.Errors);
         Assert.Equal(["incidentbot-backup.db"], Directory.GetFiles(_folder).Select(Path.GetFileName));
         Assert.Equal("a file that must stay as it is", File.ReadAllText(backup));
+    }
+
+    [Fact]
+    public async Task BackupFromABotOnPostgresPassesOnWhatItSaysToDoInstead()
+    {
+        // Answers as a bot on PostgreSQL does (BackupOnPostgresEndpointTests pins the real endpoint's answer).
+        var (fake, port) = await IncidentBot.Tests.Slack.Fakes.LoopbackHost.StartAsync(app => app.MapPost("/api/admin/backup", () =>
+            Microsoft.AspNetCore.Http.Results.Problem("This bot keeps its data in PostgreSQL. pg_dump --format=custom --host=db.internal", statusCode: 409, title: "Back up PostgreSQL with pg_dump")));
+        await using var _ = fake;
+
+        var result = await BotTool.RunAsync(_folder, Settings(), "backup", BackupFile, "--url", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"No backup was written: the bot at http://127.0.0.1:{port}/ keeps no data file. This bot keeps its data in PostgreSQL. pg_dump --format=custom --host=db.internal", result.Errors.Trim());
+        Assert.False(File.Exists(BackupFile));
     }
 
     [Fact]
