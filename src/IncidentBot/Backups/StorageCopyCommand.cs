@@ -77,6 +77,12 @@ internal static class StorageCopyCommand
             errors.WriteLine($"Nothing was copied: {ex.Message}");
             return 1;
         }
+        catch (LiteDB.LiteException ex)
+        {
+            // A page the snapshot cannot read half-way through: the transaction is rolled back with the import.
+            errors.WriteLine($"Nothing was copied: {dataFile} could not be read to the end ({ex.Message}). The copy was rolled back.");
+            return 1;
+        }
         finally
         {
             File.Delete(snapshot);
