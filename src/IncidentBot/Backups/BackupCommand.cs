@@ -15,6 +15,11 @@ internal static class BackupCommand
 
     public static async Task<int> RunAsync(ToolConfiguration configuration, string file, Uri? url, TextWriter output, TextWriter errors)
     {
+        if (PostgresBackupAdvice.UsesPostgres(configuration.Values))
+        {
+            errors.WriteLine(PostgresBackupAdvice.Backup(configuration.Values));
+            return 1;
+        }
         var dataFile = configuration.DataFile;
         var target = Path.GetFullPath(file);
         if (target == dataFile)

@@ -22,6 +22,8 @@ internal static class BackupDownload
             {
                 HttpStatusCode.Unauthorized => $"the bot at {bot} wants its access token: set WebConsole__AccessToken as the bot has it",
                 HttpStatusCode.NotFound => $"the bot at {bot} has no backup endpoint: it is older than this tool, so stop it and back up its file",
+                // A bot on PostgreSQL has no file to send; its problem detail gives the pg_dump command instead.
+                HttpStatusCode.Conflict when await ProblemDetailAsync(response) is { } detail => $"the bot at {bot} keeps no data file. {detail}",
                 var status => $"the bot at {bot} answered {(int)status} {status}: {await response.Content.ReadAsStringAsync()}",
             });
         }
@@ -30,6 +32,19 @@ internal static class BackupDownload
             await response.Content.CopyToAsync(file);
         }
         return response.Headers.TryGetValues(BackupEndpoints.DataFileHeader, out var values) ? values.FirstOrDefault() : null;
+    }
+
+    private static async Task<string?> ProblemDetailAsync(HttpResponseMessage response)
+    {
+        try
+        {
+            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return problem.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == System.Text.Json.JsonValueKind.String ? detail.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 }
 

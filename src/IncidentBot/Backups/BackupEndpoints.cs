@@ -17,12 +17,21 @@ internal static class BackupEndpoints
         var group = endpoints.MapGroup("/api/admin").WithTags("Admin");
         // The copy is streamed back rather than written to a path the caller names: a request must never choose
         // where the bot writes, and the caller may be on another file system (kubectl port-forward).
-        group.MapPost("/backup", BackupAsync).WithName("Backup").WithSummary("A consistent copy of the data file, taken between two writes.");
+        group.MapPost("/backup", BackupAsync).WithName("Backup")
+            .WithSummary("A consistent copy of the data file, taken between two writes; 409 with what to do instead when the store is PostgreSQL.");
         return group;
     }
 
-    private static async Task<FileStreamHttpResult> BackupAsync(IStorageBackup storage, HttpContext context)
+    /// <summary>
+    /// The store is resolved here rather than injected: with PostgreSQL there is no <see cref="IStorageBackup"/>, and the
+    /// caller is told to use pg_dump instead.
+    /// </summary>
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> BackupAsync(IConfiguration configuration, HttpContext context)
     {
+        if (PostgresBackupAdvice.UsesPostgres(configuration) || context.RequestServices.GetService<IStorageBackup>() is not { } storage)
+        {
+            return TypedResults.Problem(PostgresBackupAdvice.Backup(configuration), statusCode: StatusCodes.Status409Conflict, title: "Back up PostgreSQL with pg_dump");
+        }
         context.Response.Headers[DataFileHeader] = storage.Location;
         return TypedResults.File(await storage.OpenBackupAsync(context.RequestAborted), "application/octet-stream", "incidentbot-backup.db");
     }

@@ -15,6 +15,11 @@ internal static class RestoreCommand
 
     public static int Run(ToolConfiguration configuration, string file, TextWriter output, TextWriter errors)
     {
+        if (PostgresBackupAdvice.UsesPostgres(configuration.Values))
+        {
+            errors.WriteLine(PostgresBackupAdvice.Restore(configuration.Values));
+            return 1;
+        }
         var backup = Path.GetFullPath(file);
         var dataFile = configuration.DataFile;
         if (!File.Exists(backup))

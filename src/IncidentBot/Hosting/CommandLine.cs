@@ -7,7 +7,7 @@ namespace IncidentBot.Hosting;
 
 /// <summary>
 /// The bot's command-line tools, run instead of the server: <c>runbooks lint [path]</c>, <c>rca export</c>,
-/// <c>backup</c>, <c>restore</c> and <c>healthcheck</c>. Exit codes: 0 done, 1 failed, 2 usage.
+/// <c>backup</c>, <c>restore</c>, <c>storage copy</c> and <c>healthcheck</c>. Exit codes: 0 done, 1 failed, 2 usage.
 /// </summary>
 internal static class CommandLine
 {
@@ -46,6 +46,14 @@ internal static class CommandLine
                 return true;
             case ["restore", ..]:
                 Console.Error.WriteLine(RestoreCommand.Usage);
+                exitCode = 2;
+                return true;
+            // Reads a stopped bot's data file and writes PostgreSQL; it talks to no bot.
+            case ["storage", "copy", var file, var connectionString] when IsFile(file):
+                exitCode = StorageCopyCommand.Run(file, connectionString, Console.Out, Console.Error);
+                return true;
+            case ["storage", ..]:
+                Console.Error.WriteLine(StorageCopyCommand.Usage);
                 exitCode = 2;
                 return true;
             case ["healthcheck"]:

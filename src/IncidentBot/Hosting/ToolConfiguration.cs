@@ -28,6 +28,9 @@ internal sealed class ToolConfiguration(string home, IConfiguration values)
 
     public string DataFile => Path($"{StorageOptions.Section}:{nameof(StorageOptions.Path)}", new StorageOptions().Path);
 
+    /// <summary>The settings as read, for tools that need more than the few named here.</summary>
+    public IConfiguration Values => values;
+
     public string? AccessToken => values[$"{WebConsoleOptions.Section}:{nameof(WebConsoleOptions.AccessToken)}"];
 
     /// <summary>

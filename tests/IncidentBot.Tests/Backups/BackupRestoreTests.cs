@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using IncidentBot.Storage.LiteDb;
 using IncidentBot.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
 
 namespace IncidentBot.Tests.Backups;
 
@@ -132,6 +133,10 @@ public sealed class BackupRestoreTests : IDisposable
     [InlineData("restore")]
     [InlineData("restore", "one.db", "two.db")]
     [InlineData("healthcheck", "not-a-url")]
+    [InlineData("storage")]
+    [InlineData("storage", "copy", "incidentbot.db")]
+    [InlineData("storage", "move", "incidentbot.db", "Host=127.0.0.1")]
+    [InlineData("storage", "copy", "incidentbot.db", "Host=127.0.0.1", "extra")]
     public async Task BadArgumentsPrintUsageAndExitWithTwo(params string[] args)
     {
         var result = await BotTool.RunAsync(_folder, Settings(), args);
@@ -139,6 +144,45 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith($"Usage: {args[0]} ", result.Errors);
         Assert.Empty(Directory.GetFiles(_folder));
+    }
+
+    /// <summary>With PostgreSQL there is no data file: both commands print the pg_dump / pg_restore commands instead.</summary>
+    [Theory]
+    [InlineData("backup", "pg_dump --format=custom --no-owner --host=db.internal --port=6432 --username=incidentbot --dbname=incidents --file=incidentbot-$(date +%F).dump")]
+    [InlineData("restore", "pg_restore --no-owner --exit-on-error --single-transaction --host=db.internal --port=6432 --username=incidentbot --dbname=incidentbot_restored <file>.dump")]
+    public async Task OnPostgresBackupAndRestoreSayWhatToDoInsteadAndTouchNoFile(string command, string instead)
+    {
+        const string password = "pg-Secret-0451";
+        var settings = Settings();
+        settings["Storage:Provider"] = "postgres";
+        settings["ConnectionStrings:IncidentBot"] = $"Host=db.internal;Port=6432;Database=incidents;Username=incidentbot;Password={password}";
+        var backup = Path.Combine(_folder, "incidentbot-backup.db");
+        File.WriteAllText(backup, "a file that must stay as it is");
+
+        var result = await BotTool.RunAsync(_folder, settings, command, backup);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("This bot keeps its data in PostgreSQL (Storage:Provider is postgres)", result.Errors);
+        Assert.Contains(instead, result.Errors);
+        Assert.Contains("docs/storage.md", result.Errors);
+        Assert.DoesNotContain(password, result.Output + result.Errors);
+        Assert.Equal(["incidentbot-backup.db"], Directory.GetFiles(_folder).Select(Path.GetFileName));
+        Assert.Equal("a file that must stay as it is", File.ReadAllText(backup));
+    }
+
+    [Fact]
+    public async Task BackupFromABotOnPostgresPassesOnWhatItSaysToDoInstead()
+    {
+        // Answers as a bot on PostgreSQL does (BackupOnPostgresEndpointTests pins the real endpoint's answer).
+        var (fake, port) = await IncidentBot.Tests.Slack.Fakes.LoopbackHost.StartAsync(app => app.MapPost("/api/admin/backup", () =>
+            Microsoft.AspNetCore.Http.Results.Problem("This bot keeps its data in PostgreSQL. pg_dump --format=custom --host=db.internal", statusCode: 409, title: "Back up PostgreSQL with pg_dump")));
+        await using var _ = fake;
+
+        var result = await BotTool.RunAsync(_folder, Settings(), "backup", BackupFile, "--url", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"No backup was written: the bot at http://127.0.0.1:{port}/ keeps no data file. This bot keeps its data in PostgreSQL. pg_dump --format=custom --host=db.internal", result.Errors.Trim());
+        Assert.False(File.Exists(BackupFile));
     }
 
     [Fact]
