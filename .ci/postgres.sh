@@ -60,11 +60,7 @@ start_test_postgres() {
   local port started=""
   for _ in 1 2 3 4 5; do
     port=$(free_loopback_port)
-    # fsync off: a test server's data may be lost in a crash, and the tests run much faster without it.
-    if as_postgres_owner "$test_postgres_bin/pg_ctl" --pgdata="$test_postgres_dir/data" --log="$test_postgres_dir/server.log" \
-        --wait --timeout=60 \
-        --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$test_postgres_dir -c fsync=off -c max_connections=200" \
-        start >/dev/null; then
+    if start_test_postgres_server "$port"; then
       started=yes
       break
     fi
@@ -85,6 +81,30 @@ CREATE DATABASE incidentbot OWNER incidentbot;
 SQL
   export INCIDENTBOT_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=incidentbot;Password=$app_password;Database=incidentbot"
   echo "Test PostgreSQL $("$test_postgres_bin/postgres" --version | awk '{print $3}') listening on 127.0.0.1:$port (data in $test_postgres_dir)"
+}
+
+# Starts (again) the server start_test_postgres made, on the given port, and waits until it takes connections.
+# fsync is off unless TEST_POSTGRES_FSYNC=on: a test server's data may be lost in a crash, and the tests run much
+# faster without it (the benchmark turns it on, so a commit costs what it costs in production).
+start_test_postgres_server() {
+  local port=$1
+  printf '%s\n' "$port" > "$test_postgres_dir/port"
+  as_postgres_owner "$test_postgres_bin/pg_ctl" --pgdata="$test_postgres_dir/data" --log="$test_postgres_dir/server.log" \
+    --wait --timeout=60 \
+    --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$test_postgres_dir -c fsync=${TEST_POSTGRES_FSYNC:-off} -c max_connections=200" \
+    start >/dev/null
+}
+
+# Stops the server (fast: open sessions are ended) and keeps its data, for tests of an outage; start_test_postgres_server
+# with the port in "$test_postgres_dir/port" brings it back.
+stop_test_postgres_server() {
+  as_postgres_owner "$test_postgres_bin/pg_ctl" --pgdata="$test_postgres_dir/data" --mode=fast --wait --timeout=60 stop >/dev/null
+}
+
+# Runs SQL from standard input as the superuser, over the socket in the server's folder.
+test_postgres_superuser_sql() {
+  as_postgres_owner "$test_postgres_bin/psql" --quiet --no-psqlrc --host="$test_postgres_dir" --port="$(cat "$test_postgres_dir/port")" \
+    --username=postgres --dbname=postgres --set=ON_ERROR_STOP=1 --tuples-only --no-align
 }
 
 stop_test_postgres() {
