@@ -42,8 +42,14 @@ start_test_postgres() {
   test_postgres_bin=$(dirname "$initdb")
   test_postgres_dir=$(mktemp -d /tmp/incidentbot-postgres.XXXXXX)
   trap stop_test_postgres EXIT
+  if [ -n "${TEST_POSTGRES_DATA_TMPFS_MB:-}" ]; then
+    # The data folder on a small tmpfs of its own, so a test can fill the file system under PostgreSQL (needs root).
+    mkdir "$test_postgres_dir/data"
+    mount -t tmpfs -o "size=${TEST_POSTGRES_DATA_TMPFS_MB}m,mode=0700" tmpfs "$test_postgres_dir/data" || return 1
+  fi
   if [ "$(id -u)" -eq 0 ]; then
     chown postgres:postgres "$test_postgres_dir"
+    [ ! -d "$test_postgres_dir/data" ] || chown postgres:postgres "$test_postgres_dir/data"
   fi
 
   local password
@@ -111,6 +117,9 @@ stop_test_postgres() {
   if [ -n "$test_postgres_dir" ] && [ -d "$test_postgres_dir" ]; then
     if [ -f "$test_postgres_dir/data/postmaster.pid" ]; then
       as_postgres_owner "$test_postgres_bin/pg_ctl" --pgdata="$test_postgres_dir/data" --mode=fast --wait stop >/dev/null 2>&1 || true
+    fi
+    if mountpoint -q "$test_postgres_dir/data"; then
+      umount -l "$test_postgres_dir/data" || true
     fi
     rm -rf "$test_postgres_dir"
   fi

@@ -23,6 +23,9 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         _bin = bin;
     }
 
+    /// <summary>The server's data folder (PGDATA).</summary>
+    public string DataFolder => Path.Combine(_folder, "data");
+
     /// <summary>Connects as the role that may create databases (not a superuser) to its own database.</summary>
     public string ConnectionString { get; }
 
@@ -33,10 +36,13 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     /// <summary>
     /// Starts a fresh server. <paramref name="fsync"/> on makes every commit wait for the disk as in production
     /// (the benchmark); off is faster and enough for tests, whose data may be lost in a crash of the machine.
+    /// <paramref name="dataTmpfsMegabytes"/> puts the data folder on a tmpfs of that size (root only), so a test can
+    /// fill the file system under the server.
     /// </summary>
-    public static async Task<ThrowawayPostgres> StartAsync(string repositoryRoot, bool fsync = false)
+    public static async Task<ThrowawayPostgres> StartAsync(string repositoryRoot, bool fsync = false, int? dataTmpfsMegabytes = null)
     {
-        var (exitCode, output) = await RunScriptAsync(repositoryRoot, $"export TEST_POSTGRES_FSYNC={(fsync ? "on" : "off")} && " +
+        var tmpfs = dataTmpfsMegabytes is { } megabytes ? $"export TEST_POSTGRES_DATA_TMPFS_MB={megabytes} && " : "";
+        var (exitCode, output) = await RunScriptAsync(repositoryRoot, tmpfs + $"export TEST_POSTGRES_FSYNC={(fsync ? "on" : "off")} && " +
             "start_test_postgres >&2 && trap - EXIT && " +
             "printf '%s\\n%s\\n%s\\n' \"$INCIDENTBOT_TEST_POSTGRES\" \"$test_postgres_dir\" \"$test_postgres_bin\"");
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
