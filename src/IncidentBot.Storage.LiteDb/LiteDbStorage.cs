@@ -157,8 +157,23 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
 
     public IReadOnlyList<DrillSchedule> Schedules() => _drillSchedules.FindAll().OrderBy(s => s.CreatedAt).ToList();
 
-    public string NextScheduleId() =>
-        $"d{_drillSchedules.FindAll().Select(s => int.TryParse(s.Id.AsSpan(1), out var n) ? n : 0).DefaultIfEmpty(0).Max() + 1}";
+    /// <summary>
+    /// The next schedule number, raised in the counter (<c>counters</c>, <c>_id</c> = <c>drillSchedules</c>) in its own
+    /// write transaction, so two people scheduling at once never get the same id; never behind the highest stored
+    /// schedule (a file from before the counter continues from there).
+    /// </summary>
+    public string NextScheduleId()
+    {
+        var number = 0;
+        InTransaction(() =>
+        {
+            var counted = _counters.FindById(DrillScheduleNumbers)?["last"] is { IsInt32: true } last ? last.AsInt32 : 0;
+            var stored = _drillSchedules.FindAll().Select(s => int.TryParse(s.Id.AsSpan(1), out var n) ? n : 0).DefaultIfEmpty(0).Max();
+            number = Math.Max(counted, stored) + 1;
+            _counters.Upsert(new BsonDocument { ["_id"] = DrillScheduleNumbers, ["last"] = number });
+        });
+        return $"d{number}";
+    }
 
     public void SaveRun(DrillRun run) => InTransaction(() => _drillRuns.Upsert(run));
 
@@ -203,6 +218,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
 
     private const string CountersCollection = "counters";
     private const string IncidentNumbers = "incidentNumbers";
+    private const string DrillScheduleNumbers = "drillSchedules";
 
     /// <summary>
     /// The incident number counter (<c>counters</c>, <c>_id</c> = <c>incidentNumbers</c>, <c>last</c>), raised in its

@@ -1,34 +1,646 @@
 using IncidentBot.Alerts;
-using IncidentBot.Chat.Outbox;
 using IncidentBot.Drills;
 using IncidentBot.Incidents;
-using IncidentBot.Rca;
+using IncidentBot.Runbooks.Sessions;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace IncidentBot.Storage.Postgres;
 
-/// <summary>Incidents, their alerts, timelines and runbook texts (skeleton: implemented by the PostgreSQL store work).</summary>
+/// <summary>
+/// Incidents, their alerts, timelines and runbook texts in PostgreSQL. A commit is one transaction sent as one batch
+/// (a few round trips however many alerts it holds); reads are single statements, or one batch per incident.
+/// </summary>
 public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncidentStore, IRunbookVersionStore
 {
+    private const string IncidentColumns =
+        "number, version, title, severity, status, is_drill, service, group_key, created_at, acknowledged_at, mitigated_at, resolved_at, " +
+        "closed_at, last_update_at, last_reminder_at, alert_count, firing_alert_count, resolution_summary, participants";
+
+    private const string AlertColumns =
+        "id, incident_number, source, fingerprint, status, severity, title, description, labels::text, links::text, starts_at, ends_at, first_seen_at, resolved_at, raw::text";
+
+    private const string SessionColumns = "incident_number, runbook_id, title, version, started_at, started_by, current_index, completed_at, steps::text";
+
     private readonly NpgsqlDataSource _dataSource = dataSource;
 
-    public ValueTask<Incident?> FindAsync(int number, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async ValueTask<Incident?> FindAsync(int number, CancellationToken cancellationToken) =>
+        (await ReadIncidentsAsync("number = @key", new NpgsqlParameter("key", number), cancellationToken)).SingleOrDefault();
 
-    public ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken) =>
+        (await ReadIncidentsAsync("group_key = @key AND is_open", new NpgsqlParameter("key", groupKey), cancellationToken)).SingleOrDefault();
 
-    public ValueTask<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async ValueTask<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken)
+    {
+        var status = query.Status switch
+        {
+            IncidentStatusFilter.Open => "is_open",
+            IncidentStatusFilter.Resolved => "NOT is_open",
+            _ => "true",
+        };
+        var before = query.Before is null ? "" : " AND number < @before";
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"SELECT {IncidentColumns} FROM incidents WHERE {status}{before} ORDER BY number DESC LIMIT @limit", connection);
+        command.Parameters.AddWithValue("limit", Math.Max(0, query.Limit));
+        if (query.Before is { } number)
+        {
+            command.Parameters.AddWithValue("before", number);
+        }
+        List<Incident> incidents = [];
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                incidents.Add(ReadIncident(reader));
+            }
+        }
+        if (incidents.Count > 0)
+        {
+            await ReadPartsAsync(connection, incidents, "incident_number = ANY (@numbers)", () => new NpgsqlParameter("numbers", incidents.Select(i => i.Number).ToArray()), cancellationToken);
+        }
+        return incidents;
+    }
 
-    public ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken) =>
+        await ReadAlertsAsync("incident_number = @key ORDER BY first_seen_at, id", new NpgsqlParameter("key", number), cancellationToken);
 
-    public ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken) =>
+        (await ReadAlertsAsync("id = @key", new NpgsqlParameter("key", id), cancellationToken)).SingleOrDefault();
 
-    public ValueTask<IReadOnlyList<IncidentAlert>> FindAlertsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async ValueTask<IReadOnlyList<IncidentAlert>> FindAlertsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0 ? [] : await ReadAlertsAsync("id = ANY (@key)", new NpgsqlParameter("key", ids.ToArray()), cancellationToken);
 
-    public ValueTask<IReadOnlyList<TimelineEntry>> TimelineOfAsync(int number, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async ValueTask<IReadOnlyList<TimelineEntry>> TimelineOfAsync(int number, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT id, incident_number, at, actor, kind, text FROM timeline WHERE incident_number = @number ORDER BY id");
+        command.Parameters.AddWithValue("number", number);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        List<TimelineEntry> entries = [];
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new TimelineEntry
+            {
+                Id = reader.GetInt64(0),
+                IncidentNumber = reader.GetInt32(1),
+                At = reader.GetFieldValue<DateTimeOffset>(2),
+                Actor = reader.GetString(3),
+                Kind = reader.GetString(4),
+                Text = reader.GetString(5),
+            });
+        }
+        return entries;
+    }
 
-    public ValueTask<int> NextNumberAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+    /// <summary>
+    /// The next value of <c>incident_number_seq</c>: a sequence never hands out a value twice, whatever rolls back. A
+    /// number an incident already has (one stored with its number given, as <c>storage copy</c> does before it moves
+    /// the sequence on) is skipped.
+    /// </summary>
+    public async ValueTask<int> NextNumberAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT n, EXISTS (SELECT 1 FROM incidents WHERE number = n) FROM (SELECT nextval('incident_number_seq')::integer AS n) s");
+        while (true)
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (!reader.GetBoolean(1))
+            {
+                return reader.GetInt32(0);
+            }
+        }
+    }
 
-    public ValueTask CommitAsync(IncidentChanges changes, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async ValueTask<RunbookVersionRecord?> FindRunbookVersionAsync(string version, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT version, runbook_id, file, markdown FROM runbook_versions WHERE version = @version");
+        command.Parameters.AddWithValue("version", version);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new RunbookVersionRecord { Version = reader.GetString(0), RunbookId = reader.GetString(1), File = reader.GetString(2), Markdown = reader.GetString(3) }
+            : null;
+    }
 
-    public ValueTask<RunbookVersionRecord?> FindRunbookVersionAsync(string version, CancellationToken cancellationToken) => throw new NotImplementedException();
+    /// <summary>
+    /// One transaction, sent as one batch. Each incident is written with
+    /// <c>INSERT … ON CONFLICT (number) DO UPDATE … WHERE incidents.version = the version read</c>: a row already
+    /// moved on by another writer (or, for an incident the operation opened, any row with its number) is left alone
+    /// and the statement reports no row, and a second open incident of one alert group breaks the partial unique
+    /// index; either way the transaction is rolled back and <see cref="IncidentConflictException"/> thrown. Only after
+    /// the commit succeeds do the caller's incidents get their new version (and its timeline entries, outbox items and
+    /// drill runs their ids).
+    /// </summary>
+    public async ValueTask CommitAsync(IncidentChanges changes, CancellationToken cancellationToken)
+    {
+        if (changes.IsEmpty)
+        {
+            return;
+        }
+        var commit = new CommitBatch(changes);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        commit.Batch.Connection = connection;
+        commit.Batch.Transaction = transaction;
+        try
+        {
+            await commit.RunAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (commit.ConflictOf(ex) is { } number)
+        {
+            throw new IncidentConflictException(number, ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "incidents_one_open_per_group_key"
+                ? "would be a second open incident of its alert group" : null);
+        }
+        if (commit.StaleIncident() is { } stale)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            throw new IncidentConflictException(stale);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        commit.Assigned();
+    }
+
+    /// <summary>The statements of one commit, in an order that never deadlocks two writers: incidents by number first.</summary>
+    private sealed class CommitBatch
+    {
+        private readonly IncidentChanges _changes;
+        private readonly List<(NpgsqlBatchCommand Command, Incident Incident)> _incidents = [];
+        private readonly List<Action<List<long>>> _returned = [];
+        private readonly List<List<long>> _ids = [];
+
+        public CommitBatch(IncidentChanges changes)
+        {
+            _changes = changes;
+            var incidents = changes.Incidents.Values.OrderBy(i => i.Number).ToList();
+            foreach (var incident in incidents)
+            {
+                var command = IncidentCommand(incident, changes.NewIncidents.Contains(incident.Number));
+                Batch.BatchCommands.Add(command);
+                _incidents.Add((command, incident));
+            }
+            if (incidents.Count > 0)
+            {
+                AddParts(incidents);
+            }
+            AddRunbookVersions(changes.RunbookVersions.Values);
+            AddAlerts(changes.Alerts.Values.Where(a => changes.NewAlerts.Contains(a.Id)).ToList(), upsert: false);
+            AddAlerts(changes.Alerts.Values.Where(a => !changes.NewAlerts.Contains(a.Id)).ToList(), upsert: true);
+            AddTimeline(changes.Timeline);
+            AddOutbox(changes.Outbox);
+            changes.DrillRuns.ForEach(AddDrillRun);
+            if (changes.ConsumedInboxEntries.Count > 0)
+            {
+                Add("DELETE FROM inbox WHERE id = ANY (@ids)", ("ids", changes.ConsumedInboxEntries.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint));
+            }
+        }
+
+        public NpgsqlBatch Batch { get; } = new();
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            await using var reader = await Batch.ExecuteReaderAsync(cancellationToken);
+            // Only the statements with RETURNING produce rows, one result set each, in batch order.
+            do
+            {
+                if (reader.FieldCount == 0)
+                {
+                    continue;
+                }
+                List<long> ids = [];
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    ids.Add(reader.GetInt64(0));
+                }
+                _ids.Add(ids);
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+            if (_ids.Count != _returned.Count)
+            {
+                throw new InvalidOperationException($"the commit returned {_ids.Count} id lists for {_returned.Count} inserts");
+            }
+        }
+
+        /// <summary>The number of an incident another writer changed first, if any.</summary>
+        public int? StaleIncident() => _incidents.FirstOrDefault(i => i.Command.RecordsAffected == 0).Incident?.Number;
+
+        /// <summary>The incident a failed statement conflicts over: a duplicate number, a second open incident of a group, a deadlock.</summary>
+        public int? ConflictOf(PostgresException ex)
+        {
+            var number = _incidents.FirstOrDefault(i => ReferenceEquals(i.Command, ex.BatchCommand)).Incident?.Number ?? _incidents.FirstOrDefault().Incident?.Number;
+            return ex.SqlState switch
+            {
+                PostgresErrorCodes.UniqueViolation when ex.ConstraintName is "incidents_pkey" or "incidents_one_open_per_group_key" => number,
+                PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure when number is not null => number,
+                _ => null,
+            };
+        }
+
+        /// <summary>After the commit: versions up by one, ids the database assigned handed to the caller's objects.</summary>
+        public void Assigned()
+        {
+            foreach (var incident in _changes.Incidents.Values)
+            {
+                incident.Version++;
+            }
+            for (var i = 0; i < _returned.Count; i++)
+            {
+                _returned[i](_ids[i]);
+            }
+        }
+
+        private static NpgsqlBatchCommand IncidentCommand(Incident incident, bool opened)
+        {
+            var insert = $"""
+                INSERT INTO incidents ({IncidentColumns})
+                VALUES (@number, @version + 1, @title, @severity, @status, @is_drill, @service, @group_key, @created_at, @acknowledged_at, @mitigated_at,
+                        @resolved_at, @closed_at, @last_update_at, @last_reminder_at, @alert_count, @firing_alert_count, @resolution_summary, @participants)
+                """;
+            // An incident the operation opened must not exist yet: a plain INSERT fails on the primary key if it does.
+            var sql = opened ? insert : insert + """
+
+                ON CONFLICT (number) DO UPDATE SET
+                    version = EXCLUDED.version, title = EXCLUDED.title, severity = EXCLUDED.severity, status = EXCLUDED.status,
+                    is_drill = EXCLUDED.is_drill, service = EXCLUDED.service, group_key = EXCLUDED.group_key, created_at = EXCLUDED.created_at,
+                    acknowledged_at = EXCLUDED.acknowledged_at, mitigated_at = EXCLUDED.mitigated_at, resolved_at = EXCLUDED.resolved_at,
+                    closed_at = EXCLUDED.closed_at, last_update_at = EXCLUDED.last_update_at, last_reminder_at = EXCLUDED.last_reminder_at,
+                    alert_count = EXCLUDED.alert_count, firing_alert_count = EXCLUDED.firing_alert_count,
+                    resolution_summary = EXCLUDED.resolution_summary, participants = EXCLUDED.participants
+                WHERE incidents.version = @version
+                """;
+            return Command(sql,
+                ("number", incident.Number, NpgsqlDbType.Integer),
+                ("version", incident.Version, NpgsqlDbType.Integer),
+                ("title", incident.Title, NpgsqlDbType.Text),
+                ("severity", (short)incident.Severity, NpgsqlDbType.Smallint),
+                ("status", PostgresValues.Text(incident.Status), NpgsqlDbType.Text),
+                ("is_drill", incident.IsDrill, NpgsqlDbType.Boolean),
+                ("service", incident.Service, NpgsqlDbType.Text),
+                ("group_key", incident.GroupKey, NpgsqlDbType.Text),
+                ("created_at", Utc(incident.CreatedAt), NpgsqlDbType.TimestampTz),
+                ("acknowledged_at", Utc(incident.AcknowledgedAt), NpgsqlDbType.TimestampTz),
+                ("mitigated_at", Utc(incident.MitigatedAt), NpgsqlDbType.TimestampTz),
+                ("resolved_at", Utc(incident.ResolvedAt), NpgsqlDbType.TimestampTz),
+                ("closed_at", Utc(incident.ClosedAt), NpgsqlDbType.TimestampTz),
+                ("last_update_at", Utc(incident.LastUpdateAt), NpgsqlDbType.TimestampTz),
+                ("last_reminder_at", Utc(incident.LastReminderAt), NpgsqlDbType.TimestampTz),
+                ("alert_count", incident.AlertCount, NpgsqlDbType.Integer),
+                ("firing_alert_count", incident.FiringAlertCount, NpgsqlDbType.Integer),
+                ("resolution_summary", incident.ResolutionSummary, NpgsqlDbType.Text),
+                ("participants", incident.Participants.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text));
+        }
+
+        /// <summary>Roles, channels and runbook sessions are replaced whole: the incident object is what they are.</summary>
+        private void AddParts(List<Incident> incidents)
+        {
+            var numbers = incidents.Select(i => i.Number).ToArray();
+            const NpgsqlDbType Integers = NpgsqlDbType.Array | NpgsqlDbType.Integer;
+            const NpgsqlDbType Texts = NpgsqlDbType.Array | NpgsqlDbType.Text;
+            const NpgsqlDbType Times = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
+            foreach (var table in new[] { "incident_roles", "incident_channels", "runbook_sessions" })
+            {
+                Add($"DELETE FROM {table} WHERE incident_number = ANY (@numbers)", ("numbers", numbers, Integers));
+            }
+            var roles = incidents.SelectMany(i => i.Roles.Select(r => (i.Number, Role: r.Key, User: r.Value))).ToList();
+            if (roles.Count > 0)
+            {
+                Add("INSERT INTO incident_roles (incident_number, role, user_id) SELECT * FROM unnest(@n, @role, @user)",
+                    ("n", roles.Select(r => r.Number).ToArray(), Integers), ("role", roles.Select(r => r.Role).ToArray(), Texts), ("user", roles.Select(r => r.User).ToArray(), Texts));
+            }
+            // A channel bound twice (the same platform and id) is one row.
+            var channels = incidents.SelectMany(i => i.Channels.DistinctBy(c => (c.Platform, c.Id)).Select(c => (i.Number, Channel: c))).ToList();
+            if (channels.Count > 0)
+            {
+                Add("INSERT INTO incident_channels (incident_number, platform, channel_id, name) SELECT * FROM unnest(@n, @platform, @id, @name)",
+                    ("n", channels.Select(c => c.Number).ToArray(), Integers),
+                    ("platform", channels.Select(c => c.Channel.Platform).ToArray(), Texts),
+                    ("id", channels.Select(c => c.Channel.Id).ToArray(), Texts),
+                    ("name", channels.Select(c => c.Channel.Name).ToArray(), Texts));
+            }
+            var sessions = incidents.SelectMany(i => i.RunbookSessions.Select((s, ordinal) => (i.Number, Ordinal: ordinal, Session: s))).ToList();
+            if (sessions.Count > 0)
+            {
+                Add("""
+                    INSERT INTO runbook_sessions (incident_number, ordinal, runbook_id, title, version, started_at, started_by, current_index, completed_at, steps)
+                    SELECT * FROM unnest(@n, @ordinal, @runbook, @title, @version, @started_at, @started_by, @current, @completed_at, @steps)
+                    """,
+                    ("n", sessions.Select(s => s.Number).ToArray(), Integers),
+                    ("ordinal", sessions.Select(s => s.Ordinal).ToArray(), Integers),
+                    ("runbook", sessions.Select(s => s.Session.RunbookId).ToArray(), Texts),
+                    ("title", sessions.Select(s => s.Session.Title).ToArray(), Texts),
+                    ("version", sessions.Select(s => s.Session.Version).ToArray(), Texts),
+                    ("started_at", sessions.Select(s => s.Session.StartedAt.UtcDateTime).ToArray(), Times),
+                    ("started_by", sessions.Select(s => s.Session.StartedBy).ToArray(), Texts),
+                    ("current", sessions.Select(s => s.Session.CurrentIndex).ToArray(), Integers),
+                    ("completed_at", sessions.Select(s => s.Session.CompletedAt?.UtcDateTime).ToArray(), Times),
+                    ("steps", sessions.Select(s => PostgresJson.Write(s.Session.Steps)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb));
+            }
+        }
+
+        private void AddRunbookVersions(IEnumerable<RunbookVersionRecord> records)
+        {
+            var list = records.ToList();
+            if (list.Count == 0)
+            {
+                return;
+            }
+            const NpgsqlDbType Texts = NpgsqlDbType.Array | NpgsqlDbType.Text;
+            // A version is the hash of its text: one already stored is the same text.
+            Add("INSERT INTO runbook_versions (version, runbook_id, file, markdown) SELECT * FROM unnest(@version, @runbook, @file, @markdown) ON CONFLICT (version) DO NOTHING",
+                ("version", list.Select(r => r.Version).ToArray(), Texts),
+                ("runbook", list.Select(r => r.RunbookId).ToArray(), Texts),
+                ("file", list.Select(r => r.File).ToArray(), Texts),
+                ("markdown", list.Select(r => r.Markdown).ToArray(), Texts));
+        }
+
+        private void AddAlerts(List<IncidentAlert> alerts, bool upsert)
+        {
+            if (alerts.Count == 0)
+            {
+                return;
+            }
+            const NpgsqlDbType Texts = NpgsqlDbType.Array | NpgsqlDbType.Text;
+            const NpgsqlDbType Times = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
+            const NpgsqlDbType Jsons = NpgsqlDbType.Array | NpgsqlDbType.Jsonb;
+            var sql = """
+                INSERT INTO alerts (id, incident_number, source, fingerprint, status, severity, title, description, labels, links, starts_at, ends_at, first_seen_at, resolved_at, raw)
+                SELECT * FROM unnest(@id, @n, @source, @fingerprint, @status, @severity, @title, @description, @labels, @links, @starts_at, @ends_at, @first_seen_at, @resolved_at, @raw)
+                """;
+            if (upsert)
+            {
+                sql += """
+
+                    ON CONFLICT (id) DO UPDATE SET
+                        status = EXCLUDED.status, severity = EXCLUDED.severity, title = EXCLUDED.title, description = EXCLUDED.description,
+                        labels = EXCLUDED.labels, links = EXCLUDED.links, starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
+                        first_seen_at = EXCLUDED.first_seen_at, resolved_at = EXCLUDED.resolved_at, raw = EXCLUDED.raw
+                    """;
+            }
+            Add(sql,
+                ("id", alerts.Select(a => a.Id).ToArray(), Texts),
+                ("n", alerts.Select(a => a.IncidentNumber).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer),
+                ("source", alerts.Select(a => a.Source).ToArray(), Texts),
+                ("fingerprint", alerts.Select(a => a.Fingerprint).ToArray(), Texts),
+                ("status", alerts.Select(a => PostgresValues.Text(a.Status)).ToArray(), Texts),
+                ("severity", alerts.Select(a => a.Severity).ToArray(), Texts),
+                ("title", alerts.Select(a => a.Title).ToArray(), Texts),
+                ("description", alerts.Select(a => a.Description).ToArray(), Texts),
+                ("labels", alerts.Select(a => PostgresJson.Write(a.Labels)).ToArray(), Jsons),
+                ("links", alerts.Select(a => PostgresJson.Write(a.Links)).ToArray(), Jsons),
+                ("starts_at", alerts.Select(a => a.StartsAt?.UtcDateTime).ToArray(), Times),
+                ("ends_at", alerts.Select(a => a.EndsAt?.UtcDateTime).ToArray(), Times),
+                ("first_seen_at", alerts.Select(a => a.FirstSeenAt.UtcDateTime).ToArray(), Times),
+                ("resolved_at", alerts.Select(a => a.ResolvedAt?.UtcDateTime).ToArray(), Times),
+                ("raw", alerts.Select(a => PostgresRawJson.ToJsonb(a.Raw)).ToArray(), Jsons));
+        }
+
+        private void AddTimeline(List<TimelineEntry> entries)
+        {
+            if (entries.Count == 0)
+            {
+                return;
+            }
+            const NpgsqlDbType Texts = NpgsqlDbType.Array | NpgsqlDbType.Text;
+            // Identity values are drawn in the order the rows are inserted, so the ids, sorted, match the entries in order.
+            Add("""
+                INSERT INTO timeline (incident_number, at, actor, kind, text)
+                SELECT n, at, actor, kind, text FROM unnest(@n, @at, @actor, @kind, @text) WITH ORDINALITY AS t (n, at, actor, kind, text, position)
+                ORDER BY position
+                RETURNING id
+                """,
+                ("n", entries.Select(e => e.IncidentNumber).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer),
+                ("at", entries.Select(e => e.At.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz),
+                ("actor", entries.Select(e => e.Actor).ToArray(), Texts),
+                ("kind", entries.Select(e => e.Kind).ToArray(), Texts),
+                ("text", entries.Select(e => e.Text).ToArray(), Texts));
+            _returned.Add(ids => AssignInOrder(ids, entries, (entry, id) => entry.Id = id));
+        }
+
+        private void AddOutbox(List<Chat.Outbox.OutboxItem> items)
+        {
+            if (items.Count == 0)
+            {
+                return;
+            }
+            const NpgsqlDbType Texts = NpgsqlDbType.Array | NpgsqlDbType.Text;
+            const NpgsqlDbType Times = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
+            Add("""
+                INSERT INTO outbox (platform, incident_number, kind, message, created_at, next_attempt_at, attempts, last_error, state, completed_at)
+                SELECT platform, n, kind, message, created_at, next_attempt_at, attempts, last_error, state, completed_at
+                FROM unnest(@platform, @n, @kind, @message, @created_at, @next_attempt_at, @attempts, @last_error, @state, @completed_at)
+                    WITH ORDINALITY AS t (platform, n, kind, message, created_at, next_attempt_at, attempts, last_error, state, completed_at, position)
+                ORDER BY position
+                RETURNING id
+                """,
+                ("platform", items.Select(i => i.Platform).ToArray(), Texts),
+                ("n", items.Select(i => i.IncidentNumber).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer),
+                ("kind", items.Select(i => PostgresValues.Text(i.Kind)).ToArray(), Texts),
+                ("message", items.Select(i => i.MessageJson).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb),
+                ("created_at", items.Select(i => i.CreatedAt.UtcDateTime).ToArray(), Times),
+                ("next_attempt_at", items.Select(i => i.NextAttemptAt.UtcDateTime).ToArray(), Times),
+                ("attempts", items.Select(i => i.Attempts).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer),
+                ("last_error", items.Select(i => i.LastError).ToArray(), Texts),
+                ("state", items.Select(i => PostgresValues.Text(i.State)).ToArray(), Texts),
+                ("completed_at", items.Select(i => i.CompletedAt?.UtcDateTime).ToArray(), Times));
+            _returned.Add(ids => AssignInOrder(ids, items, (item, id) => item.Id = id));
+        }
+
+        /// <summary>
+        /// A run not stored yet gets its id from the table (one per drill incident: a second report of the same
+        /// incident updates the first); a stored run is updated in place.
+        /// </summary>
+        private void AddDrillRun(DrillRun run)
+        {
+            (string, object?, NpgsqlDbType)[] values =
+            [
+                ("schedule_id", run.ScheduleId, NpgsqlDbType.Text),
+                ("runbook_id", run.RunbookId, NpgsqlDbType.Text),
+                ("incident_number", run.IncidentNumber, NpgsqlDbType.Integer),
+                ("scheduled_for", run.ScheduledFor.UtcDateTime, NpgsqlDbType.TimestampTz),
+                ("started_at", run.StartedAt?.UtcDateTime, NpgsqlDbType.TimestampTz),
+                ("missed", run.Missed, NpgsqlDbType.Boolean),
+                ("report", run.Report is null ? null : PostgresJson.Write(run.Report), NpgsqlDbType.Jsonb),
+            ];
+            const string Update = """
+                schedule_id = EXCLUDED.schedule_id, runbook_id = EXCLUDED.runbook_id, incident_number = EXCLUDED.incident_number,
+                scheduled_for = EXCLUDED.scheduled_for, started_at = EXCLUDED.started_at, missed = EXCLUDED.missed, report = EXCLUDED.report
+                """;
+            if (run.Id == 0)
+            {
+                var conflict = run.IncidentNumber is null ? "" : $" ON CONFLICT (incident_number) WHERE incident_number IS NOT NULL DO UPDATE SET {Update}";
+                Add($"""
+                    INSERT INTO drill_runs (schedule_id, runbook_id, incident_number, scheduled_for, started_at, missed, report)
+                    VALUES (@schedule_id, @runbook_id, @incident_number, @scheduled_for, @started_at, @missed, @report){conflict}
+                    RETURNING id
+                    """, values);
+                _returned.Add(ids => run.Id = ids.Single());
+                return;
+            }
+            Add($"""
+                INSERT INTO drill_runs (id, schedule_id, runbook_id, incident_number, scheduled_for, started_at, missed, report) OVERRIDING SYSTEM VALUE
+                VALUES (@id, @schedule_id, @runbook_id, @incident_number, @scheduled_for, @started_at, @missed, @report)
+                ON CONFLICT (id) DO UPDATE SET {Update}
+                """, [("id", run.Id, NpgsqlDbType.Bigint), .. values]);
+        }
+
+        private static void AssignInOrder<T>(List<long> ids, List<T> rows, Action<T, long> assign)
+        {
+            ids.Sort();
+            for (var i = 0; i < rows.Count; i++)
+            {
+                assign(rows[i], ids[i]);
+            }
+        }
+
+        private void Add(string sql, params (string Name, object? Value, NpgsqlDbType Type)[] parameters) => Batch.BatchCommands.Add(Command(sql, parameters));
+
+        private static NpgsqlBatchCommand Command(string sql, params (string Name, object? Value, NpgsqlDbType Type)[] parameters)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            foreach (var (name, value, type) in parameters)
+            {
+                command.Parameters.Add(new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value });
+            }
+            return command;
+        }
+
+        private static object? Utc(DateTimeOffset? value) => value?.UtcDateTime;
+    }
+
+    /// <summary>Incidents matching a condition on one key, with their roles, channels and runbook sessions, in one batch.</summary>
+    private async Task<List<Incident>> ReadIncidentsAsync(string where, NpgsqlParameter key, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(WithKey($"SELECT {IncidentColumns} FROM incidents WHERE {where}", key));
+        // A scalar subquery is looked up once (an InitPlan) and the part tables are then read through their index.
+        var parts = $"incident_number = (SELECT number FROM incidents WHERE {where} ORDER BY number DESC LIMIT 1)";
+        AddPartQueries(batch, parts, () => key.Clone());
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        List<Incident> incidents = [];
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            incidents.Add(ReadIncident(reader));
+        }
+        // A store holding two open incidents of one group (written before the unique index existed) answers with the newest.
+        incidents.Sort((a, b) => b.Number.CompareTo(a.Number));
+        await reader.NextResultAsync(cancellationToken);
+        await ReadPartResultsAsync(reader, incidents.Take(1).ToList(), cancellationToken);
+        return incidents.Take(1).ToList();
+    }
+
+    private static async Task ReadPartsAsync(NpgsqlConnection connection, List<Incident> incidents, string where, Func<NpgsqlParameter> key, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        AddPartQueries(batch, where, key);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await ReadPartResultsAsync(reader, incidents, cancellationToken);
+    }
+
+    private static void AddPartQueries(NpgsqlBatch batch, string where, Func<NpgsqlParameter> key)
+    {
+        batch.BatchCommands.Add(WithKey($"SELECT incident_number, role, user_id FROM incident_roles WHERE {where}", key()));
+        batch.BatchCommands.Add(WithKey($"SELECT incident_number, platform, channel_id, name FROM incident_channels WHERE {where}", key()));
+        batch.BatchCommands.Add(WithKey($"SELECT {SessionColumns} FROM runbook_sessions WHERE {where} ORDER BY incident_number, ordinal", key()));
+    }
+
+    /// <summary>Reads the three part result sets (roles, channels, sessions), the reader standing on the first.</summary>
+    private static async Task ReadPartResultsAsync(NpgsqlDataReader reader, List<Incident> incidents, CancellationToken cancellationToken)
+    {
+        var byNumber = incidents.ToDictionary(i => i.Number);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (byNumber.TryGetValue(reader.GetInt32(0), out var incident))
+            {
+                incident.Roles[reader.GetString(1)] = reader.GetString(2);
+            }
+        }
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (byNumber.TryGetValue(reader.GetInt32(0), out var incident))
+            {
+                incident.Channels.Add(new Incidents.ChannelBinding(reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+            }
+        }
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (byNumber.TryGetValue(reader.GetInt32(0), out var incident))
+            {
+                incident.RunbookSessions.Add(new RunbookSession
+                {
+                    RunbookId = reader.GetString(1),
+                    Title = reader.GetString(2),
+                    Version = reader.GetString(3),
+                    StartedAt = reader.GetFieldValue<DateTimeOffset>(4),
+                    StartedBy = reader.GetString(5),
+                    CurrentIndex = reader.GetInt32(6),
+                    CompletedAt = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+                    Steps = PostgresJson.Read<List<RunbookStepRecord>>(reader.GetString(8)),
+                });
+            }
+        }
+    }
+
+    private static NpgsqlBatchCommand WithKey(string sql, NpgsqlParameter key)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(key);
+        return command;
+    }
+
+    private static Incident ReadIncident(NpgsqlDataReader reader) => new()
+    {
+        Number = reader.GetInt32(0),
+        Version = reader.GetInt32(1),
+        Title = reader.GetString(2),
+        Severity = (Severity)reader.GetInt16(3),
+        Status = PostgresValues.ToIncidentStatus(reader.GetString(4)),
+        IsDrill = reader.GetBoolean(5),
+        Service = reader.IsDBNull(6) ? null : reader.GetString(6),
+        GroupKey = reader.IsDBNull(7) ? null : reader.GetString(7),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(8),
+        AcknowledgedAt = Time(reader, 9),
+        MitigatedAt = Time(reader, 10),
+        ResolvedAt = Time(reader, 11),
+        ClosedAt = Time(reader, 12),
+        LastUpdateAt = Time(reader, 13),
+        LastReminderAt = Time(reader, 14),
+        AlertCount = reader.GetInt32(15),
+        FiringAlertCount = reader.GetInt32(16),
+        ResolutionSummary = reader.IsDBNull(17) ? null : reader.GetString(17),
+        Participants = [.. reader.GetFieldValue<string[]>(18)],
+    };
+
+    private async Task<List<IncidentAlert>> ReadAlertsAsync(string where, NpgsqlParameter key, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {AlertColumns} FROM alerts WHERE {where}");
+        command.Parameters.Add(key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        List<IncidentAlert> alerts = [];
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            alerts.Add(new IncidentAlert
+            {
+                Id = reader.GetString(0),
+                IncidentNumber = reader.GetInt32(1),
+                Source = reader.GetString(2),
+                Fingerprint = reader.GetString(3),
+                Status = PostgresValues.ToAlertStatus(reader.GetString(4)),
+                Severity = reader.IsDBNull(5) ? null : reader.GetString(5),
+                Title = reader.GetString(6),
+                Description = reader.IsDBNull(7) ? null : reader.GetString(7),
+                Labels = PostgresJson.Read<Dictionary<string, string>>(reader.GetString(8)),
+                Links = PostgresJson.Read<List<AlertLink>>(reader.GetString(9)),
+                StartsAt = Time(reader, 10),
+                EndsAt = Time(reader, 11),
+                FirstSeenAt = reader.GetFieldValue<DateTimeOffset>(12),
+                ResolvedAt = Time(reader, 13),
+                Raw = PostgresRawJson.FromJsonb(reader.IsDBNull(14) ? null : reader.GetString(14)),
+            });
+        }
+        return alerts;
+    }
+
+    private static DateTimeOffset? Time(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace IncidentBot.Storage.Postgres;
@@ -6,25 +7,58 @@ namespace IncidentBot.Storage.Postgres;
 /// <summary>Registers the PostgreSQL store: one <see cref="NpgsqlDataSource"/> behind every store interface Core defines.</summary>
 public static class PostgresStorageExtensions
 {
+    /// <summary>The application name the server shows in <c>pg_stat_activity</c> unless the connection string names one.</summary>
+    public const string ApplicationName = "IncidentBot";
+
     /// <summary>
     /// Connects with the connection string <paramref name="connectionString"/> gives (resolved by the host from
     /// <c>ConnectionStrings:IncidentBot</c>) and answers every store interface with tables in that database. The schema is
     /// brought up to date by <see cref="PostgresMigrations.Apply"/>, which the host runs among its start-up checks.
+    /// Each interface is answered through <see cref="UnavailableTranslation{TStore}"/>, so an unreachable, stopped,
+    /// full or read-only server is <see cref="StorageUnavailableException"/> to Core.
     /// </summary>
     public static IServiceCollection AddPostgresStorage(this IServiceCollection services, Func<IServiceProvider, string> connectionString)
     {
-        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString(sp)).Build());
+        services.AddSingleton(sp => DataSource(connectionString(sp), sp.GetService<ILoggerFactory>()));
         services.AddSingleton<PostgresIncidentStore>();
-        services.AddSingleton<IIncidentStore>(sp => sp.GetRequiredService<PostgresIncidentStore>());
-        services.AddSingleton<IRunbookVersionStore>(sp => sp.GetRequiredService<PostgresIncidentStore>());
-        services.AddSingleton<IAlertInboxStore, PostgresAlertInbox>();
-        services.AddSingleton<IOutboxStore, PostgresOutbox>();
-        services.AddSingleton<IRoomMessageStore, PostgresRoomMessages>();
-        services.AddSingleton<IRcaStore, PostgresRcaStore>();
-        services.AddSingleton<IDrillStore, PostgresDrillStore>();
-        services.AddSingleton<IStorageHealth, PostgresStorageHealth>();
-        services.AddSingleton<IPlatformReferenceStore, PostgresPlatformReferences>();
-        services.AddSingleton<IDeduplicationStore, PostgresDeduplication>();
+        services.AddSingleton(sp => Translated<IIncidentStore>(sp.GetRequiredService<PostgresIncidentStore>()));
+        services.AddSingleton(sp => Translated<IRunbookVersionStore>(sp.GetRequiredService<PostgresIncidentStore>()));
+        services.AddSingleton<PostgresAlertInbox>();
+        services.AddSingleton(sp => Translated<IAlertInboxStore>(sp.GetRequiredService<PostgresAlertInbox>()));
+        services.AddSingleton<PostgresOutbox>();
+        services.AddSingleton(sp => Translated<IOutboxStore>(sp.GetRequiredService<PostgresOutbox>()));
+        services.AddSingleton<PostgresRoomMessages>();
+        services.AddSingleton(sp => Translated<IRoomMessageStore>(sp.GetRequiredService<PostgresRoomMessages>()));
+        services.AddSingleton<PostgresRcaStore>();
+        services.AddSingleton(sp => Translated<IRcaStore>(sp.GetRequiredService<PostgresRcaStore>()));
+        services.AddSingleton<PostgresDrillStore>();
+        services.AddSingleton(sp => Translated<IDrillStore>(sp.GetRequiredService<PostgresDrillStore>()));
+        services.AddSingleton<PostgresStorageHealth>();
+        services.AddSingleton(sp => Translated<IStorageHealth>(sp.GetRequiredService<PostgresStorageHealth>()));
+        services.AddSingleton<PostgresPlatformReferences>();
+        services.AddSingleton(sp => Translated<IPlatformReferenceStore>(sp.GetRequiredService<PostgresPlatformReferences>()));
+        services.AddSingleton<PostgresDeduplication>();
+        services.AddSingleton(sp => Translated<IDeduplicationStore>(sp.GetRequiredService<PostgresDeduplication>()));
         return services;
     }
+
+    /// <summary>
+    /// The pool every store shares. It logs through the host's logging (Npgsql never logs parameter values unless
+    /// told to) and names itself <see cref="ApplicationName"/> to the server unless the connection string says otherwise.
+    /// </summary>
+    public static NpgsqlDataSource DataSource(string connectionString, ILoggerFactory? logging)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.ApplicationName))
+        {
+            builder.ConnectionStringBuilder.ApplicationName = ApplicationName;
+        }
+        if (logging is not null)
+        {
+            builder.UseLoggerFactory(logging);
+        }
+        return builder.Build();
+    }
+
+    private static TStore Translated<TStore>(TStore store) where TStore : class => UnavailableTranslation<TStore>.Around(store);
 }

@@ -37,7 +37,7 @@ builder.AddReverseProxy();
 // One client cannot shut out the others: connections, event streams and requests per client (ClientLimits).
 builder.AddClientLimits();
 
-// Storage (the LiteDB data file, copied live for `backup`), incidents, the alert inbox and processor, the outbox.
+// Storage (Storage:Provider: the LiteDB data file, or PostgreSQL), incidents, the alert inbox and processor, the outbox.
 builder.AddIncidentCore();
 
 // Alert sources: normalisers, credentials, body limits.
@@ -68,6 +68,12 @@ var app = builder.Build();
 if (!ConfigurationCheck.Passes(app))
 {
     return ConfigurationCheck.ExitCode;
+}
+
+// PostgreSQL: the server lets this bot in, and its schema is brought up to date (one replica at a time).
+if (await StorageStartup.RefusalAsync(app) is { } refused)
+{
+    return refused;
 }
 
 // Behind a reverse proxy: the client's address and https from X-Forwarded-For/-Proto, if the proxy is trusted.

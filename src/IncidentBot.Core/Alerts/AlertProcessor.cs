@@ -68,6 +68,11 @@ public sealed class AlertProcessor(
         {
             return await inbox.ClaimAsync(_owner, Math.Max(1, options.Value.BatchSize), time.GetUtcNow(), Lease);
         }
+        catch (StorageUnavailableException ex)
+        {
+            logger.LogWarning("The alert inbox could not be read, the store is unavailable ({Reason}); trying again shortly", ex.Message);
+            return [];
+        }
         catch (Exception ex)
         {
             logger.LogError(ex, "The alert inbox could not be read; trying again shortly");
@@ -80,6 +85,13 @@ public sealed class AlertProcessor(
         try
         {
             await incidents.IngestAsync(claimed, stoppingToken);
+            return;
+        }
+        catch (StorageUnavailableException ex)
+        {
+            // Not the alerts' fault: none of them is counted as failed or set aside. They stay leased to this loop
+            // and are claimed again when the lease ends, by when the store may be back.
+            logger.LogWarning("The store is unavailable ({Reason}); {Count} claimed alerts are retried when their lease ends", ex.Message, claimed.Count);
             return;
         }
         catch (Exception ex) when (claimed.Count > 1 && !stoppingToken.IsCancellationRequested)
@@ -97,6 +109,11 @@ public sealed class AlertProcessor(
             try
             {
                 await incidents.IngestAsync([entry], stoppingToken);
+            }
+            catch (StorageUnavailableException ex)
+            {
+                logger.LogWarning("The store is unavailable ({Reason}); alert {Source}/{Fingerprint} (inbox {Id}) is retried when its lease ends", ex.Message, entry.Alert.Source, entry.Alert.Fingerprint, entry.Id);
+                return;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

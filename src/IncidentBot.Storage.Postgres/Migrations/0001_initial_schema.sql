@@ -172,15 +172,19 @@ CREATE TABLE room_messages (
     incident_number integer     NOT NULL REFERENCES incidents (number) ON DELETE CASCADE,
     at              timestamptz NOT NULL,
     author          text        NOT NULL,
-    -- What a person typed, or the bot's message as JSON: exactly one of the two.
+    -- What a person typed, or the bot's message as JSON: exactly one of the two. The message is json, not jsonb:
+    -- jsonb reorders keys (shortest first), which puts a block's "text" before its "type" discriminator, and
+    -- System.Text.Json reads a polymorphic block only when "type" comes first. json keeps the text as written.
     text            text,
-    message         jsonb,
+    message         json,
     CHECK ((text IS NULL) <> (message IS NULL))
 );
 CREATE INDEX room_messages_by_incident ON room_messages (incident_number, id);
 
--- Post-incident reviews (RCAs): every version kept, the highest one current. Two people saving on top of the same
--- version both insert the same (incident_number, version): the primary key lets exactly one of them win.
+-- Post-incident reviews (RCAs): every version kept, the highest one current. A save locks its reviews row, reads the
+-- current version and inserts the next one, so saves of one review take turns; two people saving on top of the same
+-- version would insert the same (incident_number, version), and the primary key lets at most one of them win. The bot
+-- writes a review only for an incident it has stored.
 CREATE TABLE reviews (
     incident_number integer PRIMARY KEY REFERENCES incidents (number) ON DELETE CASCADE,
     completed_at    timestamptz,
@@ -195,7 +199,10 @@ CREATE TABLE review_versions (
     PRIMARY KEY (incident_number, version)
 );
 
--- Recurring drills and the runs they produced.
+-- Recurring drills and the runs they produced. Schedule ids are short and typeable (d1, d2, ...): the number comes
+-- from drill_schedule_number_seq, so two people scheduling at once never get the same id. The store skips a number
+-- whose id is taken (schedules copied from a LiteDB file), so the sequence never has to be set by hand.
+CREATE SEQUENCE drill_schedule_number_seq AS integer START WITH 1;
 CREATE TABLE drill_schedules (
     id           text        PRIMARY KEY,
     runbook_id   text        NOT NULL,
@@ -223,7 +230,7 @@ CREATE TABLE drill_runs (
 CREATE INDEX drill_runs_by_schedule ON drill_runs (schedule_id, scheduled_for DESC);
 CREATE UNIQUE INDEX drill_runs_by_incident ON drill_runs (incident_number) WHERE incident_number IS NOT NULL;
 
--- The health probe writes and reads one row here.
+-- The health probe (/readyz) writes and reads back this one row.
 CREATE TABLE probe (
     id integer     PRIMARY KEY CHECK (id = 1),
     at timestamptz NOT NULL

@@ -3,6 +3,7 @@ using IncidentBot.Alerts;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Health;
 
@@ -38,12 +39,24 @@ internal static class HealthExtensions
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
     }
 
-    private sealed class StorageHealthCheck(IStorageHealth storage) : IHealthCheck
+    private sealed class StorageHealthCheck(IStorageHealth storage, IOptions<StorageOptions> options) : IHealthCheck
     {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            await storage.ProbeAsync(cancellationToken) is not { } problem
-                ? HealthCheckResult.Healthy("the data file can be written")
-                : HealthCheckResult.Unhealthy($"the data file cannot be written: {problem}");
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var store = options.Value.UsesPostgres ? "the PostgreSQL database" : "the data file";
+            string? problem;
+            try
+            {
+                problem = await storage.ProbeAsync(cancellationToken);
+            }
+            catch (StorageUnavailableException unavailable)
+            {
+                problem = unavailable.Message;
+            }
+            return problem is null
+                ? HealthCheckResult.Healthy($"{store} can be written")
+                : HealthCheckResult.Unhealthy($"{store} cannot be written: {problem}");
+        }
     }
 
     private sealed class AlertProcessorHealthCheck(AlertProcessor processor, TimeProvider time) : IHealthCheck

@@ -1,16 +1,25 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using IncidentBot.Storage;
 
 namespace IncidentBot.Hosting;
 
 /// <summary>The API's shared conventions: problem details for every error, camelCase JSON, enums as strings.</summary>
 internal static class ApiConventionExtensions
 {
-    /// <summary>Unhandled exceptions become problem details; unreadable requests keep their 4xx status.</summary>
+    /// <summary>
+    /// Unhandled exceptions become problem details; unreadable requests keep their 4xx status; a store that is
+    /// unavailable right now is 503 with <c>Retry-After</c>, as webhooks answer then.
+    /// </summary>
     public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app) =>
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = ex => ex switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                StorageUnavailableException => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         }).UseStatusCodePages();
 
     public static IHostApplicationBuilder AddApiConventions(this IHostApplicationBuilder builder)
@@ -22,6 +31,13 @@ internal static class ApiConventionExtensions
             {
                 context.ProblemDetails.Title = "The request could not be read";
                 context.ProblemDetails.Detail = bad.InnerException is { } inner ? $"{bad.Message} {inner.Message}" : bad.Message;
+            }
+            // The store is down, full or read-only: nothing was done, and the same request may work in a moment.
+            if (context.Exception is StorageUnavailableException)
+            {
+                context.ProblemDetails.Title = "Storage unavailable";
+                context.ProblemDetails.Detail = "The store cannot be reached or written right now; nothing was changed. Try again after Retry-After.";
+                context.HttpContext.Response.Headers.RetryAfter = Webhooks.RetryLater.Seconds;
             }
         });
         builder.Services.ConfigureHttpJsonOptions(o =>

@@ -37,7 +37,8 @@ internal static class ConfigurationCheck
     public static bool ListensSafely(WebApplication app) =>
         Report(ListeningAddresses.Problem(ListeningAddresses.Bound(app.Services.GetRequiredService<IServer>()), AccessToken(app.Services)) is { } problem ? [problem] : []);
 
-    private static bool Report(IReadOnlyList<string> problems)
+    /// <summary>Writes the problems to standard error, as the start-up report; true when there are none.</summary>
+    public static bool Report(IReadOnlyList<string> problems)
     {
         if (problems.Count == 0)
         {
@@ -90,7 +91,7 @@ internal static class ConfigurationCheck
     private static string? DataFileInUse(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        if (string.IsNullOrWhiteSpace(options.Path))
+        if (options.UsesPostgres || string.IsNullOrWhiteSpace(options.Path))
         {
             return null;
         }

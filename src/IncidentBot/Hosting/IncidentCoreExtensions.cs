@@ -8,19 +8,19 @@ using IncidentBot.Roles;
 using IncidentBot.Runbooks;
 using IncidentBot.Storage;
 using IncidentBot.Storage.LiteDb;
+using IncidentBot.Storage.Postgres;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Hosting;
 
-/// <summary>Registers the incident core and its store (the embedded LiteDB file).</summary>
+/// <summary>Registers the incident core and its store (the embedded LiteDB file, or PostgreSQL).</summary>
 internal static class IncidentCoreExtensions
 {
     public static IHostApplicationBuilder AddIncidentCore(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Storage:Path must name the data file, e.g. data/incidentbot.db.")
-            .ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageValidation>();
         services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.Section);
         services.AddOptions<RoleOptions>().BindConfiguration(RoleOptions.Section);
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section)
@@ -33,7 +33,7 @@ internal static class IncidentCoreExtensions
             .PostConfigure<IHostEnvironment>((o, environment) => o.Path = BotHome.Resolve(environment, o.Path));
 
         services.AddSingleton(TimeProvider.System);
-        services.AddLiteDbStorage(sp => BotHome.Resolve(sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path));
+        builder.AddStorage();
         services.AddSingleton<RunbookLibrary>();
 
         services.AddSingleton<RoleCatalog>();
@@ -55,5 +55,22 @@ internal static class IncidentCoreExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<DeduplicationPruner>();
         return builder;
+    }
+
+    /// <summary>
+    /// The store <c>Storage:Provider</c> names: <c>postgres</c>, or LiteDB (the default). Nothing is opened here: an
+    /// unknown provider or a bad connection string is refused by the configuration check before any store is used.
+    /// </summary>
+    private static void AddStorage(this IHostApplicationBuilder builder)
+    {
+        var provider = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (provider.UsesPostgres)
+        {
+            builder.Services.AddPostgresStorage(sp => sp.GetRequiredService<IConfiguration>().GetConnectionString(StorageOptions.ConnectionStringName)!);
+        }
+        else
+        {
+            builder.Services.AddLiteDbStorage(sp => BotHome.Resolve(sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path));
+        }
     }
 }

@@ -1,0 +1,420 @@
+using System.Text.Json.Nodes;
+using IncidentBot.Alerts;
+using IncidentBot.Chat.Outbox;
+using IncidentBot.Incidents;
+using IncidentBot.Runbooks.Sessions;
+using IncidentBot.Storage;
+using IncidentBot.Tests.Infrastructure;
+using static IncidentBot.Tests.Storage.Contract.StoreData;
+
+namespace IncidentBot.Tests.Storage.Contract;
+
+/// <summary>What <see cref="IIncidentStore"/> promises, on every provider: whole commits, versions, numbers, one open incident per group.</summary>
+public abstract class IncidentStoreContract
+{
+    protected abstract Task<StoreUnderTest> OpenAsync();
+
+    [SkippableFact]
+    public async Task AnIncidentWithItsAlertsTimelineAndRunbookSessionSurvivesAReopenExactly()
+    {
+        await using var store = await OpenAsync();
+        var number = await store.Get<IIncidentStore>().NextNumberAsync();
+        var changes = new IncidentChanges();
+        var incident = new Incident
+        {
+            Number = number,
+            Title = "Orders DB down",
+            Severity = Severity.Sev1,
+            Status = IncidentStatus.Mitigated,
+            IsDrill = true,
+            Service = "orders",
+            GroupKey = "alertmanager:{}:{alertname=\"OrdersDown\"}",
+            CreatedAt = At,
+            AcknowledgedAt = At.AddMinutes(1),
+            MitigatedAt = At.AddMinutes(2),
+            LastUpdateAt = At.AddMinutes(3),
+            LastReminderAt = At.AddMinutes(4),
+            AlertCount = 2,
+            FiringAlertCount = 1,
+            ResolutionSummary = "failed over",
+            Roles = { ["commander"] = "alice", ["scribe"] = "bob" },
+            Channels = { new ChannelBinding("slack", "C1", "#inc-orders-db-down"), new ChannelBinding("teams", "19:abc@thread.tacv2", "INC orders") },
+            Participants = ["alice", "bob"],
+            RunbookSessions =
+            {
+                new RunbookSession
+                {
+                    RunbookId = "db-failover", Title = "Failover", Version = "sha-1", StartedAt = At, StartedBy = "alice", CurrentIndex = 1,
+                    Steps = [new RunbookStepRecord { Title = "Check replication", State = StepState.Done, By = "alice", StartedAt = At, CompletedAt = At.AddMinutes(1), Notes = ["lag 0"] },
+                             new RunbookStepRecord { Title = "Promote replica" }],
+                },
+            },
+        };
+        changes.Incidents[number] = incident;
+        changes.NewIncidents.Add(number);
+        var alert = Alert(number, "fp");
+        alert.Labels = new() { ["app.kubernetes.io/name"] = "orders", ["$weird key"] = "v", ["empty"] = "", ["dotted.key"] = "x" };
+        alert.Links = [new AlertLink("Dashboard", "https://grafana.example/d/1")];
+        alert.StartsAt = At.AddSeconds(-30);
+        alert.Description = "it is down";
+        changes.Alerts[alert.Id] = alert;
+        changes.NewAlerts.Add(alert.Id);
+        changes.Timeline.Add(new TimelineEntry { IncidentNumber = number, At = At, Actor = "alertmanager", Kind = TimelineKinds.Opened, Text = "Opened" });
+        changes.Timeline.Add(new TimelineEntry { IncidentNumber = number, At = At, Actor = "alice", Kind = TimelineKinds.Note, Text = "second" });
+        changes.RunbookVersions["sha-1"] = new RunbookVersionRecord { Version = "sha-1", RunbookId = "db-failover", File = "db-failover.md", Markdown = "# Failover\n1. Check" };
+        await store.Get<IIncidentStore>().CommitAsync(changes);
+
+        await store.ReopenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var back = (await incidents.FindAsync(number))!;
+        Assert.Equal(1, back.Version);
+        Assert.Equal((incident.Title, incident.Severity, incident.Status, incident.IsDrill, incident.Service, incident.GroupKey), (back.Title, back.Severity, back.Status, back.IsDrill, back.Service, back.GroupKey));
+        Assert.Equal([At, At.AddMinutes(1), At.AddMinutes(2), At.AddMinutes(3), At.AddMinutes(4)], [back.CreatedAt, back.AcknowledgedAt!.Value, back.MitigatedAt!.Value, back.LastUpdateAt!.Value, back.LastReminderAt!.Value]);
+        Assert.Equal(TimeSpan.Zero, back.CreatedAt.Offset);
+        Assert.Null(back.ResolvedAt);
+        Assert.Equal((2, 1, "failed over"), (back.AlertCount, back.FiringAlertCount, back.ResolutionSummary));
+        Assert.Equal(incident.Roles.OrderBy(r => r.Key), back.Roles.OrderBy(r => r.Key));
+        Assert.Equal(incident.Channels.OrderBy(c => c.Platform), back.Channels.OrderBy(c => c.Platform));
+        Assert.Equal(["alice", "bob"], back.Participants);
+        var session = Assert.Single(back.RunbookSessions);
+        Assert.Equal(("db-failover", "Failover", "sha-1", At, "alice", 1), (session.RunbookId, session.Title, session.Version, session.StartedAt, session.StartedBy, session.CurrentIndex));
+        Assert.Equal(["Check replication", "Promote replica"], session.Steps.Select(s => s.Title));
+        Assert.Equal((StepState.Done, "alice", At.AddMinutes(1), "lag 0"), (session.Steps[0].State, session.Steps[0].By, session.Steps[0].CompletedAt, Assert.Single(session.Steps[0].Notes)));
+        Assert.Equal(number, (await incidents.FindOpenByGroupKeyAsync(incident.GroupKey!))!.Number);
+
+        var alertBack = Assert.Single(await incidents.AlertsOfAsync(number));
+        Assert.Equal(alert.Labels.OrderBy(l => l.Key), alertBack.Labels.OrderBy(l => l.Key));
+        Assert.Equal(alert.Links, alertBack.Links);
+        Assert.Equal((alert.Id, alert.Source, alert.Fingerprint, alert.Status, "critical", alert.Title, "it is down", At.AddSeconds(-30), (DateTimeOffset?)null, At),
+            (alertBack.Id, alertBack.Source, alertBack.Fingerprint, alertBack.Status, alertBack.Severity, alertBack.Title, alertBack.Description, alertBack.StartsAt!.Value, alertBack.EndsAt, alertBack.FirstSeenAt));
+        Assert.Equal("", alertBack.Raw);
+        var timeline = await incidents.TimelineOfAsync(number);
+        Assert.Equal(["Opened", "second"], timeline.Select(t => t.Text));
+        Assert.Equal(changes.Timeline.Select(t => t.Id), timeline.Select(t => t.Id));
+        var runbook = (await store.Get<IRunbookVersionStore>().FindRunbookVersionAsync("sha-1"))!;
+        Assert.Equal(("db-failover", "db-failover.md", "# Failover\n1. Check"), (runbook.RunbookId, runbook.File, runbook.Markdown));
+        Assert.Null(await store.Get<IRunbookVersionStore>().FindRunbookVersionAsync("sha-2"));
+        Assert.Null(await incidents.FindAsync(number + 1));
+    }
+
+    [SkippableFact]
+    public async Task EveryCommitRaisesTheVersionByOneAndReplacesRolesChannelsAndSessions()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var incident = (await incidents.OpenNewAsync(1))[0];
+        Assert.Equal(1, incident.Version);
+
+        incident.Roles["commander"] = "alice";
+        incident.Channels.Add(new ChannelBinding("slack", "C1", "#inc"));
+        incident.RunbookSessions.Add(new RunbookSession { RunbookId = "r", Title = "R", Version = "v", StartedAt = At, StartedBy = "alice", Steps = [new RunbookStepRecord { Title = "one" }] });
+        await incidents.UpdateAsync(incident);
+        Assert.Equal(2, incident.Version);
+
+        var read = (await incidents.FindAsync(incident.Number))!;
+        Assert.Equal(2, read.Version);
+        read.Roles.Remove("commander");
+        read.Roles["scribe"] = "bob";
+        read.Channels.Clear();
+        read.RunbookSessions.Clear();
+        read.Status = IncidentStatus.Acknowledged;
+        await incidents.UpdateAsync(read);
+        Assert.Equal(3, read.Version);
+
+        var back = (await incidents.FindAsync(incident.Number))!;
+        Assert.Equal((3, IncidentStatus.Acknowledged), (back.Version, back.Status));
+        Assert.Equal("bob", Assert.Single(back.Roles).Value);
+        Assert.Empty(back.Channels);
+        Assert.Empty(back.RunbookSessions);
+    }
+
+    [SkippableFact]
+    public async Task ACommitOfAStaleCopyIsRefusedAndLeavesNothingHalfWritten()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var inbox = store.Get<IAlertInboxStore>();
+        var opened = await incidents.OpenNewAsync(2);
+        var (fresh, other) = (opened[0], (await incidents.FindAsync(opened[1].Number))!);
+        var stale = (await incidents.FindAsync(fresh.Number))!;
+        fresh.Title = "renamed by the first writer";
+        await incidents.UpdateAsync(fresh);
+        await inbox.AppendAsync([Entry("consumed")]);
+        var entry = Assert.Single(await inbox.ClaimAsync("me", 10, At, TimeSpan.FromMinutes(1)));
+
+        // The stale copy's commit also touches another incident, alerts, the timeline, the outbox and the inbox.
+        var changes = new IncidentChanges();
+        stale.Title = "overwritten";
+        stale.Roles["commander"] = "mallory";
+        changes.Incidents[stale.Number] = stale;
+        other.Title = "changed with it";
+        changes.Incidents[other.Number] = other;
+        var alert = Alert(other.Number, "half");
+        changes.Alerts[alert.Id] = alert;
+        changes.NewAlerts.Add(alert.Id);
+        changes.Timeline.Add(new TimelineEntry { IncidentNumber = other.Number, At = At, Actor = "mallory", Kind = TimelineKinds.Note, Text = "lost?" });
+        changes.Outbox.Add(Item(other.Number, At));
+        changes.ConsumedInboxEntries.Add(entry.Id);
+        var conflict = await Assert.ThrowsAsync<IncidentConflictException>(() => incidents.CommitAsync(changes).AsTask());
+
+        Assert.Equal(stale.Number, conflict.IncidentNumber);
+        Assert.Equal((1, 1), (stale.Version, other.Version)); // the caller's copies are not moved on
+        Assert.Equal(("renamed by the first writer", 2), ((await incidents.FindAsync(stale.Number))!.Title, (await incidents.FindAsync(stale.Number))!.Version));
+        Assert.Empty((await incidents.FindAsync(stale.Number))!.Roles);
+        Assert.Equal(("Incident " + other.Number, 1), ((await incidents.FindAsync(other.Number))!.Title, (await incidents.FindAsync(other.Number))!.Version));
+        Assert.Empty(await incidents.AlertsOfAsync(other.Number));
+        Assert.Empty(await incidents.TimelineOfAsync(other.Number));
+        Assert.Equal(0, await store.Get<IOutboxStore>().PendingCountAsync());
+        Assert.Equal(1, await inbox.PendingCountAsync());
+    }
+
+    [SkippableFact]
+    public async Task AnIncidentOpenedWithANumberAlreadyStoredIsRefused()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var first = (await incidents.OpenNewAsync(1))[0];
+
+        var conflict = await Assert.ThrowsAsync<IncidentConflictException>(() => incidents.OpenAsync(Incident(first.Number)));
+
+        Assert.Equal(first.Number, conflict.IncidentNumber);
+        Assert.Equal("Incident " + first.Number, (await incidents.FindAsync(first.Number))!.Title);
+        Assert.Equal(1, (await incidents.FindAsync(first.Number))!.Version);
+    }
+
+    [SkippableFact]
+    public async Task OnlyOneIncidentOfAnAlertGroupIsOpenAtATimeAndTheOpenOneFollowsEveryCommit()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        const string Key = "alertmanager:{}:{alertname=\"HighCPU\"}";
+        Assert.Null(await incidents.FindOpenByGroupKeyAsync(Key)); // asked before any incident exists
+        var first = (await incidents.OpenNewAsync(1, n => Incident(n, Key)))[0];
+        Assert.Equal(first.Number, (await incidents.FindOpenByGroupKeyAsync(Key))?.Number);
+
+        var second = Incident(await incidents.NextNumberAsync(), Key, IncidentStatus.Acknowledged);
+        var changes = new IncidentChanges();
+        changes.Incidents[second.Number] = second;
+        changes.NewIncidents.Add(second.Number);
+        changes.Timeline.Add(new TimelineEntry { IncidentNumber = second.Number, At = At, Actor = "x", Kind = TimelineKinds.Opened, Text = "split" });
+        var conflict = await Assert.ThrowsAsync<IncidentConflictException>(() => incidents.CommitAsync(changes).AsTask());
+        Assert.Equal(second.Number, conflict.IncidentNumber);
+        Assert.Null(await incidents.FindAsync(second.Number));
+        Assert.Empty(await incidents.TimelineOfAsync(second.Number));
+
+        // A closed incident of the group does not count, and keys differing only in case are different groups.
+        var resolved = (await incidents.FindAsync(first.Number))!;
+        resolved.Status = IncidentStatus.Resolved;
+        await incidents.UpdateAsync(resolved);
+        Assert.Null(await incidents.FindOpenByGroupKeyAsync(Key));
+        var third = (await incidents.OpenNewAsync(1, n => Incident(n, Key, IncidentStatus.Acknowledged)))[0];
+        var lower = (await incidents.OpenNewAsync(1, n => Incident(n, Key.ToLowerInvariant())))[0];
+        Assert.Equal(third.Number, (await incidents.FindOpenByGroupKeyAsync(Key))?.Number);
+        Assert.Equal(lower.Number, (await incidents.FindOpenByGroupKeyAsync(Key.ToLowerInvariant()))?.Number);
+        Assert.Null(await incidents.FindOpenByGroupKeyAsync("another key"));
+        // Declared incidents have no group: any number of them are open together.
+        await incidents.OpenNewAsync(3);
+    }
+
+    [SkippableFact]
+    public async Task ListingIsNewestFirstByStatusAndPagesBackWithoutGapsOrRepeats()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var opened = await incidents.OpenNewAsync(37, n => Incident(n, status: n % 3 == 0 ? IncidentStatus.Resolved : n % 5 == 0 ? IncidentStatus.Closed : IncidentStatus.Triggered));
+        var numbers = opened.Select(i => i.Number).OrderDescending().ToList();
+
+        foreach (var (filter, expected) in new[]
+        {
+            (IncidentStatusFilter.All, numbers),
+            (IncidentStatusFilter.Open, opened.Where(i => i.Status.IsOpen()).Select(i => i.Number).OrderDescending().ToList()),
+            (IncidentStatusFilter.Resolved, opened.Where(i => !i.Status.IsOpen()).Select(i => i.Number).OrderDescending().ToList()),
+        })
+        {
+            List<int> paged = [];
+            int? before = null;
+            while (await incidents.ListAsync(new IncidentQuery(filter, Limit: 4, Before: before)) is { Count: > 0 } page)
+            {
+                Assert.True(page.Count <= 4);
+                paged.AddRange(page.Select(i => i.Number));
+                before = page[^1].Number;
+            }
+            Assert.Equal(expected, paged);
+        }
+        Assert.Equal(numbers.Take(5), (await incidents.ListAsync(new IncidentQuery(Limit: 5))).Select(i => i.Number));
+        Assert.Empty(await incidents.ListAsync(new IncidentQuery(Limit: 0)));
+        Assert.Equal(numbers.Where(n => n < numbers[10]), (await incidents.ListAsync(new IncidentQuery(Before: numbers[10]))).Select(i => i.Number));
+        // Listed incidents carry their roles like found ones.
+        var withRole = (await incidents.FindAsync(numbers[1]))!;
+        withRole.Roles["commander"] = "alice";
+        await incidents.UpdateAsync(withRole);
+        Assert.Equal("alice", (await incidents.ListAsync(new IncidentQuery(Limit: 3)))[1].Roles["commander"]);
+    }
+
+    [SkippableFact]
+    public async Task NewAlertsAreInsertedAndKnownOnesUpdatedInPlace()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var incident = (await incidents.OpenNewAsync(1))[0];
+        var alerts = Enumerable.Range(0, 300).Select(i => Alert(incident.Number, $"fp-{i:D3}", firstSeen: At.AddSeconds(300 - i))).ToList();
+        var changes = new IncidentChanges();
+        foreach (var alert in alerts)
+        {
+            changes.Alerts[alert.Id] = alert;
+            changes.NewAlerts.Add(alert.Id);
+        }
+        await incidents.CommitAsync(changes);
+
+        var resolved = (await incidents.FindAlertAsync(alerts[7].Id))!;
+        resolved.Status = AlertStatus.Resolved;
+        resolved.ResolvedAt = At.AddHours(1);
+        resolved.Raw = """{"status":"resolved"}""";
+        var update = new IncidentChanges();
+        update.Alerts[resolved.Id] = resolved;
+        await incidents.CommitAsync(update);
+
+        var stored = await incidents.AlertsOfAsync(incident.Number);
+        Assert.Equal(alerts.OrderBy(a => a.FirstSeenAt).Select(a => a.Id), stored.Select(a => a.Id));
+        var back = (await incidents.FindAlertAsync(alerts[7].Id))!;
+        Assert.Equal((AlertStatus.Resolved, At.AddHours(1)), (back.Status, back.ResolvedAt));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"status":"resolved"}"""), JsonNode.Parse(back.Raw)), back.Raw);
+        Assert.Null(await incidents.FindAlertAsync(IncidentAlert.IdFor(incident.Number, "alertmanager", "FP-007"))); // ids compare exactly
+        var found = await incidents.FindAlertsAsync([alerts[1].Id, alerts[299].Id, "nobody/alertmanager/x"]);
+        Assert.Equal([alerts[1].Id, alerts[299].Id], found.Select(a => a.Id).Order());
+        Assert.Empty(await incidents.FindAlertsAsync([]));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(RawPayloads), MemberType = typeof(StoreData))]
+    public async Task AnAlertsRawPayloadReadsBackAsTheSameJsonOrTheSameText(string what, string raw)
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var incident = (await incidents.OpenNewAsync(1))[0];
+        var alert = Alert(incident.Number, "raw", raw);
+        var changes = new IncidentChanges();
+        changes.Alerts[alert.Id] = alert;
+        changes.NewAlerts.Add(alert.Id);
+        await incidents.CommitAsync(changes);
+        await store.ReopenAsync();
+
+        var back = (await store.Get<IIncidentStore>().FindAlertAsync(alert.Id))!.Raw;
+        Assert.True(SameJsonOrText(raw, back), $"{what}: stored {raw}, read back {back}");
+    }
+
+    /// <summary>The same text, or (PostgreSQL's jsonb keeps meaning, not spelling) JSON with the same meaning.</summary>
+    internal static bool SameJsonOrText(string expected, string actual)
+    {
+        if (expected == actual)
+        {
+            return true;
+        }
+        try
+        {
+            return JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(actual));
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    [SkippableFact]
+    public async Task NumbersAreNeverHandedOutTwiceNorOneAnIncidentHas()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var declared = (await incidents.OpenNewAsync(1))[0];
+        // An incident stored with a number of its own (as a copied data file holds them).
+        await incidents.OpenAsync(Incident(declared.Number + 2));
+
+        var numbers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () => await incidents.NextNumberAsync())));
+        await store.ReopenAsync();
+        var afterReopen = await store.Get<IIncidentStore>().NextNumberAsync();
+
+        Assert.Equal(50, numbers.Distinct().Count());
+        Assert.All(numbers, n => Assert.True(n > declared.Number && n != declared.Number + 2, $"{n} was handed out"));
+        Assert.DoesNotContain(afterReopen, numbers);
+        Assert.True(afterReopen > declared.Number + 2);
+    }
+
+    [SkippableFact]
+    public async Task TwoWritersOfOneVersionOfAnIncidentNeverBothSucceed()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var number = (await incidents.OpenNewAsync(1))[0].Number;
+
+        Incident? lastWinner = null;
+        for (var round = 0; round < 20; round++)
+        {
+            var copies = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ => (await incidents.FindAsync(number))!));
+            var outcomes = await Task.WhenAll(copies.Select((copy, i) => Task.Run(async () =>
+            {
+                copy.Roles[$"role-{i}"] = $"user-{round}";
+                var changes = new IncidentChanges();
+                changes.Incidents[number] = copy;
+                changes.Timeline.Add(new TimelineEntry { IncidentNumber = number, At = At, Actor = $"writer-{i}", Kind = TimelineKinds.Note, Text = $"round {round}" });
+                try
+                {
+                    await incidents.CommitAsync(changes);
+                    return true;
+                }
+                catch (IncidentConflictException)
+                {
+                    return false;
+                }
+            })));
+            Assert.Equal(1, outcomes.Count(won => won));
+            lastWinner = copies[Array.IndexOf(outcomes, true)];
+            Assert.Equal(round + 2, lastWinner.Version);
+        }
+
+        var stored = (await incidents.FindAsync(number))!;
+        Assert.Equal(21, stored.Version);
+        // The roles are exactly the last winner's: each winner had read every earlier winner's change.
+        Assert.Equal(lastWinner!.Roles.OrderBy(r => r.Key), stored.Roles.OrderBy(r => r.Key));
+        Assert.Equal(Enumerable.Range(0, 4).Count(i => stored.Roles.ContainsKey($"role-{i}")), stored.Roles.Count);
+        Assert.Equal(20, (await incidents.TimelineOfAsync(number)).Count);
+    }
+
+    [SkippableFact]
+    public async Task TwoWritersOpeningAnIncidentForOneAlertGroupAtOnceOpenOnlyOne()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+
+        for (var round = 0; round < 10; round++)
+        {
+            var key = $"group-{round}";
+            var candidates = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ => Incident(await incidents.NextNumberAsync(), key)));
+            var outcomes = await Task.WhenAll(candidates.Select(candidate => Task.Run(async () =>
+            {
+                try
+                {
+                    await incidents.OpenAsync(candidate);
+                    return true;
+                }
+                catch (IncidentConflictException)
+                {
+                    return false;
+                }
+            })));
+            Assert.Equal(1, outcomes.Count(won => won));
+            Assert.Equal(candidates[Array.IndexOf(outcomes, true)].Number, (await incidents.FindOpenByGroupKeyAsync(key))?.Number);
+        }
+        Assert.Equal(10, (await incidents.ListAsync(new IncidentQuery(Limit: 1000))).Count);
+    }
+}
+
+public sealed class IncidentStoreOnLiteDb : IncidentStoreContract
+{
+    protected override Task<StoreUnderTest> OpenAsync() => StoreUnderTest.LiteDbAsync();
+}
+
+[Collection(PostgresServer.Collection)]
+public sealed class IncidentStoreOnPostgres(PostgresServer server) : IncidentStoreContract
+{
+    protected override Task<StoreUnderTest> OpenAsync() => StoreUnderTest.PostgresAsync(server);
+}
