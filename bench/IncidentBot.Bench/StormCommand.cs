@@ -70,6 +70,8 @@ public static class StormCommand
         {
             ["Storage:Provider"] = "postgres",
             ["ConnectionStrings:IncidentBot"] = await postgres.CreateDatabaseAsync("bench_bot"),
+            // BotLaunch names a LiteDB file for every bot; on PostgreSQL there is none.
+            ["Storage:Path"] = "",
         };
         return (store, settings);
     }

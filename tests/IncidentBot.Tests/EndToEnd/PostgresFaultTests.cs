@@ -114,32 +114,54 @@ public sealed class PostgresFaultTests(StoppablePostgres postgres) : IDisposable
             "both acknowledged alerts to be incidents");
     }
 
+    /// <remarks>
+    /// Unlike LiteDB, PostgreSQL on a full file system still takes writes that fit into pages it already has (it
+    /// fails only those that need a new page), so a sender may get either answer while the disk is full: 202 for
+    /// what was committed, 503 with Retry-After for what was not, and never a 500 or a wait. The readiness probe
+    /// (an upsert of one row, which always fits) stays healthy meanwhile; see the report of issue 17.
+    /// </remarks>
     [SkippableFact]
-    public async Task FullFileSystemUnderTheServerAnswers503ThenRecoversWithoutARestart()
+    public async Task FullFileSystemUnderTheServerAnswers503QuicklyThenRecoversWithoutARestart()
     {
         await using var server = await ServerOnSmallTmpfsAsync();
-        var settings = new Dictionary<string, string>
-        {
-            ["Storage:Provider"] = "postgres",
-            ["ConnectionStrings:IncidentBot"] = await server.CreateDatabaseAsync("full"),
-        };
-        await using var bot = await BotProcess.StartAsync(_data, settings);
+        await using var bot = await BotProcess.StartAsync(_data, StoppablePostgres.BotOn(await server.CreateDatabaseAsync("full")));
         var client = bot.Client;
-        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(client, Alert("before"))).StatusCode);
+        var acknowledged = new List<string>();
+        async Task<HttpResponseMessage> SendAsync(string title)
+        {
+            var (response, elapsed) = await TimedAsync(() => PostAsync(client, Alert(title)));
+            Assert.True(elapsed < Quickly, $"the answer took {elapsed}");
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                acknowledged.Add($"Disk alert {title}");
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+            }
+            return response;
+        }
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync("before")).StatusCode);
 
         var filler = TmpfsMount.FillUp(server.DataFolder);
-        var probe = 0;
-        await Eventually.TrueAsync(async () => (await PostAsync(client, Alert($"probe {probe++}"))).StatusCode == HttpStatusCode.ServiceUnavailable,
+        var sent = 0;
+        await Eventually.TrueAsync(async () => (await SendAsync($"full {sent++}")).StatusCode == HttpStatusCode.ServiceUnavailable,
             "webhooks to be refused once the file system is full");
-        await AssertRefusingQuicklyAsync(client, "full");
-        Assert.Contains("No space left on device", await (await client.GetAsync("/readyz")).Content.ReadAsStringAsync());
+        for (var i = 0; i < 20; i++)
+        {
+            await SendAsync($"full {sent++}");
+        }
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
 
         File.Delete(filler);
-        await Eventually.TrueAsync(async () => (await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK,
-            "readiness to come back by itself", TimeSpan.FromSeconds(30));
-        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(client, Alert("after"))).StatusCode);
-        await Eventually.TrueAsync(async () => (await bot.IncidentsAsync()).Count(i => i.Title is "Disk alert before" or "Disk alert after") == 2,
-            "both acknowledged alerts to be incidents");
+        await Eventually.TrueAsync(async () => (await SendAsync($"after {sent++}")).StatusCode == HttpStatusCode.Accepted,
+            "webhooks to be acknowledged again by themselves", TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
+
+        // Every alert acknowledged before, during and after the full disk is an incident.
+        await Eventually.TrueAsync(async () => !acknowledged.Except((await bot.IncidentsAsync()).Select(i => i.Title)).Any(),
+            $"all {acknowledged.Count} acknowledged alerts to be incidents");
     }
 
     public void Dispose()

@@ -36,10 +36,15 @@ public sealed class StoppablePostgres : IAsyncLifetime
     }
 
     /// <summary>The settings that run a bot process on a fresh database of this server.</summary>
-    public async Task<Dictionary<string, string>> BotOnFreshDatabaseAsync() => new()
+    public async Task<Dictionary<string, string>> BotOnFreshDatabaseAsync() => BotOn(await Server.CreateDatabaseAsync("fault"));
+
+    /// <summary>The settings that run a bot process on the database <paramref name="connectionString"/> names.</summary>
+    public static Dictionary<string, string> BotOn(string connectionString) => new()
     {
         ["Storage:Provider"] = "postgres",
-        ["ConnectionStrings:IncidentBot"] = await Server.CreateDatabaseAsync("fault"),
+        ["ConnectionStrings:IncidentBot"] = connectionString,
+        // BotLaunch names a LiteDB file for every bot; on PostgreSQL there is none.
+        ["Storage:Path"] = "",
     };
 
     public async Task DisposeAsync()

@@ -57,7 +57,8 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     public async Task<string> CreateDatabaseAsync(string prefix)
     {
         var name = $"{prefix}_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(ConnectionString))
+        // Not pooled: a pooled session would not survive the outages the tests make.
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString))
         {
             await connection.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
