@@ -28,7 +28,7 @@ public abstract class IncidentChangeWorker(ILogger logger, string task) : Backgr
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await StartingAsync(stoppingToken);
+        await StartWhenPossibleAsync(stoppingToken);
         await foreach (var number in _changed.Reader.ReadAllAsync(stoppingToken))
         {
             using var scope = logger.IncidentScope(number);
@@ -42,4 +42,27 @@ public abstract class IncidentChangeWorker(ILogger logger, string task) : Backgr
             }
         }
     }
+
+    /// <summary>
+    /// A store that cannot be read at start-up (PostgreSQL restarting, a full disk) must not stop the bot: the
+    /// start-up work is tried again, waiting longer each time, and changes meanwhile wait their turn in the queue.
+    /// </summary>
+    private async Task StartWhenPossibleAsync(CancellationToken stoppingToken)
+    {
+        for (var wait = TimeSpan.FromSeconds(1); ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxStartRetryWait.Ticks)))
+        {
+            try
+            {
+                await StartingAsync(stoppingToken);
+                return;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "Could not {Task} at start-up; trying again in {Wait}", task, wait);
+            }
+            await Task.Delay(wait, stoppingToken);
+        }
+    }
+
+    private static readonly TimeSpan MaxStartRetryWait = TimeSpan.FromSeconds(30);
 }

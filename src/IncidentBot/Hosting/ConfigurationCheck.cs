@@ -90,7 +90,15 @@ internal static class ConfigurationCheck
     /// </summary>
     private static string? DataFileInUse(IServiceProvider services)
     {
-        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        StorageOptions options;
+        try
+        {
+            options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        }
+        catch (OptionsValidationException)
+        {
+            return null; // reported with the Storage section's problems
+        }
         if (options.UsesPostgres || string.IsNullOrWhiteSpace(options.Path))
         {
             return null;

@@ -20,20 +20,23 @@ internal static class StorageStartup
     public const int MigrationFailedExitCode = 75;
 
     /// <summary>Null when the store is ready; otherwise the problem has been written and this is the exit code.</summary>
-    public static async Task<int?> RefusalAsync(WebApplication app)
+    public static Task<int?> RefusalAsync(WebApplication app) => RefusalAsync(app.Services, app.Configuration, app.Lifetime.ApplicationStopping);
+
+    /// <inheritdoc cref="RefusalAsync(WebApplication)"/>
+    public static async Task<int?> RefusalAsync(IServiceProvider services, IConfiguration configuration, CancellationToken cancellationToken)
     {
-        if (!app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.UsesPostgres)
+        if (!services.GetRequiredService<IOptions<StorageOptions>>().Value.UsesPostgres)
         {
             return null;
         }
-        var connectionString = app.Configuration.GetConnectionString(StorageOptions.ConnectionStringName)!;
+        var connectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName)!;
         var timeout = TimeSpan.FromSeconds(Math.Max(1, new NpgsqlConnectionStringBuilder(connectionString).Timeout));
-        if (await PostgresConnectionCheck.ProblemAsync(connectionString, timeout, app.Lifetime.ApplicationStopping) is { } problem)
+        if (await PostgresConnectionCheck.ProblemAsync(connectionString, timeout, cancellationToken) is { } problem)
         {
             ConfigurationCheck.Report([problem]);
             return ConfigurationCheck.ExitCode;
         }
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("IncidentBot.Storage.Migrations");
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("IncidentBot.Storage.Migrations");
         try
         {
             PostgresMigrations.Apply(connectionString, MigrationLockWait, logger);

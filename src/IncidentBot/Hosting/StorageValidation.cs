@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Data.Common;
+using System.Reflection;
 using IncidentBot.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -16,6 +18,10 @@ internal sealed class StorageValidation(IConfiguration configuration) : IValidat
     private const string ProviderKey = $"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}";
     private const string PathKey = $"{StorageOptions.Section}:{nameof(StorageOptions.Path)}";
 
+    /// <summary>Every keyword a PostgreSQL connection string may hold, as Npgsql's documentation spells them.</summary>
+    private static readonly IReadOnlyList<string> Keywords = typeof(NpgsqlConnectionStringBuilder).GetProperties()
+        .Select(p => p.GetCustomAttribute<DisplayNameAttribute>()?.DisplayName).OfType<string>().ToList();
+
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
         var problems = Problems(options).ToList();
@@ -25,7 +31,8 @@ internal sealed class StorageValidation(IConfiguration configuration) : IValidat
     private IEnumerable<string> Problems(StorageOptions options)
     {
         var connectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName);
-        var provider = options.Provider?.Trim() ?? "";
+        // An empty provider (a template's blank variable) is the default, as if it were not set.
+        var provider = string.IsNullOrWhiteSpace(options.Provider) ? StorageOptions.LiteDb : options.Provider.Trim();
         if (options.UsesPostgres)
         {
             if (!string.IsNullOrWhiteSpace(configuration[PathKey]))
@@ -79,8 +86,11 @@ internal sealed class StorageValidation(IConfiguration configuration) : IValidat
             }
             catch (ArgumentException) when (!postgres.ContainsKey(keyword))
             {
-                var guess = Suggestion.Closest(keyword, postgres.Keys.Cast<string>(), maxEdits: 2);
-                problem = $"{key}: '{keyword}' is not a PostgreSQL connection setting{(guess is null ? "" : $"; did you mean {guess}?")}";
+                // A keyword is shown only when it looks like one: text before an '=' may be a pasted secret (user:password@host).
+                var guess = Suggestion.Closest(keyword, Keywords, maxEdits: 2);
+                problem = LooksLikeAKeyword(keyword)
+                    ? $"{key}: '{keyword}' is not a PostgreSQL connection setting{(guess is null ? "" : $"; did you mean {guess}?")}"
+                    : $"{key}: holds a keyword that is not a PostgreSQL connection setting (Host, Port, Database, Username, Password, ...)";
             }
             catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
             {
@@ -96,6 +106,8 @@ internal sealed class StorageValidation(IConfiguration configuration) : IValidat
             yield return $"{key}: names no Host; add Host=<server name or address>";
         }
     }
+
+    private static bool LooksLikeAKeyword(string keyword) => keyword.Length <= 40 && keyword.All(c => char.IsAsciiLetter(c) || c == ' ');
 
     private static DbConnectionStringBuilder? Parse(string connectionString)
     {

@@ -7,6 +7,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.Backups;
 
 /// <summary><c>POST /api/admin/backup</c>: the running bot's copy, guarded like the rest of the API.</summary>
+[Trait(StoreTrait.Name, StoreTrait.LiteDb)]
 public sealed class BackupEndpointTests
 {
     private const string Token = "a-long-random-console-token";

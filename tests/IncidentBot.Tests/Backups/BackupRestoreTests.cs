@@ -8,6 +8,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.Backups;
 
 /// <summary><c>backup &lt;file&gt;</c> and <c>restore &lt;file&gt;</c> against a real bot process, as an operator runs them.</summary>
+[Trait(StoreTrait.Name, StoreTrait.LiteDb)]
 public sealed class BackupRestoreTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("incidentbot-backup-").FullName;

@@ -5,6 +5,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.Chat;
 
 /// <summary>Every implemented chat command through <c>POST …/commands</c>, as the web console sends them.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class IncidentCommandTests
 {
     [Fact]

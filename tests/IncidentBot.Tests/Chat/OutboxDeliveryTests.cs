@@ -10,6 +10,7 @@ using NSubstitute.ExceptionExtensions;
 namespace IncidentBot.Tests.Chat;
 
 /// <summary>Incident messages reach chat platforms through the durable outbox: in order, retried, never blocking.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class OutboxDeliveryTests
 {
     private readonly IChatChannelProvisioner _provisioner = Substitute.For<IChatChannelProvisioner>();

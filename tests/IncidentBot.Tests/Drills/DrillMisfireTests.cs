@@ -8,6 +8,7 @@ using Quartz;
 namespace IncidentBot.Tests.Drills;
 
 /// <summary>Schedules survive a restart; a drill missed while the bot was down runs within the grace, else is recorded as missed.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class DrillMisfireTests : IDisposable
 {
     private static readonly Dictionary<string, string?> Settings = new() { ["Drills:Leads:0"] = "lena", ["Drills:MisfireGrace"] = "01:00:00" };

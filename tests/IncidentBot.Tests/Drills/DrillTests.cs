@@ -9,6 +9,7 @@ using Quartz;
 namespace IncidentBot.Tests.Drills;
 
 /// <summary>Drills through chat commands and the API, with a real Quartz scheduler and LiteDB file.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class DrillTests
 {
     private static readonly Dictionary<string, string?> Leads = new() { ["Drills:Leads:0"] = "lena", ["Drills:TimeZone"] = "Europe/Berlin" };

@@ -4,6 +4,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.EndToEnd;
 
 /// <summary>The real Prometheus Alertmanager notifies the real bot process; the incident is worked through the API.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class AlertmanagerEndToEndTests : IDisposable
 {
     private const string Token = "e2e-alertmanager-token";

@@ -12,6 +12,7 @@ namespace IncidentBot.Tests.EndToEnd;
 /// and past its limits against the real process; another client (127.0.0.2) still gets its alerts accepted
 /// promptly, and the greedy one is refused with <c>429</c> or closed connections.
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class ClientLimitsTests(ITestOutputHelper output) : IDisposable
 {
     /// <summary>What "promptly" means for the honest client's alert while the greedy one misbehaves.</summary>

@@ -5,6 +5,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.EndToEnd;
 
 /// <summary>An alert answered with 202 survives the process being killed with SIGKILL.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class CrashDurabilityTests : IDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("incidentbot-crash-").FullName;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace IncidentBot.Tests.EndToEnd;
 
 /// <summary>SIGTERM while alerts arrive: the bot finishes what it acknowledged, exits cleanly and loses nothing.</summary>
+[Trait(StoreTrait.Name, StoreTrait.LiteDb)]
 public sealed class GracefulShutdownTests : IDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("incidentbot-sigterm-").FullName;

@@ -7,6 +7,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.EndToEnd;
 
 /// <summary>Slowloris against the real Kestrel: slow clients are cut off by the configured timeouts and everyone else is served.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class SlowClientTests : IDisposable
 {
     private static readonly TimeSpan CutOffWithin = TimeSpan.FromSeconds(8);

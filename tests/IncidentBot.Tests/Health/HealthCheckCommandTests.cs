@@ -5,6 +5,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.Health;
 
 /// <summary><c>healthcheck [url]</c>, the container's HEALTHCHECK: exit 0 only when the bot answers 200.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class HealthCheckCommandTests
 {
     [Theory]

@@ -17,6 +17,7 @@ namespace IncidentBot.Tests.Inbound;
 /// events, interactions and commands, to Teams and to the JSON API, each as the sender authenticates: a body that
 /// cannot be decoded is a 4xx with a problem body naming why, never a 5xx, and nothing is stored or opened.
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class DecodingFailureTests : IDisposable
 {
     private const string Secret = "decoding-signing-secret";

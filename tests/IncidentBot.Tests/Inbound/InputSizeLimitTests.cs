@@ -16,6 +16,7 @@ namespace IncidentBot.Tests.Inbound;
 /// is refused with the field named and nothing stored, commands and review versions over their limits are refused
 /// whole, and a review's history stays within its budget.
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class InputSizeLimitTests
 {
     [Fact]

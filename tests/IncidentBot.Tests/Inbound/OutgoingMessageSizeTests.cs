@@ -16,6 +16,7 @@ namespace IncidentBot.Tests.Inbound;
 /// fakes, which refuse what the platforms refuse (<c>msg_blocks_too_long</c>, element limits, 413 over 40 KB):
 /// every one is delivered, and one that was cut says so and links to the console.
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class OutgoingMessageSizeTests
 {
     private const string ConsoleUrl = "https://incidents.example.com/";

@@ -109,13 +109,22 @@ public sealed class BotProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// How the built bot is started: its own data file in <paramref name="dataFolder"/>, the repository's runbooks,
+    /// How the built bot is started: its own store for <paramref name="dataFolder"/> (<see cref="TestStore"/>: a data file
+    /// in it, or its own PostgreSQL database), the repository's runbooks,
     /// and the given settings as environment variables (<c>:</c> or <c>__</c> between sections).
     /// </summary>
     public static ProcessStartInfo StartInfo(string dataFolder, string urls, IDictionary<string, string>? settings = null)
     {
         // Tests read the bot's Information lines, whatever appsettings.json says; a test's own settings still win.
         var withLogs = new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Information" };
+        // This run's store (TestStore), unless the test chose one itself.
+        if (settings is null || !settings.Keys.Any(k => k.Replace("__", ":").StartsWith("Storage:", StringComparison.OrdinalIgnoreCase)))
+        {
+            foreach (var (key, value) in TestStore.SettingsFor(dataFolder))
+            {
+                withLogs[key] = value;
+            }
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             withLogs[key] = value;

@@ -5,13 +5,16 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using IncidentBot.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace IncidentBot.Tests.Infrastructure;
 
 /// <summary>
-/// The whole bot in memory over a fresh LiteDB file in a temp folder. Requests come from loopback unless a test
+/// The whole bot in memory over a fresh store: a LiteDB file in a temp folder, or with INCIDENTBOT_TEST_STORE=postgres
+/// a PostgreSQL database of its own (<see cref="TestStore"/>), brought to the schema by the bot's own start-up step. Requests come from loopback unless a test
 /// sets <see cref="RemoteIpHeader"/>, so "only callers on this machine" can be tested both ways.
 /// </summary>
 public sealed class IncidentBotApplication : WebApplicationFactory<Program>
@@ -27,14 +30,17 @@ public sealed class IncidentBotApplication : WebApplicationFactory<Program>
     {
         _ownsDataFolder = dataFolder is null;
         DataFolder = dataFolder ?? Directory.CreateTempSubdirectory("incidentbot-test-").FullName;
-        _settings = new Dictionary<string, string?>
+        _settings = TestStore.SettingsFor(DataFolder).ToDictionary(s => s.Key, s => (string?)s.Value);
+        foreach (var (key, value) in new Dictionary<string, string?>
         {
-            ["Storage:Path"] = Path.Combine(DataFolder, "incidentbot.db"),
             ["Runbooks:Path"] = Path.Combine(RepositoryPaths.Root, "runbooks"),
             ["Outbox:FirstRetryDelay"] = "00:00:00.050",
             ["Outbox:MaxRetryDelay"] = "00:00:00.200",
             ["Outbox:PollInterval"] = "00:00:00.050",
-        };
+        })
+        {
+            _settings[key] = value;
+        }
         foreach (var (key, value) in settings ?? [])
         {
             _settings[key] = value;
@@ -59,6 +65,23 @@ public sealed class IncidentBotApplication : WebApplicationFactory<Program>
             services.AddSingleton<IStartupFilter, RemoteAddressFilter>();
             _services?.Invoke(services);
         });
+    }
+
+    /// <summary>
+    /// Builds the bot, then runs the start-up step Program runs before listening (on PostgreSQL: the connection
+    /// check and the schema migrations), which an in-memory host would otherwise skip, then starts it.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = builder.Build();
+        var refused = StorageStartup.RefusalAsync(host.Services, host.Services.GetRequiredService<IConfiguration>(), CancellationToken.None).GetAwaiter().GetResult();
+        if (refused is { } exitCode)
+        {
+            host.Dispose();
+            throw new InvalidOperationException($"The bot refused to start on its store (exit code {exitCode}); the reason is in the test output.");
+        }
+        host.Start();
+        return host;
     }
 
     /// <summary>Posts JSON text as it is, so fixtures reach the bot byte for byte.</summary>
@@ -98,6 +121,7 @@ public sealed class IncidentBotApplication : WebApplicationFactory<Program>
         // A folder handed in belongs to the test, which may restart the bot on it.
         if (disposing && _ownsDataFolder)
         {
+            TestStore.Forget(DataFolder);
             try { Directory.Delete(DataFolder, recursive: true); } catch (IOException) { }
         }
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace IncidentBot.Tests.Metrics;
 
 /// <summary>Response metrics over scripted incidents with known times; drills are reported apart.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class ResponseMetricsTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace IncidentBot.Tests.Rca;
 public sealed class RcaApiTests
 {
     [Fact]
+    [Trait(StoreTrait.Name, StoreTrait.Any)]
     public async Task ResolvingWritesTheReviewWithItsVersionAsTheETag()
     {
         await using var app = await ResolvedIncidentAsync();
@@ -27,6 +28,7 @@ public sealed class RcaApiTests
     }
 
     [Fact]
+    [Trait(StoreTrait.Name, StoreTrait.Any)]
     public async Task EditsNeedIfMatchAndAConcurrentEditIsRefused()
     {
         await using var app = await ResolvedIncidentAsync();
@@ -49,6 +51,7 @@ public sealed class RcaApiTests
     }
 
     [Fact]
+    [Trait(StoreTrait.Name, StoreTrait.Any)]
     public async Task CompletingTheReviewClosesTheIncidentButOnlyForTheCommanderOrALead()
     {
         await using var app = await ResolvedIncidentAsync();
@@ -66,6 +69,7 @@ public sealed class RcaApiTests
     }
 
     [Fact]
+    [Trait(StoreTrait.Name, StoreTrait.Any)]
     public async Task RcaCommandWritesANewVersionOnDemand()
     {
         await using var app = new IncidentBotApplication();
@@ -78,6 +82,7 @@ public sealed class RcaApiTests
     }
 
     [Fact]
+    [Trait(StoreTrait.Name, StoreTrait.LiteDb)]
     public async Task ExportWritesOneFilePerReviewNamedByNumberAndSlug()
     {
         var data = Directory.CreateTempSubdirectory("incidentbot-export-").FullName;
@@ -113,6 +118,7 @@ public sealed class RcaApiTests
     }
 
     [Fact]
+    [Trait(StoreTrait.Name, StoreTrait.LiteDb)]
     public async Task ExportRefusesWhileAnotherProcessHasTheDataFileOpen()
     {
         using var app = new IncidentBotApplication();

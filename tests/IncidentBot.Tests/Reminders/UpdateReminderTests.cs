@@ -7,6 +7,7 @@ using Quartz;
 namespace IncidentBot.Tests.Reminders;
 
 /// <summary>Status-update reminders on a real Quartz scheduler driven by a fake clock.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class UpdateReminderTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 26, 3, 0, 0, TimeSpan.Zero);

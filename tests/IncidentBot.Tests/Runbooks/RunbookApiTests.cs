@@ -5,6 +5,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.Runbooks;
 
 /// <summary><c>/api/runbooks</c>: good runbooks keep working beside broken files, which are listed with their errors.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class RunbookApiTests
 {
     [Fact]

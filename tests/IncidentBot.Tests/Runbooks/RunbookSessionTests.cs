@@ -3,6 +3,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.Runbooks;
 
 /// <summary>Walking runbooks through the HTTP command endpoint, as a responder would.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class RunbookSessionTests
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace IncidentBot.Tests.Security;
 /// Connector: whatever the bot sends (messages, ephemeral answers, topic, purpose, bookmarks, thread starters,
 /// cards) carries the markup as text only.
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class ChatPlatformAttackTests
 {
     private const string Title = "<!channel> checkout <https://evil.example|https://good.example> <@U0ALICE> <at>Alice</at> [x](javascript:alert(1))";

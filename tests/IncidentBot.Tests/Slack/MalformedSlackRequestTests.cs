@@ -14,6 +14,7 @@ namespace IncidentBot.Tests.Slack;
 /// A thousand broken variants of Slack's published requests per endpoint, signed as Slack signs so the parsers
 /// are what gets exercised: each is answered 2xx or 4xx, never 5xx; forgeries are refused; nothing is opened.
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class MalformedSlackRequestTests(ITestOutputHelper output)
 {
     private const int Seed = 20_261_127;

@@ -3,6 +3,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.Slack;
 
 /// <summary>A drill in Slack: its own channel prefix, DRILL on every message, and only its participants invited.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class SlackDrillTests
 {
     [Fact]

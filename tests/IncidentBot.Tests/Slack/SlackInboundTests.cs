@@ -5,6 +5,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.Slack;
 
 /// <summary>Every published Slack payload in shared/fixtures, sent to the bot's Slack endpoints as Slack sends it.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class SlackInboundTests
 {
     [Fact]

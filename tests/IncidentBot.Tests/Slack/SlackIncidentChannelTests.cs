@@ -6,6 +6,7 @@ using static IncidentBot.Tests.Slack.Fakes.SlackHttp;
 namespace IncidentBot.Tests.Slack;
 
 /// <summary>An alert becomes a Slack incident channel, and Slack drives the runbook, against a fake Slack Web API.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class SlackIncidentChannelTests
 {
     private const string Channel = "inc-1-orders-primary-database-is-down";

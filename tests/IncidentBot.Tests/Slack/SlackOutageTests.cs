@@ -3,6 +3,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.Slack;
 
 /// <summary>Slack answering 503 for a while, then recovering: every queued message arrives once, in order per channel.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class SlackOutageTests
 {
     private static readonly string[] Channels = ["inc-1-payments-failing", "inc-2-search-slow"];

@@ -5,6 +5,7 @@ using static IncidentBot.Tests.Slack.SlackHarness;
 namespace IncidentBot.Tests.Slack;
 
 /// <summary>A signed Slack request sent again — by an attacker who captured it, or twice at once — acts once and is answered 200.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class SlackReplayTests
 {
     private const string IncidentChannel = "inc-1-search-down";

@@ -5,6 +5,7 @@ using IncidentBot.Tests.Slack.Fakes;
 namespace IncidentBot.Tests.Slack;
 
 /// <summary>Socket Mode against a fake Slack WebSocket server: every envelope acknowledged, nothing lost on reconnect.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class SlackSocketModeTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);

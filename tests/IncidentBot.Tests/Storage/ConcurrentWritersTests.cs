@@ -10,6 +10,7 @@ namespace IncidentBot.Tests.Storage;
 /// Two writers over one store (two <see cref="IncidentService"/> instances, each with its own in-process gate, as two
 /// bot processes would be): neither loses the other's update, and no incident number is handed out twice.
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class ConcurrentWritersTests
 {
     [Fact]

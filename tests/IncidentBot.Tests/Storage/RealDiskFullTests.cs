@@ -11,6 +11,7 @@ namespace IncidentBot.Tests.Storage;
 /// The file system under LiteDB really fills up (a 4 MB tmpfs), then space is freed: unlike
 /// <see cref="StorageFailureTests"/>, LiteDB itself meets the failed writes, including those of its rollback.
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.LiteDb)]
 public sealed class RealDiskFullTests
 {
     private static readonly TimeSpan Quickly = TimeSpan.FromSeconds(2);

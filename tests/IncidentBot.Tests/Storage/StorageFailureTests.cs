@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace IncidentBot.Tests.Storage;
 
 /// <summary>The data file stops taking writes, then takes them again: senders retry, and the bot recovers by itself.</summary>
+[Trait(StoreTrait.Name, StoreTrait.LiteDb)]
 public sealed class StorageFailureTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace IncidentBot.Tests.Teams;
 /// A thousand broken variants of the published Teams activities, each with a valid Bot Connector token so the
 /// activity parser is what gets exercised: 2xx or 4xx, never 5xx; bad tokens are refused; nothing is opened.
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class MalformedActivityTests(ITestOutputHelper output)
 {
     private const int Seed = 20_261_128;

@@ -5,6 +5,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.Teams;
 
 /// <summary>Every published Teams activity in shared/fixtures, sent to /api/messages as the Bot Connector sends it.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class TeamsInboundTests
 {
     [Theory]

@@ -6,6 +6,7 @@ using IncidentBot.Tests.Teams.Fakes;
 namespace IncidentBot.Tests.Teams;
 
 /// <summary>The Teams incident flow against fake Entra, Bot Connector and Graph servers on loopback.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class TeamsIncidentTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);

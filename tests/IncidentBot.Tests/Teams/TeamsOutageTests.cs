@@ -4,6 +4,7 @@ using IncidentBot.Tests.Teams.Fakes;
 namespace IncidentBot.Tests.Teams;
 
 /// <summary>The Bot Connector answering 503 for a while, then recovering: every queued message arrives once, in order per channel.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class TeamsOutageTests
 {
     [Fact]

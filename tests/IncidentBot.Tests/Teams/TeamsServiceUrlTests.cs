@@ -12,6 +12,7 @@ namespace IncidentBot.Tests.Teams;
 /// The bot's token goes only to Teams:AllowedServiceUrls (here: the fake connector's loopback address), only
 /// Teams activities act, and each conversation is answered at its own service URL.
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class TeamsServiceUrlTests
 {
     /// <summary>{allowed} is the port of the connector the bot trusts, {other} that of a second one it does not.</summary>

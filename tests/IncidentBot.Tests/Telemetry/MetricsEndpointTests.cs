@@ -7,6 +7,7 @@ namespace IncidentBot.Tests.Telemetry;
 
 /// <summary><c>/metrics</c> after scripted traffic: the series an operator graphs and alerts on, with their labels.</summary>
 [Collection(nameof(MetricsCollection))]
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class MetricsEndpointTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 26, 3, 0, 0, TimeSpan.Zero);

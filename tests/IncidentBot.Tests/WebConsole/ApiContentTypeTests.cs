@@ -9,6 +9,7 @@ namespace IncidentBot.Tests.WebConsole;
 /// State-changing API calls take only their own content types. text/plain, forms and multipart are what a page on
 /// another site can send without asking first, so every state-changing endpoint refuses each of them with 415.
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class ApiContentTypeTests
 {
     /// <summary>Every state-changing API endpoint, with a body it would take.</summary>

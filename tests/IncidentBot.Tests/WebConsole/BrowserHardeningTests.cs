@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace IncidentBot.Tests.WebConsole;
 
 /// <summary>Every answer the console gives a browser carries a strict Content-Security-Policy, nosniff and a referrer policy.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class BrowserHardeningTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace IncidentBot.Tests.WebConsole;
 
 /// <summary>Who may use the console and the API: loopback by default, a token anywhere else.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class ConsoleAccessTests
 {
     private const string Token = "a-long-random-console-token";

@@ -9,6 +9,7 @@ namespace IncidentBot.Tests.WebConsole;
 /// Signing in to the console: wrong tokens are limited per client address, and the cookie holds a session
 /// protected by Data Protection, never the token itself.
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class ConsoleSessionTests
 {
     private const string Token = "a-long-random-console-token-3f9c1e";

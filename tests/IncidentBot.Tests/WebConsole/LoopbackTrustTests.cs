@@ -26,6 +26,7 @@ public sealed class LoopbackBot : IAsyncLifetime
 /// it: DNS rebinding (a name that resolves to 127.0.0.1) and cross-site forms get 4xx, on every kind of endpoint.
 /// Requests are written byte for byte over TCP to a real bot process, so the Host header is exactly the one given.
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class LoopbackTrustTests(LoopbackBot fixture) : IClassFixture<LoopbackBot>
 {
     public static TheoryData<string> LoopbackHosts() =>

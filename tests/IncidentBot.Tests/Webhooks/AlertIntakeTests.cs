@@ -5,6 +5,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.Webhooks;
 
 /// <summary>Alert webhooks through real HTTP into incidents stored in a LiteDB file.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class AlertIntakeTests
 {
     [Fact]

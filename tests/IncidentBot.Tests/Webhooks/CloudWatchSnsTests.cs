@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace IncidentBot.Tests.Webhooks;
 
 /// <summary>CloudWatch alarms through SNS over real HTTP: signed notifications, the subscription handshake, forgeries.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class CloudWatchSnsTests : IDisposable
 {
     private const string AlarmTopic = "arn:aws:sns:ap-northeast-1:257706363616:aws-sns-topic";

@@ -11,6 +11,7 @@ namespace IncidentBot.Tests.Webhooks;
 /// Accepted alerts are correlated into incidents before their sender hears 202, unless older alerts wait in the
 /// inbox (they go first) or correlating fails (the inbox keeps them for the processor).
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.LiteDb)]
 public sealed class CorrelationOnArrivalTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("incidentbot-arrival-").FullName;

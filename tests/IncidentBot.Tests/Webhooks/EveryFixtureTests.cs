@@ -4,6 +4,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.Webhooks;
 
 /// <summary>Every published alert payload in shared/fixtures, through real HTTP into incidents.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class EveryFixtureTests
 {
     public static TheoryData<string, string> AlertPayloads()

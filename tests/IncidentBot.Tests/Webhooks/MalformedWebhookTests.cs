@@ -15,6 +15,7 @@ namespace IncidentBot.Tests.Webhooks;
 /// A thousand broken variants of each source's published payloads: each is refused with a 4xx and stores
 /// nothing, or is still valid and is stored exactly as acknowledged; never a 5xx, and the bot stays healthy.
 /// </summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class MalformedWebhookTests(ITestOutputHelper output) : IDisposable
 {
     private const int Seed = 20_261_126;

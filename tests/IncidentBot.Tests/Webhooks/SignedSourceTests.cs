@@ -6,6 +6,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.Webhooks;
 
 /// <summary>Signed sources through real HTTP: verified over the raw body before anything is parsed or stored.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class SignedSourceTests
 {
     private const string Secret = "whsec-test-secret";

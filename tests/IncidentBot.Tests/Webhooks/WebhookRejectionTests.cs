@@ -6,6 +6,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.Webhooks;
 
 /// <summary>Requests the bot must refuse, each with a specific answer, and with nothing stored.</summary>
+[Trait(StoreTrait.Name, StoreTrait.Any)]
 public sealed class WebhookRejectionTests
 {
     private static readonly Dictionary<string, string?> WithToken = new() { ["Webhooks:Sources:alertmanager:BearerToken"] = "s3cret-token" };
