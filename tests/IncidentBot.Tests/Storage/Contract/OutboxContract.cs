@@ -130,8 +130,10 @@ public abstract class OutboxContract
         await Task.WhenAll(Enumerable.Range(0, 4).Select(claimer => Task.Run(async () =>
         {
             var owner = $"dispatcher-{claimer}";
+            var deadline = DateTime.UtcNow.AddSeconds(60);
             while (await outbox.PendingCountAsync() > 0)
             {
+                Assert.True(DateTime.UtcNow < deadline, "the outbox was not emptied within a minute");
                 foreach (var item in await outbox.ClaimDueAsync(owner, At, Lease, 9))
                 {
                     delivered.Enqueue((owner, item));

@@ -31,11 +31,30 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
         ("alerts by id", "alerts", "SELECT * FROM alerts WHERE id = ANY (ARRAY['4242/alertmanager/f4242', '17/alertmanager/f17'])"),
         ("alert by incident, source and fingerprint", "alerts", "SELECT * FROM alerts WHERE incident_number = 4242 AND source = 'alertmanager' AND fingerprint = 'f4242'"),
         ("timeline of an incident", "timeline", "SELECT * FROM timeline WHERE incident_number = 4242 ORDER BY id"),
-        ("inbox: next claimable entries", "inbox", """
-            SELECT id FROM inbox
-            WHERE NOT dead_lettered AND (lease_until IS NULL OR lease_until <= '2026-06-01T00:00:00Z')
-            ORDER BY id LIMIT 50 FOR UPDATE SKIP LOCKED
+        // PostgresIncidentStore's own shapes: an incident's parts found through its key in the same batch, a listed
+        // page's parts by their numbers, alerts in first-seen order, the next number, a commit replacing the parts.
+        ("roles of the open incident of a group", "incident_roles",
+            "SELECT incident_number, role, user_id FROM incident_roles WHERE incident_number = (SELECT number FROM incidents WHERE group_key = 'open-19990' AND is_open ORDER BY number DESC LIMIT 1)"),
+        ("runbook sessions of an incident by number", "runbook_sessions",
+            "SELECT * FROM runbook_sessions WHERE incident_number = (SELECT number FROM incidents WHERE number = 4241 ORDER BY number DESC LIMIT 1) ORDER BY incident_number, ordinal"),
+        ("channels of a listed page", "incident_channels", "SELECT * FROM incident_channels WHERE incident_number = ANY (ARRAY[19999, 19998, 19997, 19996])"),
+        ("alerts of an incident, ties by id", "alerts", "SELECT * FROM alerts WHERE incident_number = 4242 ORDER BY first_seen_at, id"),
+        ("the next incident number", "incidents", "SELECT n, EXISTS (SELECT 1 FROM incidents WHERE number = n) FROM (SELECT nextval('incident_number_seq')::integer AS n) s"),
+        ("a commit replacing an incident's roles", "incident_roles", "DELETE FROM incident_roles WHERE incident_number = ANY (ARRAY[4242])"),
+        ("a commit replacing an incident's sessions", "runbook_sessions", "DELETE FROM runbook_sessions WHERE incident_number = ANY (ARRAY[4241])"),
+        ("runbook text of a version", "runbook_versions", "SELECT * FROM runbook_versions WHERE version = 'v1'"),
+        ("inbox: claim the next entries (PostgresAlertInbox.ClaimAsync)", "inbox", """
+            WITH claimable AS (
+                SELECT id FROM inbox
+                WHERE NOT dead_lettered AND (lease_until IS NULL OR lease_until < '2026-06-01T00:00:00Z')
+                ORDER BY id LIMIT 50
+                FOR UPDATE SKIP LOCKED)
+            UPDATE inbox SET leased_by = 'replica-a', lease_until = '2026-06-01T00:01:00Z'
+            FROM claimable WHERE inbox.id = claimable.id
+            RETURNING inbox.id, received_at, alert::text, raw::text, attempts, last_error
             """),
+        ("inbox: a failed attempt", "inbox", "UPDATE inbox SET attempts = attempts + 1, last_error = 'boom', dead_lettered = false WHERE id = 31005"),
+        ("inbox: entries a commit consumed", "inbox", "DELETE FROM inbox WHERE id = ANY (ARRAY[31001, 31002, 31003]::bigint[])"),
         ("inbox: pending count", "inbox", "SELECT count(*) FROM inbox WHERE NOT dead_lettered"),
         ("inbox: anything pending", "inbox", "SELECT EXISTS (SELECT 1 FROM inbox WHERE NOT dead_lettered)"),
         ("outbox: each conversation's next item", "outbox", """
@@ -44,6 +63,25 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
             """),
         ("outbox: one conversation's pending items", "outbox", "SELECT * FROM outbox WHERE state = 'pending' AND conversation_key = 'slack/4242' ORDER BY id"),
         ("outbox: pending count", "outbox", "SELECT count(*) FROM outbox WHERE state = 'pending'"),
+        ("outbox: claim what is due (PostgresOutbox.ClaimDueAsync)", "outbox", """
+            WITH pending AS (
+                SELECT id, next_attempt_at,
+                       coalesce(claim_until > '2025-09-01T00:00:00Z' AND claimed_by IS DISTINCT FROM 'replica-a', false) AS held,
+                       first_value(id) OVER (PARTITION BY conversation_key ORDER BY id) AS head_id
+                FROM outbox WHERE state = 'pending'
+            ), conversations AS (
+                SELECT id, head_id,
+                       bool_or(held) OVER (PARTITION BY head_id ORDER BY id) AS blocked,
+                       first_value(next_attempt_at) OVER (PARTITION BY head_id ORDER BY id) AS head_due
+                FROM pending
+            ), claimable AS (
+                SELECT id, head_id FROM conversations WHERE NOT blocked AND head_due <= '2025-09-01T00:00:00Z' ORDER BY head_id, id LIMIT 500
+            )
+            UPDATE outbox SET claimed_by = 'replica-a', claim_until = '2025-09-01T00:02:00Z'
+            FROM claimable WHERE outbox.id = claimable.id AND outbox.state = 'pending'
+            RETURNING claimable.head_id, outbox.id
+            """),
+        ("outbox: an item delivered", "outbox", "UPDATE outbox SET state = 'delivered', completed_at = now(), attempts = attempts + 1, claimed_by = NULL, claim_until = NULL WHERE id = 100150"),
         ("outbox: item by id", "outbox", "SELECT * FROM outbox WHERE id = 4242 FOR UPDATE"),
         ("expired dedupe keys", "platform_references", "SELECT key FROM platform_references WHERE expires_at < '2026-01-01T01:00:00Z' LIMIT 1000"),
         ("platform reference by key", "platform_references", "SELECT value FROM platform_references WHERE key = 'slack:event:E4242'"),
@@ -110,7 +148,8 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
             SELECT i, p, CASE WHEN p = 'slack' THEN 'C' ELSE '19:' END || i, 'inc-' || i
             FROM generate_series(1, 20000) i, unnest(ARRAY['slack', 'teams']) p;
 
-            INSERT INTO runbook_versions (version, runbook_id, file, markdown) VALUES ('v1', 'db-failover', 'db-failover.md', '# Failover');
+            INSERT INTO runbook_versions (version, runbook_id, file, markdown)
+            SELECT 'v' || i, 'db-failover', 'db-failover.md', '# Failover ' || i FROM generate_series(1, 5000) i;
             INSERT INTO runbook_sessions (incident_number, ordinal, runbook_id, title, version, started_at, started_by, current_index, steps)
             SELECT i, 0, 'db-failover', 'Failover', 'v1', now(), 'alice', 1, '[{"title":"Check replication","state":"done"}]'
             FROM generate_series(1, 20000, 2) i;

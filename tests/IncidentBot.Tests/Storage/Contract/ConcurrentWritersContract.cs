@@ -4,25 +4,29 @@ using IncidentBot.Storage;
 using IncidentBot.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace IncidentBot.Tests.Storage;
+namespace IncidentBot.Tests.Storage.Contract;
 
 /// <summary>
 /// Two writers over one store (two <see cref="IncidentService"/> instances, each with its own in-process gate, as two
-/// bot processes would be): neither loses the other's update, and no incident number is handed out twice.
+/// bot processes would be): neither loses the other's update, and no incident number is handed out twice. The bot around
+/// them supplies everything else the service needs; the incidents live in the provider's store under test.
 /// </summary>
-[Trait(StoreTrait.Name, StoreTrait.Any)]
-public sealed class ConcurrentWritersTests
+public abstract class ConcurrentWritersContract
 {
-    [Fact]
+    protected abstract Task<StoreUnderTest> OpenAsync();
+
+    [SkippableFact]
     public async Task TwoWritersThatReadTheSameVersionOfAnIncidentBothKeepTheirChange()
     {
         await using var app = new IncidentBotApplication();
-        var declared = await app.Services.GetRequiredService<IncidentService>().DeclareAsync("Checkout is down", Severity.Sev2, "carol");
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var declared = await Writer(app, incidents).DeclareAsync("Checkout is down", Severity.Sev2, "carol");
         var number = declared.Incident!.Number;
         // Each writer reads the incident, then waits until the other has read it too: both change the same version.
         var bothRead = new Rendezvous(2);
-        var first = Writer(app, new ReadTogetherStore(app.Incidents, bothRead));
-        var second = Writer(app, new ReadTogetherStore(app.Incidents, bothRead));
+        var first = Writer(app, new ReadTogetherStore(incidents, bothRead));
+        var second = Writer(app, new ReadTogetherStore(incidents, bothRead));
         var roles = app.Services.GetRequiredService<IncidentService>().Roles;
 
         var results = await Task.WhenAll(
@@ -30,60 +34,66 @@ public sealed class ConcurrentWritersTests
             Task.Run(() => second.AssignRoleAsync(number, roles.Find("scribe")!, "bob", "bob")));
 
         Assert.All(results, r => Assert.Null(r.Problem));
-        var stored = (await app.Incidents.FindAsync(number))!;
+        var stored = (await incidents.FindAsync(number))!;
         Assert.Equal("alice", stored.Roles["commander"]);
         Assert.Equal("bob", stored.Roles["scribe"]);
         Assert.True(stored.Version >= 3, $"version {stored.Version}"); // declared, then one commit per writer (the bot may bind channels meanwhile)
-        var timeline = await app.Incidents.TimelineOfAsync(number);
+        var timeline = await incidents.TimelineOfAsync(number);
         Assert.Contains(timeline, t => t.Kind == TimelineKinds.RoleAssigned && t.Actor == "alice");
         Assert.Contains(timeline, t => t.Kind == TimelineKinds.RoleAssigned && t.Actor == "bob");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TwoWritersThatBothFindNoOpenIncidentForAGroupOpenOnlyOne()
     {
         await using var app = new IncidentBotApplication();
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
         // Each writer looks for the group's open incident, finds none, and opens one only after the other looked too.
         var bothLooked = new Rendezvous(2);
-        var first = Writer(app, new ReadTogetherStore(app.Incidents, bothLooked));
-        var second = Writer(app, new ReadTogetherStore(app.Incidents, bothLooked));
+        var first = Writer(app, new ReadTogetherStore(incidents, bothLooked));
+        var second = Writer(app, new ReadTogetherStore(incidents, bothLooked));
 
         var opened = await Task.WhenAll(
             Task.Run(() => first.CorrelateAsync([Firing("first")])),
             Task.Run(() => second.CorrelateAsync([Firing("second")])));
 
         Assert.Equal(1, opened.Sum());
-        var incident = Assert.Single(await app.Incidents.ListAsync(new IncidentQuery()));
+        var incident = Assert.Single(await incidents.ListAsync(new IncidentQuery()));
         Assert.Equal(2, incident.AlertCount);
-        Assert.Equal(["first", "second"], (await app.Incidents.AlertsOfAsync(incident.Number)).Select(a => a.Fingerprint).Order());
+        Assert.Equal(["first", "second"], (await incidents.AlertsOfAsync(incident.Number)).Select(a => a.Fingerprint).Order());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AlertsCorrelatedByTwoWritersAtOnceAreAllCounted()
     {
         const int PerWriter = 150;
         await using var app = new IncidentBotApplication();
-        var first = Writer(app, app.Incidents);
-        var second = Writer(app, app.Incidents);
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var first = Writer(app, incidents);
+        var second = Writer(app, incidents);
         await first.CorrelateAsync([Firing("opener")]);
 
         await Task.WhenAll(
-            Task.Run(async () => { for (var i = 0; i < PerWriter; i++) { await first.CorrelateAsync([Firing($"first-{i}")]); } }),
-            Task.Run(async () => { for (var i = 0; i < PerWriter; i++) { await second.CorrelateAsync([Firing($"second-{i}")]); } }));
+            Task.Run(async () => { for (var i = 0; i < PerWriter; i++) { await UntilStoredAsync(() => first.CorrelateAsync([Firing($"first-{i}")])); } }),
+            Task.Run(async () => { for (var i = 0; i < PerWriter; i++) { await UntilStoredAsync(() => second.CorrelateAsync([Firing($"second-{i}")])); } }));
 
-        var incident = Assert.Single(await app.Incidents.ListAsync(new IncidentQuery()));
+        var incident = Assert.Single(await incidents.ListAsync(new IncidentQuery()));
         Assert.Equal(1 + (2 * PerWriter), incident.AlertCount);
         Assert.Equal(1 + (2 * PerWriter), incident.FiringAlertCount);
-        Assert.Equal(1 + (2 * PerWriter), (await app.Incidents.AlertsOfAsync(incident.Number)).Count);
+        Assert.Equal(1 + (2 * PerWriter), (await incidents.AlertsOfAsync(incident.Number)).Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task IncidentsDeclaredByTwoWritersAtOnceGetDistinctNumbers()
     {
         const int PerWriter = 20;
         await using var app = new IncidentBotApplication();
-        var first = Writer(app, app.Incidents);
-        var second = Writer(app, app.Incidents);
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var first = Writer(app, incidents);
+        var second = Writer(app, incidents);
 
         var declared = await Task.WhenAll(Enumerable.Range(0, PerWriter).SelectMany(i => new[]
         {
@@ -93,42 +103,29 @@ public sealed class ConcurrentWritersTests
 
         var numbers = declared.Select(r => r.Incident!.Number).ToList();
         Assert.Equal(2 * PerWriter, numbers.Distinct().Count());
-        var stored = await app.Incidents.ListAsync(new IncidentQuery(Limit: 1000));
+        var stored = await incidents.ListAsync(new IncidentQuery(Limit: 1000));
         Assert.Equal(numbers.Order(), stored.Select(i => i.Number).Order());
         Assert.Equal(declared.Select(r => r.Incident!.Title).Order(), stored.Select(i => i.Title).Order());
     }
 
-    [Fact]
-    public async Task TheStoreNeverHandsOutANumberTwiceEvenWhenNoIncidentIsCommittedWithIt()
+    /// <summary>
+    /// As the alert processor does: an operation that lost the race <see cref="IncidentService.MaxAttempts"/> times in a
+    /// row (two writers hammering one incident with nothing between their operations) leaves its alert in the inbox and
+    /// runs again later. What is asserted is that no committed update is lost.
+    /// </summary>
+    private static async Task UntilStoredAsync(Func<Task<int>> operation)
     {
-        await using var app = new IncidentBotApplication();
-        var declared = await app.Services.GetRequiredService<IncidentService>().DeclareAsync("Already there", Severity.Sev3, "carol");
-
-        var numbers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () => await app.Incidents.NextNumberAsync())));
-
-        Assert.Equal(50, numbers.Distinct().Count());
-        Assert.All(numbers, n => Assert.True(n > declared.Incident!.Number, $"{n} is not after INC-{declared.Incident.Number}"));
-    }
-
-    [Fact]
-    public async Task ACommitOfAStaleCopyIsRefusedAndStoresNothing()
-    {
-        await using var app = new IncidentBotApplication();
-        var declared = await app.Services.GetRequiredService<IncidentService>().DeclareAsync("Search is slow", Severity.Sev3, "carol");
-        var number = declared.Incident!.Number;
-        var stale = (await app.Incidents.FindAsync(number))!;
-        await app.Services.GetRequiredService<IncidentService>().AddNoteAsync(number, "first", "carol");
-
-        var changes = new IncidentChanges();
-        stale.Title = "overwritten";
-        changes.Incidents[number] = stale;
-        changes.Timeline.Add(new TimelineEntry { IncidentNumber = number, Actor = "mallory", Kind = TimelineKinds.Note, Text = "lost?" });
-        var conflict = await Assert.ThrowsAsync<IncidentConflictException>(() => app.Incidents.CommitAsync(changes).AsTask());
-
-        Assert.Equal(number, conflict.IncidentNumber);
-        var stored = (await app.Incidents.FindAsync(number))!;
-        Assert.Equal("Search is slow", stored.Title);
-        Assert.DoesNotContain(await app.Incidents.TimelineOfAsync(number), t => t.Actor == "mallory");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await operation();
+                return;
+            }
+            catch (IncidentConflictException) when (attempt < 20)
+            {
+            }
+        }
     }
 
     private static IncidentService Writer(IncidentBotApplication app, IIncidentStore store) =>
@@ -194,4 +191,15 @@ public sealed class ConcurrentWritersTests
             return _all.Task.WaitAsync(TimeSpan.FromSeconds(10));
         }
     }
+}
+
+public sealed class ConcurrentWritersOnLiteDb : ConcurrentWritersContract
+{
+    protected override Task<StoreUnderTest> OpenAsync() => StoreUnderTest.LiteDbAsync();
+}
+
+[Collection(PostgresServer.Collection)]
+public sealed class ConcurrentWritersOnPostgres(PostgresServer server) : ConcurrentWritersContract
+{
+    protected override Task<StoreUnderTest> OpenAsync() => StoreUnderTest.PostgresAsync(server);
 }
