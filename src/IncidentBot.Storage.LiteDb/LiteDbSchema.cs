@@ -14,7 +14,7 @@ namespace IncidentBot.Storage.LiteDb;
 /// </summary>
 internal static class LiteDbSchema
 {
-    public const int Current = 3;
+    public const int Current = 4;
 
     /// <summary>
     /// Keys compare byte for byte. LiteDB's default ignores case, which made an alert whose fingerprint differs
@@ -22,10 +22,10 @@ internal static class LiteDbSchema
     /// </summary>
     public static readonly Collation Collation = new(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal);
 
-    private static readonly Action<LiteDatabase>[] Migrations =
+    private static readonly Action<LiteDatabase, ILogger>[] Migrations =
     [
         // 0 → 1: the first schema: collections and their indexes.
-        db =>
+        (db, _) =>
         {
             db.GetCollection<Incident>("incidents").EnsureIndex(nameof(Incident.GroupKey));
             db.GetCollection<IncidentAlert>("alerts").EnsureIndex(nameof(IncidentAlert.IncidentNumber));
@@ -36,7 +36,7 @@ internal static class LiteDbSchema
         },
         // 1 → 2: case-sensitive keys. A file's collation is fixed when it is created: new files get the ordinal one,
         // and LiteDbCollationUpgrade copies an older file into a new one before the store uses it.
-        db =>
+        (db, _) =>
         {
             if (db.Collation.SortOptions != Collation.SortOptions)
             {
@@ -45,13 +45,16 @@ internal static class LiteDbSchema
         },
         // 2 → 3: deduplication keys with a lifetime, pruned by expiry. The handled Slack event ids and Teams activity
         // ids that platformReferences kept forever are dropped: they are long past any redelivery.
-        db =>
+        (db, _) =>
         {
             db.GetCollection(LiteDbStorage.DeduplicationCollection).EnsureIndex(LiteDbStorage.ExpiresAtField);
-            var references = db.GetCollection("platformReferences");
+            var references = db.GetCollection(LiteDbStorage.ReferencesCollection);
             references.DeleteMany(Query.StartsWith("_id", "slack:event:"));
             references.DeleteMany(Query.StartsWith("_id", "teams:seen:"));
         },
+        // 3 → 4: the adapters' references become typed records (platform, kind, key, incident, JSON value) instead of
+        // strings under ad-hoc keys; see LiteDbLegacyReferences.
+        LiteDbLegacyReferences.Run,
     ];
 
     public static void Migrate(LiteDatabase db, ILogger logger)
@@ -65,7 +68,7 @@ internal static class LiteDbSchema
         for (; version < Current; version++)
         {
             logger.LogInformation("Migrating the data file from schema version {From} to {To}", version, version + 1);
-            Migrations[version](db);
+            Migrations[version](db, logger);
             db.UserVersion = version + 1;
         }
     }

@@ -61,12 +61,6 @@ public sealed partial class LiteDbStorage
 
     ValueTask<IReadOnlyList<RoomMessage>> IRoomMessageStore.RoomOfAsync(int incidentNumber, long afterId, int limit, CancellationToken cancellationToken) => Run(() => RoomOf(incidentNumber, afterId, limit), cancellationToken);
 
-    ValueTask<string?> IPlatformReferenceStore.FindReferenceAsync(string key, CancellationToken cancellationToken) => Run(() => FindReference(key), cancellationToken);
-
-    ValueTask IPlatformReferenceStore.SaveReferenceAsync(string key, string value, CancellationToken cancellationToken) => Run(() => SaveReference(key, value), cancellationToken);
-
-    ValueTask<bool> IPlatformReferenceStore.TryAddReferenceAsync(string key, string value, CancellationToken cancellationToken) => Run(() => TryAddReference(key, value), cancellationToken);
-
     ValueTask<bool> IDeduplicationStore.TryRecordAsync(DeduplicationKey key, DateTimeOffset now, CancellationToken cancellationToken) => Run(() => TryRecord(key, now), cancellationToken);
 
     ValueTask<int> IDeduplicationStore.PruneExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) => Run(() => PruneExpired(now), cancellationToken);

@@ -14,7 +14,7 @@ public sealed partial class LiteDbStorage : IDeduplicationStore
 
     public bool TryRecord(DeduplicationKey key, DateTimeOffset now)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(key.Key.Length, DeduplicationKey.MaxKeyLength);
+        key.ThrowIfNotStorable();
         var recorded = false;
         // One transaction under the write lock: of two identical deliveries arriving together, exactly one wins.
         InTransaction(() =>

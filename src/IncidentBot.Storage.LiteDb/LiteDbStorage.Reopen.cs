@@ -45,7 +45,7 @@ public sealed partial class LiteDbStorage
         _probe = db.GetCollection("probe");
         _runbookVersions = db.GetCollection<RunbookVersionRecord>("runbookVersions");
         _room = db.GetCollection<RoomMessage>("roomMessages");
-        _references = db.GetCollection("platformReferences");
+        _references = db.GetCollection(ReferencesCollection);
         _deduplication = db.GetCollection(DeduplicationCollection);
         _drillSchedules = db.GetCollection<DrillSchedule>("drillSchedules");
         _drillRuns = db.GetCollection<DrillRun>("drillRuns");

@@ -11,7 +11,7 @@ namespace IncidentBot.Storage.LiteDb;
 /// The embedded store: one LiteDB file. Writes are serialised and each operation is one transaction, so a crash
 /// leaves either all of an operation or none of it.
 /// </summary>
-public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth, IRunbookVersionStore, IRoomMessageStore, IPlatformReferenceStore, IDrillStore, IRcaStore, IDisposable
+public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IOutboxStore, IStorageHealth, IRunbookVersionStore, IRoomMessageStore, IDrillStore, IRcaStore, IDisposable
 {
     private LiteDatabase _db;
     private ILiteCollection<Incident> _incidents;
@@ -128,28 +128,6 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             .OrderBy("_id")
             .Limit(limit)
             .ToList();
-
-    public string? FindReference(string key) => _references.FindById(key)?["value"].AsString;
-
-    public void SaveReference(string key, string value) =>
-        InTransaction(() => _references.Upsert(Reference(key, value)));
-
-    public bool TryAddReference(string key, string value)
-    {
-        var added = false;
-        InTransaction(() =>
-        {
-            if (_references.FindById(key) is null)
-            {
-                _references.Insert(Reference(key, value));
-                added = true;
-            }
-        });
-        return added;
-    }
-
-    private static BsonDocument Reference(string key, string value) =>
-        new() { ["_id"] = key, ["value"] = value, ["at"] = DateTime.UtcNow.Ticks };
 
     public void SaveSchedule(DrillSchedule schedule) => InTransaction(() => _drillSchedules.Upsert(schedule));
 

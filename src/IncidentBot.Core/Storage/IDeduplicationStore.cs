@@ -9,7 +9,9 @@ public interface IDeduplicationStore
 {
     /// <summary>
     /// Records the key until it expires; true for exactly one of any number of concurrent callers with the same key
-    /// (the first delivery: nobody recorded the key, or its earlier record has expired by <paramref name="now"/>).
+    /// (the first delivery: nobody recorded the key, or its earlier record has expired by <paramref name="now"/>, that
+    /// is, expired before it). Instants compare to the microsecond, PostgreSQL's precision. A key no store can keep
+    /// (<see cref="DeduplicationKey.ThrowIfNotStorable"/>) throws <see cref="ArgumentException"/>.
     /// </summary>
     ValueTask<bool> TryRecordAsync(DeduplicationKey key, DateTimeOffset now, CancellationToken cancellationToken = default);
 
@@ -25,4 +27,14 @@ public interface IDeduplicationStore
 public sealed record DeduplicationKey(string Key, DateTimeOffset ExpiresAt)
 {
     public const int MaxKeyLength = 512;
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless the key is at most <see cref="MaxKeyLength"/> characters of <see cref="StorableText"/>.</summary>
+    public void ThrowIfNotStorable()
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Key.Length, MaxKeyLength, nameof(Key));
+        if (!StorableText.IsStorable(Key))
+        {
+            throw new ArgumentException("A deduplication key may not contain U+0000 or an unpaired surrogate.", nameof(Key));
+        }
+    }
 }

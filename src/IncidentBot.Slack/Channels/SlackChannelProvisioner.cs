@@ -48,11 +48,10 @@ internal sealed class SlackChannelProvisioner(
 
     private async Task<(string Id, string Name)> CreateOnceAsync(Incident incident, CancellationToken cancellationToken)
     {
-        var key = $"slack:channel:{incident.Number}";
-        if (await references.FindReferenceAsync(key, cancellationToken) is { } remembered)
+        var key = SlackReferences.IncidentKey(incident.Number);
+        if (await references.FindAsync(SlackReferences.Channel, key, cancellationToken) is { } remembered)
         {
-            var parts = remembered.Split(' ', 2);
-            return (parts[0], parts[1]);
+            return (remembered.Id, remembered.Name);
         }
         for (var attempt = 1; ; attempt++)
         {
@@ -61,8 +60,8 @@ internal sealed class SlackChannelProvisioner(
             {
                 var id = await slack.CreateConversationAsync(name, isPrivate: false, cancellationToken);
                 // Remembered even when stopping: the channel exists now, and a retry must not create a second one.
-                await references.SaveReferenceAsync(key, $"{id} {name}", CancellationToken.None);
-                await references.SaveReferenceAsync(SlackChannels.IncidentKey(id), incident.Number.ToString(), CancellationToken.None);
+                await references.SaveAsync(SlackReferences.Channel, key, new SlackIncidentChannel(id, name), incident.Number, CancellationToken.None);
+                await references.SaveAsync(SlackReferences.IncidentOfChannel, id, new SlackChannelIncident(incident.Number), incident.Number, CancellationToken.None);
                 logger.LogInformation("Created Slack channel #{Name} ({Id}) for {Incident}", name, id, incident.Reference);
                 return (id, name);
             }
@@ -75,7 +74,7 @@ internal sealed class SlackChannelProvisioner(
 
     private async Task BookmarkOnceAsync(Incident incident, string channel, CancellationToken cancellationToken)
     {
-        if (!await references.TryAddReferenceAsync($"slack:bookmarked:{incident.Number}", channel, cancellationToken))
+        if (!await references.TryAddAsync(SlackReferences.Bookmarked, SlackReferences.IncidentKey(incident.Number), new SlackIncidentStep(channel), incident.Number, cancellationToken))
         {
             return;
         }
@@ -94,7 +93,7 @@ internal sealed class SlackChannelProvisioner(
     private async Task AnnounceOnceAsync(Incident incident, string channel, CancellationToken cancellationToken)
     {
         var announce = options.Value.AnnounceChannel;
-        if (string.IsNullOrWhiteSpace(announce) || !await references.TryAddReferenceAsync($"slack:announced:{incident.Number}", channel, cancellationToken))
+        if (string.IsNullOrWhiteSpace(announce) || !await references.TryAddAsync(SlackReferences.Announced, SlackReferences.IncidentKey(incident.Number), new SlackIncidentStep(channel), incident.Number, cancellationToken))
         {
             return;
         }

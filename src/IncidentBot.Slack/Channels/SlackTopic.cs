@@ -20,12 +20,11 @@ internal sealed class SlackTopic(SlackWebApiClient slack, IPlatformReferenceStor
     public async Task RefreshAsync(Incident incident, string channel, CancellationToken cancellationToken)
     {
         var topic = For(incident);
-        var key = $"slack:topic:{channel}";
-        if (await references.FindReferenceAsync(key, cancellationToken) == topic)
+        if ((await references.FindAsync(SlackReferences.Topic, channel, cancellationToken))?.Text == topic)
         {
             return;
         }
         await slack.SetTopicAsync(channel, topic, cancellationToken);
-        await references.SaveReferenceAsync(key, topic, cancellationToken);
+        await references.SaveAsync(SlackReferences.Topic, channel, new SlackTopicText(topic), incident.Number, cancellationToken);
     }
 }

@@ -37,7 +37,7 @@ internal sealed class SlackMessageSender(
         // Once the message is posted nothing may fail the delivery, or the outbox would post it a second time.
         try
         {
-            if (message.Kind == MessageKind.IncidentSummary && await references.TryAddReferenceAsync($"slack:pinned:{channel.Id}", ts, cancellationToken))
+            if (message.Kind == MessageKind.IncidentSummary && await references.TryAddAsync(SlackReferences.Pinned, channel.Id, new SlackMessageRef(ts), message.IncidentNumber, cancellationToken))
             {
                 await slack.PinAsync(channel.Id, ts, cancellationToken);
             }
@@ -56,8 +56,8 @@ internal sealed class SlackMessageSender(
     {
         var text = BlockKitRenderer.FallbackText(message);
         var blocks = BlockKitRenderer.Blocks(message, message.IncidentNumber is { } number ? console.Incident(number) : null);
-        var updateKey = message.UpdateKey is null ? null : $"slack:ts:{channel}:{message.UpdateKey}";
-        if (updateKey is not null && await references.FindReferenceAsync(updateKey, cancellationToken) is { } ts)
+        var updateKey = message.UpdateKey is null ? null : SlackReferences.UpdateMessageKey(channel, message.UpdateKey);
+        if (updateKey is not null && (await references.FindAsync(SlackReferences.UpdateMessage, updateKey, cancellationToken))?.Ts is { } ts)
         {
             try
             {
@@ -72,7 +72,7 @@ internal sealed class SlackMessageSender(
         var newTs = await slack.PostMessageAsync(channel, text, blocks, cancellationToken);
         if (updateKey is not null)
         {
-            await references.SaveReferenceAsync(updateKey, newTs, CancellationToken.None);
+            await references.SaveAsync(SlackReferences.UpdateMessage, updateKey, new SlackMessageRef(newTs), message.IncidentNumber, CancellationToken.None);
         }
         return newTs;
     }

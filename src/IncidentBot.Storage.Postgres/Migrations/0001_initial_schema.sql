@@ -156,15 +156,29 @@ CREATE TABLE outbox (
 -- Each conversation's pending items in order; delivered and failed items (the history) are left out of the index.
 CREATE INDEX outbox_pending_by_conversation ON outbox (conversation_key, id) WHERE state = 'pending';
 
--- Small facts chat adapters remember across restarts (channel ids, update-in-place message ids) and the delivery ids
--- already processed (dedupe keys). A dedupe key expires; a reference kept for good has no expires_at.
+-- Small facts chat adapters remember across restarts (an incident's channel, the message an update edits in place,
+-- a Teams conversation's service URL): per platform, one kind of fact per record type the adapter declares
+-- (SlackReferences, TeamsReferences), the record as jsonb. A fact that belongs to an incident goes with it.
 CREATE TABLE platform_references (
-    key        text        PRIMARY KEY,
-    value      text        NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now(),
-    expires_at timestamptz
+    platform        text        NOT NULL,
+    kind            text        NOT NULL,
+    key             text        NOT NULL CHECK (length(key) <= 256),
+    incident_number integer     REFERENCES incidents (number) ON DELETE CASCADE,
+    value           jsonb       NOT NULL,
+    updated_at      timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (platform, kind, key)
 );
-CREATE INDEX platform_references_expiry ON platform_references (expires_at) WHERE expires_at IS NOT NULL;
+-- An incident's references (and what deleting an incident removes with it).
+CREATE INDEX platform_references_by_incident ON platform_references (incident_number) WHERE incident_number IS NOT NULL;
+
+-- Inbound deliveries already acted on (Slack request signatures and event ids, Teams activity ids), each until a
+-- repeat of it could no longer verify. Recording one is INSERT ... ON CONFLICT (key) DO UPDATE ... WHERE the row has
+-- expired, so of any number of concurrent callers exactly one gets a row back; expired rows are pruned by expires_at.
+CREATE TABLE dedupe_keys (
+    key        text        PRIMARY KEY CHECK (length(key) <= 512),
+    expires_at timestamptz NOT NULL
+);
+CREATE INDEX dedupe_keys_by_expiry ON dedupe_keys (expires_at);
 
 -- The built-in web chat: what the bot and people said in each incident's room, in order.
 CREATE TABLE room_messages (

@@ -30,8 +30,8 @@ internal sealed class TeamsChannelProvisioner(
         try
         {
             var (channelId, channelName) = await ChannelOnceAsync(incident, cancellationToken);
-            var threadKey = $"teams:thread:{incident.Number}";
-            if (await references.FindReferenceAsync(threadKey, cancellationToken) is not { } conversationId)
+            var key = TeamsReferences.IncidentKey(incident.Number);
+            if ((await references.FindAsync(TeamsReferences.Thread, key, cancellationToken))?.ConversationId is not { } conversationId)
             {
                 var settings = options.Value;
                 var starter = new System.Text.Json.Nodes.JsonObject
@@ -43,7 +43,7 @@ internal sealed class TeamsChannelProvisioner(
                 var serviceUrl = await conversations.TenantServiceUrlAsync(cancellationToken);
                 (conversationId, _) = await connector.CreateThreadAsync(serviceUrl, channelId, await conversations.TenantAsync(cancellationToken), settings.AppId!, starter, cancellationToken);
                 // Remembered even when stopping: the thread exists now, and a retry must not start a second one.
-                await references.SaveReferenceAsync(threadKey, conversationId, CancellationToken.None);
+                await references.SaveAsync(TeamsReferences.Thread, key, new TeamsThread(conversationId), incident.Number, CancellationToken.None);
                 await conversations.RememberServiceUrlAsync(new Uri(serviceUrl), conversationId, tenantId: null, CancellationToken.None);
                 await conversations.RememberAsync(conversationId, incident.Number, CancellationToken.None);
             }
@@ -57,14 +57,13 @@ internal sealed class TeamsChannelProvisioner(
 
     private async Task<(string Id, string Name)> ChannelOnceAsync(Incident incident, CancellationToken cancellationToken)
     {
-        var key = $"teams:channel:{incident.Number}";
-        if (await references.FindReferenceAsync(key, cancellationToken) is { } remembered)
+        var key = TeamsReferences.IncidentKey(incident.Number);
+        if (await references.FindAsync(TeamsReferences.Channel, key, cancellationToken) is { } remembered)
         {
-            var parts = remembered.Split(' ', 2);
-            return (parts[0], parts[1]);
+            return (remembered.Id, remembered.Name);
         }
         var (id, name) = await CreateChannelAsync(incident, cancellationToken) ?? Fallback();
-        await references.SaveReferenceAsync(key, $"{id} {name}", CancellationToken.None);
+        await references.SaveAsync(TeamsReferences.Channel, key, new TeamsIncidentChannel(id, name), incident.Number, CancellationToken.None);
         return (id, name);
     }
 

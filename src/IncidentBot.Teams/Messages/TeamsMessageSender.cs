@@ -18,10 +18,10 @@ internal sealed class TeamsMessageSender(BotConnectorClient connector, TeamsConv
     public async Task SendAsync(ChannelBinding channel, ChatMessage message, CancellationToken cancellationToken)
     {
         var activity = AdaptiveCardMessageRenderer.Activity(message, message.IncidentNumber is { } number ? console.Incident(number) : null);
-        var updateKey = message.UpdateKey is null ? null : $"teams:activity:{channel.Id}:{message.UpdateKey}";
+        var updateKey = message.UpdateKey is null ? null : TeamsReferences.UpdateActivityKey(channel.Id, message.UpdateKey);
         try
         {
-            if (updateKey is not null && await references.FindReferenceAsync(updateKey, cancellationToken) is { } activityId)
+            if (updateKey is not null && (await references.FindAsync(TeamsReferences.UpdateActivity, updateKey, cancellationToken))?.Id is { } activityId)
             {
                 await connector.UpdateAsync(await conversations.ServiceUrlForAsync(channel.Id, cancellationToken), channel.Id, activityId, activity, cancellationToken);
                 return;
@@ -29,7 +29,7 @@ internal sealed class TeamsMessageSender(BotConnectorClient connector, TeamsConv
             var id = await connector.SendAsync(await conversations.ServiceUrlForAsync(channel.Id, cancellationToken), channel.Id, activity, cancellationToken);
             if (updateKey is not null)
             {
-                await references.SaveReferenceAsync(updateKey, id, CancellationToken.None);
+                await references.SaveAsync(TeamsReferences.UpdateActivity, updateKey, new TeamsActivity(id), message.IncidentNumber, CancellationToken.None);
             }
         }
         catch (TeamsApiException ex)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using IncidentBot.Tests.Infrastructure;
 using IncidentBot.Storage;
+using IncidentBot.Teams;
 using IncidentBot.Teams.Api;
 using IncidentBot.Tests.Teams.Fakes;
 using Microsoft.Extensions.DependencyInjection;
@@ -147,7 +148,7 @@ public sealed class TeamsServiceUrlTests
         await using var teams = await TeamsHarness.StartAsync();
         await using var other = await FakeBotConnector.StartAsync(teams.Tokens);
         other.AddChannel(TeamsHarness.IncidentsChannel);
-        await teams.App.Services.GetRequiredService<IPlatformReferenceStore>().SaveReferenceAsync("teams:serviceUrl", other.ServiceUrl.ToString());
+        await teams.App.Services.GetRequiredService<IPlatformReferenceStore>().SaveAsync(TeamsReferences.LegacyServiceUrl, TeamsReferences.Installation, new TeamsServiceUrl(other.ServiceUrl.ToString()), incidentNumber: null);
 
         await teams.App.CommandAsync(null, "alice", "declare Disk full sev3");
 

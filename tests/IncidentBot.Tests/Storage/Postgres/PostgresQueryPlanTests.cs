@@ -83,8 +83,10 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
             """),
         ("outbox: an item delivered", "outbox", "UPDATE outbox SET state = 'delivered', completed_at = now(), attempts = attempts + 1, claimed_by = NULL, claim_until = NULL WHERE id = 100150"),
         ("outbox: item by id", "outbox", "SELECT * FROM outbox WHERE id = 4242 FOR UPDATE"),
-        ("expired dedupe keys", "platform_references", "SELECT key FROM platform_references WHERE expires_at < '2026-01-01T01:00:00Z' LIMIT 1000"),
-        ("platform reference by key", "platform_references", "SELECT value FROM platform_references WHERE key = 'slack:event:E4242'"),
+        ("dedupe key by key", "dedupe_keys", "SELECT expires_at FROM dedupe_keys WHERE key = 'slack:event:E4242'"),
+        ("pruning expired dedupe keys", "dedupe_keys", "DELETE FROM dedupe_keys WHERE expires_at < '2026-01-01T01:00:00Z'"),
+        ("platform reference by key", "platform_references", "SELECT value::text FROM platform_references WHERE platform = 'slack' AND kind = 'channel' AND key = '4242'"),
+        ("platform references of an incident", "platform_references", "SELECT * FROM platform_references WHERE incident_number = 4242"),
         ("web room after a message", "room_messages", "SELECT * FROM room_messages WHERE incident_number = 4242 AND id > 0 ORDER BY id LIMIT 1000"),
         ("review versions of an incident", "review_versions", "SELECT * FROM review_versions WHERE incident_number = 4242 ORDER BY version"),
         ("drill runs of a schedule", "drill_runs", "SELECT * FROM drill_runs WHERE schedule_id = 'd7' ORDER BY scheduled_for DESC"),
@@ -179,12 +181,15 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
                    CASE WHEN i > 100000 THEN 'pending' ELSE 'delivered' END, 1, CASE WHEN i > 100000 THEN NULL ELSE now() END
             FROM generate_series(1, 100200) i;
 
-            -- Dedupe keys of the last month (they expire), and references kept for good.
-            INSERT INTO platform_references (key, value, created_at, expires_at)
-            SELECT 'slack:event:E' || i, 'seen', now(), '2026-01-01T00:00:00Z'::timestamptz + i * interval '1 minute'
+            -- Dedupe keys of the last month (they expire); each incident's references, and a few about the workspace.
+            INSERT INTO dedupe_keys (key, expires_at)
+            SELECT 'slack:event:E' || i, '2026-01-01T00:00:00Z'::timestamptz + i * interval '1 minute'
             FROM generate_series(1, 50000) i;
-            INSERT INTO platform_references (key, value)
-            SELECT 'slack:channel:' || i, 'C' || i FROM generate_series(1, 5000) i;
+            INSERT INTO platform_references (platform, kind, key, incident_number, value)
+            SELECT 'slack', k, CASE WHEN k = 'incident-of' THEN 'C' || i ELSE i::text END, i, jsonb_build_object('id', 'C' || i)
+            FROM generate_series(1, 20000) i, unnest(ARRAY['channel', 'incident-of', 'bookmarked']) k;
+            INSERT INTO platform_references (platform, kind, key, value)
+            SELECT 'teams', 'tenant-service-url', 'tenant-' || i, '{"url":"https://smba.trafficmanager.net/amer/"}' FROM generate_series(1, 50) i;
 
             INSERT INTO room_messages (incident_number, at, author, text)
             SELECT 1 + i % 20000, now(), 'alice', 'message ' || i FROM generate_series(1, 60000) i;
