@@ -96,15 +96,28 @@ public sealed class PostgresFaultTests(StoppablePostgres postgres) : IDisposable
         var client = bot.Client;
         Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(client, Alert("before"))).StatusCode);
 
+        var readOnly = true;
         await server.SuperuserSqlAsync(way.StartsWith("server") ? ReadOnlyServer(on: true) : ReadOnlyDatabase(database, on: true));
-        await Eventually.TrueAsync(async () => (await PostAsync(client, Alert("probe"))).StatusCode == HttpStatusCode.ServiceUnavailable,
-            "webhooks to be refused once the database is read-only");
-        await AssertRefusingQuicklyAsync(client, "read-only");
-        var ready = await client.GetAsync("/readyz");
-        Assert.Contains("read-only", await ready.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        try
+        {
+            await Eventually.TrueAsync(async () => (await PostAsync(client, Alert("probe"))).StatusCode == HttpStatusCode.ServiceUnavailable,
+                "webhooks to be refused once the database is read-only");
+            await AssertRefusingQuicklyAsync(client, "read-only");
+            var ready = await client.GetAsync("/readyz");
+            Assert.Contains("read-only", await ready.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
 
-        await server.SuperuserSqlAsync(way.StartsWith("server") ? ReadOnlyServer(on: false) : ReadOnlyDatabase(database, on: false));
+            await server.SuperuserSqlAsync(way.StartsWith("server") ? ReadOnlyServer(on: false) : ReadOnlyDatabase(database, on: false));
+            readOnly = false;
+        }
+        finally
+        {
+            if (readOnly)
+            {
+                // The other tests share this server: never leave it read-only.
+                await server.SuperuserSqlAsync(ReadOnlyServer(on: false));
+            }
+        }
         await Eventually.TrueAsync(async () => (await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK,
             "readiness to come back by itself", TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(client, Alert("after"))).StatusCode);
