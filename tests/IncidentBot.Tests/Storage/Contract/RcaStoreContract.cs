@@ -253,4 +253,18 @@ public sealed class RcaStoreOnLiteDb : RcaStoreContract
 public sealed class RcaStoreOnPostgres(PostgresServer server) : RcaStoreContract
 {
     protected override Task<StoreUnderTest> OpenAsync() => StoreUnderTest.PostgresAsync(server);
+
+    /// <summary>The bot writes reviews only for incidents it stored; PostgreSQL's foreign key refuses any other, cleanly.</summary>
+    [SkippableFact]
+    public async Task AReviewOfAnIncidentThatWasNeverStoredIsRefusedAndLeavesNothing()
+    {
+        await using var store = await OpenAsync();
+        var rcas = store.Get<IRcaStore>();
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => rcas.SaveRcaVersionAsync(4242, "# Review", "alice", DateTimeOffset.UtcNow, 0, 1_000_000).AsTask());
+
+        Assert.Equal("There is no incident INC-4242 to write a review for.", refused.Message);
+        Assert.Null(await rcas.FindRcaAsync(4242));
+        Assert.Empty(await rcas.RcasAsync());
+    }
 }
