@@ -20,15 +20,28 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
     private const string AlertColumns =
         "id, incident_number, source, fingerprint, status, severity, title, description, labels::text, links::text, starts_at, ends_at, first_seen_at, resolved_at, raw::text";
 
-    private const string SessionColumns = "incident_number, runbook_id, title, version, started_at, started_by, current_index, completed_at, steps::text";
+    /// <summary>
+    /// An incident's roles, channels and runbook sessions, gathered as JSON beside its row: one statement reads an
+    /// incident whole, from one snapshot, each part through its table's primary key.
+    /// </summary>
+    private const string PartColumns = """
+        (SELECT coalesce(jsonb_object_agg(r.role, r.user_id), '{}') FROM incident_roles r WHERE r.incident_number = incidents.number)::text,
+        (SELECT coalesce(jsonb_agg(jsonb_build_array(c.platform, c.channel_id, c.name) ORDER BY c.platform, c.channel_id), '[]')
+            FROM incident_channels c WHERE c.incident_number = incidents.number)::text,
+        (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                    'runbookId', s.runbook_id, 'title', s.title, 'version', s.version, 'startedAt', s.started_at, 'startedBy', s.started_by,
+                    'currentIndex', s.current_index, 'completedAt', s.completed_at, 'steps', s.steps) ORDER BY s.ordinal), '[]')
+            FROM runbook_sessions s WHERE s.incident_number = incidents.number)::text
+        """;
 
     private readonly NpgsqlDataSource _dataSource = dataSource;
 
     public async ValueTask<Incident?> FindAsync(int number, CancellationToken cancellationToken) =>
-        (await ReadIncidentsAsync("number = @key", new NpgsqlParameter("key", number), cancellationToken)).SingleOrDefault();
+        (await ReadIncidentsAsync("number = @key", cancellationToken, ("key", number))).SingleOrDefault();
 
     public async ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken) =>
-        (await ReadIncidentsAsync("group_key = @key AND is_open", new NpgsqlParameter("key", groupKey), cancellationToken)).SingleOrDefault();
+        // A store holding two open incidents of one group (written before the unique index existed) answers with the newest.
+        (await ReadIncidentsAsync("group_key = @key AND is_open ORDER BY number DESC LIMIT 1", cancellationToken, ("key", groupKey))).SingleOrDefault();
 
     public async ValueTask<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken)
     {
@@ -39,26 +52,8 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             _ => "true",
         };
         var before = query.Before is null ? "" : " AND number < @before";
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"SELECT {IncidentColumns} FROM incidents WHERE {status}{before} ORDER BY number DESC LIMIT @limit", connection);
-        command.Parameters.AddWithValue("limit", Math.Max(0, query.Limit));
-        if (query.Before is { } number)
-        {
-            command.Parameters.AddWithValue("before", number);
-        }
-        List<Incident> incidents = [];
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                incidents.Add(ReadIncident(reader));
-            }
-        }
-        if (incidents.Count > 0)
-        {
-            await ReadPartsAsync(connection, incidents, "incident_number = ANY (@numbers)", () => new NpgsqlParameter("numbers", incidents.Select(i => i.Number).ToArray()), cancellationToken);
-        }
-        return incidents;
+        return await ReadIncidentsAsync($"{status}{before} ORDER BY number DESC LIMIT @limit", cancellationToken,
+            ("limit", Math.Max(0, query.Limit)), ("before", query.Before ?? 0));
     }
 
     public async ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken) =>
@@ -222,13 +217,18 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         /// <summary>The number of an incident another writer changed first, if any.</summary>
         public int? StaleIncident() => _incidents.FirstOrDefault(i => i.Command.RecordsAffected == 0).Incident?.Number;
 
-        /// <summary>The incident a failed statement conflicts over: a duplicate number, a second open incident of a group, a deadlock.</summary>
+        /// <summary>
+        /// The incident a failed statement conflicts over: a duplicate number, a second open incident of a group, an alert
+        /// another writer inserted first, a deadlock.
+        /// </summary>
         public int? ConflictOf(PostgresException ex)
         {
             var number = _incidents.FirstOrDefault(i => ReferenceEquals(i.Command, ex.BatchCommand)).Incident?.Number ?? _incidents.FirstOrDefault().Incident?.Number;
             return ex.SqlState switch
             {
                 PostgresErrorCodes.UniqueViolation when ex.ConstraintName is "incidents_pkey" or "incidents_one_open_per_group_key" => number,
+                // An alert the operation found absent was stored by another writer meanwhile: running again finds it.
+                PostgresErrorCodes.UniqueViolation when ex.ConstraintName is "alerts_pkey" or "alerts_incident_number_source_fingerprint_key" && number is not null => number,
                 PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure when number is not null => number,
                 _ => null,
             };
@@ -505,87 +505,25 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         private static object? Utc(DateTimeOffset? value) => value?.UtcDateTime;
     }
 
-    /// <summary>Incidents matching a condition on one key, with their roles, channels and runbook sessions, in one batch.</summary>
-    private async Task<List<Incident>> ReadIncidentsAsync(string where, NpgsqlParameter key, CancellationToken cancellationToken)
+    /// <summary>Incidents matching a condition (and its ORDER BY/LIMIT), each whole, in one statement.</summary>
+    private async Task<List<Incident>> ReadIncidentsAsync(string condition, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(WithKey($"SELECT {IncidentColumns} FROM incidents WHERE {where}", key));
-        // A scalar subquery is looked up once (an InitPlan) and the part tables are then read through their index.
-        var parts = $"incident_number = (SELECT number FROM incidents WHERE {where} ORDER BY number DESC LIMIT 1)";
-        AddPartQueries(batch, parts, () => key.Clone());
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await using var command = _dataSource.CreateCommand($"SELECT {IncidentColumns}, {PartColumns} FROM incidents WHERE {condition}");
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         List<Incident> incidents = [];
         while (await reader.ReadAsync(cancellationToken))
         {
-            incidents.Add(ReadIncident(reader));
+            var incident = ReadIncident(reader);
+            incident.Roles = PostgresJson.Read<Dictionary<string, string>>(reader.GetString(19));
+            incident.Channels = PostgresJson.Read<List<string[]>>(reader.GetString(20)).Select(c => new Incidents.ChannelBinding(c[0], c[1], c[2])).ToList();
+            incident.RunbookSessions = PostgresJson.Read<List<RunbookSession>>(reader.GetString(21));
+            incidents.Add(incident);
         }
-        // A store holding two open incidents of one group (written before the unique index existed) answers with the newest.
-        incidents.Sort((a, b) => b.Number.CompareTo(a.Number));
-        await reader.NextResultAsync(cancellationToken);
-        await ReadPartResultsAsync(reader, incidents.Take(1).ToList(), cancellationToken);
-        return incidents.Take(1).ToList();
-    }
-
-    private static async Task ReadPartsAsync(NpgsqlConnection connection, List<Incident> incidents, string where, Func<NpgsqlParameter> key, CancellationToken cancellationToken)
-    {
-        await using var batch = new NpgsqlBatch(connection);
-        AddPartQueries(batch, where, key);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await ReadPartResultsAsync(reader, incidents, cancellationToken);
-    }
-
-    private static void AddPartQueries(NpgsqlBatch batch, string where, Func<NpgsqlParameter> key)
-    {
-        batch.BatchCommands.Add(WithKey($"SELECT incident_number, role, user_id FROM incident_roles WHERE {where}", key()));
-        batch.BatchCommands.Add(WithKey($"SELECT incident_number, platform, channel_id, name FROM incident_channels WHERE {where}", key()));
-        batch.BatchCommands.Add(WithKey($"SELECT {SessionColumns} FROM runbook_sessions WHERE {where} ORDER BY incident_number, ordinal", key()));
-    }
-
-    /// <summary>Reads the three part result sets (roles, channels, sessions), the reader standing on the first.</summary>
-    private static async Task ReadPartResultsAsync(NpgsqlDataReader reader, List<Incident> incidents, CancellationToken cancellationToken)
-    {
-        var byNumber = incidents.ToDictionary(i => i.Number);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            if (byNumber.TryGetValue(reader.GetInt32(0), out var incident))
-            {
-                incident.Roles[reader.GetString(1)] = reader.GetString(2);
-            }
-        }
-        await reader.NextResultAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            if (byNumber.TryGetValue(reader.GetInt32(0), out var incident))
-            {
-                incident.Channels.Add(new Incidents.ChannelBinding(reader.GetString(1), reader.GetString(2), reader.GetString(3)));
-            }
-        }
-        await reader.NextResultAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            if (byNumber.TryGetValue(reader.GetInt32(0), out var incident))
-            {
-                incident.RunbookSessions.Add(new RunbookSession
-                {
-                    RunbookId = reader.GetString(1),
-                    Title = reader.GetString(2),
-                    Version = reader.GetString(3),
-                    StartedAt = reader.GetFieldValue<DateTimeOffset>(4),
-                    StartedBy = reader.GetString(5),
-                    CurrentIndex = reader.GetInt32(6),
-                    CompletedAt = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
-                    Steps = PostgresJson.Read<List<RunbookStepRecord>>(reader.GetString(8)),
-                });
-            }
-        }
-    }
-
-    private static NpgsqlBatchCommand WithKey(string sql, NpgsqlParameter key)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(key);
-        return command;
+        return incidents;
     }
 
     private static Incident ReadIncident(NpgsqlDataReader reader) => new()

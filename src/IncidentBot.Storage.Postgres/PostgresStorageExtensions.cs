@@ -21,24 +21,24 @@ public static class PostgresStorageExtensions
     {
         services.AddSingleton(sp => DataSource(connectionString(sp), sp.GetService<ILoggerFactory>()));
         services.AddSingleton<PostgresIncidentStore>();
-        services.AddSingleton(sp => Translated<IIncidentStore>(sp, sp.GetRequiredService<PostgresIncidentStore>()));
-        services.AddSingleton(sp => Translated<IRunbookVersionStore>(sp, sp.GetRequiredService<PostgresIncidentStore>()));
+        services.AddSingleton(sp => Translated<IIncidentStore>(sp.GetRequiredService<PostgresIncidentStore>()));
+        services.AddSingleton(sp => Translated<IRunbookVersionStore>(sp.GetRequiredService<PostgresIncidentStore>()));
         services.AddSingleton<PostgresAlertInbox>();
-        services.AddSingleton(sp => Translated<IAlertInboxStore>(sp, sp.GetRequiredService<PostgresAlertInbox>()));
+        services.AddSingleton(sp => Translated<IAlertInboxStore>(sp.GetRequiredService<PostgresAlertInbox>()));
         services.AddSingleton<PostgresOutbox>();
-        services.AddSingleton(sp => Translated<IOutboxStore>(sp, sp.GetRequiredService<PostgresOutbox>()));
+        services.AddSingleton(sp => Translated<IOutboxStore>(sp.GetRequiredService<PostgresOutbox>()));
         services.AddSingleton<PostgresRoomMessages>();
-        services.AddSingleton(sp => Translated<IRoomMessageStore>(sp, sp.GetRequiredService<PostgresRoomMessages>()));
+        services.AddSingleton(sp => Translated<IRoomMessageStore>(sp.GetRequiredService<PostgresRoomMessages>()));
         services.AddSingleton<PostgresRcaStore>();
-        services.AddSingleton(sp => Translated<IRcaStore>(sp, sp.GetRequiredService<PostgresRcaStore>()));
+        services.AddSingleton(sp => Translated<IRcaStore>(sp.GetRequiredService<PostgresRcaStore>()));
         services.AddSingleton<PostgresDrillStore>();
-        services.AddSingleton(sp => Translated<IDrillStore>(sp, sp.GetRequiredService<PostgresDrillStore>()));
+        services.AddSingleton(sp => Translated<IDrillStore>(sp.GetRequiredService<PostgresDrillStore>()));
         services.AddSingleton<PostgresStorageHealth>();
-        services.AddSingleton(sp => Translated<IStorageHealth>(sp, sp.GetRequiredService<PostgresStorageHealth>()));
+        services.AddSingleton(sp => Translated<IStorageHealth>(sp.GetRequiredService<PostgresStorageHealth>()));
         services.AddSingleton<PostgresPlatformReferences>();
-        services.AddSingleton(sp => Translated<IPlatformReferenceStore>(sp, sp.GetRequiredService<PostgresPlatformReferences>()));
+        services.AddSingleton(sp => Translated<IPlatformReferenceStore>(sp.GetRequiredService<PostgresPlatformReferences>()));
         services.AddSingleton<PostgresDeduplication>();
-        services.AddSingleton(sp => Translated<IDeduplicationStore>(sp, sp.GetRequiredService<PostgresDeduplication>()));
+        services.AddSingleton(sp => Translated<IDeduplicationStore>(sp.GetRequiredService<PostgresDeduplication>()));
         return services;
     }
 
@@ -60,6 +60,5 @@ public static class PostgresStorageExtensions
         return builder.Build();
     }
 
-    private static TStore Translated<TStore>(IServiceProvider services, TStore store) where TStore : class =>
-        UnavailableTranslation<TStore>.Around(store, services.GetRequiredService<NpgsqlDataSource>());
+    private static TStore Translated<TStore>(TStore store) where TStore : class => UnavailableTranslation<TStore>.Around(store);
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
-using Npgsql;
 
 namespace IncidentBot.Storage.Postgres;
 
@@ -15,22 +14,15 @@ namespace IncidentBot.Storage.Postgres;
 /// </summary>
 public class UnavailableTranslation<TStore> : DispatchProxy where TStore : class
 {
-    private static readonly ConcurrentDictionary<Type, Func<object, NpgsqlDataSource?, object>> ResultGuards = new();
+    private static readonly ConcurrentDictionary<Type, Func<object, object>> ResultGuards = new();
 
     private TStore _store = null!;
-    private NpgsqlDataSource? _pool;
 
-    /// <summary>
-    /// The store behind a stand-in that translates its unavailable failures. When one happens, the idle connections
-    /// of <paramref name="pool"/> are dropped: after a server restart or failover they are all dead, and each would
-    /// otherwise fail one more call before the bot works again.
-    /// </summary>
-    public static TStore Around(TStore store, NpgsqlDataSource? pool = null)
+    /// <summary>The store behind a stand-in that translates its unavailable failures.</summary>
+    public static TStore Around(TStore store)
     {
         var proxy = Create<TStore, UnavailableTranslation<TStore>>();
-        var translation = (UnavailableTranslation<TStore>)(object)proxy;
-        translation._store = store;
-        translation._pool = pool;
+        ((UnavailableTranslation<TStore>)(object)proxy)._store = store;
         return proxy;
     }
 
@@ -46,7 +38,6 @@ public class UnavailableTranslation<TStore> : DispatchProxy where TStore : class
             // A store method that throws before returning its task: the same translation, or its own exception as it was.
             if (PostgresFailures.AsUnavailable(failure) is { } unavailable && unavailable != failure)
             {
-                _pool?.Clear();
                 throw unavailable;
             }
             ExceptionDispatchInfo.Throw(failure);
@@ -54,15 +45,15 @@ public class UnavailableTranslation<TStore> : DispatchProxy where TStore : class
         }
         return result switch
         {
-            ValueTask task => GuardAsync(task, _pool),
-            Task task => GuardAsync(task, _pool),
+            ValueTask task => GuardAsync(task),
+            Task task => GuardAsync(task),
             not null when result.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(ValueTask<>) =>
-                ResultGuards.GetOrAdd(type.GetGenericArguments()[0], GuardFor)(result, _pool),
+                ResultGuards.GetOrAdd(type.GetGenericArguments()[0], GuardFor)(result),
             _ => result,
         };
     }
 
-    private static async ValueTask GuardAsync(ValueTask task, NpgsqlDataSource? pool)
+    private static async ValueTask GuardAsync(ValueTask task)
     {
         try
         {
@@ -70,12 +61,11 @@ public class UnavailableTranslation<TStore> : DispatchProxy where TStore : class
         }
         catch (Exception failure) when (PostgresFailures.AsUnavailable(failure) is { } unavailable && unavailable != failure)
         {
-            pool?.Clear();
             throw unavailable;
         }
     }
 
-    private static async Task GuardAsync(Task task, NpgsqlDataSource? pool)
+    private static async Task GuardAsync(Task task)
     {
         try
         {
@@ -83,12 +73,11 @@ public class UnavailableTranslation<TStore> : DispatchProxy where TStore : class
         }
         catch (Exception failure) when (PostgresFailures.AsUnavailable(failure) is { } unavailable && unavailable != failure)
         {
-            pool?.Clear();
             throw unavailable;
         }
     }
 
-    private static async ValueTask<TResult> GuardAsync<TResult>(ValueTask<TResult> task, NpgsqlDataSource? pool)
+    private static async ValueTask<TResult> GuardAsync<TResult>(ValueTask<TResult> task)
     {
         try
         {
@@ -96,14 +85,13 @@ public class UnavailableTranslation<TStore> : DispatchProxy where TStore : class
         }
         catch (Exception failure) when (PostgresFailures.AsUnavailable(failure) is { } unavailable && unavailable != failure)
         {
-            pool?.Clear();
             throw unavailable;
         }
     }
 
-    private static object GuardBoxed<TResult>(object task, NpgsqlDataSource? pool) => GuardAsync((ValueTask<TResult>)task, pool);
+    private static object GuardBoxed<TResult>(object task) => GuardAsync((ValueTask<TResult>)task);
 
-    private static Func<object, NpgsqlDataSource?, object> GuardFor(Type resultType) =>
+    private static Func<object, object> GuardFor(Type resultType) =>
         typeof(UnavailableTranslation<TStore>).GetMethod(nameof(GuardBoxed), BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(resultType).CreateDelegate<Func<object, NpgsqlDataSource?, object>>();
+            .MakeGenericMethod(resultType).CreateDelegate<Func<object, object>>();
 }

@@ -8,8 +8,8 @@ using Npgsql;
 namespace IncidentBot.Hosting;
 
 /// <summary>
-/// The store's settings taken together: a provider this build has, and for it only the settings it uses, a
-/// PostgreSQL connection string that names a server and whose every keyword PostgreSQL knows. Problems name their
+/// The store's settings taken together: a provider this build has, no connection string given to LiteDB (it
+/// would be ignored), a PostgreSQL connection string that names a server and whose every keyword PostgreSQL knows. Problems name their
 /// key and never show a connection string's values (it holds the password). Whether the server really lets the
 /// bot in is checked next, at start-up (<see cref="StorageStartup"/>).
 /// </summary>
@@ -35,10 +35,8 @@ internal sealed class StorageValidation(IConfiguration configuration) : IValidat
         var provider = string.IsNullOrWhiteSpace(options.Provider) ? StorageOptions.LiteDb : options.Provider.Trim();
         if (options.UsesPostgres)
         {
-            if (!string.IsNullOrWhiteSpace(configuration[PathKey]))
-            {
-                yield return $"{PathKey}: names a LiteDB data file, but {ProviderKey} is postgres (the data lives in the {StorageOptions.ConnectionStringKey} database); remove {PathKey}, or set it empty";
-            }
+            // Storage:Path is not refused here: its folder also holds the web console's session keys (keys/), whatever the
+            // store, and the container image sets it.
             foreach (var problem in ConnectionStringProblems(connectionString))
             {
                 yield return problem;

@@ -64,7 +64,8 @@ internal static class WebConsoleExtensions
         {
             builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, IHostEnvironment, ILoggerFactory>((keys, storage, environment, logs) =>
             {
-                var dataFile = BotHome.Resolve(environment, storage.Value.Path);
+                // Beside the data file; on PostgreSQL, in the folder Storage:Path names (the default one when it is empty).
+                var dataFile = BotHome.Resolve(environment, string.IsNullOrWhiteSpace(storage.Value.Path) ? new StorageOptions().Path : storage.Value.Path);
                 keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(Path.GetDirectoryName(dataFile)!, "keys")), logs);
             });
         }

@@ -11,7 +11,7 @@ namespace IncidentBot.Tests.Infrastructure;
 public static class BotLaunch
 {
     /// <summary>
-    /// Its own data file in <paramref name="dataFolder"/> (unless the settings name another store, or Storage:Path), the given runbooks, and the given settings as environment
+    /// Its own data file in <paramref name="dataFolder"/> (unless the settings choose another store), the given runbooks, and the given settings as environment
     /// variables (<c>:</c> or <c>__</c> between sections).
     /// </summary>
     public static ProcessStartInfo StartInfo(string hostAssembly, string runbooksFolder, string dataFolder, string urls, IEnumerable<KeyValuePair<string, string>>? settings = null)
@@ -26,15 +26,11 @@ public static class BotLaunch
         start.ArgumentList.Add(hostAssembly);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(urls);
+        start.Environment["Storage__Path"] = Path.Combine(dataFolder, "incidentbot.db");
         start.Environment["Runbooks__Path"] = runbooksFolder;
         foreach (var (key, value) in settings ?? [])
         {
             start.Environment[key.Replace(":", "__")] = value;
-        }
-        // LiteDB unless the settings chose PostgreSQL (which refuses a data file setting it would not use).
-        if (!string.Equals(start.Environment.TryGetValue("Storage__Provider", out var provider) ? provider : null, "postgres", StringComparison.OrdinalIgnoreCase))
-        {
-            start.Environment.TryAdd("Storage__Path", Path.Combine(dataFolder, "incidentbot.db"));
         }
         return start;
     }

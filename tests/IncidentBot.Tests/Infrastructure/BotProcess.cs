@@ -118,7 +118,7 @@ public sealed class BotProcess : IAsyncDisposable
         // Tests read the bot's Information lines, whatever appsettings.json says; a test's own settings still win.
         var withLogs = new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Information" };
         // This run's store (TestStore), unless the test chose one itself.
-        if (settings is null || !settings.Keys.Any(k => k.Replace("__", ":").StartsWith("Storage:", StringComparison.OrdinalIgnoreCase)))
+        if (settings is null || !settings.Keys.Any(k => k.Replace("__", ":").StartsWith("Storage:Provider", StringComparison.OrdinalIgnoreCase)))
         {
             foreach (var (key, value) in TestStore.SettingsFor(dataFolder))
             {

@@ -41,13 +41,17 @@ public static class TestStore
     /// The settings that put a bot with data folder <paramref name="dataFolder"/> on this run's store: the data file
     /// in that folder, or the folder's own PostgreSQL database (created empty on first use).
     /// </summary>
-    public static Dictionary<string, string> SettingsFor(string dataFolder) => IsPostgres
-        ? new()
+    public static Dictionary<string, string> SettingsFor(string dataFolder)
+    {
+        // Also on PostgreSQL: the folder of Storage:Path keeps the web console's session keys.
+        var settings = new Dictionary<string, string> { ["Storage:Path"] = Path.Combine(dataFolder, "incidentbot.db") };
+        if (IsPostgres)
         {
-            ["Storage:Provider"] = "postgres",
-            ["ConnectionStrings:IncidentBot"] = DatabaseFor(dataFolder),
+            settings["Storage:Provider"] = "postgres";
+            settings["ConnectionStrings:IncidentBot"] = DatabaseFor(dataFolder);
         }
-        : new() { ["Storage:Path"] = Path.Combine(dataFolder, "incidentbot.db") };
+        return settings;
+    }
 
     /// <summary>The connection string of the folder's database, created empty if it does not exist yet.</summary>
     public static string DatabaseFor(string dataFolder)

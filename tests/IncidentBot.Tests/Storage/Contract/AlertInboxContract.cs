@@ -24,9 +24,19 @@ public abstract class AlertInboxContract
             ReceivedAt = At.AddSeconds(3),
             Alert = new Alert
             {
-                Source = "alertmanager", Fingerprint = "fp-003", GroupKey = "{}:{alertname=\"Disk\"}", Status = AlertStatus.Resolved, Severity = "warning",
-                Title = "Disk full", Description = "95 %", Labels = { ["instance"] = "db-1", ["$odd key"] = "" }, Annotations = { ["runbook_url"] = "https://runbooks.example/disk" },
-                Links = [new AlertLink("Graph", "https://prometheus.example/graph")], StartsAt = At.AddMinutes(-5), EndsAt = At, Raw = """{"status":"resolved"}""",
+                Source = "alertmanager",
+                Fingerprint = "fp-003",
+                GroupKey = "{}:{alertname=\"Disk\"}",
+                Status = AlertStatus.Resolved,
+                Severity = "warning",
+                Title = "Disk full",
+                Description = "95 %",
+                Labels = { ["instance"] = "db-1", ["$odd key"] = "" },
+                Annotations = { ["runbook_url"] = "https://runbooks.example/disk" },
+                Links = [new AlertLink("Graph", "https://prometheus.example/graph")],
+                StartsAt = At.AddMinutes(-5),
+                EndsAt = At,
+                Raw = """{"status":"resolved"}""",
             },
         };
         await inbox.AppendAsync(entries);

@@ -340,6 +340,48 @@ public abstract class IncidentStoreContract
     }
 
     [SkippableFact]
+    public async Task AReaderSeesACommitWholeOrNotAtAll()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var number = (await incidents.OpenNewAsync(1, n => Incident(n, "whole")))[0].Number;
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            var incident = (await incidents.FindAsync(number))!;
+            for (var version = 1; version <= 150; version++)
+            {
+                // Title, a role, a channel and a runbook session change together in each commit.
+                incident.Title = $"v{version}";
+                incident.Roles["commander"] = $"v{version}";
+                incident.Channels = [new ChannelBinding("slack", "C1", $"v{version}")];
+                incident.RunbookSessions = [new RunbookSession { RunbookId = "r", Title = $"v{version}", Version = "x", StartedAt = At, StartedBy = "a" }];
+                await incidents.UpdateAsync(incident);
+            }
+            await stop.CancelAsync();
+        });
+
+        var reads = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            foreach (var read in new[] { await incidents.FindAsync(number), await incidents.FindOpenByGroupKeyAsync("whole"), (await incidents.ListAsync(new IncidentQuery(Limit: 1)))[0] })
+            {
+                reads++;
+                var title = read!.Title;
+                if (title == "Incident " + number)
+                {
+                    continue; // before the first commit
+                }
+                Assert.Equal(title, read.Roles["commander"]);
+                Assert.Equal(title, Assert.Single(read.Channels).Name);
+                Assert.Equal(title, Assert.Single(read.RunbookSessions).Title);
+            }
+        }
+        await writer;
+        Assert.True(reads > 10, $"only {reads} reads ran beside the writer");
+    }
+
+    [SkippableFact]
     public async Task TwoWritersOfOneVersionOfAnIncidentNeverBothSucceed()
     {
         await using var store = await OpenAsync();

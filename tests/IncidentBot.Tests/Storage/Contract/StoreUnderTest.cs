@@ -52,8 +52,11 @@ public sealed class StoreUnderTest : IAsyncDisposable
     {
         var database = await server.CreateDatabaseAsync();
         PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
-        return new StoreUnderTest("postgres", services => services.AddPostgresStorage(_ => database), null);
+        return Postgres(database);
     }
+
+    /// <summary>A store in a PostgreSQL database the test has made (and migrated) itself.</summary>
+    public static StoreUnderTest Postgres(string database) => new("postgres", services => services.AddPostgresStorage(_ => database), null);
 
     private ServiceProvider Build() =>
         _register(new ServiceCollection().AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)).AddSingleton(TimeProvider.System))

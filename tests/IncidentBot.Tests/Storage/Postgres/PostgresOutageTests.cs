@@ -21,7 +21,6 @@ public sealed class PostgresOutageTests(PostgresServer server)
         await using var app = new IncidentBotApplication(new()
         {
             ["Storage:Provider"] = "postgres",
-            ["Storage:Path"] = "",
             ["ConnectionStrings:IncidentBot"] = database,
         });
         var client = app.CreateClient();

@@ -33,11 +33,24 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
         ("timeline of an incident", "timeline", "SELECT * FROM timeline WHERE incident_number = 4242 ORDER BY id"),
         // PostgresIncidentStore's own shapes: an incident's parts found through its key in the same batch, a listed
         // page's parts by their numbers, alerts in first-seen order, the next number, a commit replacing the parts.
-        ("roles of the open incident of a group", "incident_roles",
-            "SELECT incident_number, role, user_id FROM incident_roles WHERE incident_number = (SELECT number FROM incidents WHERE group_key = 'open-19990' AND is_open ORDER BY number DESC LIMIT 1)"),
-        ("runbook sessions of an incident by number", "runbook_sessions",
-            "SELECT * FROM runbook_sessions WHERE incident_number = (SELECT number FROM incidents WHERE number = 4241 ORDER BY number DESC LIMIT 1) ORDER BY incident_number, ordinal"),
-        ("channels of a listed page", "incident_channels", "SELECT * FROM incident_channels WHERE incident_number = ANY (ARRAY[19999, 19998, 19997, 19996])"),
+        ("an open incident whole, by its group key", "incident_roles", """
+            SELECT number, title, status,
+                (SELECT coalesce(jsonb_object_agg(r.role, r.user_id), '{}') FROM incident_roles r WHERE r.incident_number = incidents.number)::text,
+                (SELECT coalesce(jsonb_agg(jsonb_build_array(c.platform, c.channel_id, c.name) ORDER BY c.platform, c.channel_id), '[]')
+                    FROM incident_channels c WHERE c.incident_number = incidents.number)::text,
+                (SELECT coalesce(jsonb_agg(jsonb_build_object('title', s.title, 'steps', s.steps) ORDER BY s.ordinal), '[]')
+                    FROM runbook_sessions s WHERE s.incident_number = incidents.number)::text
+            FROM incidents WHERE group_key = 'open-19990' AND is_open ORDER BY number DESC LIMIT 1
+            """),
+        ("a page of resolved incidents whole", "incident_channels", """
+            SELECT number, title, status,
+                (SELECT coalesce(jsonb_object_agg(r.role, r.user_id), '{}') FROM incident_roles r WHERE r.incident_number = incidents.number)::text,
+                (SELECT coalesce(jsonb_agg(jsonb_build_array(c.platform, c.channel_id, c.name) ORDER BY c.platform, c.channel_id), '[]')
+                    FROM incident_channels c WHERE c.incident_number = incidents.number)::text,
+                (SELECT coalesce(jsonb_agg(jsonb_build_object('title', s.title, 'steps', s.steps) ORDER BY s.ordinal), '[]')
+                    FROM runbook_sessions s WHERE s.incident_number = incidents.number)::text
+            FROM incidents WHERE NOT is_open AND number < 15000 ORDER BY number DESC LIMIT 100
+            """),
         ("alerts of an incident, ties by id", "alerts", "SELECT * FROM alerts WHERE incident_number = 4242 ORDER BY first_seen_at, id"),
         ("the next incident number", "incidents", "SELECT n, EXISTS (SELECT 1 FROM incidents WHERE number = n) FROM (SELECT nextval('incident_number_seq')::integer AS n) s"),
         ("a commit replacing an incident's roles", "incident_roles", "DELETE FROM incident_roles WHERE incident_number = ANY (ARRAY[4242])"),
