@@ -42,8 +42,14 @@ start_test_postgres() {
   test_postgres_bin=$(dirname "$initdb")
   test_postgres_dir=$(mktemp -d /tmp/incidentbot-postgres.XXXXXX)
   trap stop_test_postgres EXIT
+  if [ -n "${TEST_POSTGRES_DATA_TMPFS_MB:-}" ]; then
+    # The data folder on a small tmpfs of its own, so a test can fill the file system under PostgreSQL (needs root).
+    mkdir "$test_postgres_dir/data"
+    mount -t tmpfs -o "size=${TEST_POSTGRES_DATA_TMPFS_MB}m,mode=0700" tmpfs "$test_postgres_dir/data" || return 1
+  fi
   if [ "$(id -u)" -eq 0 ]; then
     chown postgres:postgres "$test_postgres_dir"
+    [ ! -d "$test_postgres_dir/data" ] || chown postgres:postgres "$test_postgres_dir/data"
   fi
 
   local password
@@ -60,11 +66,7 @@ start_test_postgres() {
   local port started=""
   for _ in 1 2 3 4 5; do
     port=$(free_loopback_port)
-    # fsync off: a test server's data may be lost in a crash, and the tests run much faster without it.
-    if as_postgres_owner "$test_postgres_bin/pg_ctl" --pgdata="$test_postgres_dir/data" --log="$test_postgres_dir/server.log" \
-        --wait --timeout=60 \
-        --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$test_postgres_dir -c fsync=off -c max_connections=200" \
-        start >/dev/null; then
+    if start_test_postgres_server "$port"; then
       started=yes
       break
     fi
@@ -87,10 +89,37 @@ SQL
   echo "Test PostgreSQL $("$test_postgres_bin/postgres" --version | awk '{print $3}') listening on 127.0.0.1:$port (data in $test_postgres_dir)"
 }
 
+# Starts (again) the server start_test_postgres made, on the given port, and waits until it takes connections.
+# fsync is off unless TEST_POSTGRES_FSYNC=on: a test server's data may be lost in a crash, and the tests run much
+# faster without it (the benchmark turns it on, so a commit costs what it costs in production).
+start_test_postgres_server() {
+  local port=$1
+  printf '%s\n' "$port" > "$test_postgres_dir/port"
+  as_postgres_owner "$test_postgres_bin/pg_ctl" --pgdata="$test_postgres_dir/data" --log="$test_postgres_dir/server.log" \
+    --wait --timeout=60 \
+    --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$test_postgres_dir -c fsync=${TEST_POSTGRES_FSYNC:-off} -c max_connections=200" \
+    start >/dev/null
+}
+
+# Stops the server (fast: open sessions are ended) and keeps its data, for tests of an outage; start_test_postgres_server
+# with the port in "$test_postgres_dir/port" brings it back.
+stop_test_postgres_server() {
+  as_postgres_owner "$test_postgres_bin/pg_ctl" --pgdata="$test_postgres_dir/data" --mode=fast --wait --timeout=60 stop >/dev/null
+}
+
+# Runs SQL from standard input as the superuser, over the socket in the server's folder.
+test_postgres_superuser_sql() {
+  as_postgres_owner "$test_postgres_bin/psql" --quiet --no-psqlrc --host="$test_postgres_dir" --port="$(cat "$test_postgres_dir/port")" \
+    --username=postgres --dbname=postgres --set=ON_ERROR_STOP=1 --tuples-only --no-align
+}
+
 stop_test_postgres() {
   if [ -n "$test_postgres_dir" ] && [ -d "$test_postgres_dir" ]; then
     if [ -f "$test_postgres_dir/data/postmaster.pid" ]; then
       as_postgres_owner "$test_postgres_bin/pg_ctl" --pgdata="$test_postgres_dir/data" --mode=fast --wait stop >/dev/null 2>&1 || true
+    fi
+    if mountpoint -q "$test_postgres_dir/data"; then
+      umount -l "$test_postgres_dir/data" || true
     fi
     rm -rf "$test_postgres_dir"
   fi

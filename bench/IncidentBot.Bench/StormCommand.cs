@@ -7,30 +7,36 @@ using IncidentBot.Tests.Slack.Fakes;
 namespace IncidentBot.Bench;
 
 /// <summary>
-/// <c>storm</c>: the two baselines, then the bot under the same storm with Slack switched on against a fake
-/// Slack that answers in 50 ms and enforces Slack's limits; prints the figures and checks the targets.
+/// <c>storm</c>: the two baselines (HTTP, and the store the bot runs on: LiteDB or PostgreSQL), then the bot under
+/// the same storm with Slack switched on against a fake Slack that answers in 50 ms and enforces Slack's limits;
+/// prints the figures and checks the targets.
 /// </summary>
 public static class StormCommand
 {
     private static readonly TimeSpan AttachPatience = TimeSpan.FromMinutes(2);
 
-    public static async Task<int> RunAsync(StormPlan plan)
+    public static async Task<int> RunAsync(StormOptions options)
     {
+        var plan = options.Plan;
         var folder = Directory.CreateTempSubdirectory("incidentbot-bench-");
+        await using var postgres = options.Store == BenchStore.Postgres ? await BenchPostgres.OpenAsync(options.PostgresConnectionString) : null;
         try
         {
             var requests = StormPayloads.Build(plan);
-            Console.WriteLine($"Storm ({plan.Name}): {plan.TotalAlerts:N0} alerts in {requests.Count:N0} webhooks over {plan.DistinctKeys:N0} keys, {plan.Connections} connections, {Environment.ProcessorCount} cores{LoadAverage()}");
+            Console.WriteLine($"Storm ({plan.Name}, {(postgres is null ? "LiteDB" : "PostgreSQL")}): {plan.TotalAlerts:N0} alerts in {requests.Count:N0} webhooks over {plan.DistinctKeys:N0} keys, {plan.Connections} connections, {Environment.ProcessorCount} cores{LoadAverage()}");
 
             var http = await HttpBaselineAsync(plan, requests);
             Console.WriteLine($"  HTTP baseline (empty endpoint): {http.AlertsPerSecond:N0} alerts/s");
-            var store = LiteDbBaseline.Run(requests, plan.LiteDbBatchSize, folder.FullName);
-            Console.WriteLine($"  LiteDB baseline (LiteDbStorage.Append, {store.Batching}): {store.AlertsPerSecond:N0} alerts/s");
-            var small = LiteDbBaseline.RunInWebhookBatches(requests, plan.Connections, folder.FullName);
-            Console.WriteLine($"  for context, LiteDB in the bot's group-commit sizes ({small.Batching}): {small.AlertsPerSecond:N0} alerts/s");
+            var (store, storeSettings) = postgres is null
+                ? (LiteDbBaselines(plan, requests, folder.FullName), new Dictionary<string, string>())
+                : await PostgresBaselinesAsync(plan, requests, postgres);
 
-            var bot = await BotStormAsync(plan, requests, folder.CreateSubdirectory("bot").FullName);
-            var report = new StormReport(plan, bot, http, store);
+            var bot = await BotStormAsync(plan, requests, folder.CreateSubdirectory("bot").FullName, storeSettings);
+            if (storeSettings.TryGetValue("ConnectionStrings:IncidentBot", out var botDatabase))
+            {
+                bot = bot with { InDatabase = await BenchPostgres.CountStoredAsync(botDatabase) };
+            }
+            var report = new StormReport(plan, options.Store, bot, http, store);
             report.Print(Console.Out);
             return report.AllTargetsMet ? 0 : 1;
         }
@@ -38,6 +44,36 @@ public static class StormCommand
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    private static StoreBaselineResult LiteDbBaselines(StormPlan plan, IReadOnlyList<StormRequest> requests, string folder)
+    {
+        var store = LiteDbBaseline.Run(requests, plan.LiteDbBatchSize, folder);
+        Console.WriteLine($"  LiteDB baseline (LiteDbStorage.Append, {store.Batching}): {store.AlertsPerSecond:N0} alerts/s");
+        var small = LiteDbBaseline.RunInWebhookBatches(requests, plan.Connections, folder);
+        Console.WriteLine($"  for context, LiteDB in the bot's group-commit sizes ({small.Batching}): {small.AlertsPerSecond:N0} alerts/s");
+        return store;
+    }
+
+    /// <summary>
+    /// The baseline is PostgreSQL in the bot's group-commit sizes (each run in a fresh scratch database on the
+    /// server the bot uses); the bot gets a fresh database of its own.
+    /// </summary>
+    private static async Task<(StoreBaselineResult, Dictionary<string, string>)> PostgresBaselinesAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, BenchPostgres postgres)
+    {
+        Console.WriteLine($"  {await postgres.DescribeAsync()}");
+        var store = await PostgresBaseline.RunInWebhookBatchesAsync(requests, plan.Connections, await postgres.CreateDatabaseAsync("bench_baseline"));
+        Console.WriteLine($"  PostgreSQL baseline (binary COPY into the inbox table, one writer, {store.Batching}): {store.AlertsPerSecond:N0} alerts/s");
+        var large = await PostgresBaseline.RunAsync(requests, plan.LiteDbBatchSize, await postgres.CreateDatabaseAsync("bench_baseline"));
+        Console.WriteLine($"  for context, PostgreSQL in batches of {large.Batching}: {large.AlertsPerSecond:N0} alerts/s");
+        var settings = new Dictionary<string, string>
+        {
+            ["Storage:Provider"] = "postgres",
+            ["ConnectionStrings:IncidentBot"] = await postgres.CreateDatabaseAsync("bench_bot"),
+            // BotLaunch names a LiteDB file for every bot; on PostgreSQL there is none.
+            ["Storage:Path"] = "",
+        };
+        return (store, settings);
     }
 
     /// <summary>Other work on the machine skews every figure, so the report says how busy it was.</summary>
@@ -61,10 +97,10 @@ public static class StormCommand
         }
     }
 
-    private static async Task<BotStormResult> BotStormAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, string dataFolder)
+    private static async Task<BotStormResult> BotStormAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, string dataFolder, Dictionary<string, string> storeSettings)
     {
         await using var slack = await FakeSlackApi.StartAsync(new FakeSlackOptions { Latency = TimeSpan.FromMilliseconds(50) });
-        await using var bot = await BotUnderTest.StartAsync(dataFolder, new Dictionary<string, string>
+        await using var bot = await BotUnderTest.StartAsync(dataFolder, new Dictionary<string, string>(storeSettings)
         {
             ["Slack:BotToken"] = "xoxb-test",
             ["Slack:SigningSecret"] = "bench-signing-secret",

@@ -15,7 +15,7 @@ namespace IncidentBot.Bench.Baselines;
 /// </summary>
 public static class LiteDbBaseline
 {
-    public static LiteDbBaselineResult Run(IReadOnlyList<StormRequest> requests, int batchSize, string folder)
+    public static StoreBaselineResult Run(IReadOnlyList<StormRequest> requests, int batchSize, string folder)
     {
         var alerts = Normalise(requests);
         // Warmed up like the other two (JIT, LiteDB's code paths, the file system): a cold first run was 10-30 %
@@ -28,13 +28,13 @@ public static class LiteDbBaseline
     /// Context, not a target: the same appends in the batches the bot's group commits can hold at most, the
     /// alerts of one webhook per connection (about 180 alerts in this storm instead of 1,000).
     /// </summary>
-    public static LiteDbBaselineResult RunInWebhookBatches(IReadOnlyList<StormRequest> requests, int webhooksPerBatch, string folder)
+    public static StoreBaselineResult RunInWebhookBatches(IReadOnlyList<StormRequest> requests, int webhooksPerBatch, string folder)
     {
         var batches = requests.Chunk(webhooksPerBatch).Select(Normalise).Select(b => b.ToArray()).ToList();
         return Append(batches, $"{webhooksPerBatch} webhooks per batch", Path.Combine(folder, "baseline-webhooks.db"));
     }
 
-    private static LiteDbBaselineResult Append(IReadOnlyList<Alert[]> batches, string batching, string file)
+    private static StoreBaselineResult Append(IReadOnlyList<Alert[]> batches, string batching, string file)
     {
         var now = DateTimeOffset.UtcNow;
         using var storage = new LiteDbStorage(file, NullLogger<LiteDbStorage>.Instance);
@@ -43,10 +43,11 @@ public static class LiteDbBaseline
         {
             storage.Append(batch.Select(a => new InboxEntry { Alert = a, ReceivedAt = now }).ToList());
         }
-        return new LiteDbBaselineResult(batches.Sum(b => b.Length), batching, clock.Elapsed);
+        return new StoreBaselineResult("LiteDB", batches.Sum(b => b.Length), batching, clock.Elapsed);
     }
 
-    private static List<Alert> Normalise(IReadOnlyList<StormRequest> requests)
+    /// <summary>The storm's alerts as the bot's own normalisers make them.</summary>
+    public static List<Alert> Normalise(IReadOnlyList<StormRequest> requests)
     {
         var normalisers = new Dictionary<string, IAlertNormalizer>
         {
@@ -61,8 +62,8 @@ public static class LiteDbBaseline
     }
 }
 
-/// <summary>How fast the durable store took the storm's alerts.</summary>
-public sealed record LiteDbBaselineResult(int Alerts, string Batching, TimeSpan Elapsed)
+/// <summary>How fast a durable store (LiteDB or PostgreSQL) took the storm's alerts.</summary>
+public sealed record StoreBaselineResult(string Store, int Alerts, string Batching, TimeSpan Elapsed)
 {
     public double AlertsPerSecond => Alerts / Elapsed.TotalSeconds;
 }

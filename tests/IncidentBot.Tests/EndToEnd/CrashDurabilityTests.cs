@@ -67,7 +67,7 @@ public sealed class CrashDurabilityTests : IDisposable
     }
 
     /// <summary>Every alert attached to an incident, once the restarted bot has stopped attaching more.</summary>
-    private static async Task<List<StormAlert>> SettledAlertsAsync(BotProcess bot, int atLeast)
+    internal static async Task<List<StormAlert>> SettledAlertsAsync(BotProcess bot, int atLeast)
     {
         await Eventually.TrueAsync(async () => (await bot.IncidentsAsync()).Sum(i => i.AlertCount) >= atLeast,
             $"every acknowledged alert attached ({atLeast} acknowledged)", TimeSpan.FromSeconds(30));

@@ -28,6 +28,9 @@ public sealed class WebhookStorm
 
     private readonly ConcurrentBag<StormAlert> _acknowledged = [];
     private readonly ConcurrentBag<StormAlert> _unanswered = [];
+    private readonly ConcurrentBag<StormAlert> _refused = [];
+    private long _slowestAnswerTicks;
+    private int _refusedWithoutRetryAfter;
     private readonly BotProcess _bot;
     private readonly HttpStatusCode? _allowedRefusal;
     private readonly bool _stopSenderWhenUnanswered;
@@ -44,6 +47,15 @@ public sealed class WebhookStorm
 
     /// <summary>Alerts answered with 202.</summary>
     public IReadOnlyCollection<StormAlert> Acknowledged => _acknowledged;
+
+    /// <summary>Alerts answered with the allowed refusal: their sender must send them again.</summary>
+    public IReadOnlyCollection<StormAlert> Refused => _refused;
+
+    /// <summary>How many refusals came without a Retry-After header.</summary>
+    public int RefusedWithoutRetryAfter => _refusedWithoutRetryAfter;
+
+    /// <summary>The longest any request waited for its answer, whatever the answer.</summary>
+    public TimeSpan SlowestAnswer => TimeSpan.FromTicks(Interlocked.Read(ref _slowestAnswerTicks));
 
     /// <summary>Alerts whose request got no answer at all (the connection failed): stored or not, both are honest.</summary>
     public IReadOnlyCollection<StormAlert> Unanswered => _unanswered;
@@ -79,7 +91,13 @@ public sealed class WebhookStorm
             try
             {
                 using var body = alert.ToContent();
+                var sent = System.Diagnostics.Stopwatch.GetTimestamp();
                 using var response = await _bot.Client.PostAsync("/webhooks/generic", body);
+                var waited = System.Diagnostics.Stopwatch.GetElapsedTime(sent).Ticks;
+                for (var slowest = Interlocked.Read(ref _slowestAnswerTicks); waited > slowest; slowest = Interlocked.Read(ref _slowestAnswerTicks))
+                {
+                    Interlocked.CompareExchange(ref _slowestAnswerTicks, waited, slowest);
+                }
                 if (response.StatusCode == HttpStatusCode.Accepted)
                 {
                     _acknowledged.Add(alert);
@@ -87,6 +105,11 @@ public sealed class WebhookStorm
                 else
                 {
                     Assert.Equal(_allowedRefusal ?? HttpStatusCode.Accepted, response.StatusCode);
+                    _refused.Add(alert);
+                    if (response.Headers.RetryAfter is null)
+                    {
+                        Interlocked.Increment(ref _refusedWithoutRetryAfter);
+                    }
                 }
             }
             catch (HttpRequestException)

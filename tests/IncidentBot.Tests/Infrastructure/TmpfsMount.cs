@@ -30,9 +30,12 @@ public sealed class TmpfsMount : IDisposable
     }
 
     /// <summary>Writes a file until the file system refuses with "No space left on device".</summary>
-    public string FillUp()
+    public string FillUp() => FillUp(Folder);
+
+    /// <summary>Writes a file into <paramref name="folder"/> until its file system refuses with "No space left on device".</summary>
+    public static string FillUp(string folder)
     {
-        var filler = Path.Combine(Folder, "filler");
+        var filler = Path.Combine(folder, "filler");
         var block = new byte[4096];
         using var stream = new FileStream(filler, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1);
         try
