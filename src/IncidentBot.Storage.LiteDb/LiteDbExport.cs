@@ -85,10 +85,12 @@ public sealed class LiteDbExport : IDisposable
     /// <summary>Alerts accepted but not yet correlated, dead letters included.</summary>
     public IEnumerable<InboxEntry> Inbox() => All<InboxEntry>("inbox");
 
-    /// <summary>The adapters' lasting references (channel ids, update-in-place message ids) and when each was saved.</summary>
+    /// <summary>The adapters' typed references (channel ids, update-in-place message ids), each with its value as JSON.</summary>
     public IEnumerable<StoredReference> References() =>
-        _db.GetCollection("platformReferences").Query().OrderBy("_id").ToEnumerable()
-            .Select(d => new StoredReference(d["_id"].AsString, d["value"].AsString, d["at"].IsInt64 ? new DateTimeOffset(d["at"].AsInt64, TimeSpan.Zero) : null));
+        _db.GetCollection(LiteDbStorage.ReferencesCollection).Query().OrderBy("_id").ToEnumerable()
+            .Select(d => new StoredReference(
+                d["platform"].AsString, d["kind"].AsString, d["key"].AsString, d["incident"].IsInt32 ? d["incident"].AsInt32 : null,
+                d["value"].AsString, d["at"].IsInt64 ? new DateTimeOffset(d["at"].AsInt64, TimeSpan.Zero) : null));
 
     /// <summary>Deduplication keys that have not expired by <paramref name="now"/>; expired ones protect nothing any more.</summary>
     public IEnumerable<DeduplicationKey> DeduplicationKeys(DateTimeOffset now) =>
@@ -128,8 +130,8 @@ public sealed class LiteDbExport : IDisposable
             ["review_versions"] = ArrayItems("rcas", nameof(RcaDocument.Versions)),
             ["drill_schedules"] = Count("drillSchedules"),
             ["drill_runs"] = Count("drillRuns"),
-            ["platform_references"] = Count("platformReferences")
-                + _db.GetCollection(LiteDbStorage.DeduplicationCollection).LongCount(Query.GTE(LiteDbStorage.ExpiresAtField, now.UtcTicks)),
+            ["platform_references"] = Count(LiteDbStorage.ReferencesCollection),
+            ["dedupe_keys"] = _db.GetCollection(LiteDbStorage.DeduplicationCollection).LongCount(Query.GTE(LiteDbStorage.ExpiresAtField, now.UtcTicks)),
         };
     }
 
@@ -142,4 +144,5 @@ public sealed class LiteDbExport : IDisposable
 }
 
 /// <summary>One of the adapters' lasting references: a key, its value and when it was saved (unknown for old files).</summary>
-public sealed record StoredReference(string Key, string Value, DateTimeOffset? SavedAt);
+/// <summary>One adapter reference as stored: its kind and key, the incident it belongs to, and its value as JSON.</summary>
+public sealed record StoredReference(string Platform, string Kind, string Key, int? IncidentNumber, string ValueJson, DateTimeOffset? SavedAt);

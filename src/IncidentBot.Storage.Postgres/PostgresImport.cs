@@ -24,6 +24,7 @@ public sealed class PostgresImport : IDisposable
     [
         "incidents", "incident_roles", "incident_channels", "runbook_versions", "runbook_sessions", "alerts", "timeline",
         "inbox", "outbox", "room_messages", "reviews", "review_versions", "drill_schedules", "drill_runs", "platform_references",
+        "dedupe_keys",
     ];
 
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
@@ -198,7 +199,7 @@ public sealed class PostgresImport : IDisposable
             Text(row, o.Platform);
             Integer(row, o.IncidentNumber);
             Text(row, PostgresValues.Text(o.Kind));
-            Json(row, o.MessageJson);
+            Json(row, o.MessageJson, NpgsqlDbType.Json);
             Time(row, o.CreatedAt);
             Time(row, o.NextAttemptAt);
             row.Write(o.Attempts, NpgsqlDbType.Integer);
@@ -215,7 +216,7 @@ public sealed class PostgresImport : IDisposable
             Time(row, m.At);
             Text(row, m.Author);
             Text(row, m.Text);
-            Json(row, m.MessageJson);
+            Json(row, m.MessageJson, NpgsqlDbType.Json);
         });
 
     public long CopyReviews(IEnumerable<RcaDocument> reviews) => Copy(
@@ -273,18 +274,24 @@ public sealed class PostgresImport : IDisposable
     /// it is the one place to adapt. References are kept for good (no expiry); a dedupe key keeps its expiry and has
     /// no value.
     /// </summary>
-    public long CopyPlatformReferences(IEnumerable<(string Key, string Value, DateTimeOffset? SavedAt)> references, IEnumerable<DeduplicationKey> dedupeKeys, DateTimeOffset now)
-    {
-        var rows = references.Select(r => (r.Key, r.Value, CreatedAt: r.SavedAt ?? now, ExpiresAt: (DateTimeOffset?)null))
-            .Concat(dedupeKeys.Select(k => (k.Key, Value: "", CreatedAt: now, ExpiresAt: (DateTimeOffset?)k.ExpiresAt)));
-        return Copy("platform_references (key, value, created_at, expires_at)", rows, (row, r) =>
+    public long CopyPlatformReferences(IEnumerable<(string Platform, string Kind, string Key, int? IncidentNumber, string ValueJson, DateTimeOffset? SavedAt)> references, DateTimeOffset now) => Copy(
+        "platform_references (platform, kind, key, incident_number, value, updated_at)", references, (row, r) =>
         {
+            Text(row, r.Platform);
+            Text(row, r.Kind);
             Text(row, r.Key);
-            Text(row, r.Value);
-            Time(row, r.CreatedAt);
-            Time(row, r.ExpiresAt);
+            Integer(row, r.IncidentNumber);
+            Json(row, r.ValueJson);
+            Time(row, r.SavedAt ?? now);
         });
-    }
+
+    /// <summary>Deliveries already acted on whose repeat could still arrive; the caller leaves out expired ones.</summary>
+    public long CopyDedupeKeys(IEnumerable<DeduplicationKey> keys) => Copy(
+        "dedupe_keys (key, expires_at)", keys, (row, k) =>
+        {
+            Text(row, k.Key);
+            Time(row, k.ExpiresAt);
+        });
 
     /// <summary>
     /// Moves the incident number sequence past <paramref name="lastIncidentNumber"/> (the last number the old store
@@ -432,7 +439,8 @@ public sealed class PostgresImport : IDisposable
     private void TextArray(NpgsqlBinaryImporter row, IEnumerable<string> values) =>
         row.Write(values.Select(Storable).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
 
-    private void Json(NpgsqlBinaryImporter row, string? json)
+    /// <summary>JSON for a jsonb column, or a json one (<see cref="NpgsqlDbType.Json"/>: chat messages, kept as written).</summary>
+    private void Json(NpgsqlBinaryImporter row, string? json, NpgsqlDbType type = NpgsqlDbType.Jsonb)
     {
         if (json is null)
         {
@@ -440,7 +448,7 @@ public sealed class PostgresImport : IDisposable
         }
         else
         {
-            row.Write(StorableJson(json), NpgsqlDbType.Jsonb);
+            row.Write(StorableJson(json), type);
         }
     }
 

@@ -109,8 +109,8 @@ internal static class StorageCopyCommand
             ("review_versions", () => import.CopyReviewVersions(source.Reviews())),
             ("drill_schedules", () => import.CopyDrillSchedules(source.DrillSchedules())),
             ("drill_runs", () => import.CopyDrillRuns(source.DrillRuns())),
-            // Kept apart: this table changes when the adapters get typed records of their own.
-            ("platform_references", () => import.CopyPlatformReferences(source.References().Select(r => (r.Key, r.Value, r.SavedAt)), source.DeduplicationKeys(now), now)),
+            ("platform_references", () => import.CopyPlatformReferences(source.References().Select(r => (r.Platform, r.Kind, r.Key, r.IncidentNumber, r.ValueJson, r.SavedAt)), now)),
+            ("dedupe_keys", () => import.CopyDedupeKeys(source.DeduplicationKeys(now))),
         };
         var width = steps.Max(s => s.Table.Length);
         foreach (var (table, copy) in steps)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -97,12 +98,17 @@ internal sealed record BusyDataFile(string Path, int Declared, int Drill, long P
         storage.Append(inbox);
         storage.RecordFailure(inbox[1].Id, "normaliser threw", deadLetter: true);
 
-        storage.SaveReference($"slack:channel:{declared}", "C0CHECKOUT");
-        storage.SaveReference($"teams:thread:{declared}", "19:thread@thread.tacv2");
+        storage.SaveReference(SlackChannel, declared.ToString(CultureInfo.InvariantCulture), new CopiedChannel("C0CHECKOUT", "inc-checkout"), declared);
+        storage.SaveReference(TeamsThread, declared.ToString(CultureInfo.InvariantCulture), new CopiedThread("19:thread@thread.tacv2"), declared);
         storage.TryRecord(new DeduplicationKey("slack:event:Ev-still-fresh", now.AddHours(1)), now);
         storage.TryRecord(new DeduplicationKey("slack:event:Ev-long-gone", now.AddHours(-1)), now.AddHours(-2));
         return new BusyDataFile(path, declared, drill, pending, failed, delivered, inbox[0].Id, inbox[1].Id);
     }
+
+    /// <summary>The shapes of the Slack channel and Teams thread records, as the adapters store them.</summary>
+    public static readonly PlatformReference<CopiedChannel> SlackChannel = new("slack", "channel");
+
+    public static readonly PlatformReference<CopiedThread> TeamsThread = new("teams", "thread");
 
     private static Alert InboxAlert(string fingerprint, string raw) => new()
     {
@@ -128,3 +134,7 @@ internal sealed record BusyDataFile(string Path, int Declared, int Drill, long P
         Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
     }
 }
+
+public sealed record CopiedChannel(string Id, string Name);
+
+public sealed record CopiedThread(string ConversationId);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -56,7 +57,8 @@ public sealed class StorageCopyReadBackTests(PostgresServer server) : IDisposabl
         AssertSame(lite.Rcas(), await postgres.GetRequiredService<IRcaStore>().RcasAsync());
 
         var references = postgres.GetRequiredService<IPlatformReferenceStore>();
-        Assert.Equal("C0CHECKOUT", await references.FindReferenceAsync($"slack:channel:{busy.Declared}"));
+        Assert.Equal(new CopiedChannel("C0CHECKOUT", "inc-checkout"), await references.FindAsync(BusyDataFile.SlackChannel, busy.Declared.ToString(CultureInfo.InvariantCulture)));
+        Assert.Equal(new CopiedThread("19:thread@thread.tacv2"), await references.FindAsync(BusyDataFile.TeamsThread, busy.Declared.ToString(CultureInfo.InvariantCulture)));
         var dedupe = postgres.GetRequiredService<IDeduplicationStore>();
         Assert.False(await dedupe.TryRecordAsync(new DeduplicationKey("slack:event:Ev-still-fresh", now.AddHours(1)), now)); // a repeat still acts once
         Assert.True(await dedupe.TryRecordAsync(new DeduplicationKey("slack:event:Ev-long-gone", now.AddHours(1)), now));

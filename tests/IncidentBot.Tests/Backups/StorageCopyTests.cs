@@ -98,9 +98,9 @@ public sealed class StorageCopyTests(PostgresServer server) : IDisposable
         Assert.True(await Sql.ScalarAsync<bool>(database, "SELECT raw IS NULL FROM inbox WHERE alert ->> 'fingerprint' = 'inbox-no-raw'"));
 
         // References are kept for good; of the dedupe keys only the one still fresh, with its expiry.
-        Assert.Equal($"C0CHECKOUT|", await Sql.ScalarAsync<string>(database, $"SELECT concat_ws('|', value, expires_at) || '|' FROM platform_references WHERE key = 'slack:channel:{busy.Declared}'"));
-        Assert.True(await Sql.ScalarAsync<bool>(database, "SELECT expires_at > now() FROM platform_references WHERE key = 'slack:event:Ev-still-fresh'"));
-        Assert.Equal(0, await Sql.ScalarAsync<long>(database, "SELECT count(*) FROM platform_references WHERE key = 'slack:event:Ev-long-gone'"));
+        Assert.Equal($"C0CHECKOUT|{busy.Declared}", await Sql.ScalarAsync<string>(database, $"SELECT concat_ws('|', value ->> 'id', incident_number) FROM platform_references WHERE platform = 'slack' AND kind = 'channel' AND key = '{busy.Declared}'"));
+        Assert.True(await Sql.ScalarAsync<bool>(database, "SELECT expires_at > now() FROM dedupe_keys WHERE key = 'slack:event:Ev-still-fresh'"));
+        Assert.Equal(0, await Sql.ScalarAsync<long>(database, "SELECT count(*) FROM dedupe_keys WHERE key = 'slack:event:Ev-long-gone'"));
 
         // What the bot writes next continues the numbering.
         var last = await Sql.ScalarAsync<int>(database, "SELECT max(number) FROM incidents");
@@ -142,7 +142,7 @@ public sealed class StorageCopyTests(PostgresServer server) : IDisposable
                 break;
             case "one reference":
                 PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
-                await Sql.ExecuteAsync(database, "INSERT INTO platform_references (key, value) VALUES ('slack:channel:7', 'C7')");
+                await Sql.ExecuteAsync(database, "INSERT INTO platform_references (platform, kind, key, value) VALUES ('slack', 'channel', '7', '{\"id\":\"C7\"}')");
                 break;
             default:
                 await Sql.ExecuteAsync(database, "CREATE TABLE customers (id integer PRIMARY KEY); INSERT INTO customers VALUES (1)");
@@ -363,7 +363,8 @@ public sealed class StorageCopyTests(PostgresServer server) : IDisposable
                 ["review_versions"] = reviews.Sum(r => r.Versions.Count),
                 ["drill_schedules"] = schedules.Count,
                 ["drill_runs"] = incidents.Count(i => stored.FindRunByIncident(i.Number) is not null) + schedules.Sum(s => stored.RunsOf(s.Id).Count(r => r.IncidentNumber is null)),
-                ["platform_references"] = 3, // two references and the one dedupe key that has not expired
+                ["platform_references"] = 2,
+                ["dedupe_keys"] = 1, // the one that has not expired
             };
         }
         // The outbox has no query for all of it: its documents are counted.
