@@ -97,7 +97,7 @@ start_test_postgres_server() {
   printf '%s\n' "$port" > "$test_postgres_dir/port"
   as_postgres_owner "$test_postgres_bin/pg_ctl" --pgdata="$test_postgres_dir/data" --log="$test_postgres_dir/server.log" \
     --wait --timeout=60 \
-    --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$test_postgres_dir -c fsync=${TEST_POSTGRES_FSYNC:-off} -c max_connections=200" \
+    --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$test_postgres_dir -c fsync=${TEST_POSTGRES_FSYNC:-off} -c max_connections=500" \
     start >/dev/null
 }
 

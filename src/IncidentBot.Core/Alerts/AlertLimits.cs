@@ -1,3 +1,4 @@
+using IncidentBot.Storage;
 using System.Security.Cryptography;
 using System.Text;
 using IncidentBot.Alerts.Sources;
@@ -29,20 +30,31 @@ public static class AlertLimits
         return new Alert
         {
             Source = alert.Source,
-            Fingerprint = Key(alert.Fingerprint, limits),
-            GroupKey = alert.GroupKey.Length > limits.AlertKeyChars ? $"{alert.Source}:{Key(alert.GroupKey, limits)}" : alert.GroupKey,
+            Fingerprint = Key(Storable(alert.Fingerprint), limits),
+            GroupKey = alert.GroupKey.Length > limits.AlertKeyChars ? $"{alert.Source}:{Key(Storable(alert.GroupKey), limits)}" : Storable(alert.GroupKey),
             Status = alert.Status,
-            Severity = alert.Severity is { } severity ? ChatText.Shorten(severity, 100) : null,
-            Title = ChatText.Shorten(alert.Title, limits.AlertTitleChars),
-            Description = alert.Description is { } description ? ChatText.Shorten(description, limits.AlertDescriptionChars) : null,
-            Labels = alert.Labels,
-            Annotations = alert.Annotations.ToDictionary(a => a.Key, a => ChatText.Shorten(a.Value, limits.LabelValueChars), StringComparer.Ordinal),
-            Links = alert.Links.Select(l => l with { Title = ChatText.Shorten(l.Title, limits.AlertTitleChars) }).ToList(),
+            Severity = alert.Severity is { } severity ? ChatText.Shorten(Storable(severity), 100) : null,
+            Title = ChatText.Shorten(Storable(alert.Title), limits.AlertTitleChars),
+            Description = alert.Description is { } description ? ChatText.Shorten(Storable(description), limits.AlertDescriptionChars) : null,
+            Labels = Storable(alert.Labels),
+            Annotations = Storable(alert.Annotations).ToDictionary(a => a.Key, a => ChatText.Shorten(a.Value, limits.LabelValueChars), StringComparer.Ordinal),
+            Links = alert.Links.Select(l => new AlertLink(ChatText.Shorten(Storable(l.Title), limits.AlertTitleChars), Storable(l.Url))).ToList(),
             StartsAt = alert.StartsAt,
             EndsAt = alert.EndsAt,
             Raw = alert.Raw,
         };
     }
+
+    /// <summary>
+    /// Text every store can keep: U+0000 and half surrogate pairs (which JSON can carry as <c>\u0000</c>, <c>\ud800</c>)
+    /// become U+FFFD, so an alert carrying them is stored, not refused by PostgreSQL over and over.
+    /// </summary>
+    private static string Storable(string text) => StorableText.Clean(text);
+
+    private static Dictionary<string, string> Storable(Dictionary<string, string> map) =>
+        map.Keys.All(StorableText.IsStorable) && map.Values.All(StorableText.IsStorable)
+            ? map
+            : map.GroupBy(p => Storable(p.Key), StringComparer.Ordinal).ToDictionary(g => g.Key, g => Storable(g.Last().Value), StringComparer.Ordinal);
 
     /// <summary>
     /// A key over the limit stands for itself by its SHA-256: a cut would merge two alerts that differ only at the

@@ -61,7 +61,7 @@ public sealed class RcaService(
     public async Task<RcaDocument?> SaveAsync(int number, string markdown, string author, int expectedVersion, CancellationToken cancellationToken = default) =>
         Encoding.UTF8.GetByteCount(markdown) > limits.Value.ReviewVersionBytes
             ? throw new ArgumentException($"The review is larger than Limits:ReviewVersionBytes ({limits.Value.ReviewVersionBytes} bytes).", nameof(markdown))
-            : await store.SaveRcaVersionAsync(number, markdown, author, time.GetUtcNow(), expectedVersion, limits.Value.ReviewHistoryBytes, cancellationToken);
+            : await store.SaveRcaVersionAsync(number, Storage.StorableText.Clean(markdown), Storage.StorableText.Clean(author), time.GetUtcNow(), expectedVersion, limits.Value.ReviewHistoryBytes, cancellationToken);
 
     /// <summary><c>rca complete</c>: the commander or a lead marks the review done, which closes the incident.</summary>
     public async Task<string?> CompleteAsync(int number, string actor, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ internal sealed class WebChatPlatform(IRoomMessageStore rooms, ConsoleEvents eve
 
     /// <summary>What a person typed in a room, shown to everyone in it.</summary>
     public Task SaidByPersonAsync(int incidentNumber, string user, string text, CancellationToken cancellationToken) =>
-        AppendAsync(new RoomMessage { IncidentNumber = incidentNumber, At = time.GetUtcNow(), Author = user, Text = text }, cancellationToken);
+        AppendAsync(new RoomMessage { IncidentNumber = incidentNumber, At = time.GetUtcNow(), Author = StorableText.Clean(user), Text = StorableText.Clean(text) }, cancellationToken);
 
     private async Task AppendAsync(RoomMessage message, CancellationToken cancellationToken)
     {

@@ -85,6 +85,38 @@ public sealed class InputSizeLimitTests
         Assert.StartsWith("generic:sha256:", alerts[0].GroupKey);
     }
 
+    [Theory]
+    [InlineData("nul\u0000inside")]
+    [InlineData("\u0000")]
+    [InlineData("lone high \ud800 surrogate")]
+    [InlineData("lone low \udc00 surrogate")]
+    [InlineData("reversed pair \udc00\ud800")]
+    [InlineData("high at the end \ud83d")]
+    public void TextNoStoreCanKeepBecomesTheReplacementCharacterInEveryField(string bad)
+    {
+        var alert = new Alert
+        {
+            Source = "generic",
+            Fingerprint = bad,
+            GroupKey = "generic:" + bad,
+            Status = AlertStatus.Firing,
+            Severity = bad,
+            Title = bad,
+            Description = bad,
+            Labels = new() { [bad] = bad, ["ok"] = "fine 🚒" },
+            Annotations = new() { ["summary"] = bad },
+            Links = [new AlertLink(bad, "https://example.com/" + bad)],
+        };
+
+        var stored = AlertLimits.Apply([alert], new IncidentBot.Inbound.InputLimits()).Single();
+
+        string[] texts = [stored.Fingerprint, stored.GroupKey, stored.Severity!, stored.Title, stored.Description!,
+            .. stored.Labels.Keys, .. stored.Labels.Values, .. stored.Annotations.Values, .. stored.Links.Select(l => l.Title), .. stored.Links.Select(l => l.Url)];
+        Assert.All(texts, t => Assert.True(StorableText.IsStorable(t), t));
+        Assert.Contains("\ufffd", stored.Title);
+        Assert.Equal("fine 🚒", stored.Labels["ok"]);
+    }
+
     [Fact]
     public void AnnotationValuesAreCutAndTooManyOrTooLongNamesAreRefused()
     {

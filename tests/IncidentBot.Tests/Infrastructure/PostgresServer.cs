@@ -67,7 +67,9 @@ public sealed class PostgresServer : IAsyncLifetime
         {
             _databases.Add(name);
         }
-        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        // Hundreds of test databases share one server: idle pooled connections are closed after a few seconds, so the
+        // pools of finished tests do not use up the server's connection slots.
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name, ConnectionIdleLifetime = 5, ConnectionPruningInterval = 1 }.ConnectionString;
     }
 
     /// <summary>A PostgreSQL client program (pg_dump, pg_restore, …) of the newest installed version.</summary>

@@ -95,7 +95,8 @@ public sealed class ApiContentTypeTests
 
         var response = await SendAsync(app, method, path, body, contentType);
 
-        Assert.Equal(expected, response.StatusCode);
+        // The content type was taken; on PostgreSQL the backup endpoint then answers 409 with the pg_dump command.
+        Assert.Equal(path == "/api/admin/backup" && TestStore.IsPostgres ? HttpStatusCode.Conflict : expected, response.StatusCode);
     }
 
     [Fact]

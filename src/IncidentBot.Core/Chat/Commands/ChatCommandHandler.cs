@@ -27,6 +27,9 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
                 $"That command is {text.Length:N0} characters long; commands can be at most {limits.Value.CommandTextChars:N0}. Split a long note or update into several, or write it into the review.",
                 incidentNumber);
         }
+        // Every platform's text goes into timelines and rooms: U+0000 and half surrogate pairs, which no store keeps,
+        // become U+FFFD here, once, so a note carrying them is stored rather than refused by PostgreSQL.
+        (user, text) = (StorableText.Clean(user), StorableText.Clean(text));
         var parsed = CommandParser.Parse(text);
         if (parsed.Command is not { } command)
         {

@@ -79,7 +79,9 @@ public static class RunbookMessages
         };
     }
 
-    private static string UpdateKey(Incident incident, RunbookSession session) => $"{incident.Reference}/runbook/{session.RunbookId}/{session.StartedAt.UtcTicks}";
+    // Milliseconds, not ticks: the key must be the same when the session is read back from a store, and PostgreSQL keeps
+    // times to the microsecond (a key made from ticks changed after the first save, and each step was posted anew).
+    private static string UpdateKey(Incident incident, RunbookSession session) => $"{incident.Reference}/runbook/{session.RunbookId}/{session.StartedAt.ToUnixTimeMilliseconds()}";
 
     private static IEnumerable<MessageBlock> Text(string markdown) => markdown.Length > 0 ? [new TextBlock(markdown)] : [];
 }
