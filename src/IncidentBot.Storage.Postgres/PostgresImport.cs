@@ -29,8 +29,6 @@ public sealed class PostgresImport : IDisposable
 
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
 
-    // Deeper JSON than any alert source sends is kept as a string rather than risk PostgreSQL's own nesting limit.
-    private const int MaxRawDepth = 512;
 
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
@@ -336,26 +334,8 @@ public sealed class PostgresImport : IDisposable
         _connection.Dispose();
     }
 
-    /// <summary>
-    /// A raw alert payload as <c>jsonb</c>: the source's JSON as it is; null when it sent none; text that is not JSON
-    /// (or JSON PostgreSQL cannot hold, a <c>\u0000</c> in a string) as a JSON string, so nothing the sender said is lost.
-    /// </summary>
-    internal static string? RawPayload(string? raw)
-    {
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return null;
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(raw, new JsonDocumentOptions { MaxDepth = MaxRawDepth });
-            return PostgresCannotHold(document.RootElement) ? PostgresJson.Write(raw) : raw;
-        }
-        catch (JsonException)
-        {
-            return PostgresJson.Write(TextRepair.Repair(raw));
-        }
-    }
+    /// <summary>A raw alert payload as the stores keep it (<see cref="PostgresRawJson"/>), so they read back what was copied.</summary>
+    internal static string? RawPayload(string? raw) => PostgresRawJson.ToJsonb(raw);
 
     /// <summary>The normalised alert of an inbox entry; its raw payload goes in a column of its own.</summary>
     internal static string AlertWithoutRaw(Alert alert)
@@ -370,26 +350,6 @@ public sealed class PostgresImport : IDisposable
     /// written with U+FFFD in its place.
     /// </summary>
     public long RepairedValues { get; private set; }
-
-    /// <summary>JSON whose strings PostgreSQL's jsonb refuses: a <c>\u0000</c> escape, or an escaped half of a surrogate pair.</summary>
-    private static bool PostgresCannotHold(JsonElement element)
-    {
-        try
-        {
-            return element.ValueKind switch
-            {
-                JsonValueKind.String => element.GetString()!.Contains('\0'),
-                JsonValueKind.Array => element.EnumerateArray().Any(PostgresCannotHold),
-                JsonValueKind.Object => element.EnumerateObject().Any(p => p.Name.Contains('\0') || PostgresCannotHold(p.Value)),
-                _ => false,
-            };
-        }
-        catch (InvalidOperationException)
-        {
-            // System.Text.Json cannot turn an escaped lone surrogate into a string, and jsonb refuses it too.
-            return true;
-        }
-    }
 
     /// <summary>Text with every NUL character and every unpaired surrogate replaced by U+FFFD; counted in <see cref="RepairedValues"/>.</summary>
     private string Storable(string text)
