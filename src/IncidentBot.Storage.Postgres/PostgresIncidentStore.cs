@@ -43,6 +43,13 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         // A store holding two open incidents of one group (written before the unique index existed) answers with the newest.
         (await ReadIncidentsAsync("group_key = @key AND is_open ORDER BY number DESC LIMIT 1", cancellationToken, ("key", groupKey))).SingleOrDefault();
 
+    /// <summary>
+    /// One statement for all the keys, through the partial unique index on open incidents' group keys (which also
+    /// makes it at most one incident per group).
+    /// </summary>
+    public async ValueTask<IReadOnlyList<Incident>> FindOpenByGroupKeysAsync(IReadOnlyCollection<string> groupKeys, CancellationToken cancellationToken) =>
+        groupKeys.Count == 0 ? [] : await ReadIncidentsAsync("group_key = ANY (@keys) AND is_open", cancellationToken, ("keys", groupKeys.Distinct().ToArray()));
+
     public async ValueTask<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken)
     {
         var status = query.Status switch

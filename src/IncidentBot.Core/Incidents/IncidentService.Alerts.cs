@@ -35,21 +35,20 @@ public sealed partial class IncidentService
         return opened;
     }
 
-    /// <summary>Reads the stored alerts the batch may update in one query (those of incidents already open).</summary>
-    private async ValueTask PreloadAlertsAsync(IncidentTransaction tx, IEnumerable<Alert> alerts)
+    /// <summary>
+    /// Reads what the batch may update in two queries, however many alerts and groups it holds: the open incidents of
+    /// its alert groups, then the stored alerts of those incidents.
+    /// </summary>
+    private async ValueTask PreloadAlertsAsync(IncidentTransaction tx, IReadOnlyList<Alert> alerts)
     {
-        var numbers = new Dictionary<string, int?>();
+        var groupKeys = alerts.Select(options.Value.GroupKeyFor).ToList();
+        await tx.PreloadOpenIncidentsAsync(groupKeys);
         var ids = new List<string>();
-        foreach (var alert in alerts)
+        for (var i = 0; i < alerts.Count; i++)
         {
-            var groupKey = options.Value.GroupKeyFor(alert);
-            if (!numbers.TryGetValue(groupKey, out var number))
+            if (await tx.FindOpenByGroupKeyAsync(groupKeys[i]) is { } open)
             {
-                numbers[groupKey] = number = (await tx.FindOpenByGroupKeyAsync(groupKey))?.Number;
-            }
-            if (number is { } open)
-            {
-                ids.Add(IncidentAlert.IdFor(open, alert.Source, alert.Fingerprint));
+                ids.Add(IncidentAlert.IdFor(open.Number, alerts[i].Source, alerts[i].Fingerprint));
             }
         }
         await tx.PreloadAlertsAsync(ids);

@@ -13,6 +13,12 @@ public interface IIncidentStore
     /// <summary>The open incident (triggered, acknowledged or mitigated) for an alert group, if any.</summary>
     ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The open incidents of these alert groups, at most one per group (the one <see cref="FindOpenByGroupKeyAsync"/>
+    /// answers), in one read; a group with no open incident is simply not returned, and a key given twice counts once.
+    /// </summary>
+    ValueTask<IReadOnlyList<Incident>> FindOpenByGroupKeysAsync(IReadOnlyCollection<string> groupKeys, CancellationToken cancellationToken = default);
+
     /// <summary>Newest first.</summary>
     ValueTask<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken = default);
 

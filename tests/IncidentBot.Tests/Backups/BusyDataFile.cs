@@ -20,6 +20,11 @@ namespace IncidentBot.Tests.Backups;
 /// </summary>
 internal sealed record BusyDataFile(string Path, int Declared, int Drill, long PendingOutboxItem, long FailedOutboxItem, long DeliveredOutboxItem, long WaitingInboxEntry, long DeadLetter)
 {
+    /// <summary>Platform references the file holds for the declared incident (a value record of the test's own).</summary>
+    public static readonly PlatformReference<ChannelReference> SlackChannel = new("slack", "channel");
+
+    public static readonly PlatformReference<ChannelReference> TeamsThread = new("teams", "thread");
+
     /// <summary>The sources and the fixtures posted to them, one incident each.</summary>
     public static readonly (string Source, string Fixture)[] Payloads =
     [
@@ -97,8 +102,8 @@ internal sealed record BusyDataFile(string Path, int Declared, int Drill, long P
         storage.Append(inbox);
         storage.RecordFailure(inbox[1].Id, "normaliser threw", deadLetter: true);
 
-        storage.SaveReference($"slack:channel:{declared}", "C0CHECKOUT");
-        storage.SaveReference($"teams:thread:{declared}", "19:thread@thread.tacv2");
+        storage.SaveReference(SlackChannel, $"{declared}", new ChannelReference("C0CHECKOUT"), declared);
+        storage.SaveReference(TeamsThread, $"{declared}", new ChannelReference("19:thread@thread.tacv2"), declared);
         storage.TryRecord(new DeduplicationKey("slack:event:Ev-still-fresh", now.AddHours(1)), now);
         storage.TryRecord(new DeduplicationKey("slack:event:Ev-long-gone", now.AddHours(-1)), now.AddHours(-2));
         return new BusyDataFile(path, declared, drill, pending, failed, delivered, inbox[0].Id, inbox[1].Id);
@@ -128,3 +133,5 @@ internal sealed record BusyDataFile(string Path, int Declared, int Drill, long P
         Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
     }
 }
+
+internal sealed record ChannelReference(string Id);

@@ -56,7 +56,7 @@ public sealed class StorageCopyReadBackTests(PostgresServer server) : IDisposabl
         AssertSame(lite.Rcas(), await postgres.GetRequiredService<IRcaStore>().RcasAsync());
 
         var references = postgres.GetRequiredService<IPlatformReferenceStore>();
-        Assert.Equal("C0CHECKOUT", await references.FindReferenceAsync($"slack:channel:{busy.Declared}"));
+        Assert.Equal(new ChannelReference("C0CHECKOUT"), await references.FindAsync(BusyDataFile.SlackChannel, $"{busy.Declared}"));
         var dedupe = postgres.GetRequiredService<IDeduplicationStore>();
         Assert.False(await dedupe.TryRecordAsync(new DeduplicationKey("slack:event:Ev-still-fresh", now.AddHours(1)), now)); // a repeat still acts once
         Assert.True(await dedupe.TryRecordAsync(new DeduplicationKey("slack:event:Ev-long-gone", now.AddHours(1)), now));

@@ -152,6 +152,13 @@ public abstract class ConcurrentWritersContract
         public async ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken = default) =>
             await AfterFirstReadAsync(await inner.FindOpenByGroupKeyAsync(groupKey, cancellationToken));
 
+        public async ValueTask<IReadOnlyList<Incident>> FindOpenByGroupKeysAsync(IReadOnlyCollection<string> groupKeys, CancellationToken cancellationToken = default)
+        {
+            var found = await inner.FindOpenByGroupKeysAsync(groupKeys, cancellationToken);
+            await AfterFirstReadAsync(null);
+            return found;
+        }
+
         private async Task<Incident?> AfterFirstReadAsync(Incident? incident)
         {
             if (Interlocked.Increment(ref _reads) == 1)
