@@ -113,6 +113,26 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         }
     }
 
+    /// <summary>Several values of the sequence in one statement, skipping numbers taken as <see cref="NextNumberAsync"/> does.</summary>
+    public async ValueTask<IReadOnlyList<int>> NextNumbersAsync(int count, CancellationToken cancellationToken)
+    {
+        List<int> numbers = [];
+        await using var command = _dataSource.CreateCommand(
+            "SELECT n FROM (SELECT nextval('incident_number_seq')::integer AS n FROM generate_series(1, @count)) s " +
+            "WHERE NOT EXISTS (SELECT 1 FROM incidents WHERE number = n) ORDER BY n");
+        var wanted = command.Parameters.AddWithValue("count", 0);
+        while (numbers.Count < count)
+        {
+            wanted.Value = count - numbers.Count;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                numbers.Add(reader.GetInt32(0));
+            }
+        }
+        return numbers;
+    }
+
     public async ValueTask<RunbookVersionRecord?> FindRunbookVersionAsync(string version, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand("SELECT version, runbook_id, file, markdown FROM runbook_versions WHERE version = @version");

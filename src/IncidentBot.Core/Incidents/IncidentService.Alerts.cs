@@ -36,22 +36,29 @@ public sealed partial class IncidentService
     }
 
     /// <summary>
-    /// Reads what the batch may update in two queries, however many alerts and groups it holds: the open incidents of
-    /// its alert groups, then the stored alerts of those incidents.
+    /// Reads what the batch may update in a few queries, however many alerts and groups it holds: the open incidents
+    /// of its alert groups, the stored alerts of those incidents, and the numbers of the incidents it will open.
     /// </summary>
     private async ValueTask PreloadAlertsAsync(IncidentTransaction tx, IReadOnlyList<Alert> alerts)
     {
         var groupKeys = alerts.Select(options.Value.GroupKeyFor).ToList();
         await tx.PreloadOpenIncidentsAsync(groupKeys);
         var ids = new List<string>();
+        var toOpen = new HashSet<string>();
         for (var i = 0; i < alerts.Count; i++)
         {
             if (await tx.FindOpenByGroupKeyAsync(groupKeys[i]) is { } open)
             {
                 ids.Add(IncidentAlert.IdFor(open.Number, alerts[i].Source, alerts[i].Fingerprint));
             }
+            else if (alerts[i].Status == AlertStatus.Firing)
+            {
+                toOpen.Add(groupKeys[i]);
+            }
         }
         await tx.PreloadAlertsAsync(ids);
+        // A firing alert of a group with no open incident opens one: number them all at once.
+        await tx.ReserveNumbersAsync(toOpen.Count);
     }
 
     /// <summary>Returns true when the alert opened a new incident.</summary>

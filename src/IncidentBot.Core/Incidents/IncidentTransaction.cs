@@ -19,6 +19,7 @@ public sealed class IncidentTransaction
     private readonly Dictionary<string, IncidentAlert?> _preloaded = [];
     // Group key → the number of its open incident as the store answered (null: none), so a key is asked for once.
     private readonly Dictionary<string, int?> _openByGroupKey = [];
+    private readonly Queue<int> _reservedNumbers = new();
     private readonly Dictionary<(int Incident, string Source, string Kind, string Verb), AlertTimelineLine> _alertLines = [];
 
     internal IncidentTransaction(IIncidentStore store, ChatPlatforms platforms, DateTimeOffset now, CancellationToken cancellationToken)
@@ -92,6 +93,21 @@ public sealed class IncidentTransaction
         }
     }
 
+    /// <summary>
+    /// Takes incident numbers for the incidents this operation expects to open, in one read; <see cref="OpenAsync"/>
+    /// uses them first. Numbers it does not use stay unused (numbers may skip).
+    /// </summary>
+    public async ValueTask ReserveNumbersAsync(int count)
+    {
+        if (count > 0)
+        {
+            foreach (var number in await _store.NextNumbersAsync(count, CancellationToken))
+            {
+                _reservedNumbers.Enqueue(number);
+            }
+        }
+    }
+
     /// <summary>Keeps the first copy of an incident this operation read (or changed), so all its reads share it.</summary>
     private Incident Remember(Incident stored)
     {
@@ -134,7 +150,7 @@ public sealed class IncidentTransaction
     /// <summary>Gives a new incident its number (from the store) and asks every chat platform for a channel.</summary>
     public async ValueTask<Incident> OpenAsync(Incident incident, string actor, string kind, string text)
     {
-        incident.Number = await _store.NextNumberAsync(CancellationToken);
+        incident.Number = _reservedNumbers.TryDequeue(out var reserved) ? reserved : await _store.NextNumberAsync(CancellationToken);
         _opened.Add(incident.Number);
         Changes.NewIncidents.Add(incident.Number);
         incident.CreatedAt = Now;

@@ -40,6 +40,20 @@ public interface IIncidentStore
     ValueTask<int> NextNumberAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// <paramref name="count"/> numbers as <see cref="NextNumberAsync"/> hands them out, in one read where the store
+    /// can (a batch that opens many incidents); numbers left unused simply stay unused.
+    /// </summary>
+    async ValueTask<IReadOnlyList<int>> NextNumbersAsync(int count, CancellationToken cancellationToken = default)
+    {
+        var numbers = new List<int>(count);
+        while (numbers.Count < count)
+        {
+            numbers.Add(await NextNumberAsync(cancellationToken));
+        }
+        return numbers;
+    }
+
+    /// <summary>
     /// Stores every change as one unit: all of it, or none of it. Once this returns, the changes survive a crash;
     /// when it throws, nothing the caller can rely on was stored (retrying the whole operation is safe).
     /// Two writers never lose each other's update: each changed incident must still be at the

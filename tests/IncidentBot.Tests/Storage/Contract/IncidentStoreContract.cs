@@ -217,6 +217,25 @@ public abstract class IncidentStoreContract
     }
 
     [SkippableFact]
+    public async Task NumbersTakenTogetherAreNewDistinctAndSkipNumbersAlreadyTaken()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var first = await incidents.NextNumberAsync();
+        await incidents.OpenAsync(Incident(first + 1), Incident(first + 3)); // stored with their numbers given, as storage copy does
+
+        var taken = await incidents.NextNumbersAsync(6);
+        var later = await incidents.NextNumberAsync();
+
+        Assert.Equal(6, taken.Count);
+        Assert.Equal(taken.Count, taken.Distinct().Count());
+        Assert.Equal(taken.Order(), taken);
+        Assert.All(taken, n => Assert.True(n > first && n != first + 1 && n != first + 3, $"{n} was handed out before or is taken"));
+        Assert.True(later > taken[^1], $"{later} came after {taken[^1]}");
+        Assert.Empty(await incidents.NextNumbersAsync(0));
+    }
+
+    [SkippableFact]
     public async Task TheOpenIncidentsOfManyGroupsAreReadAtOnceAndAgreeWithTheOneByOneRead()
     {
         await using var store = await OpenAsync();
