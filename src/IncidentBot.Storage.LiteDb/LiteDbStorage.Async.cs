@@ -17,6 +17,9 @@ public sealed partial class LiteDbStorage
 
     ValueTask<Incident?> IIncidentStore.FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken) => Run(() => FindOpenByGroupKey(groupKey), cancellationToken);
 
+    ValueTask<IReadOnlyList<Incident>> IIncidentStore.FindOpenByGroupKeysAsync(IReadOnlyCollection<string> groupKeys, CancellationToken cancellationToken) =>
+        Run(() => FindOpenByGroupKeys(groupKeys), cancellationToken);
+
     ValueTask<IReadOnlyList<Incident>> IIncidentStore.ListAsync(IncidentQuery query, CancellationToken cancellationToken) => Run(() => List(query), cancellationToken);
 
     ValueTask<IReadOnlyList<IncidentAlert>> IIncidentStore.AlertsOfAsync(int number, CancellationToken cancellationToken) => Run(() => AlertsOf(number), cancellationToken);

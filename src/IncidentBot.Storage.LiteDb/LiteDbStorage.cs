@@ -96,6 +96,13 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         return found;
     }
 
+    /// <summary>
+    /// Each key through <see cref="FindOpenByGroupKey"/>: the open-incident cache answers the keys it knows without
+    /// touching the file, and an embedded file has no round trip to save for the others.
+    /// </summary>
+    public IReadOnlyList<Incident> FindOpenByGroupKeys(IReadOnlyCollection<string> groupKeys) =>
+        groupKeys.Distinct().Select(FindOpenByGroupKey).OfType<Incident>().ToList();
+
     public IReadOnlyList<Incident> List(IncidentQuery query) =>
         (query.Before is { } before ? _incidents.Query().Where("$._id < @0", before) : _incidents.Query())
             .OrderByDescending("_id").ToEnumerable()

@@ -43,6 +43,13 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         // A store holding two open incidents of one group (written before the unique index existed) answers with the newest.
         (await ReadIncidentsAsync("group_key = @key AND is_open ORDER BY number DESC LIMIT 1", cancellationToken, ("key", groupKey))).SingleOrDefault();
 
+    /// <summary>
+    /// One statement for all the keys, through the partial unique index on open incidents' group keys (which also
+    /// makes it at most one incident per group).
+    /// </summary>
+    public async ValueTask<IReadOnlyList<Incident>> FindOpenByGroupKeysAsync(IReadOnlyCollection<string> groupKeys, CancellationToken cancellationToken) =>
+        groupKeys.Count == 0 ? [] : await ReadIncidentsAsync("group_key = ANY (@keys) AND is_open", cancellationToken, ("keys", groupKeys.Distinct().ToArray()));
+
     public async ValueTask<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken)
     {
         var status = query.Status switch
@@ -104,6 +111,26 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                 return reader.GetInt32(0);
             }
         }
+    }
+
+    /// <summary>Several values of the sequence in one statement, skipping numbers taken as <see cref="NextNumberAsync"/> does.</summary>
+    public async ValueTask<IReadOnlyList<int>> NextNumbersAsync(int count, CancellationToken cancellationToken)
+    {
+        List<int> numbers = [];
+        await using var command = _dataSource.CreateCommand(
+            "SELECT n FROM (SELECT nextval('incident_number_seq')::integer AS n FROM generate_series(1, @count)) s " +
+            "WHERE NOT EXISTS (SELECT 1 FROM incidents WHERE number = n) ORDER BY n");
+        var wanted = command.Parameters.AddWithValue("count", 0);
+        while (numbers.Count < count)
+        {
+            wanted.Value = count - numbers.Count;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                numbers.Add(reader.GetInt32(0));
+            }
+        }
+        return numbers;
     }
 
     public async ValueTask<RunbookVersionRecord?> FindRunbookVersionAsync(string version, CancellationToken cancellationToken)

@@ -35,24 +35,30 @@ public sealed partial class IncidentService
         return opened;
     }
 
-    /// <summary>Reads the stored alerts the batch may update in one query (those of incidents already open).</summary>
-    private async ValueTask PreloadAlertsAsync(IncidentTransaction tx, IEnumerable<Alert> alerts)
+    /// <summary>
+    /// Reads what the batch may update in a few queries, however many alerts and groups it holds: the open incidents
+    /// of its alert groups, the stored alerts of those incidents, and the numbers of the incidents it will open.
+    /// </summary>
+    private async ValueTask PreloadAlertsAsync(IncidentTransaction tx, IReadOnlyList<Alert> alerts)
     {
-        var numbers = new Dictionary<string, int?>();
+        var groupKeys = alerts.Select(options.Value.GroupKeyFor).ToList();
+        await tx.PreloadOpenIncidentsAsync(groupKeys);
         var ids = new List<string>();
-        foreach (var alert in alerts)
+        var toOpen = new HashSet<string>();
+        for (var i = 0; i < alerts.Count; i++)
         {
-            var groupKey = options.Value.GroupKeyFor(alert);
-            if (!numbers.TryGetValue(groupKey, out var number))
+            if (await tx.FindOpenByGroupKeyAsync(groupKeys[i]) is { } open)
             {
-                numbers[groupKey] = number = (await tx.FindOpenByGroupKeyAsync(groupKey))?.Number;
+                ids.Add(IncidentAlert.IdFor(open.Number, alerts[i].Source, alerts[i].Fingerprint));
             }
-            if (number is { } open)
+            else if (alerts[i].Status == AlertStatus.Firing)
             {
-                ids.Add(IncidentAlert.IdFor(open, alert.Source, alert.Fingerprint));
+                toOpen.Add(groupKeys[i]);
             }
         }
         await tx.PreloadAlertsAsync(ids);
+        // A firing alert of a group with no open incident opens one: number them all at once.
+        await tx.ReserveNumbersAsync(toOpen.Count);
     }
 
     /// <summary>Returns true when the alert opened a new incident.</summary>

@@ -17,6 +17,9 @@ public sealed class IncidentTransaction
     private readonly HashSet<int> _opened = [];
     private readonly Dictionary<int, Incident> _loaded = [];
     private readonly Dictionary<string, IncidentAlert?> _preloaded = [];
+    // Group key → the number of its open incident as the store answered (null: none), so a key is asked for once.
+    private readonly Dictionary<string, int?> _openByGroupKey = [];
+    private readonly Queue<int> _reservedNumbers = new();
     private readonly Dictionary<(int Incident, string Source, string Kind, string Verb), AlertTimelineLine> _alertLines = [];
 
     internal IncidentTransaction(IIncidentStore store, ChatPlatforms platforms, DateTimeOffset now, CancellationToken cancellationToken)
@@ -46,20 +49,71 @@ public sealed class IncidentTransaction
         return await _store.FindAsync(number, CancellationToken) is { } stored ? _loaded[number] = stored : null;
     }
 
+    /// <summary>
+    /// The open incident of an alert group as this operation sees it. The store is asked once per key (or not at all
+    /// after <see cref="PreloadOpenIncidentsAsync"/>); a stale answer is caught at commit by the incident's version
+    /// and the one-open-incident-per-group rule, and the operation runs again.
+    /// </summary>
     public async ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey)
     {
         if (Changes.Incidents.Values.FirstOrDefault(i => i.GroupKey == groupKey && i.Status.IsOpen()) is { } changed)
         {
             return changed;
         }
-        if (await _store.FindOpenByGroupKeyAsync(groupKey, CancellationToken) is not { } stored)
+        if (!_openByGroupKey.TryGetValue(groupKey, out var number))
+        {
+            var stored = await _store.FindOpenByGroupKeyAsync(groupKey, CancellationToken);
+            number = stored is null ? null : Remember(stored).Number;
+            _openByGroupKey[groupKey] = number;
+        }
+        if (number is not { } open)
         {
             return null;
         }
         // Changed by this operation but no longer open (resolved a moment ago): the next alert opens a new one.
+        var known = Changes.Incidents.TryGetValue(open, out var mine) ? mine : _loaded[open];
+        return known.Status.IsOpen() ? known : null;
+    }
+
+    /// <summary>Reads the open incidents of these alert groups in one query, for the keys not asked for yet.</summary>
+    public async ValueTask PreloadOpenIncidentsAsync(IReadOnlyCollection<string> groupKeys)
+    {
+        var missing = groupKeys.Where(key => !_openByGroupKey.ContainsKey(key)).Distinct().ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+        missing.ForEach(key => _openByGroupKey[key] = null);
+        foreach (var stored in await _store.FindOpenByGroupKeysAsync(missing, CancellationToken))
+        {
+            if (stored.GroupKey is { } key && _openByGroupKey.ContainsKey(key))
+            {
+                _openByGroupKey[key] = Remember(stored).Number;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes incident numbers for the incidents this operation expects to open, in one read; <see cref="OpenAsync"/>
+    /// uses them first. Numbers it does not use stay unused (numbers may skip).
+    /// </summary>
+    public async ValueTask ReserveNumbersAsync(int count)
+    {
+        if (count > 0)
+        {
+            foreach (var number in await _store.NextNumbersAsync(count, CancellationToken))
+            {
+                _reservedNumbers.Enqueue(number);
+            }
+        }
+    }
+
+    /// <summary>Keeps the first copy of an incident this operation read (or changed), so all its reads share it.</summary>
+    private Incident Remember(Incident stored)
+    {
         if (Changes.Incidents.TryGetValue(stored.Number, out var known) || _loaded.TryGetValue(stored.Number, out known))
         {
-            return known.Status.IsOpen() ? known : null;
+            return known;
         }
         return _loaded[stored.Number] = stored;
     }
@@ -96,7 +150,7 @@ public sealed class IncidentTransaction
     /// <summary>Gives a new incident its number (from the store) and asks every chat platform for a channel.</summary>
     public async ValueTask<Incident> OpenAsync(Incident incident, string actor, string kind, string text)
     {
-        incident.Number = await _store.NextNumberAsync(CancellationToken);
+        incident.Number = _reservedNumbers.TryDequeue(out var reserved) ? reserved : await _store.NextNumberAsync(CancellationToken);
         _opened.Add(incident.Number);
         Changes.NewIncidents.Add(incident.Number);
         incident.CreatedAt = Now;

@@ -13,6 +13,12 @@ public interface IIncidentStore
     /// <summary>The open incident (triggered, acknowledged or mitigated) for an alert group, if any.</summary>
     ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The open incidents of these alert groups, at most one per group (the one <see cref="FindOpenByGroupKeyAsync"/>
+    /// answers), in one read; a group with no open incident is simply not returned, and a key given twice counts once.
+    /// </summary>
+    ValueTask<IReadOnlyList<Incident>> FindOpenByGroupKeysAsync(IReadOnlyCollection<string> groupKeys, CancellationToken cancellationToken = default);
+
     /// <summary>Newest first.</summary>
     ValueTask<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken = default);
 
@@ -32,6 +38,20 @@ public interface IIncidentStore
     /// an incident already has. A number whose operation is never committed stays unused, so numbers may skip.
     /// </summary>
     ValueTask<int> NextNumberAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <paramref name="count"/> numbers as <see cref="NextNumberAsync"/> hands them out, in one read where the store
+    /// can (a batch that opens many incidents); numbers left unused simply stay unused.
+    /// </summary>
+    async ValueTask<IReadOnlyList<int>> NextNumbersAsync(int count, CancellationToken cancellationToken = default)
+    {
+        var numbers = new List<int>(count);
+        while (numbers.Count < count)
+        {
+            numbers.Add(await NextNumberAsync(cancellationToken));
+        }
+        return numbers;
+    }
 
     /// <summary>
     /// Stores every change as one unit: all of it, or none of it. Once this returns, the changes survive a crash;

@@ -32,6 +32,9 @@ public sealed class FullDiskStorage(LiteDbStorage disk) : IIncidentStore, IAlert
 
     public ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken = default) => Incidents.FindOpenByGroupKeyAsync(groupKey, cancellationToken);
 
+    public ValueTask<IReadOnlyList<Incident>> FindOpenByGroupKeysAsync(IReadOnlyCollection<string> groupKeys, CancellationToken cancellationToken = default) =>
+        Incidents.FindOpenByGroupKeysAsync(groupKeys, cancellationToken);
+
     public ValueTask<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken = default) => Incidents.ListAsync(query, cancellationToken);
 
     public ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken = default) => Incidents.AlertsOfAsync(number, cancellationToken);

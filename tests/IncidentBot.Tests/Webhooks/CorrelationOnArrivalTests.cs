@@ -121,6 +121,9 @@ public sealed class CorrelationOnArrivalTests : IDisposable
 
         public ValueTask<Incidents.Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken = default) => disk.FindOpenByGroupKeyAsync(groupKey, cancellationToken);
 
+        public ValueTask<IReadOnlyList<Incidents.Incident>> FindOpenByGroupKeysAsync(IReadOnlyCollection<string> groupKeys, CancellationToken cancellationToken = default) =>
+            disk.FindOpenByGroupKeysAsync(groupKeys, cancellationToken);
+
         public ValueTask<IReadOnlyList<Incidents.Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken = default) => disk.ListAsync(query, cancellationToken);
 
         public ValueTask<IReadOnlyList<Incidents.IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken = default) => disk.AlertsOfAsync(number, cancellationToken);

@@ -116,6 +116,7 @@ public sealed class StorageUnavailableTests
         var incidents = Substitute.For<IIncidentStore>();
         incidents.FindAsync(default).ReturnsForAnyArgs(ValueTask.FromException<Incidents.Incident?>(failure));
         incidents.FindOpenByGroupKeyAsync(default!).ReturnsForAnyArgs(ValueTask.FromException<Incidents.Incident?>(failure));
+        incidents.FindOpenByGroupKeysAsync(default!).ReturnsForAnyArgs(ValueTask.FromException<IReadOnlyList<Incidents.Incident>>(failure));
         incidents.ListAsync(default!).ReturnsForAnyArgs(ValueTask.FromException<IReadOnlyList<Incidents.Incident>>(failure));
         incidents.TimelineOfAsync(default).ReturnsForAnyArgs(ValueTask.FromException<IReadOnlyList<Incidents.TimelineEntry>>(failure));
         incidents.AlertsOfAsync(default).ReturnsForAnyArgs(ValueTask.FromException<IReadOnlyList<Incidents.IncidentAlert>>(failure));

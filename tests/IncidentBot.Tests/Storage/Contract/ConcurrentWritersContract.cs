@@ -128,18 +128,84 @@ public abstract class ConcurrentWritersContract
         }
     }
 
+    [SkippableFact]
+    public async Task ABatchAsksTheStoreForItsGroupsAndNewNumbersOnceAndStillOpensOneIncidentPerGroup()
+    {
+        await using var app = new IncidentBotApplication();
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        // Groups 0-4 already have an open incident, 5-9 are new; the batch repeats every group and resolves an unknown one.
+        await Writer(app, incidents).CorrelateAsync([.. Enumerable.Range(0, 5).Select(g => Firing($"early-{g}", $"group-{g}"))]);
+        var counting = new CountingStore(incidents);
+        var batch = Enumerable.Range(0, 40).Select(i => Firing($"fp-{i}", $"group-{i % 10}"))
+            .Append(Firing("stray", "group-never-opened", AlertStatus.Resolved))
+            .ToList();
+
+        var opened = await Writer(app, counting).CorrelateAsync(batch);
+
+        Assert.Equal(5, opened);
+        Assert.Equal((1, 0, 0), (counting.GroupReads, counting.SingleGroupReads, counting.SingleNumbers));
+        var open = await incidents.ListAsync(new IncidentQuery(IncidentStatusFilter.Open));
+        Assert.Equal(Enumerable.Range(0, 10).Select(g => $"group-{g}"), open.Select(i => i.GroupKey!).Order());
+        Assert.Equal(4 * 10 + 5, (await Task.WhenAll(open.Select(i => incidents.AlertsOfAsync(i.Number).AsTask()))).Sum(a => a.Count));
+    }
+
     private static IncidentService Writer(IncidentBotApplication app, IIncidentStore store) =>
         ActivatorUtilities.CreateInstance<IncidentService>(app.Services, store);
 
-    private static Alert Firing(string fingerprint) => new()
+    private static Alert Firing(string fingerprint, string groupKey = "checkout-5xx", AlertStatus status = AlertStatus.Firing) => new()
     {
         Source = "test",
         Fingerprint = fingerprint,
-        GroupKey = "checkout-5xx",
-        Status = AlertStatus.Firing,
+        GroupKey = groupKey,
+        Status = status,
         Severity = "warning",
         Title = $"5xx on checkout ({fingerprint})",
     };
+
+    /// <summary>Counts the reads a correlation makes of open incidents and numbers.</summary>
+    private sealed class CountingStore(IIncidentStore inner) : IIncidentStore
+    {
+        public int GroupReads { get; private set; }
+
+        public int SingleGroupReads { get; private set; }
+
+        public int SingleNumbers { get; private set; }
+
+        public ValueTask<Incident?> FindAsync(int number, CancellationToken cancellationToken = default) => inner.FindAsync(number, cancellationToken);
+
+        public ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken = default)
+        {
+            SingleGroupReads++;
+            return inner.FindOpenByGroupKeyAsync(groupKey, cancellationToken);
+        }
+
+        public ValueTask<IReadOnlyList<Incident>> FindOpenByGroupKeysAsync(IReadOnlyCollection<string> groupKeys, CancellationToken cancellationToken = default)
+        {
+            GroupReads++;
+            return inner.FindOpenByGroupKeysAsync(groupKeys, cancellationToken);
+        }
+
+        public ValueTask<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
+
+        public ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken = default) => inner.AlertsOfAsync(number, cancellationToken);
+
+        public ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default) => inner.FindAlertAsync(id, cancellationToken);
+
+        public ValueTask<IReadOnlyList<IncidentAlert>> FindAlertsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) => inner.FindAlertsAsync(ids, cancellationToken);
+
+        public ValueTask<IReadOnlyList<TimelineEntry>> TimelineOfAsync(int number, CancellationToken cancellationToken = default) => inner.TimelineOfAsync(number, cancellationToken);
+
+        public ValueTask<int> NextNumberAsync(CancellationToken cancellationToken = default)
+        {
+            SingleNumbers++;
+            return inner.NextNumberAsync(cancellationToken);
+        }
+
+        public ValueTask<IReadOnlyList<int>> NextNumbersAsync(int count, CancellationToken cancellationToken = default) => inner.NextNumbersAsync(count, cancellationToken);
+
+        public ValueTask CommitAsync(IncidentChanges changes, CancellationToken cancellationToken = default) => inner.CommitAsync(changes, cancellationToken);
+    }
 
     /// <summary>Lets the first read of each writer return only once every writer has made its first read.</summary>
     private sealed class ReadTogetherStore(IIncidentStore inner, Rendezvous rendezvous) : IIncidentStore
@@ -151,6 +217,13 @@ public abstract class ConcurrentWritersContract
 
         public async ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken = default) =>
             await AfterFirstReadAsync(await inner.FindOpenByGroupKeyAsync(groupKey, cancellationToken));
+
+        public async ValueTask<IReadOnlyList<Incident>> FindOpenByGroupKeysAsync(IReadOnlyCollection<string> groupKeys, CancellationToken cancellationToken = default)
+        {
+            var found = await inner.FindOpenByGroupKeysAsync(groupKeys, cancellationToken);
+            await AfterFirstReadAsync(null);
+            return found;
+        }
 
         private async Task<Incident?> AfterFirstReadAsync(Incident? incident)
         {

@@ -217,6 +217,74 @@ public abstract class IncidentStoreContract
     }
 
     [SkippableFact]
+    public async Task NumbersTakenTogetherAreNewDistinctAndSkipNumbersAlreadyTaken()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var first = await incidents.NextNumberAsync();
+        await incidents.OpenAsync(Incident(first + 1), Incident(first + 3)); // stored with their numbers given, as storage copy does
+
+        var taken = await incidents.NextNumbersAsync(6);
+        var later = await incidents.NextNumberAsync();
+
+        Assert.Equal(6, taken.Count);
+        Assert.Equal(taken.Count, taken.Distinct().Count());
+        Assert.Equal(taken.Order(), taken);
+        Assert.All(taken, n => Assert.True(n > first && n != first + 1 && n != first + 3, $"{n} was handed out before or is taken"));
+        Assert.True(later > taken[^1], $"{later} came after {taken[^1]}");
+        Assert.Empty(await incidents.NextNumbersAsync(0));
+    }
+
+    [SkippableFact]
+    public async Task TheOpenIncidentsOfManyGroupsAreReadAtOnceAndAgreeWithTheOneByOneRead()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        Assert.Empty(await incidents.FindOpenByGroupKeysAsync([]));
+        Assert.Empty(await incidents.FindOpenByGroupKeysAsync(["never seen", "nor this"])); // asked before any incident exists
+
+        var open = new List<Incident>();
+        foreach (var (key, status) in new[] { ("triggered", IncidentStatus.Triggered), ("acknowledged", IncidentStatus.Acknowledged), ("mitigated", IncidentStatus.Mitigated) })
+        {
+            open.AddRange(await incidents.OpenNewAsync(1, n => Incident(n, $"group:{key}", status)));
+        }
+        var closed = (await incidents.OpenNewAsync(1, n => Incident(n, "group:closed", IncidentStatus.Closed)))[0];
+        var resolving = (await incidents.OpenNewAsync(1, n => Incident(n, "group:resolving")))[0];
+        var reopened = (await incidents.OpenNewAsync(1, n => Incident(n, "group:reopened")))[0];
+        var caseDiffers = (await incidents.OpenNewAsync(1, n => Incident(n, "GROUP:TRIGGERED")))[0];
+        await incidents.OpenNewAsync(2); // declared incidents have no group
+
+        // Warm both stores' answers for these keys first, so a cache that missed the change would show.
+        Assert.Equal(3, (await incidents.FindOpenByGroupKeysAsync(["group:resolving", "group:reopened", "group:closed", "group:triggered"])).Count);
+        resolving.Status = IncidentStatus.Resolved;
+        await incidents.UpdateAsync(resolving);
+        reopened.Status = IncidentStatus.Resolved;
+        await incidents.UpdateAsync(reopened);
+        var successor = (await incidents.OpenNewAsync(1, n => Incident(n, "group:reopened", IncidentStatus.Acknowledged)))[0];
+
+        string[] keys =
+        [
+            "group:triggered", "group:acknowledged", "group:mitigated", "group:closed", "group:resolving", "group:reopened",
+            "group:triggered", "group:mitigated", "unknown", "", "group:Triggered", "GROUP:TRIGGERED", "unknown",
+        ];
+        var found = await incidents.FindOpenByGroupKeysAsync(keys);
+
+        int[] expected = [.. open.Select(i => i.Number), successor.Number, caseDiffers.Number];
+        Assert.Equal(expected.Order(), found.Select(i => i.Number).Order()); // each once, however often asked
+        foreach (var incident in found)
+        {
+            var single = await incidents.FindOpenByGroupKeyAsync(incident.GroupKey!);
+            Assert.Equal((single!.Number, single.Version, single.Status, single.Title), (incident.Number, incident.Version, incident.Status, incident.Title));
+        }
+        Assert.Equal((successor.Version, successor.Status), found.Single(i => i.Number == successor.Number) is var s ? (s.Version, s.Status) : default);
+        Assert.DoesNotContain(found, i => i.Number == closed.Number || i.Number == resolving.Number || i.Number == reopened.Number);
+
+        // Every key of a big batch in one call, most with no open incident.
+        var many = Enumerable.Range(0, 500).Select(i => $"storm:{i}").Append("group:mitigated").ToList();
+        Assert.Equal(open[2].Number, Assert.Single(await incidents.FindOpenByGroupKeysAsync(many)).Number);
+    }
+
+    [SkippableFact]
     public async Task ListingIsNewestFirstByStatusAndPagesBackWithoutGapsOrRepeats()
     {
         await using var store = await OpenAsync();
