@@ -3,11 +3,13 @@ using System.Net.Http.Json;
 using IncidentBot.Storage;
 using IncidentBot.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using IncidentBot.Backups;
+using Microsoft.Extensions.Configuration;
 
 namespace IncidentBot.Tests.Backups;
 
 /// <summary>
+/// (The endpoint's 409 on a bot running on PostgreSQL is checked in the PostgreSQL pass by ApiContentTypeTests.)
 /// <c>POST /api/admin/backup</c> on a bot whose store is PostgreSQL: there is no data file to copy (the PostgreSQL store
 /// registers no <see cref="IStorageBackup"/>), so the caller gets a problem with the pg_dump command for the configured
 /// database, never its password, and nothing is written.
@@ -23,19 +25,17 @@ public sealed class BackupOnPostgresEndpointTests
         "pg_dump --format=custom --no-owner --host=10.0.0.7 --port=6432 --username=bot --dbname=bot --file=incidentbot-$(date +%F).dump")]
     [InlineData("Host=db;Password='" + Password,
         "pg_dump --format=custom --no-owner --host=<host> --port=5432 --username=<user> --dbname=<database> --file=incidentbot-$(date +%F).dump")]
-    public async Task TheBackupIsAProblemNamingPgDumpForTheConfiguredDatabase(string connectionString, string instead)
+    public void TheBackupAdviceNamesPgDumpForTheConfiguredDatabaseAndNeverItsPassword(string connectionString, string instead)
     {
-        using var app = new IncidentBotApplication(new() { ["ConnectionStrings:IncidentBot"] = connectionString }, services => services.RemoveAll<IStorageBackup>());
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "postgres",
+            ["ConnectionStrings:IncidentBot"] = connectionString,
+        }).Build();
 
-        var response = await app.CreateClient().PostAsync("/api/admin/backup", null);
+        var advice = PostgresBackupAdvice.Backup(configuration);
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>();
-        Assert.Equal("Back up PostgreSQL with pg_dump", problem!.Title);
-        Assert.Contains(instead, problem.Detail);
-        Assert.DoesNotContain(Password, await response.Content.ReadAsStringAsync());
-        Assert.False(response.Headers.Contains("IncidentBot-Data-File"));
-        Assert.Empty(Directory.GetFiles(app.DataFolder, "*.tmp"));
+        Assert.Contains(instead, advice);
+        Assert.DoesNotContain(Password, advice);
     }
 }

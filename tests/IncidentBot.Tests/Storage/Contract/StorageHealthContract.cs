@@ -86,7 +86,8 @@ public sealed class StorageHealthOnPostgres(PostgresServer server) : StorageHeal
 
         Assert.All(problems, problem => Assert.Contains("read-only", problem));
         Assert.All(problems, problem => Assert.DoesNotContain(" at Npgsql", problem));
-        Assert.Equal(PostgresErrorCodes.ReadOnlySqlTransaction, Assert.IsType<PostgresException>(refused).SqlState);
+        var unavailable = Assert.IsType<StorageUnavailableException>(refused);
+        Assert.Equal(PostgresErrorCodes.ReadOnlySqlTransaction, Assert.IsType<PostgresException>(unavailable.InnerException).SqlState);
         Assert.Equal(["after"], (await store.Get<IRoomMessageStore>().RoomOfAsync(number)).Select(m => m.Text));
     }
 
