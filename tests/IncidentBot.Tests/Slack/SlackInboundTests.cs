@@ -115,7 +115,9 @@ public sealed class SlackInboundTests
     {
         await using var slack = await SlackHarness.StartAsync();
         await slack.App.CommandAsync(null, "alice", "declare Search down sev2");
-        await Eventually.TrueAsync(() => slack.Slack.FindChannel("inc-1-search-down") is not null, "the channel");
+        // The bot's first message comes after it recorded which incident the channel is; a mention before that is
+        // not an incident's (and its retries, being the same event, are not acted on again).
+        await Eventually.TrueAsync(() => slack.Slack.FindChannel("inc-1-search-down") is not null && slack.Slack.MessagesIn("inc-1-search-down").Any(), "the channel and the bot's first message in it");
         var channel = slack.Slack.FindChannel("inc-1-search-down")!.Id;
 
         await slack.MentionAsync(channel, "U0ALICE", "note cache cleared", "Ev0001");
