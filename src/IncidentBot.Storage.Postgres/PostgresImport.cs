@@ -354,7 +354,7 @@ public sealed class PostgresImport : IDisposable
     /// <summary>Text with every NUL character and every unpaired surrogate replaced by U+FFFD; counted in <see cref="RepairedValues"/>.</summary>
     private string Storable(string text)
     {
-        var repaired = TextRepair.Repair(text);
+        var repaired = StorableText.Clean(text);
         if (!ReferenceEquals(repaired, text))
         {
             RepairedValues++;
@@ -365,7 +365,7 @@ public sealed class PostgresImport : IDisposable
     /// <summary>JSON text with the escapes jsonb refuses (<c>\u0000</c>, unpaired surrogates) replaced by <c>\ufffd</c>.</summary>
     private string StorableJson(string json)
     {
-        var repaired = TextRepair.RepairJson(TextRepair.Repair(json));
+        var repaired = TextRepair.RepairJson(StorableText.Clean(json));
         if (!ReferenceEquals(repaired, json))
         {
             RepairedValues++;
