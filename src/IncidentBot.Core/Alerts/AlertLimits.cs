@@ -20,12 +20,18 @@ public static class AlertLimits
 
     private static Alert Apply(Alert alert, InputLimits limits, string path)
     {
-        CheckMap(alert.Labels, limits, $"{path}.labels", cutValues: false);
-        CheckMap(alert.Annotations, limits, $"{path}.annotations", cutValues: true);
-        Refuse(alert.Links.Count > limits.LinkCount, $"{path}.links", $"the alert has {alert.Links.Count} links; at most {limits.LinkCount} (Limits:LinkCount) are accepted.");
-        foreach (var (link, i) in alert.Links.Select((link, i) => (link, i)))
+        CheckMap(alert.Labels, limits, path, "labels", cutValues: false);
+        CheckMap(alert.Annotations, limits, path, "annotations", cutValues: true);
+        if (alert.Links.Count > limits.LinkCount)
         {
-            Refuse(link.Url.Length > limits.LinkUrlChars, $"{path}.links[{i}]", $"the link is {link.Url.Length} characters; at most {limits.LinkUrlChars} (Limits:LinkUrlChars) are accepted.");
+            throw TooLarge($"{path}.links", $"the alert has {alert.Links.Count} links; at most {limits.LinkCount} (Limits:LinkCount) are accepted.");
+        }
+        for (var i = 0; i < alert.Links.Count; i++)
+        {
+            if (alert.Links[i].Url.Length > limits.LinkUrlChars)
+            {
+                throw TooLarge($"{path}.links[{i}]", $"the link is {alert.Links[i].Url.Length} characters; at most {limits.LinkUrlChars} (Limits:LinkUrlChars) are accepted.");
+            }
         }
         return new Alert
         {
@@ -63,24 +69,26 @@ public static class AlertLimits
     private static string Key(string key, InputLimits limits) =>
         key.Length <= limits.AlertKeyChars ? key : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    private static void CheckMap(Dictionary<string, string> map, InputLimits limits, string path, bool cutValues)
+    /// <summary>Checks a map's size and names (and, unless they may be cut, its values). Messages are built only for a refusal.</summary>
+    private static void CheckMap(Dictionary<string, string> map, InputLimits limits, string path, string name, bool cutValues)
     {
-        Refuse(map.Count > limits.LabelCount, path, $"the alert has {map.Count} {Name(path)}; at most {limits.LabelCount} (Limits:LabelCount) are accepted.");
+        if (map.Count > limits.LabelCount)
+        {
+            throw TooLarge($"{path}.{name}", $"the alert has {map.Count} {name}; at most {limits.LabelCount} (Limits:LabelCount) are accepted.");
+        }
         foreach (var (key, value) in map)
         {
-            var shownKey = ChatText.Shorten(key, 40);
-            Refuse(key.Length > limits.LabelKeyChars, $"{path}.{shownKey}", $"the name '{shownKey}' is {key.Length} characters; at most {limits.LabelKeyChars} (Limits:LabelKeyChars) are accepted.");
-            Refuse(!cutValues && value.Length > limits.LabelValueChars, $"{path}.{key}", $"the value of '{key}' is {value.Length} characters; at most {limits.LabelValueChars} (Limits:LabelValueChars) are accepted.");
+            if (key.Length > limits.LabelKeyChars)
+            {
+                var shownKey = ChatText.Shorten(key, 40);
+                throw TooLarge($"{path}.{name}.{shownKey}", $"the name '{shownKey}' is {key.Length} characters; at most {limits.LabelKeyChars} (Limits:LabelKeyChars) are accepted.");
+            }
+            if (!cutValues && value.Length > limits.LabelValueChars)
+            {
+                throw TooLarge($"{path}.{name}.{key}", $"the value of '{key}' is {value.Length} characters; at most {limits.LabelValueChars} (Limits:LabelValueChars) are accepted.");
+            }
         }
     }
 
-    private static string Name(string path) => path.EndsWith("labels", StringComparison.Ordinal) ? "labels" : "annotations";
-
-    private static void Refuse(bool tooLarge, string field, string message)
-    {
-        if (tooLarge)
-        {
-            throw new AlertPayloadException(field, $"'{field}' is too large: {message}");
-        }
-    }
+    private static AlertPayloadException TooLarge(string field, string message) => new(field, $"'{field}' is too large: {message}");
 }

@@ -9,17 +9,36 @@ namespace IncidentBot.Incidents;
 /// Reacts to incident changes in the background, one incident at a time: observers are called inside the
 /// incident's commit and must return at once, so the numbers are queued and handled here.
 /// </summary>
+/// <remarks>
+/// Only changes the worker <see cref="Concerns"/> itself with are queued, judged from the incident as it was stored,
+/// so an alert storm's thousands of attachments cost no reads. A number waiting in the queue is not queued again:
+/// the handler reads the incident as it is when its turn comes, so one read covers every change made meanwhile; a
+/// change made while its incident is being handled queues it again.
+/// </remarks>
 public abstract class IncidentChangeWorker(ILogger logger, string task) : BackgroundService, IIncidentObserver
 {
     private readonly Channel<int> _changed = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HashSet<int> _waiting = [];
 
-    public void IncidentsChanged(IReadOnlyCollection<int> numbers)
+    public void IncidentsChanged(IReadOnlyCollection<Incident> changed)
     {
-        foreach (var number in numbers.ToArray())
+        lock (_waiting)
         {
-            _changed.Writer.TryWrite(number);
+            foreach (var incident in changed)
+            {
+                if (Concerns(incident) && _waiting.Add(incident.Number))
+                {
+                    _changed.Writer.TryWrite(incident.Number);
+                }
+            }
         }
     }
+
+    /// <summary>
+    /// Whether this stored state of an incident may need handling; called inside the commit's notification, so it
+    /// must be quick and must not throw. Everything, unless a worker says otherwise.
+    /// </summary>
+    protected virtual bool Concerns(Incident stored) => true;
 
     /// <summary>Runs once before the first change is handled.</summary>
     protected virtual Task StartingAsync(CancellationToken stoppingToken) => Task.CompletedTask;
@@ -31,6 +50,10 @@ public abstract class IncidentChangeWorker(ILogger logger, string task) : Backgr
         await StartWhenPossibleAsync(stoppingToken);
         await foreach (var number in _changed.Reader.ReadAllAsync(stoppingToken))
         {
+            lock (_waiting)
+            {
+                _waiting.Remove(number);
+            }
             using var scope = logger.IncidentScope(number);
             try
             {

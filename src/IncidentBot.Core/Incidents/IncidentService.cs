@@ -86,7 +86,7 @@ public sealed partial class IncidentService(
         {
             foreach (var observer in observers)
             {
-                observer.IncidentsChanged(transaction.Changes.Incidents.Keys);
+                observer.IncidentsChanged(transaction.Changes.Incidents.Values);
             }
         }
     }

@@ -16,6 +16,9 @@ public sealed class RcaWriter(IServiceProvider services, ILogger<RcaWriter> logg
         return Task.CompletedTask;
     }
 
+    /// <summary>Only a resolved or closed incident gets a review; every other change is none of this worker's business.</summary>
+    protected override bool Concerns(Incident stored) => stored.Status is IncidentStatus.Resolved or IncidentStatus.Closed;
+
     protected override Task HandleAsync(int number, CancellationToken stoppingToken) =>
         _rcas!.EnsureGeneratedAsync(number, stoppingToken);
 }

@@ -19,7 +19,33 @@ public sealed class UpdateReminders(
     TimeProvider time,
     ILogger<UpdateReminders> logger) : IncidentChangeWorker(logger, "update the status-update reminder")
 {
+    /// <summary>The due time last handed to the handler per incident, so changes that do not move it (alerts) are skipped.</summary>
+    private readonly Dictionary<int, DateTimeOffset?> _queuedDue = [];
+
     public static JobKey JobKeyFor(int incident) => new($"INC-{incident}", "reminders");
+
+    /// <summary>Only a change that moves the reminder's due time (an update, a resolve, a severity change) is handled.</summary>
+    protected override bool Concerns(Incident stored)
+    {
+        var due = options.Value.DueFor(stored);
+        lock (_queuedDue)
+        {
+            if (_queuedDue.TryGetValue(stored.Number, out var queued) && queued == due)
+            {
+                return false;
+            }
+            _queuedDue[stored.Number] = due;
+            return true;
+        }
+    }
+
+    private void Forget(int number)
+    {
+        lock (_queuedDue)
+        {
+            _queuedDue.Remove(number);
+        }
+    }
 
     /// <summary>A restart gives every open incident its trigger back.</summary>
     protected override async Task StartingAsync(CancellationToken stoppingToken)
@@ -32,11 +58,30 @@ public sealed class UpdateReminders(
 
     protected override async Task HandleAsync(int number, CancellationToken cancellationToken)
     {
+        try
+        {
+            await ScheduleAsync(number, cancellationToken);
+        }
+        catch
+        {
+            // The trigger may not match the due time remembered: the next change of the incident is handled again.
+            Forget(number);
+            throw;
+        }
+    }
+
+    private async Task ScheduleAsync(int number, CancellationToken cancellationToken)
+    {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var key = JobKeyFor(number);
-        if (await incidents.FindAsync(number, cancellationToken) is not { } incident || options.Value.DueFor(incident) is not { } due)
+        var incident = await incidents.FindAsync(number, cancellationToken);
+        if (incident is null || options.Value.DueFor(incident) is not { } due)
         {
             await scheduler.DeleteJob(key, cancellationToken);
+            if (incident is null || !incident.Status.IsOpen())
+            {
+                Forget(number);
+            }
             return;
         }
         var existing = await scheduler.GetTrigger(new TriggerKey(key.Name, key.Group), cancellationToken);

@@ -10,22 +10,46 @@ namespace IncidentBot.Telemetry;
 /// incidents as they change, so no use case has to remember to. Only what happened since this process started
 /// is recorded: Prometheus counts from each process's start, and older history is in the API and the RCAs.
 /// </summary>
-public sealed class IncidentMetricsRecorder(IIncidentStore store, BotMetrics metrics, TimeProvider time, ILogger<IncidentMetricsRecorder> logger)
-    : IncidentChangeWorker(logger, "record the metrics")
+/// <remarks>
+/// It records from the incident as its commit stored it, at once and without reading the store: in an alert storm
+/// every commit changes many incidents, and a read per change would cost more than the storm itself.
+/// </remarks>
+public sealed class IncidentMetricsRecorder(BotMetrics metrics, TimeProvider time, ILogger<IncidentMetricsRecorder> logger) : IIncidentObserver
 {
     private readonly DateTimeOffset _started = time.GetUtcNow();
     private readonly Dictionary<int, Recorded> _recorded = [];
 
-    protected override async Task HandleAsync(int number, CancellationToken stoppingToken)
+    public void IncidentsChanged(IReadOnlyCollection<Incident> changed)
     {
-        if (await store.FindAsync(number, stoppingToken) is { IsDrill: false } incident)
+        foreach (var incident in changed)
         {
-            Record(incident);
+            try
+            {
+                lock (_recorded)
+                {
+                    Record(incident);
+                }
+            }
+            catch (Exception ex)
+            {
+                // A metric is never worth failing an incident's operation for.
+                logger.LogError(ex, "Could not record the metrics of INC-{Incident}", incident.Number);
+            }
         }
     }
 
     private void Record(Incident incident)
     {
+        if (incident.IsDrill)
+        {
+            return;
+        }
+        if (incident.Status == IncidentStatus.Closed)
+        {
+            // Nothing more happens to a closed incident; its entry would only grow the dictionary.
+            _recorded.Remove(incident.Number);
+            return;
+        }
         if (!_recorded.TryGetValue(incident.Number, out var recorded))
         {
             _recorded[incident.Number] = recorded = new Recorded();

@@ -21,7 +21,6 @@ internal static class TelemetryExtensions
         builder.Services.AddSingleton<BotGauges>();
         builder.Services.AddSingleton<IncidentMetricsRecorder>();
         builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<IncidentMetricsRecorder>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<IncidentMetricsRecorder>());
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "incidentbot"))

@@ -12,11 +12,11 @@ internal sealed class ConsoleEvents : IIncidentObserver
 {
     private readonly ConcurrentDictionary<Guid, Channel<ConsoleEvent>> _subscribers = new();
 
-    public void IncidentsChanged(IReadOnlyCollection<int> numbers)
+    public void IncidentsChanged(IReadOnlyCollection<Incident> changed)
     {
-        foreach (var number in numbers.ToArray())
+        foreach (var incident in changed)
         {
-            Publish(new ConsoleEvent("incident", number, null));
+            Publish(new ConsoleEvent("incident", incident.Number, null));
         }
     }
 
