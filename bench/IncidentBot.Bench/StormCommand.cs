@@ -34,7 +34,8 @@ public static class StormCommand
             var bot = await BotStormAsync(plan, requests, folder.CreateSubdirectory("bot").FullName, storeSettings);
             if (storeSettings.TryGetValue("ConnectionStrings:IncidentBot", out var botDatabase))
             {
-                bot = bot with { InDatabase = await BenchPostgres.CountStoredAsync(botDatabase) };
+                var stored = await BenchPostgres.CountStoredAsync(botDatabase);
+                bot = bot with { InDatabase = stored with { Alerts = stored.Alerts - bot.WarmUp.Alerts, Incidents = stored.Incidents - bot.WarmUp.Incidents } };
             }
             var report = new StormReport(plan, options.Store, bot, http, store);
             report.Print(Console.Out);
@@ -114,14 +115,17 @@ public static class StormCommand
         });
         using var driver = new LoadDriver(bot.Address, plan.Connections);
         using var watcher = new AttachmentWatcher(bot.Address);
-        // Resolved alerts with no open incident go through intake and the processor but open nothing.
-        await driver.SendAsync(StormPayloads.WarmUp(200));
-        await watcher.WaitForAsync(0, TimeSpan.Zero);
+        var warmUp = StormPayloads.BotWarmUp();
+        await driver.SendAsync(warmUp);
+        var warm = await watcher.WaitForAsync(warmUp.Sum(r => r.Alerts), AttachPatience);
+        var callsBefore = slack.Calls.Count;
 
         var load = await driver.SendAsync(requests);
-        var attached = await watcher.WaitForAsync(plan.TotalAlerts, AttachPatience);
-        var calls = slack.Calls;
+        var attached = await watcher.WaitForAsync(warm.Alerts + plan.TotalAlerts, AttachPatience);
+        // Only the measured storm counts: the warm-up's incidents, alerts and Slack calls are taken off.
+        attached = attached with { Incidents = attached.Incidents - warm.Incidents, Alerts = attached.Alerts - warm.Alerts };
+        var calls = slack.Calls.Skip(callsBefore).ToList();
         var refused = calls.Where(c => c.StatusCode == 429).GroupBy(c => c.Method).ToDictionary(g => g.Key, g => g.Count());
-        return new BotStormResult(load, attached, calls.Count, refused, bot.PeakWorkingSet);
+        return new BotStormResult(load, attached, calls.Count, refused, bot.PeakWorkingSet, WarmUp: warm);
     }
 }

@@ -14,32 +14,39 @@ public static class StormPayloads
     public const string AlertmanagerPath = "/webhooks/alertmanager";
     public const string GenericPath = "/webhooks/generic";
 
-    public static IReadOnlyList<StormRequest> Build(StormPlan plan)
+    public static IReadOnlyList<StormRequest> Build(StormPlan plan, string prefix = "storm")
     {
         var fixture = JsonNode.Parse(File.ReadAllText(Path.Combine(BenchPaths.Fixtures, "alerts", "alertmanager", "firing-two-alerts.json")))!.AsObject();
         var requests = new List<StormRequest>(plan.AlertmanagerNotifications + plan.GenericAlerts);
         for (var n = 0; n < plan.AlertmanagerNotifications; n++)
         {
-            requests.Add(Notification(fixture, plan, n));
+            requests.Add(Notification(fixture, plan, n, prefix));
         }
         for (var n = 0; n < plan.GenericAlerts; n++)
         {
-            requests.Add(Generic(n, n % plan.GenericDedupKeys));
+            requests.Add(Generic(n, n % plan.GenericDedupKeys, prefix: prefix));
         }
         new Random(10).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(requests));
         return requests;
     }
 
+    /// <summary>
+    /// The bot's warm-up: a storm of its own keys and fingerprints, a tenth of the full one, so every path the
+    /// measured storm takes (intake, opening incidents, attaching, the outbox and Slack) is compiled and tiered up
+    /// before the clock starts.
+    /// </summary>
+    public static IReadOnlyList<StormRequest> BotWarmUp() => Build(StormPlan.Quick, prefix: "warm-up");
+
     /// <summary>Resolved generic alerts: they exercise the whole intake path but open no incident.</summary>
     public static IReadOnlyList<StormRequest> WarmUp(int count) =>
         Enumerable.Range(0, count).Select(n => Generic(n, n, status: "resolved", prefix: "warm-up")).ToList();
 
-    private static StormRequest Notification(JsonObject fixture, StormPlan plan, int n)
+    private static StormRequest Notification(JsonObject fixture, StormPlan plan, int n, string prefix)
     {
         var group = n % plan.AlertmanagerGroups;
-        var groupLabels = new JsonObject { ["alertname"] = "High CPU Temperature", ["cluster"] = $"storm-{group}" };
+        var groupLabels = new JsonObject { ["alertname"] = "High CPU Temperature", ["cluster"] = $"{prefix}-{group}" };
         var notification = fixture.DeepClone().AsObject();
-        notification["groupKey"] = $"{{}}/{{}}:{{alertname=\"High CPU Temperature\", cluster=\"storm-{group}\"}}";
+        notification["groupKey"] = $"{{}}/{{}}:{{alertname=\"High CPU Temperature\", cluster=\"{prefix}-{group}\"}}";
         notification["groupLabels"] = groupLabels;
         var template = fixture["alerts"]![0]!;
         var alerts = new JsonArray();
@@ -47,9 +54,9 @@ public static class StormPayloads
         {
             var alert = template.DeepClone().AsObject();
             var id = n * plan.AlertsPerNotification + i;
-            alert["labels"]!["cluster"] = $"storm-{group}";
+            alert["labels"]!["cluster"] = $"{prefix}-{group}";
             alert["labels"]!["host"] = $"host-{id}";
-            alert["fingerprint"] = id.ToString("x16", CultureInfo.InvariantCulture);
+            alert["fingerprint"] = prefix == "storm" ? id.ToString("x16", CultureInfo.InvariantCulture) : $"{prefix}-{id}";
             alerts.Add(alert);
         }
         notification["alerts"] = alerts;

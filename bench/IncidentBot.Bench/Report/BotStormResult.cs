@@ -3,8 +3,11 @@ using IncidentBot.Bench.Load;
 
 namespace IncidentBot.Bench.Report;
 
-/// <summary>What the bot did with the storm: intake, attachment, Slack traffic and memory.</summary>
-public sealed record BotStormResult(LoadResult Intake, AttachmentResult Attached, int SlackCalls, IReadOnlyDictionary<string, int> SlackRateLimitedByMethod, long PeakWorkingSetBytes, StoredRows? InDatabase = null)
+/// <summary>
+/// What the bot did with the measured storm: intake, attachment, Slack traffic and memory. Counts leave out the
+/// warm-up storm (<see cref="WarmUp"/>: what it left attached before the clock started).
+/// </summary>
+public sealed record BotStormResult(LoadResult Intake, AttachmentResult Attached, int SlackCalls, IReadOnlyDictionary<string, int> SlackRateLimitedByMethod, long PeakWorkingSetBytes, AttachmentResult WarmUp, StoredRows? InDatabase = null)
 {
     public int SlackRateLimited => SlackRateLimitedByMethod.Values.Sum();
 }
