@@ -87,7 +87,8 @@ public sealed partial class LiteDbStorage
     ValueTask<RcaDocument?> IRcaStore.SaveRcaVersionAsync(int incidentNumber, string markdown, string author, DateTimeOffset at, int expectedVersion, int historyBytes, CancellationToken cancellationToken) =>
         Run(() => SaveRcaVersion(incidentNumber, markdown, author, at, expectedVersion, historyBytes), cancellationToken);
 
-    ValueTask IRcaStore.SaveRcaAsync(RcaDocument document, CancellationToken cancellationToken) => Run(() => SaveRca(document), cancellationToken);
+    ValueTask<RcaDocument?> IRcaStore.CompleteRcaAsync(int incidentNumber, string completedBy, DateTimeOffset completedAt, CancellationToken cancellationToken) =>
+        Run(() => CompleteRca(incidentNumber, completedBy, completedAt), cancellationToken);
 
     ValueTask<IReadOnlyList<RcaDocument>> IRcaStore.RcasAsync(CancellationToken cancellationToken) => Run(Rcas, cancellationToken);
 

@@ -192,7 +192,21 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         return saved;
     }
 
-    public void SaveRca(Rca.RcaDocument document) => InTransaction(() => _rcas.Upsert(document));
+    public Rca.RcaDocument? CompleteRca(int incidentNumber, string completedBy, DateTimeOffset completedAt)
+    {
+        Rca.RcaDocument? completed = null;
+        InTransaction(() =>
+        {
+            if (_rcas.FindById(incidentNumber) is { } document)
+            {
+                document.CompletedAt = completedAt;
+                document.CompletedBy = completedBy;
+                _rcas.Update(document);
+                completed = document;
+            }
+        });
+        return completed;
+    }
 
     public IReadOnlyList<Rca.RcaDocument> Rcas() => _rcas.FindAll().OrderBy(r => r.IncidentNumber).ToList();
 

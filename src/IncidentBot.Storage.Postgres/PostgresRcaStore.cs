@@ -86,39 +86,22 @@ public sealed class PostgresRcaStore(NpgsqlDataSource dataSource) : IRcaStore
         }
     }
 
-    public async ValueTask SaveRcaAsync(RcaDocument document, CancellationToken cancellationToken)
+    /// <summary>One statement on the review's own row; its versions are not touched.</summary>
+    public async ValueTask<RcaDocument?> CompleteRcaAsync(int incidentNumber, string completedBy, DateTimeOffset completedAt, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var review = new NpgsqlCommand(
-            """
-            INSERT INTO reviews (incident_number, completed_at, completed_by) VALUES (@incident, @completedAt, @completedBy)
-            ON CONFLICT (incident_number) DO UPDATE SET completed_at = EXCLUDED.completed_at, completed_by = EXCLUDED.completed_by
-            """, connection, transaction))
+        await using (var complete = new NpgsqlCommand(
+            "UPDATE reviews SET completed_at = @completedAt, completed_by = @completedBy WHERE incident_number = @incident", connection))
         {
-            review.Parameters.AddWithValue("incident", document.IncidentNumber);
-            review.Parameters.Add(new NpgsqlParameter<DateTimeOffset?>("completedAt", NpgsqlTypes.NpgsqlDbType.TimestampTz) { TypedValue = document.CompletedAt?.ToUniversalTime() });
-            review.Parameters.Add(new NpgsqlParameter<string?>("completedBy", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = document.CompletedBy });
-            await review.ExecuteNonQueryAsync(cancellationToken);
+            complete.Parameters.AddWithValue("incident", incidentNumber);
+            complete.Parameters.AddWithValue("completedAt", completedAt.ToUniversalTime());
+            complete.Parameters.AddWithValue("completedBy", completedBy);
+            if (await complete.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return null;
+            }
         }
-        // The versions become exactly the document's: those it no longer has go, the others are written as they are.
-        await using (var versions = new NpgsqlCommand(
-            """
-            DELETE FROM review_versions WHERE incident_number = @incident AND NOT (version = ANY (@versions));
-            INSERT INTO review_versions (incident_number, version, markdown, author, saved_at)
-            SELECT @incident, * FROM unnest(@versions, @markdowns, @authors, @savedAts)
-            ON CONFLICT (incident_number, version) DO UPDATE
-                SET markdown = EXCLUDED.markdown, author = EXCLUDED.author, saved_at = EXCLUDED.saved_at
-            """, connection, transaction))
-        {
-            versions.Parameters.AddWithValue("incident", document.IncidentNumber);
-            versions.Parameters.AddWithValue("versions", document.Versions.Select(v => v.Version).ToArray());
-            versions.Parameters.AddWithValue("markdowns", document.Versions.Select(v => v.Markdown).ToArray());
-            versions.Parameters.AddWithValue("authors", document.Versions.Select(v => v.Author).ToArray());
-            versions.Parameters.AddWithValue("savedAts", document.Versions.Select(v => v.SavedAt.ToUniversalTime()).ToArray());
-            await versions.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
+        return await FindAsync(connection, null, incidentNumber, cancellationToken);
     }
 
     public async ValueTask<IReadOnlyList<RcaDocument>> RcasAsync(CancellationToken cancellationToken)

@@ -85,9 +85,7 @@ public sealed class RcaService(
         {
             return closed.Problem;
         }
-        document.CompletedAt = time.GetUtcNow();
-        document.CompletedBy = actor;
-        await store.SaveRcaAsync(document, cancellationToken);
+        await store.CompleteRcaAsync(document.IncidentNumber, actor, time.GetUtcNow(), cancellationToken);
         return null;
     }
 

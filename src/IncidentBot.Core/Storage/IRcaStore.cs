@@ -16,8 +16,12 @@ public interface IRcaStore
     /// </summary>
     ValueTask<RcaDocument?> SaveRcaVersionAsync(int incidentNumber, string markdown, string author, DateTimeOffset at, int expectedVersion, int historyBytes, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores the document, replacing the one for its incident.</summary>
-    ValueTask SaveRcaAsync(RcaDocument document, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Marks the incident's review completed by <paramref name="completedBy"/> at <paramref name="completedAt"/> and
+    /// returns it, or null when the incident has no review. Only the completion changes: a version saved by someone
+    /// else a moment before (another replica, another browser) is kept.
+    /// </summary>
+    ValueTask<RcaDocument?> CompleteRcaAsync(int incidentNumber, string completedBy, DateTimeOffset completedAt, CancellationToken cancellationToken = default);
 
     ValueTask<IReadOnlyList<RcaDocument>> RcasAsync(CancellationToken cancellationToken = default);
 }

@@ -192,31 +192,41 @@ public abstract class RcaStoreContract
     }
 
     [SkippableFact]
-    public async Task SaveRcaReplacesTheReviewCompletionAndVersionsIncluded()
+    public async Task CompletingAReviewKeepsAVersionSavedAfterItWasRead()
     {
         await using var store = await OpenAsync();
         var number = await StoredIncidents.AddAsync(store);
         var rcas = store.Get<IRcaStore>();
-        for (var version = 1; version <= 4; version++)
+        for (var version = 1; version <= 3; version++)
         {
             await rcas.SaveRcaVersionAsync(number, $"# Version {version}", "alice", Start.AddMinutes(version), version - 1, Budget);
         }
+        // `rca complete` reads the review, then (elsewhere: another replica, another browser) version 4 is saved.
+        var read = (await rcas.FindRcaAsync(number))!;
+        await rcas.SaveRcaVersionAsync(number, "# Version 4", "bob", Start.AddMinutes(4), read.Current.Version, Budget);
 
-        var document = (await rcas.FindRcaAsync(number))!;
-        document.CompletedAt = Start.AddDays(1);
-        document.CompletedBy = "alice";
-        document.Versions.RemoveAt(1);
-        document.Versions[^1].Markdown = "# Version 4, tidied";
-        await rcas.SaveRcaAsync(document);
+        var completed = await rcas.CompleteRcaAsync(number, "alice", Start.AddDays(1));
         await store.ReopenAsync();
-        var read = (await store.Get<IRcaStore>().FindRcaAsync(number))!;
+        var stored = (await store.Get<IRcaStore>().FindRcaAsync(number))!;
 
-        Assert.Equal(Start.AddDays(1), read.CompletedAt);
-        Assert.Equal("alice", read.CompletedBy);
-        Assert.Equal(["1 alice 10:01:00 # Version 1", "3 alice 10:03:00 # Version 3", "4 alice 10:04:00 # Version 4, tidied"], read.Versions.Select(Shown));
+        Assert.Equal(Start.AddDays(1), completed?.CompletedAt);
+        Assert.Equal(Start.AddDays(1), stored.CompletedAt);
+        Assert.Equal("alice", stored.CompletedBy);
+        Assert.Equal(["1 alice 10:01:00 # Version 1", "2 alice 10:02:00 # Version 2", "3 alice 10:03:00 # Version 3", "4 bob 10:04:00 # Version 4"], stored.Versions.Select(Shown));
         var next = await store.Get<IRcaStore>().SaveRcaVersionAsync(number, "# Version 5", "bob", Start.AddDays(2), 4, Budget);
         Assert.Equal(5, next?.Current.Version);
         Assert.Equal(Start.AddDays(1), next?.CompletedAt);
+    }
+
+    [SkippableFact]
+    public async Task CompletingWithoutAReviewChangesNothing()
+    {
+        await using var store = await OpenAsync();
+        var number = await StoredIncidents.AddAsync(store);
+        var rcas = store.Get<IRcaStore>();
+
+        Assert.Null(await rcas.CompleteRcaAsync(number, "alice", Start));
+        Assert.Null(await rcas.FindRcaAsync(number));
     }
 
     [SkippableFact]
