@@ -7,15 +7,62 @@ namespace IncidentBot.Hosting;
 
 /// <summary>
 /// The bot's command-line tools, run instead of the server: <c>runbooks lint [path]</c>, <c>rca export</c>,
-/// <c>backup</c>, <c>restore</c>, <c>storage copy</c> and <c>healthcheck</c>. Exit codes: 0 done, 1 failed, 2 usage.
+/// <c>backup</c>, <c>restore</c>, <c>storage copy</c> and <c>healthcheck</c>, and <c>--help</c> / <c>help [command]</c>.
+/// Exit codes: 0 done, 1 failed, 2 usage. Anything else starts the server: no arguments, or configuration such as
+/// <c>--urls http://0.0.0.0:8080</c> or <c>Storage:Path=/data/bot.db</c>; a bare word that names no command is a
+/// usage error, so a mistyped command never starts a second bot by accident.
 /// </summary>
 internal static class CommandLine
 {
+    private const string RcaUsage = "Usage: rca export <folder> [--since <date>]   (one Markdown file per review; stop the bot first)";
+    private const string RunbooksUsage = "Usage: runbooks lint [path]   (checks a folder or one file; exits 1 when it finds problems)";
+
+    /// <summary>Every command with its usage line, in the order help lists them.</summary>
+    private static readonly (string Name, string Usage)[] Commands =
+    [
+        ("runbooks", RunbooksUsage),
+        ("rca", RcaUsage),
+        ("backup", BackupCommand.Usage),
+        ("restore", RestoreCommand.Usage),
+        ("storage", StorageCopyCommand.Usage),
+        ("healthcheck", HealthCheckCommand.Usage),
+    ];
+
+    /// <summary>What <c>--help</c> prints: how to start the server, then every command.</summary>
+    public static string Help() => string.Join(Environment.NewLine,
+    [
+        "IncidentBot: an incident-response chat bot.",
+        "",
+        "Usage: IncidentBot [configuration]   (starts the server; with `dotnet run --project src/IncidentBot [-- configuration]`)",
+        "  configuration: any setting as --Key value or Key=value, e.g. --urls http://0.0.0.0:8080 or Storage:Provider=postgres",
+        "  (docs/configuration.md lists them; environment variables such as Storage__Provider work too)",
+        "",
+        "       IncidentBot <command> …   (runs a tool instead of the server)",
+        .. Commands.Select(c => "  " + c.Usage["Usage: ".Length..]),
+        "",
+        "       IncidentBot help <command>   (one command's usage)",
+        "Exit codes: 0 done, 1 failed, 2 usage.",
+        "",
+    ]);
+
     /// <summary>True when <paramref name="args"/> named a tool; <paramref name="exitCode"/> is then its result.</summary>
     public static bool TryRun(string[] args, out int exitCode)
     {
         switch (args)
         {
+            case ["--help" or "-h" or "-?" or "help"]:
+                Console.Out.Write(Help());
+                exitCode = 0;
+                return true;
+            case ["help", var command] when Commands.Any(c => c.Name == command):
+                Console.Out.WriteLine(Commands.First(c => c.Name == command).Usage);
+                exitCode = 0;
+                return true;
+            case ["help", var command, ..]:
+                Console.Error.WriteLine($"There is no command '{command}'.");
+                Console.Error.Write(Help());
+                exitCode = 2;
+                return true;
             case ["runbooks", "lint", .. var rest]:
                 exitCode = RunbookLint.Run(rest.Length > 0 ? rest[0] : ConfiguredPath(args, $"{RunbookOptions.Section}:{nameof(RunbookOptions.Path)}", new RunbookOptions().Path), Console.Out);
                 return true;
@@ -23,11 +70,11 @@ internal static class CommandLine
                 exitCode = ExportRcas(args, folder, rest);
                 return true;
             case ["rca", ..]:
-                Console.Error.WriteLine("Usage: rca export <folder> [--since <date>]   (one Markdown file per review)");
+                Console.Error.WriteLine(RcaUsage);
                 exitCode = 2;
                 return true;
             case ["runbooks", ..]:
-                Console.Error.WriteLine("Usage: runbooks lint [path]   (checks a folder or one file; exits 1 when it finds problems)");
+                Console.Error.WriteLine(RunbooksUsage);
                 exitCode = 2;
                 return true;
             // The tools below talk to the bot over HTTP; nothing else runs in this process, so waiting here is safe.
@@ -66,11 +113,23 @@ internal static class CommandLine
                 Console.Error.WriteLine(HealthCheckCommand.Usage);
                 exitCode = 2;
                 return true;
+            case [var word, ..] when IsCommandWord(word):
+                Console.Error.WriteLine($"There is no command '{word}'.");
+                Console.Error.Write(Help());
+                exitCode = 2;
+                return true;
             default:
                 exitCode = 0;
                 return false;
         }
     }
+
+    /// <summary>
+    /// A bare word such as <c>bakup</c> or <c>serve</c>, as opposed to configuration for the server: <c>--key value</c>,
+    /// <c>/key value</c> and <c>key=value</c> (ASP.NET Core's command-line configuration forms).
+    /// </summary>
+    private static bool IsCommandWord(string argument) =>
+        argument.Length > 0 && !argument.StartsWith('-') && !argument.StartsWith('/') && !argument.Contains('=');
 
     /// <summary>
     /// Reads the data file directly, so it runs only while the bot is stopped: LiteDB does not keep a second process
@@ -90,7 +149,7 @@ internal static class CommandLine
         }
         else if (rest.Length > 0)
         {
-            Console.Error.WriteLine("Usage: rca export <folder> [--since <date>]");
+            Console.Error.WriteLine(RcaUsage);
             return 2;
         }
         var path = ConfiguredPath(args, $"{Storage.StorageOptions.Section}:{nameof(Storage.StorageOptions.Path)}", new Storage.StorageOptions().Path);
