@@ -41,10 +41,27 @@ public sealed class IncidentOptions
     /// <summary>Resolve an incident by itself once every one of its alerts has resolved.</summary>
     public bool AutoResolve { get; set; }
 
-    public Severity MapSeverity(string? sourceSeverity) =>
-        sourceSeverity is not null && SeverityMap.TryGetValue(sourceSeverity.Trim(), out var mapped) ? mapped
-        : SeverityText.TryParse(sourceSeverity, out var direct) ? direct
-        : DefaultSeverity;
+    public Severity MapSeverity(string? sourceSeverity) => TryMapSeverity(sourceSeverity, out var severity) ? severity : DefaultSeverity;
+
+    /// <summary>
+    /// False when the alert names a severity that neither <see cref="SeverityMap"/> nor the incident severities
+    /// (<c>SEV1</c>, <c>sev2</c>, …) know, e.g. <c>urgent</c>: it then counts as <see cref="DefaultSeverity"/>, and
+    /// the incident's timeline says so. No severity at all is the default without a word.
+    /// </summary>
+    public bool TryMapSeverity(string? sourceSeverity, out Severity severity)
+    {
+        if (string.IsNullOrWhiteSpace(sourceSeverity))
+        {
+            severity = DefaultSeverity;
+            return true;
+        }
+        if (SeverityMap.TryGetValue(sourceSeverity.Trim(), out severity) || SeverityText.TryParse(sourceSeverity, out severity))
+        {
+            return true;
+        }
+        severity = DefaultSeverity;
+        return false;
+    }
 
     public string GroupKeyFor(IncidentBot.Alerts.Alert alert) =>
         !string.IsNullOrWhiteSpace(GroupByLabel) && alert.Labels.TryGetValue(GroupByLabel, out var value) && !string.IsNullOrWhiteSpace(value)

@@ -116,6 +116,10 @@ public sealed partial class IncidentService
                 GroupKey = groupKey,
             },
             alert.Source, TimelineKinds.Opened, $"Opened from {alert.Source} alert: {alert.Title}");
+        if (!options.Value.TryMapSeverity(alert.Severity, out _))
+        {
+            RecordUnmappedSeverity(tx, incident, alert);
+        }
         tx.Post(incident, IncidentMessages.Summary(incident, roles));
         LogOpened(incident);
         if (runbooks.FindMatch(alert.Labels) is { } runbook)
@@ -123,6 +127,20 @@ public sealed partial class IncidentService
             StartSession(tx, incident, runbook, BotActor);
         }
         return incident;
+    }
+
+    /// <summary>
+    /// An alert severity nobody mapped (e.g. <c>urgent</c>) is not silently SEV3: the timeline says what it became and
+    /// how to map it, and the log says so for the operator.
+    /// </summary>
+    private void RecordUnmappedSeverity(IncidentTransaction tx, Incident incident, Alert alert)
+    {
+        var shown = Chat.ChatText.Shorten(alert.Severity!.Trim(), 40);
+        tx.Record(incident, alert.Source, TimelineKinds.SeverityUnmapped,
+            $"The alert's severity '{shown}' is not in Incidents:SeverityMap, so {incident.Reference} is {incident.Severity.Display()} " +
+            $"(Incidents:DefaultSeverity). To map it, add it to Incidents:SeverityMap with Sev1 to Sev4, e.g. \"{shown}\": \"Sev2\".");
+        logger.LogWarning("Alert severity {AlertSeverity} from {Source} is not in Incidents:SeverityMap; {Incident} opened as {Severity}",
+            shown, alert.Source, incident.Reference, incident.Severity.Display());
     }
 
     private static void Attach(IncidentTransaction tx, Incident incident, Alert alert, string id, bool announce)

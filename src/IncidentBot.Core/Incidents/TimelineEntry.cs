@@ -33,6 +33,7 @@ public static class TimelineKinds
     public const string Note = "note";
     public const string StatusUpdate = "status-update";
     public const string SeverityChanged = "severity-changed";
+    public const string SeverityUnmapped = "severity-unmapped";
     public const string ChannelOpened = "channel-opened";
     public const string ChatFailure = "chat-failure";
     public const string RunbookStarted = "runbook-started";
