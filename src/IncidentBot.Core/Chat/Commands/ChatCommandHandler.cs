@@ -41,8 +41,7 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
         logger.LogInformation("{User} ran {Command}", user, command.GetType().Name.Replace("Command", "", StringComparison.Ordinal));
         if (command.NeedsIncident && number is null)
         {
-            return CommandReply.Error(
-                $"`{text.Trim()}` works inside an incident. Run it in the incident's channel, or name the incident first, e.g. `INC-42 {text.Trim()}`.");
+            return CommandReply.Error(await OutsideAnIncidentAsync(text.Trim(), cancellationToken));
         }
         if (number is { } n && command.NeedsIncident && await store.FindAsync(n, cancellationToken) is null)
         {
@@ -182,6 +181,24 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             IncidentNumber = number,
             Blocks = [new HeaderBlock("IncidentBot commands"), new TextBlock(string.Join("\n", lines) + where)],
         }], number);
+    }
+
+    /// <summary>
+    /// An incident command typed outside any incident: how to name one, with the open incidents it could mean (the
+    /// newest first), so the answer is one copy and paste away.
+    /// </summary>
+    private async Task<string> OutsideAnIncidentAsync(string text, CancellationToken cancellationToken)
+    {
+        const int Shown = 5;
+        var open = await store.ListAsync(new IncidentQuery(IncidentStatusFilter.Open, Shown + 1), cancellationToken);
+        var example = open.Count > 0 ? open[0].Reference : "INC-42";
+        var reply = $"`{text}` works inside an incident. Run it in the incident's channel or room, or name the incident first, e.g. `{example} {text}`.";
+        if (open.Count == 0)
+        {
+            return reply + " No incident is open right now.";
+        }
+        var listed = string.Join(", ", open.Take(Shown).Select(i => $"{i.Reference} ({ChatText.Shorten(i.Title, 60)})"));
+        return reply + $" Open now: {listed}{(open.Count > Shown ? ", and more" : "")}.";
     }
 
     private static CommandReply Reply(IncidentResult result, Func<Incident, string>? confirmation = null)
