@@ -8,24 +8,6 @@ namespace IncidentBot.Slack.Api;
 /// </summary>
 internal sealed class SlackRateLimits
 {
-    private static readonly Dictionary<string, int> Tiers = new(StringComparer.Ordinal)
-    {
-        ["conversations.create"] = 2,
-        ["conversations.setTopic"] = 2,
-        ["conversations.setPurpose"] = 2,
-        ["conversations.archive"] = 2,
-        ["pins.add"] = 2,
-        ["bookmarks.add"] = 2,
-        ["conversations.invite"] = 3,
-        ["chat.update"] = 3,
-        ["users.lookupByEmail"] = 3,
-        // docs.slack.dev lists Tier 3 (api.slack.com once said Tier 1); a reconnect after `disconnect` must not wait a minute.
-        ["apps.connections.open"] = 3,
-        ["chat.postEphemeral"] = 4,
-        ["users.info"] = 4,
-        ["views.open"] = 4,
-    };
-
     private static readonly int[] PerMinute = [0, 1, 20, 50, 100];
 
     // A little slack on top of Slack's own windows, so clock differences never push a call over the line.
@@ -43,7 +25,7 @@ internal sealed class SlackRateLimits
         var call = new Call();
         try
         {
-            if (Tiers.TryGetValue(method, out var tier))
+            if (SlackMethods.Get(method).Tier is { } tier)
             {
                 await _methods.GetOrAdd(method, _ => new RollingWindow(PerMinute[tier], TimeSpan.FromMinutes(1) + Margin)).WaitAsync(call, cancellationToken);
             }
