@@ -11,10 +11,19 @@ namespace IncidentBot.Teams.Messages;
 /// <c>Action.Execute</c> whose data is the command they run. Drills say so first, in red. Teams reads TextBlocks and
 /// facts as Markdown, so outside text in them is escaped (<see cref="AdaptiveCardText"/>): no links or mentions.
 /// </summary>
+/// <remarks>
+/// Within the Adaptive Cards rules: every <c>Action.Execute</c> falls back to an <c>Action.Submit</c> with the same
+/// command for clients older than 1.4, and a card has at most <see cref="MaxTopLevelActions"/> actions: the buttons
+/// (Done, Skip, Back, …) come first, and when they and the checklist's ticks are more than that, the ticks (and any
+/// buttons past the fifth) move into one <c>Action.ShowCard</c>, so the step's own buttons always stay in view.
+/// </remarks>
 public static class AdaptiveCardMessageRenderer
 {
     /// <summary>The verb every IncidentBot card action carries; its data holds the command.</summary>
     public const string Verb = "incidentbot.command";
+
+    /// <summary>Teams shows at most six actions on a card (its host config's <c>maxActions</c>).</summary>
+    public const int MaxTopLevelActions = 6;
 
     /// <summary>
     /// The message as an activity within Teams' size limit (<see cref="TeamsMessageBudget"/>); a card cut to fit ends
@@ -30,7 +39,8 @@ public static class AdaptiveCardMessageRenderer
     public static JsonObject Card(ChatMessage message)
     {
         var body = new JsonArray();
-        var actions = new JsonArray();
+        var buttons = new List<JsonObject>();
+        var ticks = new List<JsonObject>();
         if (message.IsDrill)
         {
             body.Add(Text("DRILL — this is an exercise, not a real incident.", weight: "Bolder", color: "Attention"));
@@ -59,13 +69,13 @@ public static class AdaptiveCardMessageRenderer
                     foreach (var (item, index) in checklist.Items.Select((item, index) => (item, index)))
                     {
                         body.Add(Text($"{(item.Checked ? "☑" : "☐")} {AdaptiveCardText.Escape(item.Text)}"));
-                        actions.Add(Execute($"{(item.Checked ? "Untick" : "Tick")} {index + 1}", item.Command, ButtonStyle.Default));
+                        ticks.Add(Execute($"{(item.Checked ? "Untick" : "Tick")} {index + 1}", item.Command, ButtonStyle.Default));
                     }
                     break;
-                case ButtonsBlock buttons:
-                    foreach (var button in buttons.Buttons)
+                case ButtonsBlock row:
+                    foreach (var button in row.Buttons)
                     {
-                        actions.Add(Execute(button.Label, button.Command, button.Style));
+                        buttons.Add(Execute(button.Label, button.Command, button.Style));
                     }
                     break;
             }
@@ -77,11 +87,32 @@ public static class AdaptiveCardMessageRenderer
             ["version"] = "1.5",
             ["body"] = body,
         };
-        if (actions.Count > 0)
+        if (TopLevelActions(buttons, ticks) is { Count: > 0 } actions)
         {
             card["actions"] = actions;
         }
         return card;
+    }
+
+    /// <summary>The buttons, then the ticks; past <see cref="MaxTopLevelActions"/>, the rest behind one "show" action.</summary>
+    private static JsonArray TopLevelActions(List<JsonObject> buttons, List<JsonObject> ticks)
+    {
+        if (buttons.Count + ticks.Count <= MaxTopLevelActions)
+        {
+            return new JsonArray([.. buttons, .. ticks]);
+        }
+        var shown = Math.Min(buttons.Count, MaxTopLevelActions - 1);
+        var rest = buttons.Skip(shown).Concat(ticks).ToList();
+        var title = shown == buttons.Count ? $"Checklist ({ticks.Count})" : $"More ({rest.Count})";
+        // Inside the shown card too, no row holds more than Teams shows: one ActionSet per six.
+        var rows = rest.Chunk(MaxTopLevelActions).Select(row => (JsonNode)new JsonObject { ["type"] = "ActionSet", ["actions"] = new JsonArray([.. row]) });
+        var more = new JsonObject
+        {
+            ["type"] = "Action.ShowCard",
+            ["title"] = title,
+            ["card"] = new JsonObject { ["type"] = "AdaptiveCard", ["body"] = new JsonArray([.. rows]) },
+        };
+        return new JsonArray([.. buttons.Take(shown), more]);
     }
 
     /// <summary>The line Teams shows in notifications and the activity feed.</summary>
@@ -95,6 +126,9 @@ public static class AdaptiveCardMessageRenderer
             ["title"] = title,
             ["verb"] = Verb,
             ["data"] = new JsonObject { ["command"] = command },
+            // Clients before Adaptive Cards 1.4 know no Action.Execute: a submit of the same command (a message activity
+            // whose value holds it) does the same.
+            ["fallback"] = new JsonObject { ["type"] = "Action.Submit", ["title"] = title, ["data"] = new JsonObject { ["command"] = command } },
         };
         if (style != ButtonStyle.Default)
         {

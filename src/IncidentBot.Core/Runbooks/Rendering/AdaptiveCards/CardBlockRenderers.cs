@@ -51,7 +51,10 @@ internal sealed class CardHeadingRenderer : MarkdownObjectRenderer<AdaptiveCardM
     }
 }
 
-/// <summary>Renders fenced and indented code as a Teams CodeBlock element.</summary>
+/// <summary>
+/// Renders fenced and indented code as a Teams CodeBlock element, which only Teams knows: it falls back to the same
+/// code as monospace text wherever the card is shown without it (older clients, other hosts).
+/// </summary>
 internal sealed class CardCodeBlockRenderer : MarkdownObjectRenderer<AdaptiveCardMarkdownRenderer, CodeBlock>
 {
     protected override void Write(AdaptiveCardMarkdownRenderer renderer, CodeBlock obj)
@@ -68,6 +71,13 @@ internal sealed class CardCodeBlockRenderer : MarkdownObjectRenderer<AdaptiveCar
             ["type"] = "CodeBlock",
             ["codeSnippet"] = snippet.ToString(),
             ["language"] = CodeLanguages.ToTeams(info),
+            ["fallback"] = new JsonObject
+            {
+                ["type"] = "TextBlock",
+                ["text"] = AdaptiveCardText.Escape(snippet.ToString()),
+                ["fontType"] = "Monospace",
+                ["wrap"] = true,
+            },
         });
     }
 }
