@@ -1,5 +1,4 @@
 using IncidentBot.Drills;
-using IncidentBot.Hosting;
 using IncidentBot.Incidents;
 using IncidentBot.Reminders;
 using IncidentBot.Storage;
