@@ -74,6 +74,8 @@ public sealed partial class LiteDbStorage
 
     ValueTask<IReadOnlyList<DrillSchedule>> IDrillStore.SchedulesAsync(CancellationToken cancellationToken) => Run(Schedules, cancellationToken);
 
+    ValueTask<bool> IDrillStore.ClaimFireAsync(string scheduleId, DateTimeOffset scheduledFor, CancellationToken cancellationToken) => Run(() => ClaimFire(scheduleId, scheduledFor), cancellationToken);
+
     ValueTask<string> IDrillStore.NextScheduleIdAsync(CancellationToken cancellationToken) => Run(NextScheduleId, cancellationToken);
 
     ValueTask IDrillStore.SaveRunAsync(DrillRun run, CancellationToken cancellationToken) => Run(() => SaveRun(run), cancellationToken);

@@ -140,6 +140,21 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
 
     public DrillSchedule? FindSchedule(string id) => _drillSchedules.FindById(id);
 
+    /// <summary>Read and written in one write transaction, so two callers never both claim one time.</summary>
+    public bool ClaimFire(string scheduleId, DateTimeOffset scheduledFor)
+    {
+        var claimed = false;
+        InTransaction(() =>
+        {
+            if (_drillSchedules.FindById(scheduleId) is { CancelledAt: null } schedule && !(schedule.LastFireAt >= scheduledFor))
+            {
+                schedule.LastFireAt = scheduledFor;
+                claimed = _drillSchedules.Update(schedule);
+            }
+        });
+        return claimed;
+    }
+
     public IReadOnlyList<DrillSchedule> Schedules() => _drillSchedules.FindAll().OrderBy(s => s.CreatedAt).ToList();
 
     /// <summary>

@@ -54,6 +54,19 @@ public sealed class PostgresDrillStore(NpgsqlDataSource dataSource) : IDrillStor
         return await ReadSchedulesAsync(command, cancellationToken);
     }
 
+    /// <summary>One conditional update: the row lock it takes makes a second caller wait, then find the time taken.</summary>
+    public async ValueTask<bool> ClaimFireAsync(string scheduleId, DateTimeOffset scheduledFor, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            """
+            UPDATE drill_schedules SET last_fire_at = @at
+            WHERE id = @id AND cancelled_at IS NULL AND (last_fire_at IS NULL OR last_fire_at < @at)
+            """);
+        command.Parameters.AddWithValue("id", scheduleId);
+        command.Parameters.AddWithValue("at", scheduledFor.ToUniversalTime());
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     /// <summary>
     /// <c>nextval</c> never gives one number to two callers, whatever their transactions do. A number whose id is
     /// already taken (a schedule copied from a LiteDB file, or saved under an id chosen by hand) is skipped.

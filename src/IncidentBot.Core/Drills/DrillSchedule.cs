@@ -24,7 +24,10 @@ public sealed class DrillSchedule
 
     public DateTimeOffset? CancelledAt { get; set; }
 
-    /// <summary>The scheduled time of the last run (or missed run), so a restart knows what it has not done.</summary>
+    /// <summary>
+    /// The scheduled time of the last run (or missed run), so a restart knows what it has not done; null until the first.
+    /// Set only through <see cref="Storage.IDrillStore.ClaimFireAsync"/>, which lets one process claim each time.
+    /// </summary>
     public DateTimeOffset? LastFireAt { get; set; }
 }
 

@@ -56,7 +56,6 @@ public sealed class DrillService(
             Participants = [.. participants ?? Options.Participants],
             CreatedBy = actor,
             CreatedAt = now,
-            LastFireAt = now,
         };
         await store.SaveScheduleAsync(schedule, cancellationToken);
         await scheduler.ScheduleAsync(schedule, cancellationToken);
@@ -113,22 +112,32 @@ public sealed class DrillService(
         return result;
     }
 
-    /// <summary>A schedule's time came (Quartz calls this).</summary>
-    public async Task FireAsync(string scheduleId, DateTimeOffset scheduledFor, CancellationToken cancellationToken)
+    /// <summary>
+    /// A schedule's time came (Quartz calls this, or <see cref="CatchUpAsync"/> for a time missed while down). The time
+    /// is claimed in the store first, so it runs once even when two replicas reach it; false when it was not run here.
+    /// A process that dies between the claim and the drill's incident loses that one run rather than risking two.
+    /// </summary>
+    public async Task<bool> FireAsync(string scheduleId, DateTimeOffset scheduledFor, CancellationToken cancellationToken)
     {
         if (await store.FindScheduleAsync(scheduleId, cancellationToken) is not { CancelledAt: null } schedule)
         {
-            return;
+            return false;
         }
-        schedule.LastFireAt = scheduledFor;
-        await store.SaveScheduleAsync(schedule, cancellationToken);
+        if (!await store.ClaimFireAsync(scheduleId, scheduledFor, cancellationToken))
+        {
+            logger.LogInformation("Drill {Id} due at {Due} was already run or recorded (by another replica, or for a later time); not run again", scheduleId, scheduledFor);
+            return false;
+        }
         var result = await RunAsync(schedule.RunbookId, IncidentService.BotActor, schedule, scheduledFor, cancellationToken);
-        logger.LogInformation("Drill {Id} ran as {Incident}", scheduleId, result.Incident?.Reference ?? result.Problem);
+        logger.LogInformation("Drill {Id} due at {Due} ran as {Incident}", scheduleId, scheduledFor, result.Incident?.Reference ?? result.Problem);
+        return true;
     }
 
     /// <summary>
     /// At start-up: a schedule whose time passed while the bot was down runs once if that time is within
-    /// <c>Drills:MisfireGrace</c>; an older one is recorded as missed and the leads are told in the log.
+    /// <c>Drills:MisfireGrace</c>; an older one is recorded as missed and the leads are told in the log. Each time is
+    /// claimed in the store like any run, so replicas starting together run or record it once between them (and
+    /// a late trigger the cluster fires for the same time does not run it again).
     /// </summary>
     public async Task CatchUpAsync(CancellationToken cancellationToken)
     {
@@ -146,8 +155,10 @@ public sealed class DrillService(
                 await FireAsync(schedule.Id, due, cancellationToken);
                 continue;
             }
-            schedule.LastFireAt = due;
-            await store.SaveScheduleAsync(schedule, cancellationToken);
+            if (!await store.ClaimFireAsync(schedule.Id, due, cancellationToken))
+            {
+                continue;
+            }
             await store.SaveRunAsync(new DrillRun { ScheduleId = schedule.Id, RunbookId = schedule.RunbookId, ScheduledFor = due, Missed = true }, cancellationToken);
             logger.LogWarning("Drill {Id} ({Runbook}) was missed at {Due}: IncidentBot was down longer than the misfire grace. Leads: {Leads}",
                 schedule.Id, schedule.RunbookId, due, string.Join(", ", Options.Leads));

@@ -2,7 +2,11 @@ using Quartz;
 
 namespace IncidentBot.Drills;
 
-/// <summary>One Quartz cron trigger per drill schedule, in the schedule's time zone; the job calls <see cref="DrillService"/>.</summary>
+/// <summary>
+/// One Quartz cron trigger per drill schedule, in the schedule's time zone; the job calls <see cref="DrillService"/>.
+/// A trigger the job store already holds for the same cron and time zone is kept as it is: on PostgreSQL the triggers
+/// outlive every replica, and a replica starting up must not reset one another replica is about to fire.
+/// </summary>
 public sealed class QuartzDrillScheduler(ISchedulerFactory schedulers, TimeProvider time) : IDrillScheduler
 {
     public static JobKey JobKeyFor(string scheduleId) => new(scheduleId, "drills");
@@ -11,8 +15,14 @@ public sealed class QuartzDrillScheduler(ISchedulerFactory schedulers, TimeProvi
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         DrillCron.TryFindTimeZone(schedule.TimeZone, out var zone);
+        if (await scheduler.GetTrigger(new TriggerKey(schedule.Id, "drills"), cancellationToken) is ICronTrigger existing
+            && existing.CronExpressionString == schedule.Cron && existing.TimeZone.Id == zone.Id)
+        {
+            return;
+        }
         var job = JobBuilder.Create<DrillJob>().WithIdentity(JobKeyFor(schedule.Id)).UsingJobData(DrillJob.ScheduleIdKey, schedule.Id).Build();
-        // Missed runs are decided by DrillService.CatchUpAsync under our own grace rule, so Quartz must not replay them.
+        // A trigger later than the job store's misfire threshold is not replayed: DrillService.CatchUpAsync decides what
+        // was missed while down under Drills:MisfireGrace, and the store's claim runs each time once whoever fires it.
         // Built on our clock: a trigger started from the system clock would ignore a test's (or a replay's) time.
         var trigger = TriggerBuilder.Create(time)
             .WithIdentity(schedule.Id, "drills")

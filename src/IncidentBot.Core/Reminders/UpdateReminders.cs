@@ -10,7 +10,9 @@ namespace IncidentBot.Reminders;
 /// <summary>
 /// Keeps one Quartz trigger per open real incident at the time its next status update is due. It watches every
 /// incident change: an update moves the trigger, resolving removes it, and at start-up every open incident gets
-/// its trigger back (a time that passed while the bot was down fires at once).
+/// its trigger back (a time that passed while the bot was down fires at once). On PostgreSQL the triggers live in the
+/// cluster's job store: replicas starting together find them there and leave them alone, one replica fires each, and
+/// <see cref="IncidentService.RemindAsync"/> posts a reminder only when one is still due, so a second firing says nothing.
 /// </summary>
 public sealed class UpdateReminders(
     ISchedulerFactory schedulers,
@@ -47,7 +49,7 @@ public sealed class UpdateReminders(
         }
     }
 
-    /// <summary>A restart gives every open incident its trigger back.</summary>
+    /// <summary>A restart gives every open incident its trigger back (on PostgreSQL it mostly finds it still there).</summary>
     protected override async Task StartingAsync(CancellationToken stoppingToken)
     {
         foreach (var incident in await incidents.ListAsync(new IncidentQuery(IncidentStatusFilter.Open, int.MaxValue), stoppingToken))
@@ -84,12 +86,14 @@ public sealed class UpdateReminders(
             }
             return;
         }
+        // Kept when it already fires at that time, or at once for a time that has passed: another replica (on PostgreSQL
+        // the triggers are shared) may be about to fire it, and a replacement would only fight over it.
         var existing = await scheduler.GetTrigger(new TriggerKey(key.Name, key.Group), cancellationToken);
-        if (existing?.StartTimeUtc == due)
+        var now = time.GetUtcNow();
+        if (existing is not null && (existing.StartTimeUtc == due || (due <= now && existing.StartTimeUtc <= now)))
         {
             return;
         }
-        var now = time.GetUtcNow();
         var job = JobBuilder.Create<UpdateReminderJob>().WithIdentity(key).UsingJobData(UpdateReminderJob.IncidentKey, number).Build();
         var trigger = TriggerBuilder.Create(time).WithIdentity(key.Name, key.Group).StartAt(due > now ? due : now).Build();
         await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken);

@@ -138,7 +138,8 @@ public sealed class DrillTests
         var incident = await app.GetIncidentAsync(1);
         Assert.True(incident.IsDrill);
         Assert.Equal(new DateTime(2026, 11, 24, 9, 0, 0, DateTimeKind.Utc), incident.CreatedAt);
-        Assert.Contains("\"scheduledFor\":\"2026-11-24T09:00:00", await app.CreateClient().GetStringAsync("/api/drills/d1/runs"));
+        // The run is recorded just after the drill's incident opens.
+        await Eventually.TrueAsync(async () => (await app.CreateClient().GetStringAsync("/api/drills/d1/runs")).Contains("\"scheduledFor\":\"2026-11-24T09:00:00"), "the run recorded");
     }
 
     [Fact]

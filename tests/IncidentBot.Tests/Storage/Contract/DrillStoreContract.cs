@@ -125,6 +125,51 @@ public abstract class DrillStoreContract
         Assert.Null(await drills.FindRunByIncidentAsync(incidents[2] + 100));
     }
 
+    /// <summary>
+    /// Replicas reaching one scheduled time at once (a trigger, a catch-up at start-up, a late trigger after a catch-up):
+    /// exactly one claims it, whatever the number of callers; a later time can be claimed after it, an earlier one
+    /// never, and a cancelled schedule's time never.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(2)]
+    [InlineData(10)]
+    [InlineData(50)]
+    public async Task EachScheduledTimeIsClaimedByExactlyOneCallerAndNeverAgain(int callers)
+    {
+        await using var store = await OpenAsync();
+        var drills = store.Get<IDrillStore>();
+        var schedule = Schedule("d1", Start);
+        schedule.LastFireAt = null;
+        await drills.SaveScheduleAsync(schedule);
+        await drills.SaveScheduleAsync(Schedule("d2", Start));
+
+        for (var week = 1; week <= 3; week++)
+        {
+            var due = Start.AddDays(7 * week);
+            var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var claiming = Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+            {
+                await go.Task;
+                return await drills.ClaimFireAsync("d1", due);
+            })).ToList();
+            go.SetResult();
+            var claims = await Task.WhenAll(claiming);
+
+            Assert.Equal(1, claims.Count(claimed => claimed));
+            Assert.False(await drills.ClaimFireAsync("d1", due), "the same time again");
+            Assert.False(await drills.ClaimFireAsync("d1", due.AddDays(-3)), "an earlier time");
+            await store.ReopenAsync();
+            drills = store.Get<IDrillStore>();
+            Assert.Equal(due, (await drills.FindScheduleAsync("d1"))!.LastFireAt);
+        }
+
+        Assert.False(await drills.ClaimFireAsync("d9", Start.AddDays(30)), "no such schedule");
+        var cancelled = (await drills.FindScheduleAsync("d2"))!;
+        cancelled.CancelledAt = Start.AddDays(1);
+        await drills.SaveScheduleAsync(cancelled);
+        Assert.False(await drills.ClaimFireAsync("d2", Start.AddDays(30)), "a cancelled schedule");
+    }
+
     /// <summary>What the drill reporter does when a drill resolves: find the run of the incident, add its report, save it.</summary>
     [SkippableFact]
     public async Task ARunSavedAgainWithItsReportReplacesItselfAndKeepsItsId()
