@@ -26,7 +26,7 @@ public sealed class PostgresMigrationsTests(PostgresServer server)
         var tables = await Sql.ListAsync<string>(database,
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
         Assert.Equal(
-            ["alerts", "dedupe_keys", "drill_runs", "drill_schedules", "inbox", "incident_channels", "incident_roles", "incidents", "outbox",
+            ["alerts", "data_protection_keys", "dedupe_keys", "drill_runs", "drill_schedules", "inbox", "incident_channels", "incident_roles", "incidents", "outbox",
              "platform_references", "probe", "review_versions", "reviews", "room_messages", "runbook_sessions", "runbook_versions",
              "schema_versions", "timeline"],
             tables);
