@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -39,7 +41,24 @@ public static class PostgresStorageExtensions
         services.AddSingleton(sp => Translated<IPlatformReferenceStore>(sp.GetRequiredService<PostgresPlatformReferences>()));
         services.AddSingleton<PostgresDeduplication>();
         services.AddSingleton(sp => Translated<IDeduplicationStore>(sp.GetRequiredService<PostgresDeduplication>()));
+        // Changes reach every replica's live views through LISTEN/NOTIFY; the feed listens while the host runs.
+        services.AddSingleton<PostgresChangeFeed>();
+        services.AddSingleton<IChangeFeed>(sp => sp.GetRequiredService<PostgresChangeFeed>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeFeed>());
         return services;
+    }
+
+    /// <summary>
+    /// Keeps ASP.NET Core Data Protection's keys (the web console's session cookies) in the <c>data_protection_keys</c>
+    /// table, shared by every replica on the database, and makes the first key at start, one replica at a time.
+    /// Needs <see cref="AddPostgresStorage"/> for the data source.
+    /// </summary>
+    public static IDataProtectionBuilder PersistKeysToPostgres(this IDataProtectionBuilder builder)
+    {
+        builder.Services.AddSingleton<PostgresXmlRepository>();
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<PostgresXmlRepository>((keys, repository) => keys.XmlRepository = repository);
+        builder.Services.AddHostedService<PostgresFirstSessionKey>();
+        return builder;
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace IncidentBot.WebConsole;
 /// The built-in web chat as a chat platform like Slack or Teams: each incident's room is its channel, and the
 /// bot's messages arrive through the same outbox. It holds no incident logic.
 /// </summary>
-internal sealed class WebChatPlatform(IRoomMessageStore rooms, ConsoleEvents events, TimeProvider time) : IChatChannelProvisioner, IChatMessageSender
+internal sealed class WebChatPlatform(IRoomMessageStore rooms, IChangeFeed changes, TimeProvider time) : IChatChannelProvisioner, IChatMessageSender
 {
     public const string Name = "web";
 
@@ -37,6 +37,7 @@ internal sealed class WebChatPlatform(IRoomMessageStore rooms, ConsoleEvents eve
     private async Task AppendAsync(RoomMessage message, CancellationToken cancellationToken)
     {
         await rooms.AppendAsync(message, cancellationToken);
-        events.Publish(new ConsoleEvent("room", message.IncidentNumber, RoomMessageResponse.From(message)));
+        // Every replica's browsers in the room read it from the store.
+        changes.Publish(Change.RoomMessageAdded(message.IncidentNumber, message.Id));
     }
 }

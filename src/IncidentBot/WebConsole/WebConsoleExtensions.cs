@@ -3,6 +3,7 @@ using IncidentBot.Chat.Platforms;
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
+using IncidentBot.Storage.Postgres;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -27,6 +28,7 @@ internal static class WebConsoleExtensions
         builder.Services.AddSingleton<IConsoleLinks, ConsoleLinks>();
         builder.Services.AddSingleton<ConsoleEvents>();
         builder.Services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<ConsoleEvents>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsoleEvents>());
         builder.Services.AddSingleton<WebChatPlatform>();
         builder.Services.AddSingleton<IChatChannelProvisioner>(sp => sp.GetRequiredService<WebChatPlatform>());
         builder.Services.AddSingleton<IChatMessageSender>(sp => sp.GetRequiredService<WebChatPlatform>());
@@ -49,8 +51,9 @@ internal static class WebConsoleExtensions
 
     /// <summary>
     /// Console sessions: ASP.NET Core cookie authentication, the cookie encrypted and signed with Data Protection.
-    /// With a token, the keys are kept in <c>keys/</c> beside the data file so sessions survive a restart; without
-    /// one nobody signs in, and the keys stay in memory.
+    /// With a token, the keys are kept in <c>keys/</c> beside the LiteDB data file, or on PostgreSQL in the database
+    /// every replica shares, so sessions survive a restart and a request landing on another replica; without one nobody
+    /// signs in, and the keys stay in memory.
     /// </summary>
     private static void AddConsoleSessions(this IHostApplicationBuilder builder)
     {
@@ -60,11 +63,16 @@ internal static class WebConsoleExtensions
         {
             dataProtection.UseEphemeralDataProtectionProvider();
         }
+        else if ((builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()).UsesPostgres)
+        {
+            // Every replica on the database shares the keys, so a session cookie from one is good at any other.
+            dataProtection.PersistKeysToPostgres();
+        }
         else
         {
             builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, IHostEnvironment, ILoggerFactory>((keys, storage, environment, logs) =>
             {
-                // Beside the data file; on PostgreSQL, in the folder Storage:Path names (the default one when it is empty).
+                // Beside the data file.
                 var dataFile = BotHome.Resolve(environment, string.IsNullOrWhiteSpace(storage.Value.Path) ? new StorageOptions().Path : storage.Value.Path);
                 keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(Path.GetDirectoryName(dataFile)!, "keys")), logs);
             });

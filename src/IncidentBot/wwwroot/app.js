@@ -164,28 +164,33 @@ function sessionCard(s) {
   return `<div class="card" data-testid="session-${escapeHtml(s.runbookId)}"><strong>${escapeHtml(s.title)}</strong> <span class="muted" data-testid="session-progress">${progress}</span>${steps}</div>`;
 }
 
-async function loadRoom(number) {
-  const messages = await api(`/api/incidents/${number}/room?after=${state.lastRoomId}`);
+async function loadRoom(number, after = state.lastRoomId) {
+  const messages = await api(`/api/incidents/${number}/room?after=${after}`);
   messages.forEach(appendRoomMessage);
 }
 
 function appendRoomMessage(m) {
   const stream = document.getElementById("stream");
-  if (!stream || m.id <= state.lastRoomId || document.getElementById(`m-${m.id}`)) return;
+  if (!stream || document.getElementById(`m-${m.id}`)) return;
+  // Messages from other replicas may arrive after a newer one: each goes in its place, ordered by id.
+  const later = [...stream.querySelectorAll("[data-message-id]")].find(e => Number(e.dataset.messageId) > m.id);
   state.lastRoomId = Math.max(state.lastRoomId, m.id);
-  if (m.updateKey) {
-    // Only the newest message about one runbook session stays active; older ones are history.
-    stream.querySelectorAll(`[data-update-key="${CSS.escape(m.updateKey)}"]`).forEach(e => e.classList.add("superseded"));
-  }
   const entry = document.createElement("div");
   entry.id = `m-${m.id}`;
+  entry.dataset.messageId = m.id;
   entry.className = m.html ? "entry bot" : "entry person";
-  if (m.updateKey) entry.dataset.updateKey = m.updateKey;
+  if (m.updateKey) {
+    entry.dataset.updateKey = m.updateKey;
+    // Only the newest message about one runbook session stays active; older ones are history.
+    const sameKey = [...stream.querySelectorAll(`[data-update-key="${CSS.escape(m.updateKey)}"]`)];
+    sameKey.filter(e => Number(e.dataset.messageId) < m.id).forEach(e => e.classList.add("superseded"));
+    if (sameKey.some(e => Number(e.dataset.messageId) > m.id)) entry.classList.add("superseded");
+  }
   entry.innerHTML = m.html
     ? `<span class="who-tag">bot</span><div class="body">${m.html}</div>`
     : `<span class="who-tag">@${escapeHtml(m.author)}</span><div class="body"><div class="bubble">${escapeHtml(m.text)}</div></div>`;
-  stream.appendChild(entry);
-  entry.scrollIntoView({ block: "end" });
+  stream.insertBefore(entry, later ?? null);
+  if (!later) entry.scrollIntoView({ block: "end" });
 }
 
 function appendPrivate(html) {
@@ -378,15 +383,23 @@ function refreshSoon(action) {
   state.refreshTimer = setTimeout(() => { if (state.route === plannedFor) action().catch(() => {}); }, 150);
 }
 
+// Refetches what the page shows; the whole room, since a missed message may be older than the newest one shown.
+function catchUp() {
+  if (state.route === "incidents") refreshSoon(refreshIncidentLists);
+  if (state.route === "response") refreshSoon(() => renderResponse(state.responseDays));
+  if (state.route?.startsWith("incident:")) { const n = Number(state.route.split(":")[1]); refreshSoon(() => Promise.all([refreshIncident(n), loadRoom(n, 0)])); }
+}
+
 function listen() {
   const live = document.getElementById("live");
   const events = new EventSource("/api/events");
   events.addEventListener("hello", () => {
     live.dataset.state = "live"; live.textContent = "live";
     // After a reconnect, catch up on whatever changed while the stream was down.
-    if (state.route === "incidents") refreshSoon(refreshIncidentLists);
-    if (state.route?.startsWith("incident:")) { const n = Number(state.route.split(":")[1]); refreshSoon(() => Promise.all([refreshIncident(n), loadRoom(n)])); }
+    catchUp();
   });
+  // The bot's replica may have missed other replicas' changes for a while (its feed was cut off): catch up.
+  events.addEventListener("resync", catchUp);
   events.addEventListener("incident", event => {
     const update = JSON.parse(event.data);
     if (state.route === "incidents") refreshSoon(refreshIncidentLists);
@@ -395,7 +408,9 @@ function listen() {
   });
   events.addEventListener("room", event => {
     const update = JSON.parse(event.data);
-    if (state.route === `incident:${update.incidentNumber}`) appendRoomMessage(update.message);
+    if (state.route !== `incident:${update.incidentNumber}`) return;
+    // Without the message (the bot could not read it just then), fetch what is new in the room.
+    if (update.message) appendRoomMessage(update.message); else refreshSoon(() => loadRoom(update.incidentNumber));
   });
   events.onerror = () => {
     live.dataset.state = "down"; live.textContent = "reconnecting…";

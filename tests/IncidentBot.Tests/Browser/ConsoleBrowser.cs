@@ -27,13 +27,16 @@ public sealed class ConsoleBrowser : IAsyncDisposable
 
     public static async Task<ConsoleBrowser> StartAsync(IDictionary<string, string>? settings = null)
     {
-        if (!File.Exists(Chromium))
-        {
-            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "Chromium is not installed; .ci/run installs it (apt-get install -y chromium).");
-            Skip.If(true, "Chromium is not installed (apt-get install -y chromium)");
-        }
+        RequireChromium();
         var data = Directory.CreateTempSubdirectory("incidentbot-browser-").FullName;
         var bot = await BotProcess.StartAsync(data, settings);
+        return await AttachAsync(bot, data);
+    }
+
+    /// <summary>A browser for a bot already running; disposing it also stops the bot and removes <paramref name="data"/>.</summary>
+    public static async Task<ConsoleBrowser> AttachAsync(BotProcess bot, string data)
+    {
+        RequireChromium();
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -43,6 +46,27 @@ public sealed class ConsoleBrowser : IAsyncDisposable
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
         return new ConsoleBrowser(data, bot, playwright, browser);
+    }
+
+    /// <summary>Fails on CI (<c>CI=true</c>) when Chromium is missing, skips elsewhere.</summary>
+    public static void RequireChromium()
+    {
+        if (!File.Exists(Chromium))
+        {
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "Chromium is not installed; .ci/run installs it (apt-get install -y chromium).");
+            Skip.If(true, "Chromium is not installed (apt-get install -y chromium)");
+        }
+    }
+
+    /// <summary>A fresh browser context with the given cookies, on <paramref name="path"/>.</summary>
+    public async Task<IPage> OpenWithCookiesAsync(string path, IEnumerable<Cookie> cookies)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = $"http://127.0.0.1:{Bot.Port}" });
+        await context.AddCookiesAsync(cookies);
+        await context.AddInitScriptAsync("localStorage.setItem('incidentbot.user', 'bob')");
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(path);
+        return page;
     }
 
     /// <summary>
