@@ -252,7 +252,7 @@ public sealed class IncidentCommandTests
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("/api/incidents/1", created.Headers.Location?.ToString());
-        var incident = (await created.Content.ReadFromJsonAsync<IncidentView>(Infrastructure.Json.Options))!;
+        var incident = (await created.Content.ReadFromJsonAsync<IncidentView>(Json.Options))!;
         Assert.Equal(("SEV2", "payments", "triggered"), (incident.Severity, incident.Service, incident.Status));
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         var problem = await invalid.Content.ReadAsStringAsync();

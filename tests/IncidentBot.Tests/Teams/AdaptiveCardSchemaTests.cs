@@ -1,9 +1,11 @@
+extern alias JsonSchemaNet;
+
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IncidentBot.Chat;
 using IncidentBot.Teams.Messages;
 using IncidentBot.Tests.Infrastructure;
-using Json.Schema;
+using JsonSchemaNet::Json.Schema;
 
 namespace IncidentBot.Tests.Teams;
 

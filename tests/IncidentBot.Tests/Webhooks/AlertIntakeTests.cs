@@ -234,7 +234,7 @@ public sealed class AlertIntakeTests
             await app.CommandAsync(null, "alice", $"declare {title}");
         }
 
-        var page = await app.CreateClient().GetFromJsonAsync<List<IncidentView>>("/api/incidents?limit=1&before=3", Infrastructure.Json.Options);
+        var page = await app.CreateClient().GetFromJsonAsync<List<IncidentView>>("/api/incidents?limit=1&before=3", Json.Options);
 
         Assert.Equal([2], page!.Select(i => i.Number));
     }
