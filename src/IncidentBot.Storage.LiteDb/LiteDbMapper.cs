@@ -44,7 +44,7 @@ internal static class LiteDbMapper
         mapper.Entity<IncidentAlert>().Id(a => a.Id, autoId: false);
         mapper.Entity<TimelineEntry>().Id(t => t.Id, autoId: true);
         mapper.Entity<InboxEntry>().Id(e => e.Id, autoId: true);
-        mapper.Entity<OutboxItem>().Id(o => o.Id, autoId: true).Ignore(o => o.ConversationKey);
+        mapper.Entity<OutboxItem>().Id(o => o.Id, autoId: true).Ignore(o => o.ConversationKey).Ignore(o => o.TakenOverFrom);
         return mapper;
     }
 }

@@ -26,6 +26,8 @@ public sealed partial class LiteDbStorage
                     {
                         break;
                     }
+                    // A claim that ran out with no outcome recorded: its holder (a process since restarted) may have sent it.
+                    item.TakenOverFrom = item.LeaseOwner is { } previous && previous != owner ? previous : null;
                     item.LeaseOwner = owner;
                     item.LeaseUntil = now + lease;
                     claimed.Add(item);

@@ -6,7 +6,8 @@ namespace IncidentBot.Storage.Postgres;
 /// <summary>
 /// Chat work waiting for delivery, claimed per conversation. Claims are taken one at a time across every replica
 /// (a transaction-scoped advisory lock): a conversation's items are claimed together, in order, only when its first
-/// pending item decides so, and a second claimer, waiting for the lock, then sees the first one's claims.
+/// pending item decides so, and a second claimer, waiting for the lock, then sees the first one's claims. A claim
+/// that runs out (its holder died or stalled) is taken over by the next claimer, which is told whom it took it from.
 /// </summary>
 public sealed class PostgresOutbox(NpgsqlDataSource dataSource) : IOutboxStore
 {
@@ -34,21 +35,21 @@ public sealed class PostgresOutbox(NpgsqlDataSource dataSource) : IOutboxStore
         batch.BatchCommands.Add(lockCommand);
         var claim = new NpgsqlBatchCommand($"""
             WITH pending AS (
-                SELECT id, next_attempt_at,
+                SELECT id, next_attempt_at, claimed_by AS previous_holder,
                        coalesce(claim_until > @now AND claimed_by IS DISTINCT FROM @owner, false) AS held,
                        first_value(id) OVER (PARTITION BY conversation_key ORDER BY id) AS head_id
                 FROM outbox WHERE state = 'pending'
             ), conversations AS (
-                SELECT id, head_id,
+                SELECT id, head_id, previous_holder,
                        bool_or(held) OVER (PARTITION BY head_id ORDER BY id) AS blocked,
                        first_value(next_attempt_at) OVER (PARTITION BY head_id ORDER BY id) AS head_due
                 FROM pending
             ), claimable AS (
-                SELECT id, head_id FROM conversations WHERE NOT blocked AND head_due <= @now ORDER BY head_id, id LIMIT @max
+                SELECT id, head_id, previous_holder FROM conversations WHERE NOT blocked AND head_due <= @now ORDER BY head_id, id LIMIT @max
             )
             UPDATE outbox SET claimed_by = @owner, claim_until = @until
             FROM claimable WHERE outbox.id = claimable.id AND outbox.state = 'pending'
-            RETURNING claimable.head_id, {string.Join(", ", ItemColumns.Split(", ").Select(c => "outbox." + c))}
+            RETURNING claimable.head_id, claimable.previous_holder, {string.Join(", ", ItemColumns.Split(", ").Select(c => "outbox." + c))}
             """);
         claim.Parameters.AddWithValue("now", now.UtcDateTime);
         claim.Parameters.AddWithValue("owner", owner);
@@ -61,7 +62,10 @@ public sealed class PostgresOutbox(NpgsqlDataSource dataSource) : IOutboxStore
             await reader.NextResultAsync(cancellationToken); // past the lock
             while (await reader.ReadAsync(cancellationToken))
             {
-                claimed.Add((reader.GetInt64(0), ReadItem(reader, 1)));
+                var item = ReadItem(reader, 2);
+                // Every outcome clears the claim, so a holder still named is one whose claim ran out mid-delivery.
+                item.TakenOverFrom = reader.IsDBNull(1) || reader.GetString(1) == owner ? null : reader.GetString(1);
+                claimed.Add((reader.GetInt64(0), item));
             }
         }
         await transaction.CommitAsync(cancellationToken);

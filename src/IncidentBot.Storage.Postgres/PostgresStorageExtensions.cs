@@ -22,25 +22,27 @@ public static class PostgresStorageExtensions
     public static IServiceCollection AddPostgresStorage(this IServiceCollection services, Func<IServiceProvider, string> connectionString)
     {
         services.AddSingleton(sp => DataSource(connectionString(sp), sp.GetService<ILoggerFactory>()));
+        // Real time whatever clock the bot is given: readiness is for the load balancer, which lives on real time.
+        services.AddSingleton(_ => new PostgresWriteRefusals(TimeProvider.System));
         services.AddSingleton<PostgresIncidentStore>();
-        services.AddSingleton(sp => Translated<IIncidentStore>(sp.GetRequiredService<PostgresIncidentStore>()));
-        services.AddSingleton(sp => Translated<IRunbookVersionStore>(sp.GetRequiredService<PostgresIncidentStore>()));
+        services.AddSingleton(sp => Translated<IIncidentStore>(sp.GetRequiredService<PostgresIncidentStore>(), sp));
+        services.AddSingleton(sp => Translated<IRunbookVersionStore>(sp.GetRequiredService<PostgresIncidentStore>(), sp));
         services.AddSingleton<PostgresAlertInbox>();
-        services.AddSingleton(sp => Translated<IAlertInboxStore>(sp.GetRequiredService<PostgresAlertInbox>()));
+        services.AddSingleton(sp => Translated<IAlertInboxStore>(sp.GetRequiredService<PostgresAlertInbox>(), sp));
         services.AddSingleton<PostgresOutbox>();
-        services.AddSingleton(sp => Translated<IOutboxStore>(sp.GetRequiredService<PostgresOutbox>()));
+        services.AddSingleton(sp => Translated<IOutboxStore>(sp.GetRequiredService<PostgresOutbox>(), sp));
         services.AddSingleton<PostgresRoomMessages>();
-        services.AddSingleton(sp => Translated<IRoomMessageStore>(sp.GetRequiredService<PostgresRoomMessages>()));
+        services.AddSingleton(sp => Translated<IRoomMessageStore>(sp.GetRequiredService<PostgresRoomMessages>(), sp));
         services.AddSingleton<PostgresRcaStore>();
-        services.AddSingleton(sp => Translated<IRcaStore>(sp.GetRequiredService<PostgresRcaStore>()));
+        services.AddSingleton(sp => Translated<IRcaStore>(sp.GetRequiredService<PostgresRcaStore>(), sp));
         services.AddSingleton<PostgresDrillStore>();
-        services.AddSingleton(sp => Translated<IDrillStore>(sp.GetRequiredService<PostgresDrillStore>()));
-        services.AddSingleton<PostgresStorageHealth>();
-        services.AddSingleton(sp => Translated<IStorageHealth>(sp.GetRequiredService<PostgresStorageHealth>()));
+        services.AddSingleton(sp => Translated<IDrillStore>(sp.GetRequiredService<PostgresDrillStore>(), sp));
+        services.AddSingleton(sp => new PostgresStorageHealth(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresWriteRefusals>()));
+        services.AddSingleton(sp => Translated<IStorageHealth>(sp.GetRequiredService<PostgresStorageHealth>(), sp));
         services.AddSingleton<PostgresPlatformReferences>();
-        services.AddSingleton(sp => Translated<IPlatformReferenceStore>(sp.GetRequiredService<PostgresPlatformReferences>()));
+        services.AddSingleton(sp => Translated<IPlatformReferenceStore>(sp.GetRequiredService<PostgresPlatformReferences>(), sp));
         services.AddSingleton<PostgresDeduplication>();
-        services.AddSingleton(sp => Translated<IDeduplicationStore>(sp.GetRequiredService<PostgresDeduplication>()));
+        services.AddSingleton(sp => Translated<IDeduplicationStore>(sp.GetRequiredService<PostgresDeduplication>(), sp));
         // Changes reach every replica's live views through LISTEN/NOTIFY; the feed listens while the host runs.
         services.AddSingleton<PostgresChangeFeed>();
         services.AddSingleton<IChangeFeed>(sp => sp.GetRequiredService<PostgresChangeFeed>());
@@ -89,5 +91,6 @@ public static class PostgresStorageExtensions
         return builder.Build();
     }
 
-    private static TStore Translated<TStore>(TStore store) where TStore : class => UnavailableTranslation<TStore>.Around(store);
+    private static TStore Translated<TStore>(TStore store, IServiceProvider services) where TStore : class =>
+        UnavailableTranslation<TStore>.Around(store, services.GetRequiredService<PostgresWriteRefusals>());
 }

@@ -5,10 +5,12 @@ namespace IncidentBot.Storage.Postgres;
 
 /// <summary>
 /// The readiness probe (<c>/readyz</c>) for PostgreSQL: writes the <c>probe</c> row and reads it back. Null when that
-/// works; otherwise one line a person can act on: the server cannot be reached, does not answer within
-/// <see cref="Timeout"/>, refuses writes (read-only), or has no disk space left. Never a stack trace, never the password.
+/// works and no store of this bot had a write refused within <see cref="PostgresWriteRefusals.Memory"/> (the probe's
+/// one-row upsert still fits on a full disk where the bot's writes do not); otherwise one line a person can act on: the
+/// server cannot be reached, does not answer within <see cref="Timeout"/>, refuses writes (read-only), or has no disk
+/// space left. Never a stack trace, never the password.
 /// </summary>
-public sealed class PostgresStorageHealth(NpgsqlDataSource dataSource) : IStorageHealth
+public sealed class PostgresStorageHealth(NpgsqlDataSource dataSource, PostgresWriteRefusals? refusals = null) : IStorageHealth
 {
     /// <summary>
     /// How long a probe waits for PostgreSQL, connecting included: well inside the readiness probe's own timeout
@@ -27,7 +29,7 @@ public sealed class PostgresStorageHealth(NpgsqlDataSource dataSource) : IStorag
         var probe = WriteAndReadBackAsync(cancellationToken);
         try
         {
-            return await probe.WaitAsync(Timeout, cancellationToken);
+            return await probe.WaitAsync(Timeout, cancellationToken) ?? RecentlyRefused();
         }
         catch (TimeoutException)
         {
@@ -82,6 +84,8 @@ public sealed class PostgresStorageHealth(NpgsqlDataSource dataSource) : IStorag
             return $"PostgreSQL at {Server} could not be probed: {OneLine(e.Message)}";
         }
     }
+
+    private string? RecentlyRefused() => refusals?.Recent() is { } refused ? $"PostgreSQL at {Server} cannot take the bot's writes: {refused}." : null;
 
     /// <summary>host:port, never the rest of the connection string.</summary>
     private string Server

@@ -14,15 +14,21 @@ namespace IncidentBot.Storage.Postgres;
 /// </summary>
 public class UnavailableTranslation<TStore> : DispatchProxy where TStore : class
 {
-    private static readonly ConcurrentDictionary<Type, Func<object, object>> ResultGuards = new();
+    private static readonly ConcurrentDictionary<Type, Func<object, PostgresWriteRefusals?, object>> ResultGuards = new();
 
     private TStore _store = null!;
+    private PostgresWriteRefusals? _refusals;
 
-    /// <summary>The store behind a stand-in that translates its unavailable failures.</summary>
-    public static TStore Around(TStore store)
+    /// <summary>
+    /// The store behind a stand-in that translates its unavailable failures, and tells <paramref name="refusals"/>
+    /// (when given) of every write the server refused, for readiness.
+    /// </summary>
+    public static TStore Around(TStore store, PostgresWriteRefusals? refusals = null)
     {
         var proxy = Create<TStore, UnavailableTranslation<TStore>>();
-        ((UnavailableTranslation<TStore>)(object)proxy)._store = store;
+        var translation = (UnavailableTranslation<TStore>)(object)proxy;
+        translation._store = store;
+        translation._refusals = refusals;
         return proxy;
     }
 
@@ -36,6 +42,7 @@ public class UnavailableTranslation<TStore> : DispatchProxy where TStore : class
         catch (TargetInvocationException e) when (e.InnerException is { } failure)
         {
             // A store method that throws before returning its task: the same translation, or its own exception as it was.
+            _refusals?.Saw(failure);
             if (PostgresFailures.AsUnavailable(failure) is { } unavailable && unavailable != failure)
             {
                 throw unavailable;
@@ -45,53 +52,60 @@ public class UnavailableTranslation<TStore> : DispatchProxy where TStore : class
         }
         return result switch
         {
-            ValueTask task => GuardAsync(task),
-            Task task => GuardAsync(task),
+            ValueTask task => GuardAsync(task, _refusals),
+            Task task => GuardAsync(task, _refusals),
             not null when result.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(ValueTask<>) =>
-                ResultGuards.GetOrAdd(type.GetGenericArguments()[0], GuardFor)(result),
+                ResultGuards.GetOrAdd(type.GetGenericArguments()[0], GuardFor)(result, _refusals),
             _ => result,
         };
     }
 
-    private static async ValueTask GuardAsync(ValueTask task)
+    private static async ValueTask GuardAsync(ValueTask task, PostgresWriteRefusals? refusals)
     {
         try
         {
             await task;
         }
-        catch (Exception failure) when (PostgresFailures.AsUnavailable(failure) is { } unavailable && unavailable != failure)
+        catch (Exception failure) when (Seen(failure, refusals) && PostgresFailures.AsUnavailable(failure) is { } unavailable && unavailable != failure)
         {
             throw unavailable;
         }
     }
 
-    private static async Task GuardAsync(Task task)
+    private static async Task GuardAsync(Task task, PostgresWriteRefusals? refusals)
     {
         try
         {
             await task;
         }
-        catch (Exception failure) when (PostgresFailures.AsUnavailable(failure) is { } unavailable && unavailable != failure)
+        catch (Exception failure) when (Seen(failure, refusals) && PostgresFailures.AsUnavailable(failure) is { } unavailable && unavailable != failure)
         {
             throw unavailable;
         }
     }
 
-    private static async ValueTask<TResult> GuardAsync<TResult>(ValueTask<TResult> task)
+    private static async ValueTask<TResult> GuardAsync<TResult>(ValueTask<TResult> task, PostgresWriteRefusals? refusals)
     {
         try
         {
             return await task;
         }
-        catch (Exception failure) when (PostgresFailures.AsUnavailable(failure) is { } unavailable && unavailable != failure)
+        catch (Exception failure) when (Seen(failure, refusals) && PostgresFailures.AsUnavailable(failure) is { } unavailable && unavailable != failure)
         {
             throw unavailable;
         }
     }
 
-    private static object GuardBoxed<TResult>(object task) => GuardAsync((ValueTask<TResult>)task);
+    /// <summary>Always true: tells the refusals of the failure on its way through an exception filter.</summary>
+    private static bool Seen(Exception failure, PostgresWriteRefusals? refusals)
+    {
+        refusals?.Saw(failure);
+        return true;
+    }
 
-    private static Func<object, object> GuardFor(Type resultType) =>
+    private static object GuardBoxed<TResult>(object task, PostgresWriteRefusals? refusals) => GuardAsync((ValueTask<TResult>)task, refusals);
+
+    private static Func<object, PostgresWriteRefusals?, object> GuardFor(Type resultType) =>
         typeof(UnavailableTranslation<TStore>).GetMethod(nameof(GuardBoxed), BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(resultType).CreateDelegate<Func<object, object>>();
+            .MakeGenericMethod(resultType).CreateDelegate<Func<object, PostgresWriteRefusals?, object>>();
 }

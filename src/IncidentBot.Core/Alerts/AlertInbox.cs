@@ -19,6 +19,8 @@ namespace IncidentBot.Alerts;
 /// write lock, and the alert is in its incident when the sender hears 202. The inbox takes the alerts instead
 /// when processing is paused, when older entries wait there (they go first, so an alert's resolve never overtakes
 /// its firing), and when correlating fails (the processor retries them one by one and sets a poison alert aside).
+/// "Older entries" are any replica's: the check asks the shared store, and each entry keeps its group key so that
+/// processors on several replicas claim a group's entries one after another (see <see cref="IAlertInboxStore.ClaimAsync"/>).
 /// </remarks>
 public sealed class AlertInbox(
     IAlertInboxStore store,
@@ -100,7 +102,7 @@ public sealed class AlertInbox(
     private async Task WriteAsync(List<PendingWrite> batch, string queuedBecause)
     {
         var now = time.GetUtcNow();
-        var entries = batch.SelectMany(w => w.Alerts).Select(a => new InboxEntry { Alert = a, ReceivedAt = now }).ToList();
+        var entries = batch.SelectMany(w => w.Alerts).Select(a => new InboxEntry { Alert = a, ReceivedAt = now, GroupKey = incidents.Options.GroupKeyFor(a) }).ToList();
         try
         {
             await store.AppendAsync(entries);

@@ -20,7 +20,8 @@ public sealed class AlertProcessor(
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/alerts";
+    // Unique to this processor, even beside another in the same process: a claim store tells holders apart by it.
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/alerts/{Guid.NewGuid():N}";
 
     /// <summary>When the loop last went round; readiness fails when it stops moving.</summary>
     public DateTimeOffset? LastHeartbeat { get; private set; }

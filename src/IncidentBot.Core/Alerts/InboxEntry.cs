@@ -9,6 +9,14 @@ public sealed class InboxEntry
 
     public Alert Alert { get; set; } = null!;
 
+    /// <summary>
+    /// The alert group key the alert correlates into (<see cref="Incidents.IncidentOptions.GroupKeyFor"/> when it was
+    /// accepted). A store shared by several processors lets an entry be claimed only while no older entry of the same
+    /// group key is held by another claim, so a resolve never overtakes its firing. Null for entries written before
+    /// it was kept: those are claimed in id order only.
+    /// </summary>
+    public string? GroupKey { get; set; }
+
     /// <summary>The processor holding it; another replica may take it once <see cref="LeaseUntil"/> has passed.</summary>
     public string? LeaseOwner { get; set; }
 

@@ -3,6 +3,7 @@ using IncidentBot.Chat.Platforms;
 using IncidentBot.Roles;
 using IncidentBot.Runbooks;
 using IncidentBot.Storage;
+using IncidentBot.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,14 +24,20 @@ public sealed partial class IncidentService(
     IOptions<IncidentOptions> options,
     IEnumerable<IIncidentObserver> observers,
     IEnumerable<IDrillReporter> drillReporters,
+    BotMetrics metrics,
     TimeProvider time,
     ILogger<IncidentService> logger)
 {
     /// <summary>The actor name for what the bot does by itself.</summary>
     public const string BotActor = "incidentbot";
 
-    /// <summary>How many times an operation runs before a conflict is given up on and reported to its caller.</summary>
-    public const int MaxAttempts = 10;
+    /// <summary>
+    /// How many times an operation runs before a conflict is given up on and reported to its caller. With the pauses of
+    /// <see cref="ConflictBackoff"/> between them, the last attempt starts up to about two and a half seconds after
+    /// the first: long enough for every replica hammering one incident to get its turn, short enough for a caller
+    /// waiting on the answer (a chat command, the alert processor, which retries the alert later anyway).
+    /// </summary>
+    public const int MaxAttempts = ConflictBackoff.MaxAttempts;
 
     // Not needed for correctness (the store's version check is): it keeps this process's operations in the order
     // they were asked for (a batch of alerts before the next, a command after the alert that opened its incident)
@@ -61,10 +68,18 @@ public sealed partial class IncidentService(
                 }
                 catch (IncidentConflictException conflict) when (attempt < MaxAttempts)
                 {
-                    logger.LogInformation("INC-{Incident} changed while attempt {Attempt} ran; running the operation again", conflict.IncidentNumber, attempt);
-                    // A random pause, growing with each attempt, so two writers that keep meeting stop meeting.
-                    await Task.Delay(Random.Shared.Next(attempt * 10), cancellationToken);
+                    metrics.IncidentConflict(gaveUp: false);
+                    var pause = ConflictBackoff.PauseAfter(attempt, Random.Shared);
+                    logger.LogDebug("INC-{Incident} changed while attempt {Attempt} ran; running the operation again in {Pause} ms", conflict.IncidentNumber, attempt, (int)pause.TotalMilliseconds);
+                    // Real time, not the injected clock: the pause is for the other writer, who runs on real time too.
+                    await Task.Delay(pause, cancellationToken);
                     continue;
+                }
+                catch (IncidentConflictException conflict)
+                {
+                    metrics.IncidentConflict(gaveUp: true);
+                    logger.LogWarning("INC-{Incident} kept changing under this operation: gave up after {Attempt} attempts ({Reason})", conflict.IncidentNumber, attempt, conflict.Message);
+                    throw;
                 }
                 Committed(transaction);
                 return result;

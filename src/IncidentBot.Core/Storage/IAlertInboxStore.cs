@@ -15,6 +15,9 @@ public interface IAlertInboxStore
     /// Takes up to <paramref name="max"/> entries nobody holds (or whose holder's lease ran out), oldest first.
     /// Claimed entries are held by <paramref name="owner"/> until <paramref name="now"/> + <paramref name="lease"/>;
     /// no other claimer gets them before then, and after then anyone may, so work a holder dropped is picked up again.
+    /// A store several processes share also keeps each alert group in order: an entry is not claimed while an older
+    /// entry of its <see cref="InboxEntry.GroupKey"/> is held (by anyone, its lease still running), so the entries of
+    /// one group are applied one claim after another, oldest first, whichever replica claims them.
     /// </summary>
     ValueTask<IReadOnlyList<InboxEntry>> ClaimAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default);
 

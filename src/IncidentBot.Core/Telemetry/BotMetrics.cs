@@ -28,6 +28,8 @@ public sealed class BotMetrics
     private readonly Histogram<double> _timeToAcknowledge;
     private readonly Histogram<double> _timeToMitigate;
     private readonly Histogram<double> _timeToResolve;
+    private readonly Counter<long> _incidentConflicts;
+    private readonly Counter<long> _outboxRedeliveries;
 
     public BotMetrics(IMeterFactory meters)
     {
@@ -44,6 +46,8 @@ public sealed class BotMetrics
         _timeToAcknowledge = ResponseHistogram("acknowledge");
         _timeToMitigate = ResponseHistogram("mitigate");
         _timeToResolve = ResponseHistogram("resolve");
+        _incidentConflicts = Meter.CreateCounter<long>("incidentbot.incident.conflicts", "{conflict}", "Operations that met another writer's change of the same incident, by outcome (retried: ran again after a pause; given_up: out of attempts, the caller was told).");
+        _outboxRedeliveries = Meter.CreateCounter<long>("incidentbot.outbox.redeliveries", "{message}", "Chat messages claimed from a holder whose claim ran out before it recorded an outcome (a replica died or stalled mid-send): the message may reach the chat twice, by platform.");
     }
 
     /// <summary>The meter, for gauges that read their value when scraped.</summary>
@@ -80,6 +84,11 @@ public sealed class BotMetrics
     public void Mitigated(string service, string severity, TimeSpan sinceOpened) => _timeToMitigate.Record(sinceOpened.TotalSeconds, Tag("service", service), Tag("severity", severity));
 
     public void Resolved(string service, string severity, TimeSpan sinceOpened) => _timeToResolve.Record(sinceOpened.TotalSeconds, Tag("service", service), Tag("severity", severity));
+
+    /// <summary>An incident operation met a concurrent change; <paramref name="gaveUp"/> when it ran out of attempts.</summary>
+    public void IncidentConflict(bool gaveUp) => _incidentConflicts.Add(1, Tag("outcome", gaveUp ? "given_up" : "retried"));
+
+    public void OutboxRedelivery(string platform) => _outboxRedeliveries.Add(1, Tag("platform", platform));
 
     private Histogram<double> ResponseHistogram(string what) =>
         Meter.CreateHistogram<double>($"incidentbot.incident.time_to_{what}", "s", $"Seconds from an incident opening to its being {what}d, by service and severity; drills are left out.", advice: new() { HistogramBucketBoundaries = ResponseBuckets });

@@ -86,7 +86,7 @@ internal static class ConfigurationCheck
 
     /// <summary>
     /// LiteDB does not keep a second process out of its file on Linux, and two writers corrupt it: a second bot on
-    /// the same file (a second replica, a forgotten test run) is refused here.
+    /// the same file (a second replica, a forgotten test run) is refused here, with the way to run several: PostgreSQL.
     /// </summary>
     private static string? DataFileInUse(IServiceProvider services)
     {
@@ -105,7 +105,7 @@ internal static class ConfigurationCheck
         }
         var path = BotHome.Resolve(services.GetRequiredService<IHostEnvironment>(), options.Path);
         return Backups.DataFileLock.InUse(path)
-            ? $"Storage:Path: the data file '{path}' is open in another process, most likely a running IncidentBot; two bots on one file would corrupt it. Stop the other one, or give this one its own Storage:Path"
+            ? $"Storage:Path: the data file '{path}' is open in another process, most likely a running IncidentBot; two bots on one file would corrupt it. Stop the other one, or give this one its own Storage:Path. LiteDB runs one bot process; to run several replicas, move to PostgreSQL (Storage:Provider=postgres; `storage copy` moves this file into it; see docs/high-availability.md)"
             : null;
     }
 

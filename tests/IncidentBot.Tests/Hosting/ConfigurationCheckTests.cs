@@ -70,6 +70,7 @@ public sealed class ConfigurationCheckTests : IDisposable
 
         Assert.Equal(78, exitCode);
         Assert.Contains("is open in another process, most likely a running IncidentBot", output);
+        Assert.Contains("to run several replicas, move to PostgreSQL (Storage:Provider=postgres", output);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await first.Client.GetAsync("/readyz")).StatusCode);
     }
 

@@ -19,11 +19,13 @@ public sealed class OutboxDispatcher(
     ChatPlatforms platforms,
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
+    BotMetrics metrics,
     TimeProvider time,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/outbox";
+    // Unique to this dispatcher, even beside another in the same process: the store tells holders apart by it.
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/outbox/{Guid.NewGuid():N}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -80,6 +82,13 @@ public sealed class OutboxDispatcher(
         using var activity = BotActivity.StartForIncident("outbox.deliver", item.IncidentNumber);
         activity?.SetTag("chat.platform", item.Platform);
         using var scope = logger.IncidentScope(item.IncidentNumber);
+        if (item.TakenOverFrom is { } previous)
+        {
+            // Its holder's claim ran out before it recorded an outcome: it may have sent this already (see
+            // docs/high-availability.md, "The inbox and the outbox").
+            metrics.OutboxRedelivery(item.Platform);
+            logger.LogWarning("Outbox item {Id} ({Platform}, INC-{Incident}) is taken over from {Holder}, whose claim ran out; the chat may see it twice", item.Id, item.Platform, item.IncidentNumber, previous);
+        }
         try
         {
             await SendAsync(item, ct);

@@ -35,6 +35,14 @@ public sealed class OutboxItem
 
     public DateTimeOffset? CompletedAt { get; set; }
 
+    /// <summary>
+    /// Set by a claim (never stored) when the item was taken from another holder whose claim ran out before it
+    /// recorded an outcome: a replica that died or stalled, perhaps after the platform took the message. Sending it
+    /// again may repeat it in the chat; the dispatcher counts those (<c>incidentbot_outbox_redeliveries_total</c>).
+    /// </summary>
+    [JsonIgnore]
+    public string? TakenOverFrom { get; set; }
+
     /// <summary>Ordering is per platform and incident: a Slack outage never delays Teams.</summary>
     [JsonIgnore]
     public string ConversationKey => $"{Platform}/{IncidentNumber?.ToString() ?? "-"}";
