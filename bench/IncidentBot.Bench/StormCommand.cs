@@ -31,13 +31,11 @@ public static class StormCommand
                 ? (LiteDbBaselines(plan, requests, folder.FullName), new Dictionary<string, string>())
                 : await PostgresBaselinesAsync(plan, requests, postgres);
 
-            var bot = await BotStormAsync(plan, requests, folder.CreateSubdirectory("bot").FullName, storeSettings);
-            if (storeSettings.TryGetValue("ConnectionStrings:IncidentBot", out var botDatabase))
+            if (postgres is not null && options.Replicas > 1)
             {
-                var stored = await BenchPostgres.CountStoredAsync(botDatabase);
-                bot = bot with { InDatabase = stored with { Alerts = stored.Alerts - bot.WarmUp.Alerts, Incidents = stored.Incidents - bot.WarmUp.Incidents } };
+                return await CompareReplicasAsync(plan, requests, folder, postgres, options, http, store, storeSettings);
             }
-            var report = new StormReport(plan, options.Store, bot, http, store);
+            var report = await MeasuredStormAsync(plan, requests, folder.CreateSubdirectory("bot").FullName, storeSettings, options.Store, http, store, replicas: 1);
             report.Print(Console.Out);
             return report.AllTargetsMet ? 0 : 1;
         }
@@ -45,6 +43,42 @@ public static class StormCommand
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    /// <summary>The storm against one replica, then against N on the same server (a fresh database each), side by side.</summary>
+    private static async Task<int> CompareReplicasAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, DirectoryInfo folder, BenchPostgres postgres, StormOptions options,
+        LoadResult http, StoreBaselineResult store, Dictionary<string, string> oneReplicaSettings)
+    {
+        var reports = new List<StormReport>();
+        foreach (var replicas in new[] { 1, options.Replicas })
+        {
+            var settings = replicas == 1 ? oneReplicaSettings : new Dictionary<string, string>(oneReplicaSettings)
+            {
+                ["ConnectionStrings:IncidentBot"] = await postgres.CreateDatabaseAsync("bench_bot"),
+            };
+            Console.WriteLine($"  the bot storm against {replicas} replica{(replicas == 1 ? "" : "s")}{LoadAverage()}");
+            reports.Add(await MeasuredStormAsync(plan, requests, folder.CreateSubdirectory($"bot{replicas}").FullName, settings, options.Store, http, store, replicas));
+        }
+        foreach (var report in reports)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"=== {report.Replicas} replica{(report.Replicas == 1 ? "" : "s")}");
+            report.Print(Console.Out);
+        }
+        StormReport.PrintSideBySide(Console.Out, reports);
+        return reports.All(r => r.AllTargetsMet) ? 0 : 1;
+    }
+
+    private static async Task<StormReport> MeasuredStormAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, string dataFolder, Dictionary<string, string> storeSettings,
+        BenchStore storeKind, LoadResult http, StoreBaselineResult store, int replicas)
+    {
+        var bot = await BotStormAsync(plan, requests, dataFolder, storeSettings, replicas);
+        if (storeSettings.TryGetValue("ConnectionStrings:IncidentBot", out var botDatabase))
+        {
+            var stored = await BenchPostgres.CountStoredAsync(botDatabase);
+            bot = bot with { InDatabase = stored with { Alerts = stored.Alerts - bot.WarmUp.Alerts, Incidents = stored.Incidents - bot.WarmUp.Incidents } };
+        }
+        return new StormReport(plan, storeKind, bot, http, store, replicas);
     }
 
     private static StoreBaselineResult LiteDbBaselines(StormPlan plan, IReadOnlyList<StormRequest> requests, string folder)
@@ -98,10 +132,10 @@ public static class StormCommand
         }
     }
 
-    private static async Task<BotStormResult> BotStormAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, string dataFolder, Dictionary<string, string> storeSettings)
+    private static async Task<BotStormResult> BotStormAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, string dataFolder, Dictionary<string, string> storeSettings, int replicas)
     {
         await using var slack = await FakeSlackApi.StartAsync(new FakeSlackOptions { Latency = TimeSpan.FromMilliseconds(50) });
-        await using var bot = await BotUnderTest.StartAsync(dataFolder, new Dictionary<string, string>(storeSettings)
+        var settings = new Dictionary<string, string>(storeSettings)
         {
             ["Slack:BotToken"] = "xoxb-test",
             ["Slack:SigningSecret"] = "bench-signing-secret",
@@ -112,8 +146,30 @@ public static class StormCommand
             ["ClientLimits:WebhookBurst"] = "1000000",
             ["ClientLimits:RequestsPerSecond"] = "1000000",
             ["ClientLimits:RequestBurst"] = "1000000",
-        });
-        using var driver = new LoadDriver(bot.Address, plan.Connections);
+        };
+        // Replicas start one after the other, as a rollout starts them: the first migrates the empty database.
+        var bots = new List<BotUnderTest>();
+        try
+        {
+            for (var i = 0; i < replicas; i++)
+            {
+                bots.Add(await BotUnderTest.StartAsync(Directory.CreateDirectory(Path.Combine(dataFolder, $"replica{i}")).FullName, settings));
+            }
+            return await StormThroughAsync(plan, requests, bots, slack);
+        }
+        finally
+        {
+            foreach (var bot in bots)
+            {
+                await bot.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<BotStormResult> StormThroughAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, List<BotUnderTest> bots, FakeSlackApi slack)
+    {
+        var bot = bots[0];
+        using var driver = new LoadDriver(bots.Select(b => b.Address).ToList(), plan.Connections);
         using var watcher = new AttachmentWatcher(bot.Address);
         var warmUp = StormPayloads.BotWarmUp();
         await driver.SendAsync(warmUp);
@@ -126,6 +182,6 @@ public static class StormCommand
         attached = attached with { Incidents = attached.Incidents - warm.Incidents, Alerts = attached.Alerts - warm.Alerts };
         var calls = slack.Calls.Skip(callsBefore).ToList();
         var refused = calls.Where(c => c.StatusCode == 429).GroupBy(c => c.Method).ToDictionary(g => g.Key, g => g.Count());
-        return new BotStormResult(load, attached, calls.Count, refused, bot.PeakWorkingSet, WarmUp: warm);
+        return new BotStormResult(load, attached, calls.Count, refused, bots.Max(b => b.PeakWorkingSet), WarmUp: warm);
     }
 }

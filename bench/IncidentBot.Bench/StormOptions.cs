@@ -1,7 +1,10 @@
 namespace IncidentBot.Bench;
 
-/// <summary>Which storm, against which store; <c>--postgres</c> names a server (a role that may create databases).</summary>
-public sealed record StormOptions(StormPlan Plan, BenchStore Store, string? PostgresConnectionString)
+/// <summary>
+/// Which storm, against which store; <c>--postgres</c> names a server (a role that may create databases);
+/// <c>--replicas N</c> (PostgreSQL only) runs the bot storm against one replica and then against N on the same server.
+/// </summary>
+public sealed record StormOptions(StormPlan Plan, BenchStore Store, string? PostgresConnectionString, int Replicas = 1)
 {
     public static bool TryParse(IReadOnlyList<string> arguments, out StormOptions options)
     {
@@ -19,10 +22,19 @@ public sealed record StormOptions(StormPlan Plan, BenchStore Store, string? Post
                 case "--postgres" when i + 1 < arguments.Count:
                     options = options with { Store = BenchStore.Postgres, PostgresConnectionString = arguments[++i] };
                     break;
+                case "--replicas" when i + 1 < arguments.Count && int.TryParse(arguments[i + 1], out var replicas) && replicas is >= 1 and <= 8:
+                    options = options with { Replicas = replicas };
+                    i++;
+                    break;
                 default:
                     Console.Error.WriteLine($"unknown or incomplete option: {arguments[i]}");
                     return false;
             }
+        }
+        if (options.Replicas > 1 && options.Store != BenchStore.Postgres)
+        {
+            Console.Error.WriteLine("--replicas needs --store postgres (or --postgres): LiteDB runs one process only");
+            return false;
         }
         return true;
     }

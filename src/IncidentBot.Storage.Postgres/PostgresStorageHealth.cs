@@ -14,7 +14,7 @@ public sealed class PostgresStorageHealth(NpgsqlDataSource dataSource, PostgresW
 {
     /// <summary>
     /// How long a probe waits for PostgreSQL, connecting included: well inside the readiness probe's own timeout
-    /// (5 s in manifests/kubernetes/deployment.yaml), so an unreachable server is reported rather than timed out.
+    /// (5 s in manifests/kubernetes/base/deployment.yaml), so an unreachable server is reported rather than timed out.
     /// </summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
 

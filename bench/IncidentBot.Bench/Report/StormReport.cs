@@ -7,8 +7,15 @@ namespace IncidentBot.Bench.Report;
 /// The figures of one storm run and the targets checked against them: issue 10's on LiteDB, issue 17's on PostgreSQL
 /// (intake against the PostgreSQL baseline, p99 under 100 ms with the database server on the same two cores).
 /// </summary>
-public sealed class StormReport(StormPlan plan, BenchStore store, BotStormResult bot, LoadResult http, StoreBaselineResult baseline)
+public sealed class StormReport(StormPlan plan, BenchStore store, BotStormResult bot, LoadResult http, StoreBaselineResult baseline, int replicas = 1)
 {
+    /// <summary>How many bot processes shared the storm (and the database).</summary>
+    public int Replicas => replicas;
+
+    public BotStormResult Bot => bot;
+
+    public StormPlan Plan => plan;
+
     private const long MaxWorkingSet = 500L * 1024 * 1024;
 
     private static double MaxP99Ms(BenchStore store) => store == BenchStore.Postgres ? 100 : 50;
@@ -23,7 +30,7 @@ public sealed class StormReport(StormPlan plan, BenchStore store, BotStormResult
         ("every alert attached within 5 s of the last 202", bot.Attached.Alerts == plan.TotalAlerts && bot.Attached.Elapsed < TimeSpan.FromSeconds(5)),
         ($"incidents opened = distinct keys ({plan.DistinctKeys:N0})", bot.Attached.Incidents == plan.DistinctKeys),
         ("zero 429s received from Slack", bot.SlackRateLimited == 0),
-        ("peak working set < 500 MB", bot.PeakWorkingSetBytes < MaxWorkingSet),
+        (replicas == 1 ? "peak working set < 500 MB" : "peak working set < 500 MB per replica", bot.PeakWorkingSetBytes < MaxWorkingSet),
         .. store == BenchStore.Postgres
             ? [($"PostgreSQL holds every alert ({plan.TotalAlerts:N0}) attached, none left in the inbox", bot.InDatabase is { } rows && rows.Alerts == plan.TotalAlerts && rows.Inbox == 0)]
             : Array.Empty<(string, bool)>(),
@@ -54,5 +61,24 @@ public sealed class StormReport(StormPlan plan, BenchStore store, BotStormResult
         {
             output.WriteLine($"  [{(met ? "met " : "MISS")}] {target}");
         }
+    }
+
+    /// <summary>The same figures of several runs (one replica, N replicas) in columns.</summary>
+    public static void PrintSideBySide(TextWriter output, IReadOnlyList<StormReport> reports)
+    {
+        string Row(string name, Func<StormReport, string> figure) => $"{name,-34}" + string.Concat(reports.Select(r => $"{figure(r),18}"));
+        output.WriteLine();
+        output.WriteLine(Row("Side by side", r => $"{r.Replicas} replica{(r.Replicas == 1 ? "" : "s")}"));
+        output.WriteLine(Row("intake (alerts/s)", r => $"{r.Bot.Intake.AlertsPerSecond:N0}"));
+        output.WriteLine(Row("acknowledgement p50 (ms)", r => $"{r.Bot.Intake.Percentile(0.50):N1}"));
+        output.WriteLine(Row("acknowledgement p99 (ms)", r => $"{r.Bot.Intake.Percentile(0.99):N1}"));
+        output.WriteLine(Row("acknowledgement max (ms)", r => $"{r.Bot.Intake.MaxMs:N1}"));
+        output.WriteLine(Row("webhooks not 202", r => $"{r.Bot.Intake.Failures:N0}"));
+        output.WriteLine(Row("all attached after last 202 (s)", r => $"{r.Bot.Attached.Elapsed.TotalSeconds:N2}"));
+        output.WriteLine(Row("lost (acknowledged, not stored)", r => r.Bot.InDatabase is { } rows ? $"{Math.Max(0, r.Plan.TotalAlerts - rows.Alerts):N0}" : "?"));
+        output.WriteLine(Row("incidents opened", r => $"{r.Bot.Attached.Incidents:N0}"));
+        output.WriteLine(Row("Slack calls / 429s", r => $"{r.Bot.SlackCalls:N0} / {r.Bot.SlackRateLimited:N0}"));
+        output.WriteLine(Row("peak working set per replica (MB)", r => $"{r.Bot.PeakWorkingSetBytes / 1024.0 / 1024.0:N0}"));
+        output.WriteLine(Row("every target met", r => r.AllTargetsMet ? "yes" : "NO"));
     }
 }

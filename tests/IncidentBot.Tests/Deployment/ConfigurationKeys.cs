@@ -13,7 +13,11 @@ namespace IncidentBot.Tests.Deployment;
 /// </summary>
 public static class ConfigurationKeys
 {
-    private static readonly string[] HostSettings = ["ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT"];
+    private static readonly string[] HostSettings = [
+        "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT",
+        // The PostgreSQL store's connection string (GetConnectionString, not an options class).
+        "ConnectionStrings__IncidentBot",
+    ];
 
     private static readonly HashSet<string> AppSettings = new ConfigurationBuilder()
         .AddJsonFile(Path.Combine(RepositoryPaths.Root, "appsettings.json")).Build()

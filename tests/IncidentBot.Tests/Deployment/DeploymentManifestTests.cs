@@ -5,16 +5,17 @@ namespace IncidentBot.Tests.Deployment;
 
 /// <summary>
 /// The Dockerfile and manifests/kubernetes agree with each other and with the code: ports, probe paths, the data
-/// path and its volume, every configuration key. Docker cannot run here, so these checks stand in for a build.
+/// path and its volume, every configuration key (the manifests themselves are in manifests/kubernetes/base). Docker cannot run here, so these checks stand in for a build.
 /// </summary>
 public sealed class DeploymentManifestTests
 {
     private static readonly string Folder = Path.Combine(RepositoryPaths.Root, "manifests", "kubernetes");
+    private static readonly string Base = Path.Combine(Folder, "base");
     private static readonly Dockerfile Docker = Dockerfile.Load(Path.Combine(RepositoryPaths.Root, "Dockerfile"));
-    private static readonly YamlNode Deployment = Manifest("deployment.yaml");
+    private static readonly YamlNode Deployment = BaseManifest("deployment.yaml");
     private static readonly YamlNode Pod = Deployment["spec"]["template"]["spec"];
     private static readonly YamlNode Container = Pod["containers"].Named("incidentbot");
-    private static readonly Dictionary<string, string> Config = Manifest("configmap.yaml")["data"].Entries.ToDictionary(e => e.Key, e => e.Value.Text);
+    private static readonly Dictionary<string, string> Config = BaseManifest("configmap.yaml")["data"].Entries.ToDictionary(e => e.Key, e => e.Value.Text);
 
     [Fact]
     public async Task ProbesAskTheHealthEndpointsTheBotServes()
@@ -39,7 +40,7 @@ public sealed class DeploymentManifestTests
         Assert.Equal(ContainerPort, new Uri(Config["ASPNETCORE_URLS"].Replace("+", "localhost")).Port);
         Assert.Equal(Config["ASPNETCORE_URLS"], Docker.Runtime.Environment["ASPNETCORE_URLS"]);
         Assert.Equal($"{ContainerPort}", Docker.Runtime.Arguments("EXPOSE").Single());
-        var service = Manifest("service.yaml")["spec"]["ports"].Named("http");
+        var service = BaseManifest("service.yaml")["spec"]["ports"].Named("http");
         Assert.Equal(ContainerPort, PortNumber(service["targetPort"]));
     }
 
@@ -91,6 +92,8 @@ public sealed class DeploymentManifestTests
     [InlineData("Webhooks__Sources__alertmanager__BearerToken", true)]
     [InlineData("Incidents__ServiceLabels__0", true)]
     [InlineData("Logging__LogLevel__Default", true)]
+    [InlineData("ConnectionStrings__IncidentBot", true)]
+    [InlineData("ConnectionStrings__Other", false)]
     [InlineData("Slack__BotTokn", false)]
     [InlineData("Storage__File", false)]
     [InlineData("Slack", false)]
@@ -112,7 +115,7 @@ public sealed class DeploymentManifestTests
     {
         var sources = Container["envFrom"].Items.ToList();
 
-        Assert.Equal(Manifest("configmap.yaml")["metadata"]["name"].Text, sources.Single(s => s.Find("configMapRef") is not null)["configMapRef"]["name"].Text);
+        Assert.Equal(BaseManifest("configmap.yaml")["metadata"]["name"].Text, sources.Single(s => s.Find("configMapRef") is not null)["configMapRef"]["name"].Text);
         Assert.Equal(Manifest("secret.example.yaml")["metadata"]["name"].Text, sources.Single(s => s.Find("secretRef") is not null)["secretRef"]["name"].Text);
     }
 
@@ -197,11 +200,17 @@ public sealed class DeploymentManifestTests
     [Fact]
     public void KustomizationDeploysEverythingButTheExamplesAndTheMaintenancePod()
     {
-        var listed = Manifest("kustomization.yaml")["resources"].Items.Select(r => r.Text).Order();
-        var files = Directory.GetFiles(Folder, "*.yaml").Select(Path.GetFileName).Where(f => f is not ("kustomization.yaml" or "secret.example.yaml" or "maintenance-pod.yaml")).Order();
+        // The top level is the LiteDB deployment: the base's manifests and the data file's claim.
+        var top = Manifest("kustomization.yaml");
+        Assert.Equal(["base"], top["bases"].Items.Select(r => r.Text));
+        Assert.Equal(["persistentvolumeclaim.yaml"], top["resources"].Items.Select(r => r.Text));
+        var listed = BaseManifest("kustomization.yaml")["resources"].Items.Select(r => r.Text).Order();
+        var files = Directory.GetFiles(Base, "*.yaml").Select(Path.GetFileName).Where(f => f is not "kustomization.yaml").Order();
 
         Assert.Equal(files, listed);
-        Assert.Equal(Container["image"].Text.Split(':')[0], Manifest("kustomization.yaml")["images"].Items.Single()["name"].Text);
+        Assert.Equal(Container["image"].Text.Split(':')[0], BaseManifest("kustomization.yaml")["images"].Items.Single()["name"].Text);
+        Assert.Equal(["kustomization.yaml", "maintenance-pod.yaml", "persistentvolumeclaim.yaml", "secret.example.yaml"],
+            Directory.GetFiles(Folder, "*.yaml").Select(Path.GetFileName).Order());
     }
 
     private static int ContainerPort => int.Parse(Container["ports"].Named("http")["containerPort"].Text);
@@ -211,4 +220,6 @@ public sealed class DeploymentManifestTests
         int.TryParse(port.Text, out var number) ? number : int.Parse(Container["ports"].Named(port.Text)["containerPort"].Text);
 
     private static YamlNode Manifest(string name) => YamlNode.Load(Path.Combine(Folder, name));
+
+    private static YamlNode BaseManifest(string name) => YamlNode.Load(Path.Combine(Base, name));
 }

@@ -6,7 +6,7 @@ using IncidentBot.Tests.Infrastructure;
 namespace IncidentBot.Tests.EndToEnd;
 
 /// <summary>One alert of a <see cref="WebhookStorm"/>: a generic alert titled <c>Storm {Key}</c>, deduplicated on its key.</summary>
-public sealed record StormAlert(string Key, string Fingerprint)
+public sealed record StormAlert(string Key, string Fingerprint, string? Severity = null)
 {
     private const int Keys = 20;
 
@@ -14,8 +14,9 @@ public sealed record StormAlert(string Key, string Fingerprint)
     public static StormAlert Numbered(int n, string fingerprint) => new($"key-{n % Keys}", fingerprint);
 
     /// <summary>The alert as a <c>/webhooks/generic</c> request body.</summary>
-    public StringContent ToContent() =>
-        new($$"""{"title":"Storm {{Key}}","dedupKey":"{{Key}}","fingerprint":"{{Fingerprint}}"}""", Encoding.UTF8, "application/json");
+    public StringContent ToContent() => Severity is null
+        ? new($$"""{"title":"Storm {{Key}}","dedupKey":"{{Key}}","fingerprint":"{{Fingerprint}}"}""", Encoding.UTF8, "application/json")
+        : new($$"""{"title":"Storm {{Key}}","dedupKey":"{{Key}}","fingerprint":"{{Fingerprint}}","severity":"{{Severity}}"}""", Encoding.UTF8, "application/json");
 }
 
 /// <summary>
@@ -31,15 +32,17 @@ public sealed class WebhookStorm
     private readonly ConcurrentBag<StormAlert> _refused = [];
     private long _slowestAnswerTicks;
     private int _refusedWithoutRetryAfter;
-    private readonly BotProcess _bot;
+    private readonly HttpClient _client;
+    private readonly Func<int, int, StormAlert> _alert;
     private readonly HttpStatusCode? _allowedRefusal;
     private readonly bool _stopSenderWhenUnanswered;
     private readonly Task[] _senders;
     private volatile bool _stopping;
 
-    private WebhookStorm(BotProcess bot, int alertsPerSender, HttpStatusCode? allowedRefusal, bool stopSenderWhenUnanswered)
+    private WebhookStorm(HttpClient client, int alertsPerSender, HttpStatusCode? allowedRefusal, bool stopSenderWhenUnanswered, Func<int, int, StormAlert>? alert)
     {
-        _bot = bot;
+        _client = client;
+        _alert = alert ?? ((sender, i) => StormAlert.Numbered(i, $"s{sender}-{i}"));
         _allowedRefusal = allowedRefusal;
         _stopSenderWhenUnanswered = stopSenderWhenUnanswered;
         _senders = Enumerable.Range(0, Senders).Select(sender => Task.Run(() => SendAsync(sender, alertsPerSender))).ToArray();
@@ -71,7 +74,11 @@ public sealed class WebhookStorm
     /// listener has closed while stopping, so the sender pauses and goes on, as a real sender retries later.
     /// </param>
     public static WebhookStorm Start(BotProcess bot, int alertsPerSender, HttpStatusCode? allowedRefusal, bool stopSenderWhenUnanswered) =>
-        new(bot, alertsPerSender, allowedRefusal, stopSenderWhenUnanswered);
+        new(bot.Client, alertsPerSender, allowedRefusal, stopSenderWhenUnanswered, null);
+
+    /// <summary>The same storm through any client (a load balancer's); <paramref name="alert"/> makes sender <c>s</c>'s <c>i</c>th alert.</summary>
+    public static WebhookStorm Start(HttpClient client, int alertsPerSender, HttpStatusCode? allowedRefusal, bool stopSenderWhenUnanswered, Func<int, int, StormAlert>? alert = null) =>
+        new(client, alertsPerSender, allowedRefusal, stopSenderWhenUnanswered, alert);
 
     public Task WaitForAcknowledgedAsync(int count) =>
         Eventually.TrueAsync(() => _acknowledged.Count >= count, $"{count} acknowledged alerts", TimeSpan.FromSeconds(60));
@@ -87,12 +94,12 @@ public sealed class WebhookStorm
     {
         for (var i = 0; !_stopping && i < alerts; i++)
         {
-            var alert = StormAlert.Numbered(i, $"s{sender}-{i}");
+            var alert = _alert(sender, i);
             try
             {
                 using var body = alert.ToContent();
                 var sent = System.Diagnostics.Stopwatch.GetTimestamp();
-                using var response = await _bot.Client.PostAsync("/webhooks/generic", body);
+                using var response = await _client.PostAsync("/webhooks/generic", body);
                 var waited = System.Diagnostics.Stopwatch.GetElapsedTime(sent).Ticks;
                 for (var slowest = Interlocked.Read(ref _slowestAnswerTicks); waited > slowest; slowest = Interlocked.Read(ref _slowestAnswerTicks))
                 {

@@ -51,7 +51,7 @@ public sealed class StorageHealthOnLiteDb : StorageHealthContract
 [Collection(PostgresServer.Collection)]
 public sealed class StorageHealthOnPostgres(PostgresServer server) : StorageHealthContract
 {
-    /// <summary>The readiness probe's own timeout in manifests/kubernetes/deployment.yaml: the answer must come before it.</summary>
+    /// <summary>The readiness probe's own timeout in manifests/kubernetes/base/deployment.yaml: the answer must come before it.</summary>
     private static readonly TimeSpan KubeletTimeout = TimeSpan.FromSeconds(5);
 
     protected override Task<StoreUnderTest> OpenAsync() => StoreUnderTest.PostgresAsync(server);
