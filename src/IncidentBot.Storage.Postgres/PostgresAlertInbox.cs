@@ -65,10 +65,7 @@ public sealed class PostgresAlertInbox(NpgsqlDataSource dataSource) : IAlertInbo
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(@key)");
-        lockCommand.Parameters.AddWithValue("key", ClaimLock);
-        batch.BatchCommands.Add(lockCommand);
+        await using var batch = PostgresClaimBatch.Start(connection, transaction, ClaimLock);
         var claim = new NpgsqlBatchCommand("""
             WITH claimable AS (
                 SELECT e.id FROM inbox e

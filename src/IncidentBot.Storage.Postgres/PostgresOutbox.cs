@@ -29,10 +29,7 @@ public sealed class PostgresOutbox(NpgsqlDataSource dataSource) : IOutboxStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(@key)");
-        lockCommand.Parameters.AddWithValue("key", ClaimLock);
-        batch.BatchCommands.Add(lockCommand);
+        await using var batch = PostgresClaimBatch.Start(connection, transaction, ClaimLock);
         var claim = new NpgsqlBatchCommand($"""
             WITH pending AS (
                 SELECT id, next_attempt_at, claimed_by AS previous_holder,
