@@ -216,7 +216,9 @@ public sealed class IncidentCommandTests
         var named = await app.CommandAsync(null, "alice", "INC-1 ack");
         var missing = await app.CommandAsync(null, "alice", "INC-99 ack");
 
-        Assert.Contains("`INC-42 ack`", bare.AllText);
+        // The one open incident is the example to copy, and it is listed.
+        Assert.Contains("`INC-1 ack`", bare.AllText);
+        Assert.Contains("Open now: INC-1", bare.AllText);
         Assert.True(named.Ok);
         Assert.Equal("acknowledged", (await app.GetIncidentAsync(1)).Status);
         Assert.Contains("There is no incident INC-99", missing.AllText);

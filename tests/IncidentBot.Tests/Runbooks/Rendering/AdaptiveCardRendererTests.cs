@@ -11,13 +11,13 @@ public sealed class AdaptiveCardRendererTests
 
     [Theory]
     [InlineData("code block with language", "```bash\necho \"hi\"\nexit 1\n```",
-        """[{"type":"CodeBlock","codeSnippet":"echo \"hi\"\nexit 1","language":"Bash"}]""")]
+        """[{"type":"CodeBlock","codeSnippet":"echo \"hi\"\nexit 1","language":"Bash","fallback":{"type":"TextBlock","text":"echo \"hi\"\nexit 1","fontType":"Monospace","wrap":true}}]""")]
     [InlineData("code block language mapping", "```SQL\nselect 1\n```\n```yaml\na: 1\n```\n```promql\nup\n```\n```cs\nx();\n```\n```\nplain\n```",
-        """[{"type":"CodeBlock","codeSnippet":"select 1","language":"SQL"},{"type":"CodeBlock","codeSnippet":"a: 1","language":"YAML"},{"type":"CodeBlock","codeSnippet":"up","language":"PlainText"},{"type":"CodeBlock","codeSnippet":"x();","language":"C#"},{"type":"CodeBlock","codeSnippet":"plain","language":"PlainText"}]""")]
+        """[{"type":"CodeBlock","codeSnippet":"select 1","language":"SQL","fallback":{"type":"TextBlock","text":"select 1","fontType":"Monospace","wrap":true}},{"type":"CodeBlock","codeSnippet":"a: 1","language":"YAML","fallback":{"type":"TextBlock","text":"a: 1","fontType":"Monospace","wrap":true}},{"type":"CodeBlock","codeSnippet":"up","language":"PlainText","fallback":{"type":"TextBlock","text":"up","fontType":"Monospace","wrap":true}},{"type":"CodeBlock","codeSnippet":"x();","language":"C#","fallback":{"type":"TextBlock","text":"x();","fontType":"Monospace","wrap":true}},{"type":"CodeBlock","codeSnippet":"plain","language":"PlainText","fallback":{"type":"TextBlock","text":"plain","fontType":"Monospace","wrap":true}}]""")]
     [InlineData("unknown language and indented code", "```rust\nfn main() {}\n```\n\n    indented",
-        """[{"type":"CodeBlock","codeSnippet":"fn main() {}","language":"PlainText"},{"type":"CodeBlock","codeSnippet":"indented","language":"PlainText"}]""")]
+        """[{"type":"CodeBlock","codeSnippet":"fn main() {}","language":"PlainText","fallback":{"type":"TextBlock","text":"fn main() {}","fontType":"Monospace","wrap":true}},{"type":"CodeBlock","codeSnippet":"indented","language":"PlainText","fallback":{"type":"TextBlock","text":"indented","fontType":"Monospace","wrap":true}}]""")]
     [InlineData("text around code", "Before:\n```sh\nls\n```\nAfter.",
-        """[{"type":"TextBlock","text":"Before:","wrap":true},{"type":"CodeBlock","codeSnippet":"ls","language":"Bash"},{"type":"TextBlock","text":"After.","wrap":true}]""")]
+        """[{"type":"TextBlock","text":"Before:","wrap":true},{"type":"CodeBlock","codeSnippet":"ls","language":"Bash","fallback":{"type":"TextBlock","text":"ls","fontType":"Monospace","wrap":true}},{"type":"TextBlock","text":"After.","wrap":true}]""")]
     [InlineData("inline code keeps backticks", "Run `kubectl get pods` now.",
         """[{"type":"TextBlock","text":"Run `kubectl get pods` now.","wrap":true}]""")]
     [InlineData("link", "See [the docs](https://example.com/docs).",
@@ -49,7 +49,7 @@ public sealed class AdaptiveCardRendererTests
     [InlineData("front matter dropped", "---\nid: x\n---\nBody",
         """[{"type":"TextBlock","text":"Body","wrap":true}]""")]
     [InlineData("code inside a list item", "1. Run:\n   ```bash\n   ls\n   ```\n2. Then check",
-        """[{"type":"TextBlock","text":"1. Run:","wrap":true},{"type":"CodeBlock","codeSnippet":"ls","language":"Bash"},{"type":"TextBlock","text":"2. Then check","wrap":true}]""")]
+        """[{"type":"TextBlock","text":"1. Run:","wrap":true},{"type":"CodeBlock","codeSnippet":"ls","language":"Bash","fallback":{"type":"TextBlock","text":"ls","fontType":"Monospace","wrap":true}},{"type":"TextBlock","text":"2. Then check","wrap":true}]""")]
     public void RendersGolden(string because, string markdown, string expectedJson)
     {
         var actual = AdaptiveCardRenderer.Render(markdown).ToJsonString(Readable);
