@@ -107,16 +107,17 @@ public sealed partial class IncidentService
 
     private async ValueTask<Incident> OpenFromAsync(IncidentTransaction tx, Alert alert, string groupKey)
     {
+        var mapped = options.Value.TryMapSeverity(alert.Severity, out var severity);
         var incident = await tx.OpenAsync(
             new Incident
             {
                 Title = alert.Title,
-                Severity = options.Value.MapSeverity(alert.Severity),
+                Severity = severity,
                 Service = options.Value.FindService(alert.Labels),
                 GroupKey = groupKey,
             },
             alert.Source, TimelineKinds.Opened, $"Opened from {alert.Source} alert: {alert.Title}");
-        if (!options.Value.TryMapSeverity(alert.Severity, out _))
+        if (!mapped)
         {
             RecordUnmappedSeverity(tx, incident, alert);
         }
