@@ -8,22 +8,24 @@ const state = { route: null, incident: null, lastRoomId: 0, refreshTimer: null }
 // ---- identity -----------------------------------------------------------------------------------------------
 function userName() { return localStorage.getItem("incidentbot.user") || ""; }
 
+// Resolves with the name, or with "" when the dialog is closed (Esc) before a first name was given.
 function askName() {
   const dialog = document.getElementById("name-dialog");
   const input = document.getElementById("name-input");
   input.value = userName();
-  dialog.showModal();
-  return new Promise(resolve => {
-    document.getElementById("name-form").onsubmit = () => {
-      const name = input.value.trim().replace(/^@/, "");
-      if (!name) { return false; }
-      localStorage.setItem("incidentbot.user", name);
-      showName();
-      resolve(name);
-      return true;
-    };
-  });
+  document.getElementById("name-form").onsubmit = () => {
+    const name = input.value.trim().replace(/^@/, "");
+    if (!name) { return false; }
+    localStorage.setItem("incidentbot.user", name);
+    showName();
+    return true;
+  };
+  if (!dialog.open) dialog.showModal();
+  return new Promise(resolve => dialog.addEventListener("close", () => resolve(userName()), { once: true }));
 }
+
+// Everything can be read without a name; the first action that needs one (a command, a button) asks for it.
+async function nameForAction() { return userName() || await askName(); }
 
 function showName() { document.getElementById("who").textContent = userName() ? "@" + userName() : "set your name"; }
 document.getElementById("who").addEventListener("click", askName);
@@ -76,6 +78,7 @@ async function renderIncidents() {
     <div class="incidents" data-testid="resolved-incidents"></div>`;
   document.getElementById("declare").addEventListener("submit", async event => {
     event.preventDefault();
+    if (!await nameForAction()) return;
     const form = new FormData(event.target);
     const reply = await api("/api/commands", { method: "POST", body: JSON.stringify({ user: userName(), text: `declare ${form.get("title")} ${form.get("severity")}` }) });
     if (reply.incidentNumber) { location.hash = `#/incidents/${reply.incidentNumber}`; }
@@ -123,7 +126,7 @@ async function renderRoom(number) {
     event.preventDefault();
     const input = document.getElementById("command");
     const text = input.value.trim();
-    if (!text) return;
+    if (!text || !await nameForAction()) return;
     input.value = "";
     await say(number, text);
   });
@@ -203,6 +206,7 @@ function appendPrivate(html) {
 }
 
 async function say(number, text) {
+  if (!await nameForAction()) return;
   try {
     const reply = await api(`/api/incidents/${number}/room`, { method: "POST", body: JSON.stringify({ user: userName(), text }) });
     reply.private.forEach(appendPrivate);
@@ -261,6 +265,7 @@ async function renderReview(number, attempt = 0) {
   document.getElementById("edit-review").onclick = () => { document.getElementById("review-form").hidden = false; };
   document.getElementById("review-form").addEventListener("submit", async event => {
     event.preventDefault();
+    if (!await nameForAction()) return;
     const saved = await fetch(`/api/incidents/${number}/rca?user=${encodeURIComponent(userName())}`, {
       method: "PUT", headers: { "Content-Type": "text/markdown", "If-Match": etag }, body: new FormData(event.target).get("markdown"),
     });
@@ -292,6 +297,7 @@ async function renderDrills() {
     event.preventDefault();
     const form = new FormData(event.target);
     const result = document.getElementById("drill-result");
+    if (!await nameForAction()) return;
     try {
       if (event.submitter?.value === "run") {
         const started = await api("/api/drills/run", { method: "POST", body: JSON.stringify({ runbook: form.get("runbook"), user: userName() }) });
@@ -423,7 +429,6 @@ function listen() {
 window.addEventListener("hashchange", route);
 (async () => {
   showName();
-  if (!userName()) await askName();
   listen();
   await route();
 })();

@@ -71,12 +71,23 @@ public sealed class ConsoleBrowser : IAsyncDisposable
 
     /// <summary>
     /// A fresh browser context (its own storage) signed in as <paramref name="user"/>, on the console's home page;
-    /// unless <paramref name="waitUntilLive"/> is false, once its live updates are connected.
+    /// unless <paramref name="waitUntilLive"/> is false, once its live updates are connected. A <paramref name="phone"/>
+    /// is a touch screen that lays pages out as a mobile browser does (the page's viewport meta decides its width).
+    /// With no <paramref name="user"/> the browser has no name stored yet, as on a first visit.
     /// </summary>
-    public async Task<IPage> OpenAsync(string user, int width = 1280, int height = 900, bool waitUntilLive = true)
+    public async Task<IPage> OpenAsync(string? user, int width = 1280, int height = 900, bool waitUntilLive = true, bool phone = false)
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = $"http://127.0.0.1:{Bot.Port}", ViewportSize = new() { Width = width, Height = height } });
-        await context.AddInitScriptAsync($"localStorage.setItem('incidentbot.user', '{user}')");
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = $"http://127.0.0.1:{Bot.Port}",
+            ViewportSize = new() { Width = width, Height = height },
+            IsMobile = phone,
+            HasTouch = phone,
+        });
+        if (user is not null)
+        {
+            await context.AddInitScriptAsync($"localStorage.setItem('incidentbot.user', '{user}')");
+        }
         var page = await context.NewPageAsync();
         page.PageError += (_, error) => Console.WriteLine($"[{user}] page error: {error}");
         page.Console += (_, message) => { if (message.Type == "error") Console.WriteLine($"[{user}] console: {message.Text}"); };
