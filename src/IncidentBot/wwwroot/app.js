@@ -136,6 +136,7 @@ async function renderRoom(number) {
 
 async function refreshIncident(number) {
   const i = await api(`/api/incidents/${number}`);
+  if (state.route !== `incident:${number}`) return; // the person went to another page meanwhile
   state.incident = i;
   const open = ["triggered", "acknowledged", "mitigated"].includes(i.status);
   document.getElementById("room-head").innerHTML = `
@@ -169,6 +170,7 @@ function sessionCard(s) {
 
 async function loadRoom(number, after = state.lastRoomId) {
   const messages = await api(`/api/incidents/${number}/room?after=${after}`);
+  if (state.route !== `incident:${number}`) return; // another room is open now: these are not its messages
   messages.forEach(appendRoomMessage);
 }
 
