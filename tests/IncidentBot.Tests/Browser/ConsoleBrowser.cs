@@ -118,15 +118,6 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         return page;
     }
 
-    /// <summary>Saves a screenshot into docs/ when <c>UPDATE_SCREENSHOTS=1</c>, so the README's pictures can be refreshed.</summary>
-    public static async Task ScreenshotAsync(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1")
-        {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryPaths.Root, "docs", "screenshots", $"{name}.png"), FullPage = false });
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _browser.DisposeAsync();

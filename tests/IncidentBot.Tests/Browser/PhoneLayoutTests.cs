@@ -51,6 +51,12 @@ public sealed class PhoneLayoutTests
         await Expect(page.GetByTestId("incident-2")).ToContainTextAsync("Checkout");
         await Expect(page.GetByTestId("incident-1")).ToBeVisibleAsync();
         await PageFit.AssertFitsAsync(page, "the incident list");
+        if (width < 800)
+        {
+            // On a narrow screen a title wraps onto lines of its own instead of being cut to a few words.
+            var title = page.GetByTestId("incident-2").Locator(".title");
+            Assert.True(await title.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().height > 40"), "the long title is cut instead of wrapped");
+        }
         await PageFit.AssertOnScreenAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Declare" }), "the Declare button");
 
         await page.GetByTestId("incident-1").ClickAsync();
