@@ -37,6 +37,9 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     public static async Task<ConsoleBrowser> AttachAsync(BotProcess bot, string data)
     {
         RequireChromium();
+        // The machine's 2 cores may be shared with other builds: give the bot and the page time to catch up before an
+        // expectation fails (Playwright's default is 5 s).
+        Assertions.SetDefaultExpectTimeout(15_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

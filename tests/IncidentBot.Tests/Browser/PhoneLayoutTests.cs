@@ -54,8 +54,13 @@ public sealed class PhoneLayoutTests
         if (width < 800)
         {
             // On a narrow screen a title wraps onto lines of its own instead of being cut to a few words.
-            var title = page.GetByTestId("incident-2").Locator(".title");
-            Assert.True(await title.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().height > 40"), "the long title is cut instead of wrapped");
+            // Measured in one go (the live list may be redrawn at any moment, which would detach a held element).
+            var title = await page.EvaluateAsync<string>("""
+                () => { const e = document.querySelector('[data-testid=incident-2] .title');
+                        return `${e.scrollWidth} ${e.clientWidth} ${Math.round(e.getBoundingClientRect().height)}`; }
+                """);
+            var (textWidth, boxWidth, titleHeight) = title.Split(' ') is [var a, var b, var c] ? (int.Parse(a), int.Parse(b), int.Parse(c)) : (0, 0, 0);
+            Assert.True(textWidth <= boxWidth && titleHeight > 40, $"the long title is cut instead of wrapped: {textWidth}px of text in a {boxWidth}px box, {titleHeight}px high");
         }
         await PageFit.AssertOnScreenAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Declare" }), "the Declare button");
 
