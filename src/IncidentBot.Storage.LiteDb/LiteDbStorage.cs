@@ -107,6 +107,11 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     public IReadOnlyList<Incident> List(IncidentQuery query)
     {
         var incidents = query.GroupKey is { } groupKey ? _incidents.Query().Where("$.GroupKey = @0", groupKey) : _incidents.Query();
+        if (query.AmongLatest is { } latest)
+        {
+            var highest = _incidents.Max();
+            incidents = incidents.Where("$._id > @0", (highest.IsNumber ? highest.AsInt32 : 0) - latest);
+        }
         return (query.Before is { } before ? incidents.Where("$._id < @0", before) : incidents)
             .OrderByDescending("_id").ToEnumerable()
             .Where(query.Matches)

@@ -67,7 +67,9 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         filters.Append(query.IsDrill is null ? "" : " AND is_drill = @drill");
         filters.Append(query.TitleContains is null ? "" : $" AND strpos({AsciiLower("title")}, @title) > 0");
         filters.Append(query.GroupKey is null ? "" : " AND group_key = @groupKey");
-        return await ReadIncidentsAsync($"{filters} ORDER BY number DESC LIMIT @limit", cancellationToken,
+        // The highest number through the primary key, then a bounded range of it.
+        filters.Append(query.AmongLatest is null ? "" : " AND number > (SELECT coalesce(max(number), 0) FROM incidents) - @latest");
+        return await ReadIncidentsAsync($"{filters} ORDER BY number DESC LIMIT @limit", cancellationToken, ("latest", query.AmongLatest ?? 0),
             ("limit", Math.Max(0, query.Limit)), ("before", query.Before ?? 0), ("severity", (short)(query.Severity ?? Severity.Sev1)),
             ("service", IncidentQuery.AsciiLower(query.Service ?? "")), ("drill", query.IsDrill ?? false),
             ("title", IncidentQuery.AsciiLower(query.TitleContains ?? "")), ("groupKey", query.GroupKey ?? ""));

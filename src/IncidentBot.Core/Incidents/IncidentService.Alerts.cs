@@ -59,7 +59,7 @@ public sealed partial class IncidentService
         // A resolved alert may still count as firing in an incident resolved before it (see ResolveInClosedIncidentsAsync).
         foreach (var (alert, groupKey) in alerts.Zip(groupKeys).Where(a => a.First.Status == AlertStatus.Resolved).DistinctBy(a => (a.First.Source, a.First.Fingerprint, a.Second)))
         {
-            foreach (var closed in await tx.ClosedByGroupKeyAsync(groupKey, ClosedIncidentsChecked))
+            foreach (var closed in await tx.ClosedByGroupKeyAsync(groupKey, ClosedIncidentsChecked, ClosedIncidentsAmongLatest))
             {
                 if (closed.FiringAlertCount > 0)
                 {
@@ -124,6 +124,12 @@ public sealed partial class IncidentService
     private const int ClosedIncidentsChecked = 3;
 
     /// <summary>
+    /// ... among this many of the latest incidents: no index serves resolved incidents by group key, so the lookup reads
+    /// at most this many rows (an alert resolving after thousands of newer incidents opened is not looked for).
+    /// </summary>
+    private const int ClosedIncidentsAmongLatest = 1000;
+
+    /// <summary>
     /// An incident resolved by hand while some of its alerts were firing keeps counting them as firing until they
     /// resolve; their resolution arrives when the incident is no longer open (or another incident of the group is),
     /// so it is looked for in the group's newest resolved incidents too, and their firing counts stay true. Returns
@@ -132,7 +138,7 @@ public sealed partial class IncidentService
     private async ValueTask<bool> ResolveInClosedIncidentsAsync(IncidentTransaction tx, Alert alert, string groupKey)
     {
         var found = false;
-        foreach (var closed in await tx.ClosedByGroupKeyAsync(groupKey, ClosedIncidentsChecked))
+        foreach (var closed in await tx.ClosedByGroupKeyAsync(groupKey, ClosedIncidentsChecked, ClosedIncidentsAmongLatest))
         {
             if (closed.FiringAlertCount == 0
                 || await tx.FindAlertAsync(closed, IncidentAlert.IdFor(closed.Number, alert.Source, alert.Fingerprint)) is not { Status: AlertStatus.Firing } stale)

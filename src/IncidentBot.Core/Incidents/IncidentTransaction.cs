@@ -78,14 +78,16 @@ public sealed class IncidentTransaction
     }
 
     /// <summary>
-    /// The newest <paramref name="count"/> incidents of an alert group that are no longer open (resolved or closed),
-    /// newest first, as this operation sees them; the store is asked once per key.
+    /// The newest <paramref name="count"/> incidents of an alert group that are no longer open (resolved or closed)
+    /// among the latest <paramref name="amongLatest"/> incidents, newest first, as this operation sees them; the store
+    /// is asked once per key.
     /// </summary>
-    public async ValueTask<IReadOnlyList<Incident>> ClosedByGroupKeyAsync(string groupKey, int count)
+    public async ValueTask<IReadOnlyList<Incident>> ClosedByGroupKeyAsync(string groupKey, int count, int amongLatest)
     {
         if (!_closedByGroupKey.TryGetValue(groupKey, out var numbers))
         {
-            var stored = await _store.ListAsync(new IncidentQuery(IncidentStatusFilter.Resolved, count) { GroupKey = groupKey }, CancellationToken);
+            var query = new IncidentQuery(IncidentStatusFilter.Resolved, count) { GroupKey = groupKey, AmongLatest = amongLatest };
+            var stored = await _store.ListAsync(query, CancellationToken);
             numbers = stored.Select(i => Remember(i).Number).ToList();
             _closedByGroupKey[groupKey] = numbers;
         }

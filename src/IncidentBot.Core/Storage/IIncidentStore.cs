@@ -85,7 +85,16 @@ public sealed record IncidentQuery(IncidentStatusFilter Status = IncidentStatusF
     /// <summary>Incidents of this alert group only, open or not.</summary>
     public string? GroupKey { get; init; }
 
-    /// <summary>True when the incident passes every filter but <see cref="Limit"/> (the meaning every store follows).</summary>
+    /// <summary>
+    /// Only incidents numbered within this many of the highest number stored (the newest ones): a filter no index
+    /// serves (such as <see cref="GroupKey"/> among resolved incidents) then reads a bounded number of rows.
+    /// </summary>
+    public int? AmongLatest { get; init; }
+
+    /// <summary>
+    /// True when the incident passes every filter but <see cref="Limit"/> and <see cref="AmongLatest"/>, which
+    /// depend on the other incidents (the meaning every store follows).
+    /// </summary>
     public bool Matches(Incident incident) =>
         Status switch
         {

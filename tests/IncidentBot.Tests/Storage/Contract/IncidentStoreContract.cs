@@ -365,6 +365,17 @@ public abstract class IncidentStoreContract
         Assert.Equal(opened.Count(i => i.Title.StartsWith('Ü')), (await incidents.ListAsync(new IncidentQuery { TitleContains = "Ünicode" })).Count);
         Assert.Equal(opened.Count(i => i.Service is "checkout" or "Checkout"), (await incidents.ListAsync(new IncidentQuery { Service = "CheckOut" })).Count);
         Assert.Empty(await incidents.ListAsync(new IncidentQuery { Service = "check" }));
+        // Among the latest: only incidents numbered within that many of the highest, with any other filter.
+        var highest = opened.Max(i => i.Number);
+        foreach (var latest in new[] { 1, 7, 40, 1000 })
+        {
+            foreach (var group in new[] { null, "group-1", "group-2" })
+            {
+                var query = new IncidentQuery(IncidentStatusFilter.Resolved, 3) { GroupKey = group, AmongLatest = latest };
+                Assert.Equal(opened.Where(i => query.Matches(i) && i.Number > highest - latest).Select(i => i.Number).OrderDescending().Take(3),
+                    (await incidents.ListAsync(query)).Select(i => i.Number));
+            }
+        }
         // Paging and the limit hold with filters.
         var drillsOnly = await incidents.ListAsync(new IncidentQuery(Limit: 3) { IsDrill = true });
         Assert.Equal(opened.Where(i => i.IsDrill).Select(i => i.Number).OrderDescending().Take(3), drillsOnly.Select(i => i.Number));
