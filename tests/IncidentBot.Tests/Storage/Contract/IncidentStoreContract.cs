@@ -345,11 +345,14 @@ public abstract class IncidentStoreContract
         string?[] searches = [null, "checkout", "CHECK", "100%", "%", "_", "search_", "\\", "straße", "STRASSE", "ü", "Ü", "zzz"];
         string?[] groups = [null, "group-1", "open-4", "group-9"];
         var checkedQueries = 0;
-        foreach (var status in Enum.GetValues<IncidentStatusFilter>())
-        foreach (var severity in severities)
-        foreach (var service in serviceFilters)
-        foreach (var drill in drills)
-        foreach (var search in searches)
+        var combinations =
+            from status in Enum.GetValues<IncidentStatusFilter>()
+            from severity in severities
+            from service in serviceFilters
+            from drill in drills
+            from search in searches
+            select (status, severity, service, drill, search);
+        foreach (var (status, severity, service, drill, search) in combinations)
         {
             var group = groups[checkedQueries % groups.Length];
             var query = new IncidentQuery(status, 100) { Severity = severity, Service = service, IsDrill = drill, TitleContains = search, GroupKey = group };
