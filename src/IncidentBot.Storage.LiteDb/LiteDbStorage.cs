@@ -109,8 +109,9 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         var incidents = query.GroupKey is { } groupKey ? _incidents.Query().Where("$.GroupKey = @0", groupKey) : _incidents.Query();
         if (query.AmongLatest is { } latest)
         {
-            var highest = _incidents.Max();
-            incidents = incidents.Where("$._id > @0", (highest.IsNumber ? highest.AsInt32 : 0) - latest);
+            // The highest number through the _id index (LiteDB's Max() throws on an empty collection).
+            var highest = _incidentDocuments.Query().OrderByDescending("_id").Select("$._id").Limit(1).ToDocuments().FirstOrDefault()?["_id"];
+            incidents = incidents.Where("$._id > @0", (highest is { IsNumber: true } ? highest.AsInt32 : 0) - latest);
         }
         return (query.Before is { } before ? incidents.Where("$._id < @0", before) : incidents)
             .OrderByDescending("_id").ToEnumerable()

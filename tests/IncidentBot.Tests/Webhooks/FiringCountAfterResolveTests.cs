@@ -103,6 +103,16 @@ public sealed class FiringCountAfterResolveTests
     }
 
     [Fact]
+    public async Task AResolvedAlertOfNoIncidentAtAllChangesNothing()
+    {
+        await using var app = new IncidentBotApplication();
+
+        await PostAsync(app, Alert("a", "resolved"), Alert("b", "resolved", key: "search"));
+
+        Assert.Empty(await app.ListIncidentsAsync());
+    }
+
+    [Fact]
     public async Task AutoResolveStillResolvesWhenTheLastAlertDoes()
     {
         await using var app = new IncidentBotApplication(new() { ["Incidents:AutoResolve"] = "true" });

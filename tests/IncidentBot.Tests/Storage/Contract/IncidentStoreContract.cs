@@ -327,6 +327,8 @@ public abstract class IncidentStoreContract
         // Titles and services with what a careless query would read as wildcards, escapes or case folding.
         string[] titles = ["Checkout errors", "CHECKOUT latency", "Search 100% CPU", "search_slow", "Disk \\ full", "Straße blocked", "STRASSE", "Ünicode down", "ünicode up"];
         string?[] services = ["checkout", "Checkout", "search", null, "disk_io", "payments%"];
+        // An empty store has no highest number: nothing to list, and no failure.
+        Assert.Empty(await incidents.ListAsync(new IncidentQuery(IncidentStatusFilter.Resolved) { GroupKey = "group-1", AmongLatest = 1000 }));
         var opened = await incidents.OpenNewAsync(40, n => new Incident
         {
             Number = n,
