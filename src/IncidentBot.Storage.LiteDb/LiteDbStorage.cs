@@ -103,17 +103,22 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     public IReadOnlyList<Incident> FindOpenByGroupKeys(IReadOnlyCollection<string> groupKeys) =>
         groupKeys.Distinct().Select(FindOpenByGroupKey).OfType<Incident>().ToList();
 
-    public IReadOnlyList<Incident> List(IncidentQuery query) =>
-        (query.Before is { } before ? _incidents.Query().Where("$._id < @0", before) : _incidents.Query())
+    /// <summary>Newest first; the group key through its index, every other filter as <see cref="IncidentQuery.Matches"/> says.</summary>
+    public IReadOnlyList<Incident> List(IncidentQuery query)
+    {
+        var incidents = query.GroupKey is { } groupKey ? _incidents.Query().Where("$.GroupKey = @0", groupKey) : _incidents.Query();
+        if (query.AmongLatest is { } latest)
+        {
+            // The highest number through the _id index (LiteDB's Max() throws on an empty collection).
+            var highest = _incidentDocuments.Query().OrderByDescending("_id").Select("$._id").Limit(1).ToDocuments().FirstOrDefault()?["_id"];
+            incidents = incidents.Where("$._id > @0", (highest is { IsNumber: true } ? highest.AsInt32 : 0) - latest);
+        }
+        return (query.Before is { } before ? incidents.Where("$._id < @0", before) : incidents)
             .OrderByDescending("_id").ToEnumerable()
-            .Where(i => query.Status switch
-            {
-                IncidentStatusFilter.Open => i.Status.IsOpen(),
-                IncidentStatusFilter.Resolved => !i.Status.IsOpen(),
-                _ => true,
-            })
+            .Where(query.Matches)
             .Take(query.Limit)
             .ToList();
+    }
 
     public IReadOnlyList<IncidentAlert> AlertsOf(int number) =>
         _alerts.Find(Query.EQ(nameof(IncidentAlert.IncidentNumber), number)).OrderBy(a => a.FirstSeenAt).ToList();

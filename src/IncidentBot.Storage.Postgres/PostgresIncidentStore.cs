@@ -58,10 +58,24 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             IncidentStatusFilter.Resolved => "NOT is_open",
             _ => "true",
         };
-        var before = query.Before is null ? "" : " AND number < @before";
-        return await ReadIncidentsAsync($"{status}{before} ORDER BY number DESC LIMIT @limit", cancellationToken,
-            ("limit", Math.Max(0, query.Limit)), ("before", query.Before ?? 0));
+        // Each filter as IncidentQuery.Matches defines it: translate() lowers A-Z only, as the LiteDB store compares,
+        // and strpos() takes the search text literally (LIKE would read % and _ as wildcards).
+        var filters = new System.Text.StringBuilder(status);
+        filters.Append(query.Before is null ? "" : " AND number < @before");
+        filters.Append(query.Severity is null ? "" : " AND severity = @severity");
+        filters.Append(query.Service is null ? "" : $" AND {AsciiLower("service")} = @service");
+        filters.Append(query.IsDrill is null ? "" : " AND is_drill = @drill");
+        filters.Append(query.TitleContains is null ? "" : $" AND strpos({AsciiLower("title")}, @title) > 0");
+        filters.Append(query.GroupKey is null ? "" : " AND group_key = @groupKey");
+        // The highest number through the primary key, then a bounded range of it.
+        filters.Append(query.AmongLatest is null ? "" : " AND number > (SELECT coalesce(max(number), 0) FROM incidents) - @latest");
+        return await ReadIncidentsAsync($"{filters} ORDER BY number DESC LIMIT @limit", cancellationToken, ("latest", query.AmongLatest ?? 0),
+            ("limit", Math.Max(0, query.Limit)), ("before", query.Before ?? 0), ("severity", (short)(query.Severity ?? Severity.Sev1)),
+            ("service", IncidentQuery.AsciiLower(query.Service ?? "")), ("drill", query.IsDrill ?? false),
+            ("title", IncidentQuery.AsciiLower(query.TitleContains ?? "")), ("groupKey", query.GroupKey ?? ""));
     }
+
+    private static string AsciiLower(string column) => $"translate({column}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
 
     public async ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken) =>
         await ReadAlertsAsync("incident_number = @key ORDER BY first_seen_at, id", new NpgsqlParameter("key", number), cancellationToken);

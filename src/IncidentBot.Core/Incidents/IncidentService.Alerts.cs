@@ -56,6 +56,17 @@ public sealed partial class IncidentService
                 toOpen.Add(groupKeys[i]);
             }
         }
+        // A resolved alert may still count as firing in an incident resolved before it (see ResolveInClosedIncidentsAsync).
+        foreach (var (alert, groupKey) in alerts.Zip(groupKeys).Where(a => a.First.Status == AlertStatus.Resolved).DistinctBy(a => (a.First.Source, a.First.Fingerprint, a.Second)))
+        {
+            foreach (var closed in await tx.ClosedByGroupKeyAsync(groupKey, ClosedIncidentsChecked, ClosedIncidentsAmongLatest))
+            {
+                if (closed.FiringAlertCount > 0)
+                {
+                    ids.Add(IncidentAlert.IdFor(closed.Number, alert.Source, alert.Fingerprint));
+                }
+            }
+        }
         await tx.PreloadAlertsAsync(ids);
         // A firing alert of a group with no open incident opens one: number them all at once.
         await tx.ReserveNumbersAsync(toOpen.Count);
@@ -65,13 +76,17 @@ public sealed partial class IncidentService
     private async ValueTask<bool> IngestAsync(IncidentTransaction tx, Alert alert)
     {
         var groupKey = options.Value.GroupKeyFor(alert);
+        var resolvedInClosed = alert.Status == AlertStatus.Resolved && await ResolveInClosedIncidentsAsync(tx, alert, groupKey);
         var incident = await tx.FindOpenByGroupKeyAsync(groupKey);
         var opened = false;
         if (incident is null)
         {
             if (alert.Status == AlertStatus.Resolved)
             {
-                logger.LogInformation("Resolved alert {Source}/{Fingerprint} matches no open incident; nothing to do", alert.Source, alert.Fingerprint);
+                if (!resolvedInClosed)
+                {
+                    logger.LogInformation("Resolved alert {Source}/{Fingerprint} matches no open incident; nothing to do", alert.Source, alert.Fingerprint);
+                }
                 return false;
             }
             incident = await OpenFromAsync(tx, alert, groupKey);
@@ -103,6 +118,42 @@ public sealed partial class IncidentService
             await AllResolvedAsync(tx, incident);
         }
         return opened;
+    }
+
+    /// <summary>How many of a group's newest resolved incidents a resolved alert is looked for in.</summary>
+    private const int ClosedIncidentsChecked = 3;
+
+    /// <summary>
+    /// ... among this many of the latest incidents: no index serves resolved incidents by group key, so the lookup reads
+    /// at most this many rows (an alert resolving after thousands of newer incidents opened is not looked for).
+    /// </summary>
+    private const int ClosedIncidentsAmongLatest = 1000;
+
+    /// <summary>
+    /// An incident resolved by hand while some of its alerts were firing keeps counting them as firing until they
+    /// resolve; their resolution arrives when the incident is no longer open (or another incident of the group is),
+    /// so it is looked for in the group's newest resolved incidents too, and their firing counts stay true. Returns
+    /// true when it resolved the alert in one of them.
+    /// </summary>
+    private async ValueTask<bool> ResolveInClosedIncidentsAsync(IncidentTransaction tx, Alert alert, string groupKey)
+    {
+        var found = false;
+        foreach (var closed in await tx.ClosedByGroupKeyAsync(groupKey, ClosedIncidentsChecked, ClosedIncidentsAmongLatest))
+        {
+            if (closed.FiringAlertCount == 0
+                || await tx.FindAlertAsync(closed, IncidentAlert.IdFor(closed.Number, alert.Source, alert.Fingerprint)) is not { Status: AlertStatus.Firing } stale)
+            {
+                continue;
+            }
+            ChangeStatus(tx, closed, stale, alert);
+            found = true;
+            logger.LogInformation("Resolved alert {Source}/{Fingerprint} resolved in {Incident}, which was resolved before it", alert.Source, alert.Fingerprint, closed.Reference);
+            if (closed.FiringAlertCount == 0)
+            {
+                tx.Record(closed, BotActor, TimelineKinds.AllAlertsResolved, $"All {closed.AlertCount} alerts have resolved");
+            }
+        }
+        return found;
     }
 
     private async ValueTask<Incident> OpenFromAsync(IncidentTransaction tx, Alert alert, string groupKey)

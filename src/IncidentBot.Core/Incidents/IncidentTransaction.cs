@@ -19,6 +19,8 @@ public sealed class IncidentTransaction
     private readonly Dictionary<string, IncidentAlert?> _preloaded = [];
     // Group key → the number of its open incident as the store answered (null: none), so a key is asked for once.
     private readonly Dictionary<string, int?> _openByGroupKey = [];
+    // Group key → the numbers of its newest incidents that are no longer open, as the store answered.
+    private readonly Dictionary<string, List<int>> _closedByGroupKey = [];
     private readonly Queue<int> _reservedNumbers = new();
     private readonly Dictionary<(int Incident, string Source, string Kind, string Verb), AlertTimelineLine> _alertLines = [];
 
@@ -73,6 +75,23 @@ public sealed class IncidentTransaction
         // Changed by this operation but no longer open (resolved a moment ago): the next alert opens a new one.
         var known = Changes.Incidents.TryGetValue(open, out var mine) ? mine : _loaded[open];
         return known.Status.IsOpen() ? known : null;
+    }
+
+    /// <summary>
+    /// The newest <paramref name="count"/> incidents of an alert group that are no longer open (resolved or closed)
+    /// among the latest <paramref name="amongLatest"/> incidents, newest first, as this operation sees them; the store
+    /// is asked once per key.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<Incident>> ClosedByGroupKeyAsync(string groupKey, int count, int amongLatest)
+    {
+        if (!_closedByGroupKey.TryGetValue(groupKey, out var numbers))
+        {
+            var query = new IncidentQuery(IncidentStatusFilter.Resolved, count) { GroupKey = groupKey, AmongLatest = amongLatest };
+            var stored = await _store.ListAsync(query, CancellationToken);
+            numbers = stored.Select(i => Remember(i).Number).ToList();
+            _closedByGroupKey[groupKey] = numbers;
+        }
+        return numbers.Select(n => Changes.Incidents.TryGetValue(n, out var mine) ? mine : _loaded[n]).ToList();
     }
 
     /// <summary>Reads the open incidents of these alert groups in one query, for the keys not asked for yet.</summary>

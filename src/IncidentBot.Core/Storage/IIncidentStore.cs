@@ -65,8 +65,62 @@ public interface IIncidentStore
     ValueTask CommitAsync(IncidentChanges changes, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Which incidents to list; <paramref name="Before"/> pages back from a number (newest first).</summary>
-public sealed record IncidentQuery(IncidentStatusFilter Status = IncidentStatusFilter.All, int Limit = 100, int? Before = null);
+/// <summary>
+/// Which incidents to list; <paramref name="Before"/> pages back from a number (newest first). The other filters are
+/// all optional and all must hold; <see cref="Matches"/> says what each one means, and every store answers the same.
+/// </summary>
+public sealed record IncidentQuery(IncidentStatusFilter Status = IncidentStatusFilter.All, int Limit = 100, int? Before = null)
+{
+    public Severity? Severity { get; init; }
+
+    /// <summary>The incident's service, compared ignoring ASCII case; an incident without a service never matches.</summary>
+    public string? Service { get; init; }
+
+    /// <summary>True: drills only; false: real incidents only.</summary>
+    public bool? IsDrill { get; init; }
+
+    /// <summary>Text the title contains, ignoring ASCII case; taken literally (no wildcards).</summary>
+    public string? TitleContains { get; init; }
+
+    /// <summary>Incidents of this alert group only, open or not.</summary>
+    public string? GroupKey { get; init; }
+
+    /// <summary>
+    /// Only incidents numbered within this many of the highest number stored (the newest ones): a filter no index
+    /// serves (such as <see cref="GroupKey"/> among resolved incidents) then reads a bounded number of rows.
+    /// </summary>
+    public int? AmongLatest { get; init; }
+
+    /// <summary>
+    /// True when the incident passes every filter but <see cref="Limit"/> and <see cref="AmongLatest"/>, which
+    /// depend on the other incidents (the meaning every store follows).
+    /// </summary>
+    public bool Matches(Incident incident) =>
+        Status switch
+        {
+            IncidentStatusFilter.Open => incident.Status.IsOpen(),
+            IncidentStatusFilter.Resolved => !incident.Status.IsOpen(),
+            _ => true,
+        }
+        && (Before is not { } before || incident.Number < before)
+        && (Severity is not { } severity || incident.Severity == severity)
+        && (Service is null || incident.Service is { } service && AsciiLower(service) == AsciiLower(Service))
+        && (IsDrill is not { } drill || incident.IsDrill == drill)
+        && (TitleContains is null || AsciiLower(incident.Title).Contains(AsciiLower(TitleContains), StringComparison.Ordinal))
+        && (GroupKey is null || incident.GroupKey == GroupKey);
+
+    /// <summary>
+    /// Lower case for A-Z only: what PostgreSQL's <c>lower()</c> does under any collation for ASCII, so a search
+    /// finds the same incidents on both stores (other letters must match exactly).
+    /// </summary>
+    public static string AsciiLower(string text) => string.Create(text.Length, text, (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            span[i] = source[i] is >= 'A' and <= 'Z' ? (char)(source[i] + 32) : source[i];
+        }
+    });
+}
 
 /// <summary>Open (triggered, acknowledged, mitigated), resolved (resolved, closed) or all.</summary>
 public enum IncidentStatusFilter

@@ -21,9 +21,18 @@ internal static class IncidentEndpoints
     /// <summary>The body of <c>POST /api/incidents</c>.</summary>
     public sealed record DeclareRequest(string? Title, string? Severity, string? Service, string? User);
 
-    private static async Task<Results<Ok<IReadOnlyList<IncidentSummaryResponse>>, ValidationProblem>> ListAsync(IIncidentStore store, string? status, int? limit, int? before, CancellationToken cancellationToken)
+    /// <summary>Longest <c>service</c> or <c>q</c> the list takes: longer text matches nothing anyway.</summary>
+    public const int MaxFilterChars = 200;
+
+    /// <summary>
+    /// <c>GET /api/incidents</c>: newest first, filtered by <c>status</c> (open, resolved, all), <c>severity</c>
+    /// (sev1…sev4), <c>service</c>, <c>drill</c> (true: drills only, false: real incidents only) and <c>q</c> (text
+    /// the title contains, ignoring case); an empty parameter is no filter. A bad value is a 400 naming the parameter.
+    /// </summary>
+    private static async Task<Results<Ok<IReadOnlyList<IncidentSummaryResponse>>, ValidationProblem>> ListAsync(
+        IIncidentStore store, string? status, string? severity, string? service, string? drill, string? q, int? limit, int? before, ILoggerFactory logs, CancellationToken cancellationToken)
     {
-        IncidentStatusFilter? filter = (status ?? "all").ToLowerInvariant() switch
+        IncidentStatusFilter? filter = (Given(status) ?? "all").ToLowerInvariant() switch
         {
             "all" => IncidentStatusFilter.All,
             "open" => IncidentStatusFilter.Open,
@@ -33,18 +42,73 @@ internal static class IncidentEndpoints
         var errors = new Dictionary<string, string[]>();
         if (filter is null)
         {
-            errors["status"] = [$"'{status}' is not a status filter: use open, resolved or all."];
+            errors["status"] = [$"'{Shown(status!)}' is not a status filter: use open, resolved or all."];
         }
+        Severity? wanted = null;
+        if (Given(severity) is { } severityText)
+        {
+            if (SeverityText.TryParse(severityText, out var parsed))
+            {
+                wanted = parsed;
+            }
+            else
+            {
+                errors["severity"] = [$"'{Shown(severityText)}' is not a severity: use sev1 to sev4."];
+            }
+        }
+        bool? drills = Given(drill)?.ToLowerInvariant() switch
+        {
+            null => null,
+            "true" => true,
+            "false" => false,
+            _ => null,
+        };
+        if (Given(drill) is { } drillText && drills is null)
+        {
+            errors["drill"] = [$"'{Shown(drillText)}' is not a drill filter: use true (drills only) or false (real incidents only)."];
+        }
+        CheckText(service, "service", errors);
+        CheckText(q, "q", errors);
         if (limit is < 1 or > 1000)
         {
             errors["limit"] = ["limit must be between 1 and 1000."];
         }
         if (errors.Count > 0)
         {
+            logs.CreateLogger(typeof(IncidentEndpoints)).LogInformation("Incident list refused: bad {Parameters}", string.Join(", ", errors.Keys));
             return TypedResults.ValidationProblem(errors);
         }
-        var incidents = await store.ListAsync(new IncidentQuery(filter!.Value, limit ?? 100, before), cancellationToken);
+        var query = new IncidentQuery(filter!.Value, limit ?? 100, before)
+        {
+            Severity = wanted,
+            Service = Given(service)?.Trim(),
+            IsDrill = drills,
+            TitleContains = Given(q)?.Trim(),
+        };
+        var incidents = await store.ListAsync(query, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<IncidentSummaryResponse>>(incidents.Select(i => i.ToSummary()).ToList());
+    }
+
+    /// <summary>A parameter with something in it; an empty one filters nothing.</summary>
+    private static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>A bad value echoed in a problem: short, and one line.</summary>
+    private static string Shown(string value) => Chat.ChatText.Shorten(string.Concat(value.Where(c => !char.IsControl(c))), 40);
+
+    private static void CheckText(string? value, string name, Dictionary<string, string[]> errors)
+    {
+        if (Given(value) is not { } text)
+        {
+            return;
+        }
+        if (text.Length > MaxFilterChars)
+        {
+            errors[name] = [$"{name} must be at most {MaxFilterChars} characters ({text.Length:N0} given)."];
+        }
+        else if (text.Any(char.IsControl))
+        {
+            errors[name] = [$"{name} must not contain control characters (line breaks, tabs, NUL)."];
+        }
     }
 
     private static async Task<Results<Ok<Metrics.ResponseReport>, ValidationProblem>> ResponseAsync(IIncidentStore store, TimeProvider time, string? since, string? until, CancellationToken cancellationToken)

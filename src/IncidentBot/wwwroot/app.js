@@ -37,7 +37,9 @@ async function api(path, options = {}) {
   const response = await fetch(path, { headers: { "Content-Type": "application/json" }, ...options });
   if (response.status === 401) { location.href = "/login"; throw new Error("not signed in"); }
   const body = response.headers.get("content-type")?.includes("json") ? await response.json() : await response.text();
-  if (!response.ok) { throw new Error(body?.detail || body?.title || `HTTP ${response.status}`); }
+  // A validation problem names what is wrong per field (errors); other problems say it in detail.
+  const reasons = body?.errors ? Object.values(body.errors).flat().join(" ") : "";
+  if (!response.ok) { throw new Error(reasons || body?.detail || body?.title || `HTTP ${response.status}`); }
   return body;
 }
 
@@ -74,8 +76,9 @@ async function renderIncidents() {
     </form>
     <h2 id="open-heading">Open</h2>
     <div class="incidents" data-testid="open-incidents"></div>
-    <h2>Recently resolved</h2>
+    <h2 id="resolved-heading">Recently resolved</h2>
     <div class="incidents" data-testid="resolved-incidents"></div>`;
+  document.getElementById("declare").after(IncidentList.controls(() => refreshIncidentLists().catch(() => {})));
   document.getElementById("declare").addEventListener("submit", async event => {
     event.preventDefault();
     if (!await nameForAction()) return;
@@ -87,10 +90,26 @@ async function renderIncidents() {
 }
 
 // Live updates refresh the lists only, so a half-typed declaration is never wiped.
+// The filters (incident-list.js) go to the server; "status" picks which of the two lists are shown.
 async function refreshIncidentLists() {
-  const [open, resolved] = await Promise.all([api("/api/incidents?status=open&limit=200"), api("/api/incidents?status=resolved&limit=20")]);
+  const filters = IncidentList.query();
+  const shown = IncidentList.status();
+  let open, resolved;
+  try {
+    [open, resolved] = await Promise.all([
+      shown === "resolved" ? [] : api(`/api/incidents?status=open&limit=200${filters}`),
+      shown === "open" ? [] : api(`/api/incidents?status=resolved&limit=20${filters}`)]);
+  } catch (error) {
+    // A filter the server refuses (a bad value in the address): say why, above the lists, and keep the page.
+    IncidentList.showProblem(error.message);
+    return;
+  }
   const openList = document.querySelector('[data-testid="open-incidents"]');
   if (!openList) return;
+  IncidentList.showProblem("");
+  IncidentList.rememberServices([...open, ...resolved]);
+  [openList, document.getElementById("open-heading")].forEach(e => { e.hidden = shown === "resolved"; });
+  [document.querySelector('[data-testid="resolved-incidents"]'), document.getElementById("resolved-heading")].forEach(e => { e.hidden = shown === "open"; });
   document.getElementById("open-heading").textContent = `Open (${open.length})`;
   openList.innerHTML = open.map(incidentRow).join("") || `<div class="empty">Nothing is open. Quiet night.</div>`;
   document.querySelector('[data-testid="resolved-incidents"]').innerHTML = resolved.map(incidentRow).join("") || `<div class="empty">None yet.</div>`;
@@ -103,7 +122,7 @@ function incidentRow(i) {
       <span class="ref">${drillBadge(i.isDrill)}INC-${i.number}</span>
       <span class="title">${escapeHtml(i.title)}</span>
       <span>${sevBadge(i.severity)} ${statusBadge(i.status)}</span>
-      <span class="meta">${escapeHtml(i.service || "no service")} · ${commander}${alerts} · opened ${age(i.createdAt)} ago</span>
+      <span class="meta" data-testid="incident-meta">${escapeHtml(i.service || "no service")} · ${commander}${alerts} · ${escapeHtml(IncidentList.times(i, age, duration))}</span>
     </a>`;
 }
 
@@ -158,6 +177,8 @@ async function refreshIncident(number) {
       ${roles || `<dt>Roles</dt><dd>nobody yet</dd>`}
     </dl></div>
     ${sessions}`;
+  // timeline.js (and anything else showing the incident) draws from the same copy.
+  window.dispatchEvent(new CustomEvent("incidentbot:incident", { detail: i }));
 }
 
 function sessionCard(s) {

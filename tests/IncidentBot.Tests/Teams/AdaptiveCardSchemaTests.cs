@@ -129,7 +129,7 @@ public sealed class AdaptiveCardSchemaTests
         Assert.False(Schema.Value.Evaluate(document.RootElement).IsValid, card);
     }
 
-    private static void AssertValid(JsonObject card, string? what = null)
+    internal static void AssertValid(JsonObject card, string? what = null)
     {
         var plain = WithFallbacks(card.DeepClone());
         using var document = JsonDocument.Parse(plain.ToJsonString());

@@ -38,6 +38,9 @@ public sealed record ChangeSeverityCommand(Severity Severity) : ChatCommand;
 /// <summary><c>status</c>: the incident at a glance.</summary>
 public sealed record ShowStatusCommand : ChatCommand;
 
+/// <summary><c>timeline</c>: the newest timeline entries, with a link to the console for the rest.</summary>
+public sealed record ShowTimelineCommand : ChatCommand;
+
 /// <summary><c>mitigate [summary]</c>: the impact has stopped, the cause may remain.</summary>
 public sealed record MitigateCommand(string? Summary) : ChatCommand;
 

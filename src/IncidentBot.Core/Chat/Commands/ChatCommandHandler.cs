@@ -15,7 +15,7 @@ namespace IncidentBot.Chat.Commands;
 /// Runs a chat command for a user, inside an incident or outside one. Every platform (Slack, Teams, the web
 /// console, the HTTP API) comes through here, so a command behaves the same wherever it is typed.
 /// </summary>
-public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, Rca.RcaService rcas, IOptions<InputLimits> limits, TimeProvider time, ILogger<ChatCommandHandler> logger)
+public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, Rca.RcaService rcas, IConsoleLinks console, IOptions<InputLimits> limits, TimeProvider time, ILogger<ChatCommandHandler> logger)
 {
     public async Task<CommandReply> HandleAsync(string user, string text, int? incidentNumber, CancellationToken cancellationToken = default)
     {
@@ -59,6 +59,7 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             StatusUpdateCommand update => Reply(await incidents.PostUpdateAsync(number!.Value, update.Text, user, cancellationToken)),
             ChangeSeverityCommand severity => Reply(await incidents.ChangeSeverityAsync(number!.Value, severity.Severity, user, cancellationToken)),
             ShowStatusCommand => await ShowStatusAsync(number!.Value, cancellationToken),
+            ShowTimelineCommand => await ShowTimelineAsync(number!.Value, cancellationToken),
             MitigateCommand mitigate => Reply(await incidents.MitigateAsync(number!.Value, mitigate.Summary, user, cancellationToken)),
             ResolveCommand resolve => Reply(await incidents.ResolveAsync(number!.Value, resolve.Summary, user, cancellationToken)),
             HelpCommand => Help(number),
@@ -169,6 +170,13 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
 
     private async Task<CommandReply> ShowStatusAsync(int number, CancellationToken cancellationToken) =>
         new([IncidentMessages.Summary((await store.FindAsync(number, cancellationToken))!, roles, MessageAudience.Requester)], number);
+
+    private async Task<CommandReply> ShowTimelineAsync(int number, CancellationToken cancellationToken)
+    {
+        var incident = (await store.FindAsync(number, cancellationToken))!;
+        var timeline = await store.TimelineOfAsync(number, cancellationToken);
+        return new([TimelineMessages.Recent(incident, timeline, console.Incident(number))], number);
+    }
 
     private static CommandReply Help(int? number)
     {

@@ -61,6 +61,7 @@ public static class CommandParser
                 : Usage("rca", $"`rca {args}` is not an RCA command."),
             "severity" => Severity(args),
             "status" => NoArguments(verb, args, new ShowStatusCommand()),
+            "timeline" => NoArguments(verb, args, new ShowTimelineCommand()),
             "mitigate" => CommandParseResult.Ok(new MitigateCommand(NullIfEmpty(args))),
             "resolve" => CommandParseResult.Ok(new ResolveCommand(NullIfEmpty(args))),
             "help" => CommandParseResult.Ok(new HelpCommand()),

@@ -320,6 +320,75 @@ public abstract class IncidentStoreContract
     }
 
     [SkippableFact]
+    public async Task ListingFiltersBySeverityServiceDrillTitleAndGroupTheSameOnEveryStore()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        // Titles and services with what a careless query would read as wildcards, escapes or case folding.
+        string[] titles = ["Checkout errors", "CHECKOUT latency", "Search 100% CPU", "search_slow", "Disk \\ full", "Straße blocked", "STRASSE", "Ünicode down", "ünicode up"];
+        string?[] services = ["checkout", "Checkout", "search", null, "disk_io", "payments%"];
+        // An empty store has no highest number: nothing to list, and no failure.
+        Assert.Empty(await incidents.ListAsync(new IncidentQuery(IncidentStatusFilter.Resolved) { GroupKey = "group-1", AmongLatest = 1000 }));
+        var opened = await incidents.OpenNewAsync(40, n => new Incident
+        {
+            Number = n,
+            Title = titles[n % titles.Length],
+            Severity = (Severity)(n % 4 + 1),
+            Status = n % 3 == 0 ? IncidentStatus.Resolved : IncidentStatus.Triggered,
+            IsDrill = n % 5 == 0,
+            Service = services[n % services.Length],
+            GroupKey = n % 3 == 0 ? $"group-{n % 4}" : $"open-{n}", // one open incident per group
+            CreatedAt = At,
+        });
+        Assert.Equal(40, opened.Count);
+        Severity?[] severities = [null, Severity.Sev1, Severity.Sev4];
+        string?[] serviceFilters = [null, "checkout", "CHECKOUT", "disk_io", "disk%io", "payments%", "nothing"];
+        bool?[] drills = [null, true, false];
+        string?[] searches = [null, "checkout", "CHECK", "100%", "%", "_", "search_", "\\", "straße", "STRASSE", "ü", "Ü", "zzz"];
+        string?[] groups = [null, "group-1", "open-4", "group-9"];
+        var checkedQueries = 0;
+        var combinations =
+            from status in Enum.GetValues<IncidentStatusFilter>()
+            from severity in severities
+            from service in serviceFilters
+            from drill in drills
+            from search in searches
+            select (status, severity, service, drill, search);
+        foreach (var (status, severity, service, drill, search) in combinations)
+        {
+            var group = groups[checkedQueries % groups.Length];
+            var query = new IncidentQuery(status, 100) { Severity = severity, Service = service, IsDrill = drill, TitleContains = search, GroupKey = group };
+            var expected = opened.Where(query.Matches).Select(i => i.Number).OrderDescending().ToList();
+            var listed = (await incidents.ListAsync(query)).Select(i => i.Number).ToList();
+            Assert.True(expected.SequenceEqual(listed), $"{query}: expected [{string.Join(",", expected)}], listed [{string.Join(",", listed)}]");
+            checkedQueries++;
+        }
+        // The meaning itself: case-insensitive for A-Z only, literal text, exact service.
+        Assert.Equal(opened.Count(i => i.Title.Contains("checkout", StringComparison.OrdinalIgnoreCase)), (await incidents.ListAsync(new IncidentQuery { TitleContains = "cHeCkOuT" })).Count);
+        Assert.Equal(opened.Count(i => i.Title == "Search 100% CPU"), (await incidents.ListAsync(new IncidentQuery { TitleContains = "100%" })).Count);
+        Assert.Empty(await incidents.ListAsync(new IncidentQuery { TitleContains = "s%h" }));
+        Assert.Equal(opened.Count(i => i.Title.StartsWith('Ü')), (await incidents.ListAsync(new IncidentQuery { TitleContains = "Ünicode" })).Count);
+        Assert.Equal(opened.Count(i => i.Service is "checkout" or "Checkout"), (await incidents.ListAsync(new IncidentQuery { Service = "CheckOut" })).Count);
+        Assert.Empty(await incidents.ListAsync(new IncidentQuery { Service = "check" }));
+        // Among the latest: only incidents numbered within that many of the highest, with any other filter.
+        var highest = opened.Max(i => i.Number);
+        foreach (var latest in new[] { 1, 7, 40, 1000 })
+        {
+            foreach (var group in new[] { null, "group-1", "group-2" })
+            {
+                var query = new IncidentQuery(IncidentStatusFilter.Resolved, 3) { GroupKey = group, AmongLatest = latest };
+                Assert.Equal(opened.Where(i => query.Matches(i) && i.Number > highest - latest).Select(i => i.Number).OrderDescending().Take(3),
+                    (await incidents.ListAsync(query)).Select(i => i.Number));
+            }
+        }
+        // Paging and the limit hold with filters.
+        var drillsOnly = await incidents.ListAsync(new IncidentQuery(Limit: 3) { IsDrill = true });
+        Assert.Equal(opened.Where(i => i.IsDrill).Select(i => i.Number).OrderDescending().Take(3), drillsOnly.Select(i => i.Number));
+        Assert.Equal(opened.Where(i => i.IsDrill && i.Number < drillsOnly[^1].Number).Select(i => i.Number).OrderDescending(),
+            (await incidents.ListAsync(new IncidentQuery(Before: drillsOnly[^1].Number) { IsDrill = true })).Select(i => i.Number));
+    }
+
+    [SkippableFact]
     public async Task NewAlertsAreInsertedAndKnownOnesUpdatedInPlace()
     {
         await using var store = await OpenAsync();

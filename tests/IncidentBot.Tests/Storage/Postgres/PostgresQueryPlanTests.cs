@@ -32,6 +32,10 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
         ("incident by number", "incidents", "SELECT * FROM incidents WHERE number = 4242"),
         ("open incident by group key", "incidents", "SELECT * FROM incidents WHERE group_key = 'open-19990' AND is_open"),
         ("open incidents of a batch's group keys", "incidents", $"SELECT * FROM incidents WHERE group_key = ANY ({BatchGroupKeys}) AND is_open"),
+        // A resolved alert looked for in its group's resolved incidents (IncidentService.ResolveInClosedIncidentsAsync):
+        // no index has group keys of resolved incidents, so it reads only the latest 1000 numbers, through the primary key.
+        ("resolved incidents of a group key among the latest", "incidents",
+            "SELECT * FROM incidents WHERE NOT is_open AND group_key = 'unknown-1' AND number > (SELECT coalesce(max(number), 0) FROM incidents) - 1000 ORDER BY number DESC LIMIT 3"),
         ("last incident number", "incidents", "SELECT max(number) FROM incidents"),
         ("roles of an incident", "incident_roles", "SELECT * FROM incident_roles WHERE incident_number = 4242"),
         ("channels of an incident", "incident_channels", "SELECT * FROM incident_channels WHERE incident_number = 4242"),
