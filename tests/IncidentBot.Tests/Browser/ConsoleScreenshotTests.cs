@@ -19,7 +19,7 @@ public sealed partial class ConsoleScreenshotTests
     private const string UpdateVariable = "INCIDENTBOT_UPDATE_SCREENSHOTS";
 
     /// <summary>Every picture this test takes; the docs show exactly these.</summary>
-    private static readonly string[] Pictures = ["console-incidents", "console-room", "console-room-phone", "console-incidents-phone", "console-response"];
+    private static readonly string[] Pictures = ["console-incidents", "console-room", "console-timeline", "console-room-phone", "console-incidents-phone", "console-response"];
 
     private static string Folder => Path.Combine(RepositoryPaths.Root, "docs", "screenshots");
 
@@ -40,6 +40,12 @@ public sealed partial class ConsoleScreenshotTests
         await desktop.GetByTestId("incident-2").ClickAsync();
         await ExpectDemoRoomAsync(desktop);
         await ShootAsync(desktop, "console-room", taken);
+
+        var timeline = desktop.GetByTestId("timeline");
+        await Expect(timeline.GetByTestId("timeline-entry").First).ToBeVisibleAsync();
+        await Expect(timeline).ToContainTextAsync("alice");
+        await timeline.ScrollIntoViewIfNeededAsync();
+        await ShootAsync(desktop, "console-timeline", taken);
 
         await desktop.GetByRole(AriaRole.Link, new() { Name = "Response" }).ClickAsync();
         await Expect(desktop.GetByTestId("response-incidents")).ToContainTextAsync("checkout");

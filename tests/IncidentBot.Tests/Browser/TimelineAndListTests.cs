@@ -63,8 +63,6 @@ public sealed class TimelineAndListTests
         // Runbook steps too, and the resolve.
         await api.CommandAsync(1, "carol", "resolve fixed");
         await Expect(timeline.GetByTestId("timeline-entry").First).ToHaveAttributeAsync("data-kind", "resolved");
-        await timeline.ScrollIntoViewIfNeededAsync();
-        await ConsoleBrowser.ScreenshotAsync(alice, "console-timeline");
     }
 
     [SkippableFact]
