@@ -60,6 +60,24 @@ public static class IncidentMessages
         };
     }
 
+    /// <summary>
+    /// What, changed, makes the header card post a new version: title, severity, status, service, roles, runbook
+    /// progress, last update, and whether any alert is firing. Not each alert's arrival: in a storm that would edit
+    /// the card once per alert; the card's alert counts are brought up to date with its next version.
+    /// </summary>
+    public static string CardState(Incident incident) => string.Join('\u001f',
+    [
+        incident.Title,
+        incident.Severity.Display(),
+        incident.Status.Display(),
+        incident.IsDrill ? "drill" : "",
+        incident.Service ?? "",
+        string.Join(',', incident.Roles.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}={r.Value}")),
+        string.Join(',', incident.RunbookSessions.Select(Progress)),
+        incident.LastUpdateAt is { } update ? Time(update) : "",
+        incident.FiringAlertCount > 0 ? "firing" : "quiet",
+    ]);
+
     /// <summary>The update key of the incident's header card: every version of the card edits the first one.</summary>
     public static string CardKey(Incident incident) => $"{incident.Reference}/card";
 

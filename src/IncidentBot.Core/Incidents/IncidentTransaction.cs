@@ -22,7 +22,8 @@ public sealed class IncidentTransaction
     private readonly Queue<int> _reservedNumbers = new();
     private readonly Dictionary<(int Incident, string Source, string Kind, string Verb), AlertTimelineLine> _alertLines = [];
     private readonly Func<Incident, ChatMessage> _card;
-    // The header card of each incident read from the store, as it was read: a commit whose card differs posts the new one.
+    // What the header card of each incident read from the store said (IncidentMessages.CardState): a commit that
+    // changes it posts the card again.
     private readonly Dictionary<int, string> _cardsAsRead = [];
     // The header cards this operation posted (a new incident's first card), to bring up to date before the commit.
     private readonly Dictionary<int, PostedCard> _cardsPosted = [];
@@ -134,7 +135,7 @@ public sealed class IncidentTransaction
         {
             return known;
         }
-        _cardsAsRead[stored.Number] = _card(stored).ToJson();
+        _cardsAsRead[stored.Number] = IncidentMessages.CardState(stored);
         return _loaded[stored.Number] = stored;
     }
 
@@ -247,21 +248,18 @@ public sealed class IncidentTransaction
 
     /// <summary>
     /// Brings each changed incident's header card up to date, once per operation, whatever changed it: a card this
-    /// operation posted shows the incident as committed; an incident read from the store whose card now reads
-    /// differently gets one new version of it, which platforms apply in place (its update key).
+    /// operation posted shows the incident as committed; an incident read from the store whose card's state
+    /// (<see cref="IncidentMessages.CardState"/>) changed gets one new version of it, which platforms apply in place
+    /// (its update key).
     /// </summary>
     internal void RefreshCards()
     {
         foreach (var incident in Changes.Incidents.Values)
         {
-            var card = _card(incident);
-            if (_cardsPosted.ContainsKey(incident.Number))
+            if (_cardsPosted.ContainsKey(incident.Number)
+                || (_cardsAsRead.TryGetValue(incident.Number, out var asRead) && asRead != IncidentMessages.CardState(incident)))
             {
-                Post(incident, card);
-            }
-            else if (_cardsAsRead.TryGetValue(incident.Number, out var asRead) && asRead != card.ToJson())
-            {
-                Post(incident, card);
+                Post(incident, _card(incident));
             }
         }
     }

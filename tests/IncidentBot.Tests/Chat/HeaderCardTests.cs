@@ -107,21 +107,32 @@ public sealed class HeaderCardTests
     }
 
     [Fact]
-    public async Task AlertsOfOneBatchJoiningAnIncidentUpdateItsCardOnce()
+    public async Task AlertsJoiningAnIncidentDoNotEditItsCardButTheLastOneResolvingDoes()
     {
         await using var app = new IncidentBotApplication();
-        await app.PostRawAsync("/webhooks/alertmanager", Fixtures.Read("alerts/alertmanager/firing-two-alerts.json"));
+        var first = Fixtures.Read("alerts/alertmanager/firing-two-alerts.json");
+        var second = first.Replace("a1bc48475b20e73d", "a1bc48475b20e73e").Replace("c2ea85182f28cbd9", "c2ea85182f28cbda");
+        await app.PostRawAsync("/webhooks/alertmanager", first);
         await app.WaitForProcessingAsync();
-        var opened = (await RoomAsync(app)).Count(m => m.UpdateKey == CardKey);
 
-        await app.PostRawAsync("/webhooks/alertmanager", Fixtures.Read("alerts/alertmanager/firing-two-alerts.json").Replace("a1bc48475b20e73d", "a1bc48475b20e73e").Replace("c2ea85182f28cbd9", "c2ea85182f28cbda"));
+        // A storm's alerts joining one by one would edit the card once per alert: they wait for its next version.
+        await app.PostRawAsync("/webhooks/alertmanager", second);
+        await app.WaitForProcessingAsync();
+        var afterJoining = (await RoomAsync(app)).Count(m => m.UpdateKey == CardKey);
+        await app.PostRawAsync("/webhooks/alertmanager", Resolved(first));
+        await app.WaitForProcessingAsync();
+        var afterHalfResolved = (await RoomAsync(app)).Count(m => m.UpdateKey == CardKey);
+        await app.PostRawAsync("/webhooks/alertmanager", Resolved(second));
         await app.WaitForProcessingAsync();
 
         var cards = (await RoomAsync(app)).Where(m => m.UpdateKey == CardKey).ToList();
-        Assert.Equal(1, opened);
+        Assert.Equal((1, 1), (afterJoining, afterHalfResolved));
         Assert.Equal(2, cards.Count);
-        Assert.Contains("Alerts: 4 firing of 4", ChatMessage.FromJson(cards[^1].MessageJson!).ToPlainText());
+        Assert.Contains("Alerts: 0 firing of 4", ChatMessage.FromJson(cards[^1].MessageJson!).ToPlainText());
+        Assert.Equal(4, (await app.GetIncidentAsync(1)).AlertCount);
     }
+
+    private static string Resolved(string payload) => payload.Replace("\"status\": \"firing\"", "\"status\": \"resolved\"");
 
     private static List<string> ButtonLabels(ChatMessage message) =>
         message.Blocks.OfType<ButtonsBlock>().SelectMany(b => b.Buttons).Select(b => b.Label).ToList();
