@@ -22,7 +22,7 @@ public sealed partial class IncidentService
         {
             if (incident.Status != IncidentStatus.Triggered)
             {
-                return $"{incident.Reference} is already {incident.Status.Display()}.";
+                return tx.NothingToDo($"{incident.Reference} is already {IncidentMessages.StatusSince(incident)}: there is nothing to acknowledge.{StaleButtonHint}");
             }
             incident.Status = IncidentStatus.Acknowledged;
             incident.AcknowledgedAt = tx.Now;
@@ -36,11 +36,11 @@ public sealed partial class IncidentService
         {
             if (!incident.Status.IsOpen())
             {
-                return $"{incident.Reference} is {incident.Status.Display()}: roles can no longer change.";
+                return tx.NothingToDo($"{incident.Reference} is {IncidentMessages.StatusSince(incident)}: roles can no longer change.{StaleButtonHint}");
             }
             if (incident.Roles.TryGetValue(role.Id, out var holder) && holder == user)
             {
-                return $"@{user} is already {role.Name.ToLowerInvariant()} of {incident.Reference}.";
+                return tx.NothingToDo($"@{user} is already {role.Name.ToLowerInvariant()} of {incident.Reference}.");
             }
             incident.Roles[role.Id] = user;
             var handover = holder is null ? "" : $" (taking over from @{holder})";
@@ -98,7 +98,7 @@ public sealed partial class IncidentService
         {
             if (incident.Severity == severity)
             {
-                return $"{incident.Reference} is already {severity.Display()}.";
+                return tx.NothingToDo($"{incident.Reference} is already {severity.Display()}.");
             }
             var before = incident.Severity;
             incident.Severity = severity;
@@ -113,7 +113,7 @@ public sealed partial class IncidentService
         {
             if (incident.Status is not (IncidentStatus.Triggered or IncidentStatus.Acknowledged))
             {
-                return $"{incident.Reference} is already {incident.Status.Display()}.";
+                return tx.NothingToDo($"{incident.Reference} is already {IncidentMessages.StatusSince(incident)}: there is nothing to mitigate.{StaleButtonHint}");
             }
             incident.Status = IncidentStatus.Mitigated;
             incident.MitigatedAt = tx.Now;
@@ -142,11 +142,14 @@ public sealed partial class IncidentService
             return null;
         }, cancellationToken);
 
+    /// <summary>Said with "nothing to do" answers, which often come from a button on a card that has changed since.</summary>
+    private const string StaleButtonHint = " The incident's card shows what can be done now.";
+
     private async ValueTask<string?> ResolveAsync(IncidentTransaction tx, Incident incident, string? summary, string actor)
     {
         if (!incident.Status.IsOpen())
         {
-            return $"{incident.Reference} is already {incident.Status.Display()}.";
+            return tx.NothingToDo($"{incident.Reference} is already {IncidentMessages.StatusSince(incident)}: there is nothing to resolve.{StaleButtonHint}");
         }
         incident.Status = IncidentStatus.Resolved;
         incident.ResolvedAt = tx.Now;

@@ -71,6 +71,7 @@ public sealed partial class IncidentService
             previous.By = null;
             previous.SkipReason = null;
             tx.Record(incident, actor, TimelineKinds.StepBack, $"{session.Title}: back to step {session.CurrentIndex + 1}, {previous.Title}");
+            tx.Post(incident, RunbookMessages.Moved(incident, session, $"**@{actor}** went back to step {session.CurrentIndex + 1}: {previous.Title}."));
             tx.Post(incident, RunbookMessages.Step(incident, session, runbook));
             return null;
         }, cancellationToken);
@@ -91,6 +92,7 @@ public sealed partial class IncidentService
             entry.By = entry.Checked ? actor : null;
             entry.At = entry.Checked ? tx.Now : null;
             tx.Record(incident, actor, TimelineKinds.ChecklistTicked, $"{session.Title}, step {session.CurrentIndex + 1}: {(entry.Checked ? "ticked" : "unticked")} \"{entry.Text}\"");
+            tx.Post(incident, RunbookMessages.Moved(incident, session, $"**@{actor}** {(entry.Checked ? "ticked" : "unticked")} “{entry.Text}” in step {session.CurrentIndex + 1}."));
             tx.Post(incident, RunbookMessages.Step(incident, session, runbook));
             return null;
         }, cancellationToken);
@@ -150,6 +152,9 @@ public sealed partial class IncidentService
             ? (TimelineKinds.StepDone, $"{session.Title}: step {number}/{session.Steps.Count} done by {actor} in {took}: {step.Title}")
             : (TimelineKinds.StepSkipped, $"{session.Title}: step {number}/{session.Steps.Count} skipped by {actor}: {step.Title}{(string.IsNullOrWhiteSpace(note) ? "" : $" ({note})")}");
         tx.Record(incident, actor, kind, text);
+        tx.Post(incident, RunbookMessages.Moved(incident, session, state == StepState.Done
+            ? $"**@{actor}** completed step {number} in {took}: {step.Title}."
+            : $"**@{actor}** skipped step {number}: {step.Title}{(string.IsNullOrWhiteSpace(note) ? "" : $" ({note})")}."));
 
         session.CurrentIndex++;
         if (session.CurrentIndex == session.Steps.Count)
@@ -175,7 +180,9 @@ public sealed partial class IncidentService
             var (session, rest, problem) = ResolveSession(incident, arguments);
             if (session is null)
             {
-                return problem;
+                return FinishedSession(incident, arguments) is { } finished
+                    ? tx.NothingToDo($"No runbook is running in {incident.Reference}: `{finished.RunbookId}` finished at {IncidentMessages.Time(finished.CompletedAt!.Value)}, so there is nothing left to do in it. Start another with `runbook start <id>`.")
+                    : problem;
             }
             if (await runbooks.FindVersionAsync(session.Version, tx.CancellationToken) is not { } runbook)
             {
@@ -183,6 +190,21 @@ public sealed partial class IncidentService
             }
             return change(tx, incident, session, runbook, rest);
         }, cancellationToken);
+
+    /// <summary>
+    /// The finished session a refused runbook command was meant for, when it is plain which: the one it names, or
+    /// with none running and none named, the last one to finish. A button on an old step card sends such commands.
+    /// </summary>
+    private static RunbookSession? FinishedSession(Incident incident, string? arguments)
+    {
+        var first = (arguments?.Trim() ?? "").Split(' ', 2)[0];
+        var finished = incident.RunbookSessions.Where(s => s.IsFinished).OrderBy(s => s.CompletedAt).ToList();
+        if (finished.LastOrDefault(s => string.Equals(s.RunbookId, first, StringComparison.OrdinalIgnoreCase)) is { } named)
+        {
+            return incident.RunbookSessions.Any(s => !s.IsFinished && s.RunbookId == named.RunbookId) ? null : named;
+        }
+        return incident.RunbookSessions.All(s => s.IsFinished) ? finished.LastOrDefault() : null;
+    }
 
     private static (RunbookSession? Session, string? Remainder, string? Problem) ResolveSession(Incident incident, string? arguments)
     {

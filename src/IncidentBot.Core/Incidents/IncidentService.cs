@@ -1,3 +1,4 @@
+using IncidentBot.Chat;
 using IncidentBot.Chat.Outbox;
 using IncidentBot.Chat.Platforms;
 using IncidentBot.Roles;
@@ -60,8 +61,9 @@ public sealed partial class IncidentService(
         {
             for (var attempt = 1; ; attempt++)
             {
-                var transaction = new IncidentTransaction(store, platforms, time.GetUtcNow(), cancellationToken);
+                var transaction = new IncidentTransaction(store, platforms, Card, time.GetUtcNow(), cancellationToken);
                 var result = await work(transaction);
+                transaction.RefreshCards();
                 try
                 {
                     await store.CommitAsync(transaction.Changes, cancellationToken);
@@ -119,8 +121,16 @@ public sealed partial class IncidentService(
                 return IncidentResult.Refused(null, $"There is no incident INC-{number}.");
             }
             var problem = await change(tx, incident);
-            return problem is null ? new IncidentResult(incident, tx.Posted) : IncidentResult.Refused(incident, problem);
+            return problem switch
+            {
+                null => new IncidentResult(incident, tx.Posted),
+                _ when tx.AnswerIsNotice => IncidentResult.NothingToDo(incident, problem),
+                _ => IncidentResult.Refused(incident, problem),
+            };
         }, cancellationToken);
+
+    /// <summary>The incident's header card as the channels show it; it is kept true after every change.</summary>
+    private ChatMessage Card(Incident incident) => IncidentMessages.Summary(incident, roles);
 
     private void LogOpened(Incident incident) =>
         logger.LogInformation("Opened {Incident} ({Severity}) {Title}", incident.Reference, incident.Severity.Display(), incident.Title);

@@ -23,11 +23,18 @@ public sealed class IncidentTransaction
     private readonly Dictionary<string, List<int>> _closedByGroupKey = [];
     private readonly Queue<int> _reservedNumbers = new();
     private readonly Dictionary<(int Incident, string Source, string Kind, string Verb), AlertTimelineLine> _alertLines = [];
+    private readonly Func<Incident, ChatMessage> _card;
+    // What the header card of each incident read from the store said (IncidentMessages.CardState): a commit that
+    // changes it posts the card again.
+    private readonly Dictionary<int, string> _cardsAsRead = [];
+    // The header cards this operation posted (a new incident's first card), to bring up to date before the commit.
+    private readonly Dictionary<int, PostedCard> _cardsPosted = [];
 
-    internal IncidentTransaction(IIncidentStore store, ChatPlatforms platforms, DateTimeOffset now, CancellationToken cancellationToken)
+    internal IncidentTransaction(IIncidentStore store, ChatPlatforms platforms, Func<Incident, ChatMessage> card, DateTimeOffset now, CancellationToken cancellationToken)
     {
         _store = store;
         _platforms = platforms;
+        _card = card;
         Now = now;
         CancellationToken = cancellationToken;
     }
@@ -41,6 +48,19 @@ public sealed class IncidentTransaction
 
     public IReadOnlyList<ChatMessage> Posted => _posted;
 
+    /// <summary>Set by <see cref="NothingToDo"/>: the operation's answer is a notice, not a refusal.</summary>
+    public bool AnswerIsNotice { get; private set; }
+
+    /// <summary>
+    /// The answer for a command that asks for what is already so (a stale button: <c>ack</c> on a resolved
+    /// incident). Return it from the change like a refusal; the caller shows it as a notice, not an error.
+    /// </summary>
+    public string NothingToDo(string notice)
+    {
+        AnswerIsNotice = true;
+        return notice;
+    }
+
     /// <summary>The incident as this operation sees it: each one is read from the store once, then shared.</summary>
     public async ValueTask<Incident?> FindAsync(int number)
     {
@@ -48,7 +68,7 @@ public sealed class IncidentTransaction
         {
             return changed;
         }
-        return await _store.FindAsync(number, CancellationToken) is { } stored ? _loaded[number] = stored : null;
+        return await _store.FindAsync(number, CancellationToken) is { } stored ? Remember(stored) : null;
     }
 
     /// <summary>
@@ -134,6 +154,7 @@ public sealed class IncidentTransaction
         {
             return known;
         }
+        _cardsAsRead[stored.Number] = IncidentMessages.CardState(stored);
         return _loaded[stored.Number] = stored;
     }
 
@@ -222,14 +243,54 @@ public sealed class IncidentTransaction
         line.Add(title, fingerprint);
     }
 
-    /// <summary>Queues the message for every platform's channel of the incident; it is sent after the commit.</summary>
+    /// <summary>
+    /// Queues the message for every platform's channel of the incident; it is sent after the commit. The incident's
+    /// header card is posted once per operation at most: a second one only brings the first up to date.
+    /// </summary>
     public void Post(Incident incident, ChatMessage message)
     {
-        _posted.Add(message);
-        var json = message.ToJson();
-        foreach (var platform in _platforms.Names)
+        var isCard = message.UpdateKey is { } key && key == IncidentMessages.CardKey(incident);
+        if (isCard && _cardsPosted.TryGetValue(incident.Number, out var earlier))
         {
-            Changes.Outbox.Add(NewOutboxItem(platform, incident, OutboxItemKind.Post, json));
+            earlier.Update(_posted, message);
+            return;
+        }
+        var json = message.ToJson();
+        var items = _platforms.Names.Select(platform => NewOutboxItem(platform, incident, OutboxItemKind.Post, json)).ToList();
+        Changes.Outbox.AddRange(items);
+        if (isCard)
+        {
+            _cardsPosted[incident.Number] = new PostedCard(_posted.Count, items);
+        }
+        _posted.Add(message);
+    }
+
+    /// <summary>
+    /// Brings each changed incident's header card up to date, once per operation, whatever changed it: a card this
+    /// operation posted shows the incident as committed; an incident read from the store whose card's state
+    /// (<see cref="IncidentMessages.CardState"/>) changed gets one new version of it, which platforms apply in place
+    /// (its update key).
+    /// </summary>
+    internal void RefreshCards()
+    {
+        foreach (var incident in Changes.Incidents.Values)
+        {
+            if (_cardsPosted.ContainsKey(incident.Number)
+                || (_cardsAsRead.TryGetValue(incident.Number, out var asRead) && asRead != IncidentMessages.CardState(incident)))
+            {
+                Post(incident, _card(incident));
+            }
+        }
+    }
+
+    /// <summary>Where a header card sits in this operation's messages and outbox, to be replaced by a newer version.</summary>
+    private sealed record PostedCard(int Index, List<OutboxItem> Items)
+    {
+        public void Update(List<ChatMessage> posted, ChatMessage card)
+        {
+            posted[Index] = card;
+            var json = card.ToJson();
+            Items.ForEach(item => item.MessageJson = json);
         }
     }
 

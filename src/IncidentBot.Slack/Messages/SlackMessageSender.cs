@@ -50,6 +50,13 @@ internal sealed class SlackMessageSender(
         {
             logger.LogWarning("Posted in {Channel}, but could not {Method}: {Error}", channel.Id, ex.Method, ex.Error);
         }
+        // Stopping (a rolling restart) cancels a pin or topic change waiting for its rate limit, and the store may
+        // fail: neither may fail a delivery Slack already shows, or the outbox would send it again (a second post,
+        // or the same edit twice). The topic is set again with the next message.
+        catch (Exception ex)
+        {
+            logger.LogWarning("Posted in {Channel}, but could not pin it or refresh the topic: {Problem}", channel.Id, ex.Message);
+        }
     }
 
     private async Task<string> PostOrUpdateAsync(string channel, ChatMessage message, CancellationToken cancellationToken)

@@ -28,8 +28,11 @@ internal static class CommandEndpoints
     /// <summary>The bot's answer: <see cref="Ok"/> is false when the command was refused or not understood.</summary>
     public sealed record CommandResponse(bool Ok, int? IncidentNumber, IReadOnlyList<MessageResponse> Messages);
 
-    /// <summary>A reply message with its plain text alongside the blocks.</summary>
-    public sealed record MessageResponse(MessageKind Kind, MessageAudience Audience, int? IncidentNumber, bool IsDrill, string Text, IReadOnlyList<MessageBlock> Blocks);
+    /// <summary>
+    /// A reply message with its plain text alongside the blocks; messages with the same <c>UpdateKey</c> are versions
+    /// of one card (the incident's header card, a runbook's step card) that chat platforms edit in place.
+    /// </summary>
+    public sealed record MessageResponse(MessageKind Kind, MessageAudience Audience, int? IncidentNumber, bool IsDrill, string Text, IReadOnlyList<MessageBlock> Blocks, string? UpdateKey);
 
     private static async Task<Results<Ok<CommandResponse>, ValidationProblem, ProblemHttpResult>> InIncidentAsync(
         int number, CommandRequest request, IIncidentStore store, ChatCommandHandler handler, IOptions<InputLimits> limits, CancellationToken cancellationToken)
@@ -84,5 +87,5 @@ internal static class CommandEndpoints
     private static CommandResponse ToResponse(CommandReply reply) => new(
         !reply.IsError,
         reply.IncidentNumber,
-        reply.Messages.Select(m => new MessageResponse(m.Kind, m.Audience, m.IncidentNumber, m.IsDrill, m.ToPlainText(), m.Blocks)).ToList());
+        reply.Messages.Select(m => new MessageResponse(m.Kind, m.Audience, m.IncidentNumber, m.IsDrill, m.ToPlainText(), m.Blocks, m.UpdateKey)).ToList());
 }

@@ -35,7 +35,7 @@ internal static class ConsoleEndpoints
     private static async Task<Results<Ok<List<RoomMessageResponse>>, ProblemHttpResult>> RoomAsync(int number, long? after, IIncidentStore incidents, IRoomMessageStore rooms, CancellationToken cancellationToken) =>
         await incidents.FindAsync(number, cancellationToken) is null
             ? IncidentProblems.NotFound(number)
-            : TypedResults.Ok((await rooms.RoomOfAsync(number, after ?? 0, cancellationToken: cancellationToken)).Select(RoomMessageResponse.From).ToList());
+            : TypedResults.Ok(RoomMessageResponse.Collapse((await rooms.RoomOfAsync(number, after ?? 0, cancellationToken: cancellationToken)).Select(RoomMessageResponse.From)));
 
     private static async Task<Results<Ok<SayResponse>, ValidationProblem, ProblemHttpResult>> SayAsync(
         int number, SayRequest request, IIncidentStore incidents, WebChatPlatform room, ChatCommandHandler commands, IOptions<InputLimits> limits, CancellationToken cancellationToken)

@@ -197,20 +197,20 @@ async function loadRoom(number, after = state.lastRoomId) {
 
 function appendRoomMessage(m) {
   const stream = document.getElementById("stream");
-  if (!stream || document.getElementById(`m-${m.id}`)) return;
+  if (!stream) return;
+  state.lastRoomId = Math.max(state.lastRoomId, m.version ?? m.id);
+  // A newer version of a card already shown replaces it in place (live-card.js).
+  if (m.updateKey && replaceInPlace(stream, m)) return;
+  if (document.getElementById(`m-${m.id}`)) return;
   // Messages from other replicas may arrive after a newer one: each goes in its place, ordered by id.
   const later = [...stream.querySelectorAll("[data-message-id]")].find(e => Number(e.dataset.messageId) > m.id);
-  state.lastRoomId = Math.max(state.lastRoomId, m.id);
   const entry = document.createElement("div");
   entry.id = `m-${m.id}`;
   entry.dataset.messageId = m.id;
   entry.className = m.html ? "entry bot" : "entry person";
   if (m.updateKey) {
     entry.dataset.updateKey = m.updateKey;
-    // Only the newest message about one runbook session stays active; older ones are history.
-    const sameKey = [...stream.querySelectorAll(`[data-update-key="${CSS.escape(m.updateKey)}"]`)];
-    sameKey.filter(e => Number(e.dataset.messageId) < m.id).forEach(e => e.classList.add("superseded"));
-    if (sameKey.some(e => Number(e.dataset.messageId) > m.id)) entry.classList.add("superseded");
+    entry.dataset.version = m.version ?? m.id;
   }
   entry.innerHTML = m.html
     ? `<span class="who-tag">bot</span><div class="body">${m.html}</div>`

@@ -27,7 +27,7 @@ public sealed record CommandResult(bool Ok, int? IncidentNumber, List<MessageVie
     public string AllText => string.Join("\n", Messages.Select(m => m.Text));
 }
 
-public sealed record MessageView(string Kind, string Audience, int? IncidentNumber, bool IsDrill, string Text, List<JsonElement> Blocks);
+public sealed record MessageView(string Kind, string Audience, int? IncidentNumber, bool IsDrill, string Text, List<JsonElement> Blocks, string? UpdateKey = null);
 
 public static class Json
 {

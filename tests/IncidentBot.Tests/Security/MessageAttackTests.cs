@@ -98,7 +98,7 @@ public sealed class MessageAttackTests
     };
 
     /// <summary>Every string under the given property name, anywhere in the JSON.</summary>
-    private static IEnumerable<string> Strings(JsonNode node, string property)
+    internal static IEnumerable<string> Strings(JsonNode node, string property)
     {
         switch (node)
         {

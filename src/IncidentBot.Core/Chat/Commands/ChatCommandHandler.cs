@@ -215,6 +215,10 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
         {
             return CommandReply.Error(result.Problem, result.Incident?.Number);
         }
+        if (result.Notice is not null)
+        {
+            return CommandReply.Private(result.Notice, incidentNumber: result.Incident?.Number);
+        }
         var messages = result.Posted.ToList();
         if (confirmation is not null && result.Incident is not null)
         {

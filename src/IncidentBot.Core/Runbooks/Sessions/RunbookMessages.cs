@@ -59,6 +59,16 @@ public static class RunbookMessages
         };
     }
 
+    /// <summary>
+    /// A runbook move said in one line (<c>@alice completed step 1 in 2m 10s: …</c>); the step card itself changes in
+    /// place. With several runbooks running the line names the one it is about.
+    /// </summary>
+    public static ChatMessage Moved(Incident incident, RunbookSession session, string markdown)
+    {
+        var running = incident.RunbookSessions.Count(s => !s.IsFinished || s == session);
+        return IncidentMessages.Event(incident, running > 1 ? $"{session.Title}: {markdown}" : markdown);
+    }
+
     /// <summary>Every step with who did it and how long it took.</summary>
     public static ChatMessage Finished(Incident incident, RunbookSession session)
     {
