@@ -85,7 +85,7 @@ public sealed partial class ConsoleScreenshotTests
         await Expect(page.Locator(".room-head").GetByTestId("status")).ToHaveTextAsync("acknowledged");
         await Expect(page.GetByTestId("role-commander")).ToHaveTextAsync("@alice");
         await Expect(page.GetByTestId("session-progress")).ToHaveTextAsync("step 2 of 7");
-        await Expect(page.Locator(".entry:not(.superseded) .msg-runbook-step").Last).ToContainTextAsync("step 2 of 7: Post the first update");
+        await Expect(page.Locator(".entry .msg-runbook-step").Last).ToContainTextAsync("step 2 of 7: Post the first update");
         await Expect(page.GetByTestId("stream")).ToContainTextAsync("Failing over to orders-db-2");
     }
 

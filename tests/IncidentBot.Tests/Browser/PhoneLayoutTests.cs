@@ -86,15 +86,15 @@ public sealed class PhoneLayoutTests
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.GetByTestId("role-commander")).ToHaveTextAsync("@carol");
 
-        var step = page.Locator(".entry:not(.superseded) .msg-runbook-step").Last;
+        var step = page.Locator(".entry .msg-runbook-step").Last;
         var check = step.Locator(".check").First;
         await PageFit.AssertOnScreenAsync(page, check, "the first checklist item");
         await Tap(check, phone);
-        await Expect(page.Locator(".entry:not(.superseded) .msg-runbook-step").Last.Locator(".check").First).ToHaveAttributeAsync("aria-pressed", "true");
-        var done = page.Locator(".entry:not(.superseded) .msg-runbook-step").Last.GetByRole(AriaRole.Button, new() { Name = "Done" });
+        await Expect(page.Locator(".entry .msg-runbook-step").Last.Locator(".check").First).ToHaveAttributeAsync("aria-pressed", "true");
+        var done = page.Locator(".entry .msg-runbook-step").Last.GetByRole(AriaRole.Button, new() { Name = "Done" });
         await PageFit.AssertOnScreenAsync(page, done, "the step's Done button");
         await Tap(done, phone);
-        await Expect(page.Locator(".entry:not(.superseded) .msg-runbook-step").Last).ToContainTextAsync("step 2 of 7");
+        await Expect(page.Locator(".entry .msg-runbook-step").Last).ToContainTextAsync("step 2 of 7");
         await PageFit.AssertFitsAsync(page, "the room after working it");
 
         await page.GotoAsync("/#/incidents/2");
