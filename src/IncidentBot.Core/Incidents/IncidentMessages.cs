@@ -4,10 +4,14 @@ using IncidentBot.Roles;
 namespace IncidentBot.Incidents;
 
 /// <summary>What the bot says about incidents, as neutral messages. Adapters decide how it looks.</summary>
-public static class IncidentMessages
+public static partial class IncidentMessages
 {
-    /// <summary>The incident at a glance, with the buttons people need first.</summary>
-    public static ChatMessage Summary(Incident incident, RoleCatalog roles, MessageAudience audience = MessageAudience.Channel)
+    /// <summary>
+    /// The incident at a glance, with the buttons people need first; <paramref name="alertDetails"/> (the first alert's
+    /// own words, from <see cref="AlertDetails"/>) go between the fields and the buttons.
+    /// </summary>
+    public static ChatMessage Summary(Incident incident, RoleCatalog roles, MessageAudience audience = MessageAudience.Channel,
+        IReadOnlyList<MessageBlock>? alertDetails = null)
     {
         var fields = new List<MessageField>
         {
@@ -30,6 +34,7 @@ public static class IncidentMessages
             new HeaderBlock(Title(incident)),
             new FieldsBlock(fields),
         };
+        blocks.AddRange(alertDetails ?? []);
         var buttons = Buttons(incident, roles);
         if (buttons.Count > 0)
         {

@@ -28,10 +28,12 @@ public sealed partial class IncidentService
     {
         await PreloadAlertsAsync(tx, alerts);
         var opened = 0;
+        var storm = new AlertStormDigest();
         foreach (var alert in alerts)
         {
-            opened += await IngestAsync(tx, alert) ? 1 : 0;
+            opened += await IngestAsync(tx, alert, storm) ? 1 : 0;
         }
+        storm.Post(tx, alertDetails.Value);
         return opened;
     }
 
@@ -62,7 +64,7 @@ public sealed partial class IncidentService
     }
 
     /// <summary>Returns true when the alert opened a new incident.</summary>
-    private async ValueTask<bool> IngestAsync(IncidentTransaction tx, Alert alert)
+    private async ValueTask<bool> IngestAsync(IncidentTransaction tx, Alert alert, AlertStormDigest storm)
     {
         var groupKey = options.Value.GroupKeyFor(alert);
         var incident = await tx.FindOpenByGroupKeyAsync(groupKey);
@@ -83,11 +85,16 @@ public sealed partial class IncidentService
         var firingBefore = incident.FiringAlertCount;
         if (existing is null)
         {
-            Attach(tx, incident, alert, id, announce: !opened);
+            var attached = Attach(tx, incident, alert, announce: !opened);
+            if (!opened)
+            {
+                storm.Add(incident, attached);
+            }
         }
         else if (existing.Status != alert.Status)
         {
             ChangeStatus(tx, incident, existing, alert);
+            storm.Add(incident, existing);
         }
         else
         {
@@ -121,7 +128,8 @@ public sealed partial class IncidentService
         {
             RecordUnmappedSeverity(tx, incident, alert);
         }
-        tx.Post(incident, IncidentMessages.Summary(incident, roles));
+        var details = IncidentMessages.AlertDetails(IncidentAlert.From(alert, incident.Number, tx.Now), alertDetails.Value);
+        tx.Post(incident, IncidentMessages.Summary(incident, roles, alertDetails: details));
         LogOpened(incident);
         if (runbooks.FindMatch(alert.Labels) is { } runbook)
         {
@@ -144,26 +152,10 @@ public sealed partial class IncidentService
             shown, alert.Source, incident.Reference, incident.Severity.Display());
     }
 
-    private static void Attach(IncidentTransaction tx, Incident incident, Alert alert, string id, bool announce)
+    private static IncidentAlert Attach(IncidentTransaction tx, Incident incident, Alert alert, bool announce)
     {
-        tx.Add(new IncidentAlert
-        {
-            Id = id,
-            IncidentNumber = incident.Number,
-            Source = alert.Source,
-            Fingerprint = alert.Fingerprint,
-            Status = alert.Status,
-            Severity = alert.Severity,
-            Title = alert.Title,
-            Description = alert.Description,
-            Labels = alert.Labels,
-            Links = alert.Links,
-            StartsAt = alert.StartsAt,
-            EndsAt = alert.EndsAt,
-            FirstSeenAt = tx.Now,
-            ResolvedAt = alert.Status == AlertStatus.Resolved ? tx.Now : null,
-            Raw = alert.Raw,
-        });
+        var attached = IncidentAlert.From(alert, incident.Number, tx.Now);
+        tx.Add(attached);
         incident.AlertCount++;
         if (alert.Status == AlertStatus.Firing)
         {
@@ -178,6 +170,7 @@ public sealed partial class IncidentService
         {
             tx.Touch(incident);
         }
+        return attached;
     }
 
     private static void ChangeStatus(IncidentTransaction tx, Incident incident, IncidentAlert existing, Alert alert)

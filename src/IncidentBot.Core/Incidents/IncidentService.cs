@@ -22,6 +22,7 @@ public sealed partial class IncidentService(
     RoleCatalog roles,
     RunbookLibrary runbooks,
     IOptions<IncidentOptions> options,
+    IOptions<AlertDetailOptions> alertDetails,
     IEnumerable<IIncidentObserver> observers,
     IEnumerable<IDrillReporter> drillReporters,
     BotMetrics metrics,

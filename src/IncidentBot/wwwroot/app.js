@@ -154,6 +154,7 @@ async function refreshIncident(number) {
       ${roles || `<dt>Roles</dt><dd>nobody yet</dd>`}
     </dl></div>
     ${sessions}`;
+  window.alertsPanel?.refresh(i);
 }
 
 function sessionCard(s) {

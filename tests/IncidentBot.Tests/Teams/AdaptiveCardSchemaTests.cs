@@ -18,7 +18,7 @@ namespace IncidentBot.Tests.Teams;
 public sealed class AdaptiveCardSchemaTests
 {
     private static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromText(
-        File.ReadAllText(Path.Combine(RepositoryPaths.Root, "..", "shared", "specs", "adaptive-card-1.5.schema.json")),
+        File.ReadAllText(Path.Combine(Fixtures.Root, "..", "specs", "adaptive-card-1.5.schema.json")),
         new BuildOptions { Dialect = Dialect.Draft06 }));
 
     /// <summary>Element types only Teams renders (not in the 1.5 schema): each needs a fallback.</summary>
@@ -129,7 +129,7 @@ public sealed class AdaptiveCardSchemaTests
         Assert.False(Schema.Value.Evaluate(document.RootElement).IsValid, card);
     }
 
-    private static void AssertValid(JsonObject card, string? what = null)
+    internal static void AssertValid(JsonObject card, string? what = null)
     {
         var plain = WithFallbacks(card.DeepClone());
         using var document = JsonDocument.Parse(plain.ToJsonString());
