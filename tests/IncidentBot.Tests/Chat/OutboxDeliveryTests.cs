@@ -42,12 +42,14 @@ public sealed class OutboxDeliveryTests
         await app.CommandAsync(1, "alice", "update first update");
         await app.CommandAsync(1, "alice", "update second update");
 
-        await Eventually.TrueAsync(() => _delivered.Count == 4, "four deliveries");
+        await Eventually.TrueAsync(() => _delivered.Count == 5, "five deliveries");
         var delivered = _delivered.ToArray();
         Assert.StartsWith("C1: INC-1 · SEV1 · High CPU core temperature", delivered[0]);
-        Assert.Contains("acknowledged INC-1", delivered[1]);
-        Assert.Contains("first update", delivered[2]);
-        Assert.Contains("second update", delivered[3]);
+        Assert.Contains("CPU core temperature is 34.75C", delivered[0]); // the first alert's description
+        Assert.StartsWith("C1: INC-1: **1 more alert** firing · now 2 firing of 2", delivered[1]); // the fixture's second alert
+        Assert.Contains("acknowledged INC-1", delivered[2]);
+        Assert.Contains("first update", delivered[3]);
+        Assert.Contains("second update", delivered[4]);
         var incident = await app.GetIncidentAsync(1);
         Assert.Contains(new ChannelView("fakechat", "C1", "#inc-1"), incident.Channels);
         Assert.Contains(new ChannelView("web", "INC-1", "INC-1 room"), incident.Channels);
