@@ -110,7 +110,9 @@ public sealed class AlertDetailsTests
     {
         var payload = new JsonObject
         {
-            ["version"] = "4", ["groupKey"] = "g", ["status"] = "firing",
+            ["version"] = "4",
+            ["groupKey"] = "g",
+            ["status"] = "firing",
             ["alerts"] = new JsonArray(new JsonObject { ["status"] = "firing", ["labels"] = new JsonObject { ["alertname"] = "A" }, ["fingerprint"] = "f" }),
         };
         if (externalUrl is not null)
