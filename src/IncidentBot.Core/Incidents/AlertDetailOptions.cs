@@ -5,7 +5,8 @@ namespace IncidentBot.Incidents;
 /// <code>
 /// "AlertDetails": {
 ///   "Labels": [ "alertname", "service", "instance", "namespace", "cluster", "job" ],
-///   "MaxListedAlerts": 20
+///   "MaxListedAlerts": 20,
+///   "StormSummaryInterval": "00:01:00"
 /// }
 /// </code>
 /// </summary>
@@ -30,6 +31,12 @@ public sealed class AlertDetailOptions
     /// </summary>
     public int MaxListedAlerts { get; set; } = 20;
 
+    /// <summary>
+    /// An incident gets at most one summary of its later alerts per this interval; alerts arriving sooner are
+    /// summarised together when it is up, so a storm cannot flood chat.
+    /// </summary>
+    public TimeSpan StormSummaryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The configured labels, or the default ones.</summary>
     public IReadOnlyList<string> ShownLabels => Labels.Count > 0 ? Labels : DefaultLabels;
 
@@ -47,6 +54,10 @@ public sealed class AlertDetailOptions
         if (Labels.Any(l => l.Length > 100))
         {
             yield return "AlertDetails:Labels must hold label names of at most 100 characters.";
+        }
+        if (StormSummaryInterval < TimeSpan.FromSeconds(1) || StormSummaryInterval > TimeSpan.FromHours(1))
+        {
+            yield return "AlertDetails:StormSummaryInterval must be between 00:00:01 and 01:00:00, e.g. 00:01:00.";
         }
         if (MaxListedAlerts is < 1 or > 100)
         {

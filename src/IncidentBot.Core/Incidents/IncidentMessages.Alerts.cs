@@ -100,16 +100,23 @@ public static partial class IncidentMessages
     /// and the last started, then the alerts one per line, up to <see cref="AlertDetailOptions.MaxListedAlerts"/>
     /// (the console's alert list has them all).
     /// </summary>
-    public static ChatMessage AlertStorm(Incident incident, IReadOnlyList<IncidentAlert> firing, IReadOnlyList<IncidentAlert> resolved, AlertDetailOptions options)
+    /// <remarks>
+    /// <paramref name="firingCount"/> and <paramref name="resolvedCount"/> say how many there were when only some are
+    /// given (a long storm keeps <see cref="AlertStormSummaries.MaxKept"/>); the label values are then those of the
+    /// alerts given.
+    /// </remarks>
+    public static ChatMessage AlertStorm(Incident incident, IReadOnlyList<IncidentAlert> firing, IReadOnlyList<IncidentAlert> resolved, AlertDetailOptions options,
+        int? firingCount = null, int? resolvedCount = null)
     {
+        var (firingTotal, resolvedTotal) = (Math.Max(firingCount ?? 0, firing.Count), Math.Max(resolvedCount ?? 0, resolved.Count));
         var counts = new List<string>();
-        if (firing.Count > 0)
+        if (firingTotal > 0)
         {
-            counts.Add(firing.Count == 1 ? "**1 more alert** firing" : $"**{firing.Count} more alerts** firing");
+            counts.Add(firingTotal == 1 ? "**1 more alert** firing" : $"**{firingTotal} more alerts** firing");
         }
-        if (resolved.Count > 0)
+        if (resolvedTotal > 0)
         {
-            counts.Add($"**{resolved.Count}** resolved");
+            counts.Add($"**{resolvedTotal}** resolved");
         }
         var line = $"{DrillPrefix(incident)}{incident.Reference}: {string.Join(", ", counts)} · now {incident.FiringAlertCount} firing of {incident.AlertCount}";
 
@@ -131,12 +138,12 @@ public static partial class IncidentMessages
         {
             blocks.Add(new FieldsBlock(fields));
         }
-        blocks.Add(new PlainTextBlock(AlertList(all, options)));
+        blocks.Add(new PlainTextBlock(AlertList(all, firingTotal + resolvedTotal, options)));
         return new ChatMessage { Kind = MessageKind.Event, IncidentNumber = incident.Number, IsDrill = incident.IsDrill, Blocks = blocks };
     }
 
     /// <summary>One alert per line ("firing · title · instance=a, job=b"), the first ones, then how many more.</summary>
-    private static string AlertList(IReadOnlyList<IncidentAlert> alerts, AlertDetailOptions options)
+    private static string AlertList(IReadOnlyList<IncidentAlert> alerts, int total, AlertDetailOptions options)
     {
         var lines = alerts.Take(options.MaxListedAlerts).Select(a =>
         {
@@ -145,9 +152,10 @@ public static partial class IncidentMessages
             var text = $"{(a.Status == AlertStatus.Firing ? "firing" : "resolved")} · {ChatText.Shorten(a.Title, 120)}";
             return labels.Any() ? $"{text} · {string.Join(", ", labels)}" : text;
         }).ToList();
-        if (alerts.Count > options.MaxListedAlerts)
+        var listed = Math.Min(alerts.Count, options.MaxListedAlerts);
+        if (total > listed)
         {
-            lines.Add($"… and {alerts.Count - options.MaxListedAlerts} more (the console's alert list has them all)");
+            lines.Add($"… and {total - listed} more (the console's alert list has them all)");
         }
         return string.Join("\n", lines);
     }

@@ -10,10 +10,10 @@ public sealed partial class IncidentService
     /// A notification sent again changes nothing: the alert is matched by fingerprint and its status compared.
     /// </summary>
     public Task<int> IngestAsync(IReadOnlyList<InboxEntry> entries, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(tx =>
+        IngestCommittedAsync((tx, storm) =>
         {
             tx.Changes.ConsumedInboxEntries.AddRange(entries.Select(e => e.Id));
-            return IngestAllAsync(tx, entries.Select(e => e.Alert).ToList());
+            return IngestAllAsync(tx, entries.Select(e => e.Alert).ToList(), storm);
         }, cancellationToken);
 
     /// <summary>
@@ -21,19 +21,53 @@ public sealed partial class IncidentService
     /// stored attached to their incidents, with no inbox entry to write and delete (see <see cref="AlertInbox"/>).
     /// </summary>
     public Task<int> CorrelateAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(tx => IngestAllAsync(tx, alerts), cancellationToken);
+        IngestCommittedAsync((tx, storm) => IngestAllAsync(tx, alerts, storm), cancellationToken);
+
+    /// <summary>
+    /// Runs an ingest with a fresh storm digest per attempt; once it committed, the alerts whose summary was not posted
+    /// wait for the next one (<see cref="AlertStormSummaries"/>).
+    /// </summary>
+    private async Task<int> IngestCommittedAsync(Func<IncidentTransaction, AlertStormDigest, ValueTask<int>> ingest, CancellationToken cancellationToken)
+    {
+        AlertStormDigest storm = new();
+        var opened = await ExecuteAsync(tx =>
+        {
+            storm = new AlertStormDigest();
+            return ingest(tx, storm);
+        }, cancellationToken);
+        stormSummaries.Committed(storm, time.GetUtcNow());
+        return opened;
+    }
+
+    /// <summary>
+    /// Posts the summary of an incident's later alerts that waited for their interval (<see cref="AlertStormFlusher"/>);
+    /// returns whether anything waited.
+    /// </summary>
+    public async Task<bool> PostWaitingAlertSummaryAsync(int number, CancellationToken cancellationToken = default)
+    {
+        var posted = await ExecuteAsync(async tx =>
+            await tx.FindAsync(number) is { } incident && incident.Status.IsOpen() && stormSummaries.PostWaiting(tx, incident), cancellationToken);
+        if (posted)
+        {
+            stormSummaries.Flushed(number, time.GetUtcNow());
+        }
+        else
+        {
+            stormSummaries.Forget(number);
+        }
+        return posted;
+    }
 
     /// <summary>Returns how many incidents the alerts opened.</summary>
-    private async ValueTask<int> IngestAllAsync(IncidentTransaction tx, IReadOnlyList<Alert> alerts)
+    private async ValueTask<int> IngestAllAsync(IncidentTransaction tx, IReadOnlyList<Alert> alerts, AlertStormDigest storm)
     {
         await PreloadAlertsAsync(tx, alerts);
         var opened = 0;
-        var storm = new AlertStormDigest();
         foreach (var alert in alerts)
         {
             opened += await IngestAsync(tx, alert, storm) ? 1 : 0;
         }
-        storm.Post(tx, alertDetails.Value);
+        stormSummaries.PostDue(tx, storm);
         return opened;
     }
 

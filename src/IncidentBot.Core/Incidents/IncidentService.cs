@@ -23,6 +23,7 @@ public sealed partial class IncidentService(
     RunbookLibrary runbooks,
     IOptions<IncidentOptions> options,
     IOptions<AlertDetailOptions> alertDetails,
+    AlertStormSummaries stormSummaries,
     IEnumerable<IIncidentObserver> observers,
     IEnumerable<IDrillReporter> drillReporters,
     BotMetrics metrics,

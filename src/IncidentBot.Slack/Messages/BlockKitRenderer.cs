@@ -100,9 +100,13 @@ public static class BlockKitRenderer
     private static string Link(MessageLink link)
     {
         var title = SlackText.Escape(link.Title, 200);
-        return LinkPolicy.IsSafe(link.Url)
-            ? $"<{SlackText.Escape(link.Url.Replace("|", "%7C", StringComparison.Ordinal).Replace(" ", "%20", StringComparison.Ordinal))}|{title}>"
-            : $"{title}: {SlackText.Escape(link.Url, MaxSectionText - title.Length - 2)}";
+        if (!LinkPolicy.IsSafe(link.Url))
+        {
+            return $"{title}: {SlackText.Escape(link.Url, MaxSectionText - title.Length - 2)}";
+        }
+        var markup = $"<{SlackText.Escape(link.Url.Replace("|", "%7C", StringComparison.Ordinal).Replace(" ", "%20", StringComparison.Ordinal))}|{title}>";
+        // An address whose escaping (every & is &amp;) outgrows a section cannot be a link in Slack: its title says so.
+        return markup.Length <= MaxSectionText ? markup : $"{title} (address too long for Slack)";
     }
 
     /// <summary>Pieces already escaped, joined with <paramref name="separator"/> into texts of at most <paramref name="max"/> characters.</summary>

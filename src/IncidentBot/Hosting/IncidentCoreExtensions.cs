@@ -42,6 +42,7 @@ internal static class IncidentCoreExtensions
         services.AddSingleton<ChatPlatforms>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<AlertInboxSignal>();
+        services.AddSingleton<AlertStormSummaries>();
         services.AddSingleton<IncidentService>();
         services.AddSingleton<ChatCommandHandler>();
 
@@ -56,6 +57,7 @@ internal static class IncidentCoreExtensions
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<DeduplicationPruner>();
+        services.AddHostedService<AlertStormFlusher>();
         return builder;
     }
 

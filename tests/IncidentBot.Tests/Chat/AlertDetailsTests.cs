@@ -166,6 +166,20 @@ public sealed class AlertDetailsTests
     }
 
     [Fact]
+    public void ALinkWhoseEscapingOutgrowsASlackSectionIsNamedNotSentBroken()
+    {
+        var url = "https://grafana.example/d/1?" + string.Join("&", Enumerable.Range(0, 290).Select(i => $"v{i}=1"));
+        var message = new ChatMessage { Blocks = [new LinksBlock([new MessageLink("Dashboard", url), new MessageLink("Graph", "https://prom.example/g")])] };
+
+        var texts = BlockKitRenderer.Blocks(message).Select(b => b!["text"]!["text"]!.GetValue<string>()).ToList();
+
+        Assert.True(url.Length <= IncidentMessages.MaxLinkUrlChars && url.Replace("&", "&amp;").Length > 3000);
+        Assert.All(texts, t => Assert.True(t.Length <= 3000, $"{t.Length} characters"));
+        Assert.Equal("Dashboard (address too long for Slack)  ·  <https://prom.example/g|Graph>", Assert.Single(texts));
+        Assert.Contains($"[Dashboard]({url})", AdaptiveCardMessageRenderer.Card(message)["body"]![0]!["text"]!.GetValue<string>()); // Teams has room
+    }
+
+    [Fact]
     public void AStormOfManyHostsIsSummarisedWithCountsDistinctValuesAndTimesThenListedWithinLimits()
     {
         var firing = Enumerable.Range(1, 37).Select(i =>

@@ -44,6 +44,29 @@ public sealed class SlackAlertDetailsTests
         Assert.DoesNotContain(slack.Slack.CallsTo("chat.postMessage"), c => c.Error is not null);
     }
 
+    [Fact]
+    public async Task AlertsArrivingWithinTheIntervalWaitAndAreSummarisedTogetherOnce()
+    {
+        await using var slack = await SlackHarness.StartAsync(settings: new() { ["AlertDetails:StormSummaryInterval"] = "00:00:03" });
+        await slack.App.PostRawAsync("/webhooks/alertmanager", Payload([0], "down"));
+        await slack.App.PostRawAsync("/webhooks/alertmanager", Payload([1, 2], "down"));
+        await Eventually.TrueAsync(() => slack.Slack.MessagesIn(Channel).Any(m => m.Text?.Contains("2 more alerts") == true), "the first summary, at once");
+        var first = System.Diagnostics.Stopwatch.StartNew();
+
+        // Three more batches within the interval: none is posted on its own.
+        foreach (var hosts in new[] { new[] { 3 }, [4, 5], [6] })
+        {
+            await slack.App.PostRawAsync("/webhooks/alertmanager", Payload(hosts, "down"));
+        }
+
+        await Eventually.TrueAsync(() => slack.Slack.MessagesIn(Channel).Any(m => m.Text?.Contains("4 more alerts") == true), "the waiting alerts' summary", TimeSpan.FromSeconds(15));
+        Assert.True(first.Elapsed >= TimeSpan.FromSeconds(2), $"the second summary came {first.Elapsed} after the first");
+        var texts = slack.Slack.MessagesIn(Channel).Select(m => string.Join("\n", Texts(m.Blocks!))).ToList();
+        Assert.Equal(3, texts.Count); // the opening message and two summaries
+        Assert.Contains("*instance*\n4 values: web-03:9100, web-04:9100, web-05:9100, web-06:9100", texts[2]);
+        Assert.Contains("now 7 firing of 7", texts[2]);
+    }
+
     private const string Channel = "inc-1-nodedown";
 
     /// <summary>Every "text" string in the blocks.</summary>
