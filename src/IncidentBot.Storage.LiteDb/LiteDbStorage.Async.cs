@@ -24,6 +24,8 @@ public sealed partial class LiteDbStorage
 
     ValueTask<IReadOnlyList<IncidentAlert>> IIncidentStore.AlertsOfAsync(int number, CancellationToken cancellationToken) => Run(() => AlertsOf(number), cancellationToken);
 
+    ValueTask<IncidentAlert?> IIncidentStore.FirstAlertOfAsync(int number, CancellationToken cancellationToken) => Run(() => FirstAlertOf(number), cancellationToken);
+
     ValueTask<IncidentAlert?> IIncidentStore.FindAlertAsync(string id, CancellationToken cancellationToken) => Run(() => FindAlert(id), cancellationToken);
 
     ValueTask<IReadOnlyList<IncidentAlert>> IIncidentStore.FindAlertsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) => Run(() => FindAlerts(ids), cancellationToken);

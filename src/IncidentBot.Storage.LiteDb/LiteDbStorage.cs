@@ -123,6 +123,9 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     public IReadOnlyList<IncidentAlert> AlertsOf(int number) =>
         _alerts.Find(Query.EQ(nameof(IncidentAlert.IncidentNumber), number)).OrderBy(a => a.FirstSeenAt).ToList();
 
+    public IncidentAlert? FirstAlertOf(int number) =>
+        _alerts.Find(Query.EQ(nameof(IncidentAlert.IncidentNumber), number)).OrderBy(a => a.FirstSeenAt).ThenBy(a => a.Id, StringComparer.Ordinal).FirstOrDefault();
+
     public IncidentAlert? FindAlert(string id) => _alerts.FindById(id);
 
     // One query seeking the _id index once per id; FindById would parse its expression anew for every alert.

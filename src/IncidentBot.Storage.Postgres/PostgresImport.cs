@@ -141,7 +141,7 @@ public sealed class PostgresImport : IDisposable
         });
 
     public long CopyAlerts(IEnumerable<IncidentAlert> alerts) => Copy(
-        "alerts (id, incident_number, source, fingerprint, status, severity, title, description, labels, links, starts_at, ends_at, first_seen_at, resolved_at, raw)",
+        "alerts (id, incident_number, source, fingerprint, status, severity, title, description, labels, links, starts_at, ends_at, first_seen_at, resolved_at, raw, annotations)",
         alerts, (row, a) =>
         {
             Text(row, a.Id);
@@ -159,6 +159,7 @@ public sealed class PostgresImport : IDisposable
             Time(row, a.FirstSeenAt);
             Time(row, a.ResolvedAt);
             Json(row, RawPayload(a.Raw));
+            Json(row, PostgresJson.Write(a.Annotations));
         });
 
     public long CopyTimeline(IEnumerable<TimelineEntry> entries) => Copy(

@@ -18,7 +18,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         "closed_at, last_update_at, last_reminder_at, alert_count, firing_alert_count, resolution_summary, participants";
 
     private const string AlertColumns =
-        "id, incident_number, source, fingerprint, status, severity, title, description, labels::text, links::text, starts_at, ends_at, first_seen_at, resolved_at, raw::text";
+        "id, incident_number, source, fingerprint, status, severity, title, description, labels::text, links::text, starts_at, ends_at, first_seen_at, resolved_at, raw::text, annotations::text";
 
     /// <summary>
     /// An incident's roles, channels and runbook sessions, gathered as JSON beside its row: one statement reads an
@@ -79,6 +79,9 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
 
     public async ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken) =>
         await ReadAlertsAsync("incident_number = @key ORDER BY first_seen_at, id", new NpgsqlParameter("key", number), cancellationToken);
+
+    public async ValueTask<IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken) =>
+        (await ReadAlertsAsync("incident_number = @key ORDER BY first_seen_at, id LIMIT 1", new NpgsqlParameter("key", number), cancellationToken)).SingleOrDefault();
 
     public async ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken) =>
         (await ReadAlertsAsync("id = @key", new NpgsqlParameter("key", id), cancellationToken)).SingleOrDefault();
@@ -402,8 +405,8 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             const NpgsqlDbType Times = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
             const NpgsqlDbType Jsons = NpgsqlDbType.Array | NpgsqlDbType.Jsonb;
             var sql = """
-                INSERT INTO alerts (id, incident_number, source, fingerprint, status, severity, title, description, labels, links, starts_at, ends_at, first_seen_at, resolved_at, raw)
-                SELECT * FROM unnest(@id, @n, @source, @fingerprint, @status, @severity, @title, @description, @labels, @links, @starts_at, @ends_at, @first_seen_at, @resolved_at, @raw)
+                INSERT INTO alerts (id, incident_number, source, fingerprint, status, severity, title, description, labels, links, starts_at, ends_at, first_seen_at, resolved_at, raw, annotations)
+                SELECT * FROM unnest(@id, @n, @source, @fingerprint, @status, @severity, @title, @description, @labels, @links, @starts_at, @ends_at, @first_seen_at, @resolved_at, @raw, @annotations)
                 """;
             if (upsert)
             {
@@ -412,7 +415,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                     ON CONFLICT (id) DO UPDATE SET
                         status = EXCLUDED.status, severity = EXCLUDED.severity, title = EXCLUDED.title, description = EXCLUDED.description,
                         labels = EXCLUDED.labels, links = EXCLUDED.links, starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
-                        first_seen_at = EXCLUDED.first_seen_at, resolved_at = EXCLUDED.resolved_at, raw = EXCLUDED.raw
+                        first_seen_at = EXCLUDED.first_seen_at, resolved_at = EXCLUDED.resolved_at, raw = EXCLUDED.raw, annotations = EXCLUDED.annotations
                     """;
             }
             Add(sql,
@@ -430,7 +433,8 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                 ("ends_at", alerts.Select(a => a.EndsAt?.UtcDateTime).ToArray(), Times),
                 ("first_seen_at", alerts.Select(a => a.FirstSeenAt.UtcDateTime).ToArray(), Times),
                 ("resolved_at", alerts.Select(a => a.ResolvedAt?.UtcDateTime).ToArray(), Times),
-                ("raw", alerts.Select(a => PostgresRawJson.ToJsonb(a.Raw)).ToArray(), Jsons));
+                ("raw", alerts.Select(a => PostgresRawJson.ToJsonb(a.Raw)).ToArray(), Jsons),
+                ("annotations", alerts.Select(a => PostgresJson.Write(a.Annotations)).ToArray(), Jsons));
         }
 
         private void AddTimeline(List<TimelineEntry> entries)
@@ -615,6 +619,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                 FirstSeenAt = reader.GetFieldValue<DateTimeOffset>(12),
                 ResolvedAt = Time(reader, 13),
                 Raw = PostgresRawJson.FromJsonb(reader.IsDBNull(14) ? null : reader.GetString(14)),
+                Annotations = PostgresJson.Read<Dictionary<string, string>>(reader.GetString(15)),
             });
         }
         return alerts;

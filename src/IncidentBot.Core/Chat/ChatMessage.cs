@@ -73,6 +73,8 @@ public enum MessageAudience
 [JsonDerivedType(typeof(FieldsBlock), "fields")]
 [JsonDerivedType(typeof(ButtonsBlock), "buttons")]
 [JsonDerivedType(typeof(ChecklistBlock), "checklist")]
+[JsonDerivedType(typeof(PlainTextBlock), "plain")]
+[JsonDerivedType(typeof(LinksBlock), "links")]
 public abstract record MessageBlock
 {
     public abstract string ToPlainText();
@@ -89,6 +91,27 @@ public sealed record TextBlock(string Markdown) : MessageBlock
 {
     public override string ToPlainText() => Markdown;
 }
+
+/// <summary>
+/// Outside text shown exactly as written (an alert's description): never read as Markdown, mrkdwn or HTML, its line
+/// breaks kept.
+/// </summary>
+public sealed record PlainTextBlock(string Text) : MessageBlock
+{
+    public override string ToPlainText() => Text;
+}
+
+/// <summary>
+/// Links in a row (graph, dashboard, runbook, silence). Each renderer makes a link only of an address
+/// <see cref="LinkPolicy"/> allows and shows any other as text.
+/// </summary>
+public sealed record LinksBlock(IReadOnlyList<MessageLink> Links) : MessageBlock
+{
+    public override string ToPlainText() => string.Join("\n", Links.Select(l => $"{l.Title}: {l.Url}"));
+}
+
+/// <summary>A link's title (text) and its address.</summary>
+public sealed record MessageLink(string Title, string Url);
 
 /// <summary>Label/value pairs shown side by side where the platform can.</summary>
 public sealed record FieldsBlock(IReadOnlyList<MessageField> Fields) : MessageBlock

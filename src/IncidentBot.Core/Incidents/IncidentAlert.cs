@@ -24,6 +24,9 @@ public sealed class IncidentAlert
 
     public Dictionary<string, string> Labels { get; set; } = [];
 
+    /// <summary>The alert's annotations (summary, description, runbook_url, dashboard, …) as the source sent them first.</summary>
+    public Dictionary<string, string> Annotations { get; set; } = [];
+
     public List<AlertLink> Links { get; set; } = [];
 
     public DateTimeOffset? StartsAt { get; set; }
@@ -36,6 +39,27 @@ public sealed class IncidentAlert
 
     /// <summary>The latest raw JSON the source sent for it.</summary>
     public string Raw { get; set; } = "";
+
+    /// <summary>The alert as first seen by incident <paramref name="incidentNumber"/> at <paramref name="now"/>.</summary>
+    public static IncidentAlert From(Alert alert, int incidentNumber, DateTimeOffset now) => new()
+    {
+        Id = IdFor(incidentNumber, alert.Source, alert.Fingerprint),
+        IncidentNumber = incidentNumber,
+        Source = alert.Source,
+        Fingerprint = alert.Fingerprint,
+        Status = alert.Status,
+        Severity = alert.Severity,
+        Title = alert.Title,
+        Description = alert.Description,
+        Labels = alert.Labels,
+        Annotations = alert.Annotations,
+        Links = alert.Links,
+        StartsAt = alert.StartsAt,
+        EndsAt = alert.EndsAt,
+        FirstSeenAt = now,
+        ResolvedAt = alert.Status == AlertStatus.Resolved ? now : null,
+        Raw = alert.Raw,
+    };
 
     public static string IdFor(int incidentNumber, string source, string fingerprint) => $"{incidentNumber}/{source}/{fingerprint}";
 }

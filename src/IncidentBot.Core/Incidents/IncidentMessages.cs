@@ -4,14 +4,17 @@ using IncidentBot.Roles;
 namespace IncidentBot.Incidents;
 
 /// <summary>What the bot says about incidents, as neutral messages. Adapters decide how it looks.</summary>
-public static class IncidentMessages
+public static partial class IncidentMessages
 {
     /// <summary>
     /// The incident at a glance, with the buttons that apply now. The channel's copy is the incident's header card:
     /// it carries <see cref="CardKey"/>, and every change it shows edits it in place (see
     /// <see cref="IncidentTransaction"/>), so it stays true and never offers what no longer applies.
+    /// <paramref name="alertDetails"/> (the first alert's own words, from <see cref="AlertDetails"/>) go between the
+    /// fields and the buttons.
     /// </summary>
-    public static ChatMessage Summary(Incident incident, RoleCatalog roles, MessageAudience audience = MessageAudience.Channel)
+    public static ChatMessage Summary(Incident incident, RoleCatalog roles, MessageAudience audience = MessageAudience.Channel,
+        IReadOnlyList<MessageBlock>? alertDetails = null)
     {
         var fields = new List<MessageField>
         {
@@ -44,6 +47,7 @@ public static class IncidentMessages
             new HeaderBlock(Title(incident)),
             new FieldsBlock(fields),
         };
+        blocks.AddRange(alertDetails ?? []);
         var buttons = Buttons(incident, roles);
         if (buttons.Count > 0)
         {
@@ -101,7 +105,8 @@ public static class IncidentMessages
     private const int MaxFieldChars = 300;
 
     /// <summary>A moment as cards and replies say it: <c>2026-12-06 14:05 UTC</c>.</summary>
-    public static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'");
+    public static string Time(DateTimeOffset at, bool seconds = false) =>
+        at.ToUniversalTime().ToString(seconds ? "yyyy-MM-dd HH:mm:ss 'UTC'" : "yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary><c>resolved since 2026-12-06 14:05 UTC</c>: the status and when it began, for "nothing to do" answers.</summary>
     public static string StatusSince(Incident incident)

@@ -10,10 +10,10 @@ public sealed partial class IncidentService
     /// A notification sent again changes nothing: the alert is matched by fingerprint and its status compared.
     /// </summary>
     public Task<int> IngestAsync(IReadOnlyList<InboxEntry> entries, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(tx =>
+        IngestCommittedAsync((tx, storm) =>
         {
             tx.Changes.ConsumedInboxEntries.AddRange(entries.Select(e => e.Id));
-            return IngestAllAsync(tx, entries.Select(e => e.Alert).ToList());
+            return IngestAllAsync(tx, entries.Select(e => e.Alert).ToList(), storm);
         }, cancellationToken);
 
     /// <summary>
@@ -21,17 +21,53 @@ public sealed partial class IncidentService
     /// stored attached to their incidents, with no inbox entry to write and delete (see <see cref="AlertInbox"/>).
     /// </summary>
     public Task<int> CorrelateAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(tx => IngestAllAsync(tx, alerts), cancellationToken);
+        IngestCommittedAsync((tx, storm) => IngestAllAsync(tx, alerts, storm), cancellationToken);
+
+    /// <summary>
+    /// Runs an ingest with a fresh storm digest per attempt; once it committed, the alerts whose summary was not posted
+    /// wait for the next one (<see cref="AlertStormSummaries"/>).
+    /// </summary>
+    private async Task<int> IngestCommittedAsync(Func<IncidentTransaction, AlertStormDigest, ValueTask<int>> ingest, CancellationToken cancellationToken)
+    {
+        AlertStormDigest storm = new();
+        var opened = await ExecuteAsync(tx =>
+        {
+            storm = new AlertStormDigest();
+            return ingest(tx, storm);
+        }, cancellationToken);
+        stormSummaries.Committed(storm, time.GetUtcNow());
+        return opened;
+    }
+
+    /// <summary>
+    /// Posts the summary of an incident's later alerts that waited for their interval (<see cref="AlertStormFlusher"/>);
+    /// returns whether anything waited.
+    /// </summary>
+    public async Task<bool> PostWaitingAlertSummaryAsync(int number, CancellationToken cancellationToken = default)
+    {
+        var posted = await ExecuteAsync(async tx =>
+            await tx.FindAsync(number) is { } incident && incident.Status.IsOpen() && stormSummaries.PostWaiting(tx, incident), cancellationToken);
+        if (posted)
+        {
+            stormSummaries.Flushed(number, time.GetUtcNow());
+        }
+        else
+        {
+            stormSummaries.Forget(number);
+        }
+        return posted;
+    }
 
     /// <summary>Returns how many incidents the alerts opened.</summary>
-    private async ValueTask<int> IngestAllAsync(IncidentTransaction tx, IReadOnlyList<Alert> alerts)
+    private async ValueTask<int> IngestAllAsync(IncidentTransaction tx, IReadOnlyList<Alert> alerts, AlertStormDigest storm)
     {
         await PreloadAlertsAsync(tx, alerts);
         var opened = 0;
         foreach (var alert in alerts)
         {
-            opened += await IngestAsync(tx, alert) ? 1 : 0;
+            opened += await IngestAsync(tx, alert, storm) ? 1 : 0;
         }
+        stormSummaries.PostDue(tx, storm);
         return opened;
     }
 
@@ -73,7 +109,7 @@ public sealed partial class IncidentService
     }
 
     /// <summary>Returns true when the alert opened a new incident.</summary>
-    private async ValueTask<bool> IngestAsync(IncidentTransaction tx, Alert alert)
+    private async ValueTask<bool> IngestAsync(IncidentTransaction tx, Alert alert, AlertStormDigest storm)
     {
         var groupKey = options.Value.GroupKeyFor(alert);
         var resolvedInClosed = alert.Status == AlertStatus.Resolved && await ResolveInClosedIncidentsAsync(tx, alert, groupKey);
@@ -98,11 +134,16 @@ public sealed partial class IncidentService
         var firingBefore = incident.FiringAlertCount;
         if (existing is null)
         {
-            Attach(tx, incident, alert, id, announce: !opened);
+            var attached = Attach(tx, incident, alert, announce: !opened);
+            if (!opened)
+            {
+                storm.Add(incident, attached);
+            }
         }
         else if (existing.Status != alert.Status)
         {
             ChangeStatus(tx, incident, existing, alert);
+            storm.Add(incident, existing);
         }
         else
         {
@@ -172,7 +213,8 @@ public sealed partial class IncidentService
         {
             RecordUnmappedSeverity(tx, incident, alert);
         }
-        tx.Post(incident, IncidentMessages.Summary(incident, roles));
+        var details = IncidentMessages.AlertDetails(IncidentAlert.From(alert, incident.Number, tx.Now), alertDetails.Value);
+        tx.Post(incident, IncidentMessages.Summary(incident, roles, alertDetails: details));
         LogOpened(incident);
         if (runbooks.FindMatch(alert.Labels) is { } runbook)
         {
@@ -195,26 +237,10 @@ public sealed partial class IncidentService
             shown, alert.Source, incident.Reference, incident.Severity.Display());
     }
 
-    private static void Attach(IncidentTransaction tx, Incident incident, Alert alert, string id, bool announce)
+    private static IncidentAlert Attach(IncidentTransaction tx, Incident incident, Alert alert, bool announce)
     {
-        tx.Add(new IncidentAlert
-        {
-            Id = id,
-            IncidentNumber = incident.Number,
-            Source = alert.Source,
-            Fingerprint = alert.Fingerprint,
-            Status = alert.Status,
-            Severity = alert.Severity,
-            Title = alert.Title,
-            Description = alert.Description,
-            Labels = alert.Labels,
-            Links = alert.Links,
-            StartsAt = alert.StartsAt,
-            EndsAt = alert.EndsAt,
-            FirstSeenAt = tx.Now,
-            ResolvedAt = alert.Status == AlertStatus.Resolved ? tx.Now : null,
-            Raw = alert.Raw,
-        });
+        var attached = IncidentAlert.From(alert, incident.Number, tx.Now);
+        tx.Add(attached);
         incident.AlertCount++;
         if (alert.Status == AlertStatus.Firing)
         {
@@ -229,6 +255,7 @@ public sealed partial class IncidentService
         {
             tx.Touch(incident);
         }
+        return attached;
     }
 
     private static void ChangeStatus(IncidentTransaction tx, Incident incident, IncidentAlert existing, Alert alert)

@@ -23,6 +23,8 @@ public sealed partial class IncidentService(
     RoleCatalog roles,
     RunbookLibrary runbooks,
     IOptions<IncidentOptions> options,
+    IOptions<AlertDetailOptions> alertDetails,
+    AlertStormSummaries stormSummaries,
     IEnumerable<IIncidentObserver> observers,
     IEnumerable<IDrillReporter> drillReporters,
     BotMetrics metrics,
@@ -63,7 +65,7 @@ public sealed partial class IncidentService(
             {
                 var transaction = new IncidentTransaction(store, platforms, Card, time.GetUtcNow(), cancellationToken);
                 var result = await work(transaction);
-                transaction.RefreshCards();
+                await transaction.RefreshCardsAsync();
                 try
                 {
                     await store.CommitAsync(transaction.Changes, cancellationToken);
@@ -130,7 +132,22 @@ public sealed partial class IncidentService(
         }, cancellationToken);
 
     /// <summary>The incident's header card as the channels show it; it is kept true after every change.</summary>
-    private ChatMessage Card(Incident incident) => IncidentMessages.Summary(incident, roles);
+    /// <summary>
+    /// The incident's header card as it stands, for the person who asked (the <c>status</c> command): the channels'
+    /// card, first alert's words included, without the update key that would edit the channels' copy.
+    /// </summary>
+    public async Task<ChatMessage?> StatusCardAsync(int number, CancellationToken cancellationToken = default)
+    {
+        if (await store.FindAsync(number, cancellationToken) is not { } incident)
+        {
+            return null;
+        }
+        var first = incident.AlertCount > 0 ? await store.FirstAlertOfAsync(number, cancellationToken) : null;
+        return Card(incident, first) with { Audience = MessageAudience.Requester, UpdateKey = null };
+    }
+
+    private ChatMessage Card(Incident incident, IncidentAlert? firstAlert) =>
+        IncidentMessages.Summary(incident, roles, alertDetails: firstAlert is null ? null : IncidentMessages.AlertDetails(firstAlert, alertDetails.Value));
 
     private void LogOpened(Incident incident) =>
         logger.LogInformation("Opened {Incident} ({Severity}) {Title}", incident.Reference, incident.Severity.Display(), incident.Title);

@@ -23,14 +23,15 @@ public sealed class IncidentTransaction
     private readonly Dictionary<string, List<int>> _closedByGroupKey = [];
     private readonly Queue<int> _reservedNumbers = new();
     private readonly Dictionary<(int Incident, string Source, string Kind, string Verb), AlertTimelineLine> _alertLines = [];
-    private readonly Func<Incident, ChatMessage> _card;
+    // The header card of an incident, given the alert first seen in it (whose own words it shows), if any.
+    private readonly Func<Incident, IncidentAlert?, ChatMessage> _card;
     // What the header card of each incident read from the store said (IncidentMessages.CardState): a commit that
     // changes it posts the card again.
     private readonly Dictionary<int, string> _cardsAsRead = [];
     // The header cards this operation posted (a new incident's first card), to bring up to date before the commit.
     private readonly Dictionary<int, PostedCard> _cardsPosted = [];
 
-    internal IncidentTransaction(IIncidentStore store, ChatPlatforms platforms, Func<Incident, ChatMessage> card, DateTimeOffset now, CancellationToken cancellationToken)
+    internal IncidentTransaction(IIncidentStore store, ChatPlatforms platforms, Func<Incident, IncidentAlert?, ChatMessage> card, DateTimeOffset now, CancellationToken cancellationToken)
     {
         _store = store;
         _platforms = platforms;
@@ -271,16 +272,32 @@ public sealed class IncidentTransaction
     /// (<see cref="IncidentMessages.CardState"/>) changed gets one new version of it, which platforms apply in place
     /// (its update key).
     /// </summary>
-    internal void RefreshCards()
+    internal async ValueTask RefreshCardsAsync()
     {
         foreach (var incident in Changes.Incidents.Values)
         {
             if (_cardsPosted.ContainsKey(incident.Number)
                 || (_cardsAsRead.TryGetValue(incident.Number, out var asRead) && asRead != IncidentMessages.CardState(incident)))
             {
-                Post(incident, _card(incident));
+                Post(incident, _card(incident, await FirstAlertOfAsync(incident)));
             }
         }
+    }
+
+    /// <summary>
+    /// The alert first seen in the incident, as this operation leaves it: among the alerts it saves, and (for an
+    /// incident read from the store) the store's first, read only then.
+    /// </summary>
+    private async ValueTask<IncidentAlert?> FirstAlertOfAsync(Incident incident)
+    {
+        var candidates = Changes.Alerts.Values.Where(a => a.IncidentNumber == incident.Number).ToList();
+        if (_cardsAsRead.ContainsKey(incident.Number) && incident.AlertCount > 0
+            && await _store.FirstAlertOfAsync(incident.Number, CancellationToken) is { } stored
+            && candidates.TrueForAll(a => a.Id != stored.Id))
+        {
+            candidates.Add(stored);
+        }
+        return candidates.OrderBy(a => a.FirstSeenAt).ThenBy(a => a.Id, StringComparer.Ordinal).FirstOrDefault();
     }
 
     /// <summary>Where a header card sits in this operation's messages and outbox, to be replaced by a newer version.</summary>

@@ -25,6 +25,9 @@ public interface IIncidentStore
     /// <summary>Oldest first (by when each alert was first seen).</summary>
     ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken = default);
 
+    /// <summary>The alert first seen in the incident (the one whose words its header card shows), or null.</summary>
+    ValueTask<IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken = default);
+
     ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>The alerts among these ids that are stored (the others are simply not returned).</summary>

@@ -47,6 +47,18 @@ public static class BlockKitRenderer
                         blocks.Add(Section(chunk));
                     }
                     break;
+                case PlainTextBlock plain:
+                    foreach (var chunk in Chunks(plain.Text.Split('\n').Select(line => SlackText.Escape(line, MaxSectionText)), MaxSectionText))
+                    {
+                        blocks.Add(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = chunk.Length == 0 ? " " : chunk, ["emoji"] = false } });
+                    }
+                    break;
+                case LinksBlock links when links.Links.Count > 0:
+                    foreach (var chunk in Chunks(links.Links.Select(Link), MaxSectionText, separator: "  ·  "))
+                    {
+                        blocks.Add(Section(chunk));
+                    }
+                    break;
                 case FieldsBlock fields:
                     blocks.Add(new JsonObject
                     {
@@ -79,6 +91,38 @@ public static class BlockKitRenderer
     {
         var name = SlackText.Escape(label, 200);
         return $"*{name}*\n{SlackText.Escape(value, MaxFieldText - name.Length - 3)}";
+    }
+
+    /// <summary>
+    /// <c>&lt;url|title&gt;</c> when <see cref="LinkPolicy"/> allows the address, else the title and the address as
+    /// escaped text; the title is escaped either way, so it can neither end the link early nor mention anyone.
+    /// </summary>
+    private static string Link(MessageLink link)
+    {
+        var title = SlackText.Escape(link.Title, 200);
+        if (!LinkPolicy.IsSafe(link.Url))
+        {
+            return $"{title}: {SlackText.Escape(link.Url, MaxSectionText - title.Length - 2)}";
+        }
+        var markup = $"<{SlackText.Escape(link.Url.Replace("|", "%7C", StringComparison.Ordinal).Replace(" ", "%20", StringComparison.Ordinal))}|{title}>";
+        // An address whose escaping (every & is &amp;) outgrows a section cannot be a link in Slack: its title says so.
+        return markup.Length <= MaxSectionText ? markup : $"{title} (address too long for Slack)";
+    }
+
+    /// <summary>Pieces already escaped, joined with <paramref name="separator"/> into texts of at most <paramref name="max"/> characters.</summary>
+    private static IEnumerable<string> Chunks(IEnumerable<string> pieces, int max, string separator = "\n")
+    {
+        var chunk = new System.Text.StringBuilder();
+        foreach (var piece in pieces)
+        {
+            if (chunk.Length > 0 && chunk.Length + separator.Length + piece.Length > max)
+            {
+                yield return chunk.ToString();
+                chunk.Clear();
+            }
+            chunk.Append(chunk.Length > 0 ? separator : "").Append(piece);
+        }
+        yield return chunk.ToString();
     }
 
     private static JsonObject Button(string label, string command, ButtonStyle style, int index)

@@ -58,6 +58,12 @@ public static class AdaptiveCardMessageRenderer
                         body.Add(element!.DeepClone());
                     }
                     break;
+                case PlainTextBlock plain:
+                    body.Add(Text(AdaptiveCardText.Escape(plain.Text)));
+                    break;
+                case LinksBlock links when links.Links.Count > 0:
+                    body.Add(Text(string.Join("  ·  ", links.Links.Select(Link))));
+                    break;
                 case FieldsBlock fields:
                     body.Add(new JsonObject
                     {
@@ -117,6 +123,14 @@ public static class AdaptiveCardMessageRenderer
 
     /// <summary>The line Teams shows in notifications and the activity feed.</summary>
     public static string Summary(ChatMessage message) => message.NotificationLine(200);
+
+    /// <summary>
+    /// <c>[title](url)</c> when <see cref="LinkPolicy"/> allows the address, else the title and the address as escaped
+    /// text; the title is escaped either way, so it can neither end the link early nor mention anyone.
+    /// </summary>
+    private static string Link(MessageLink link) => LinkPolicy.IsSafe(link.Url)
+        ? $"[{AdaptiveCardText.Escape(link.Title)}]({CardUrls.Escape(link.Url)})"
+        : $"{AdaptiveCardText.Escape(link.Title)}: {AdaptiveCardText.Escape(link.Url)}";
 
     private static JsonObject Execute(string title, string command, ButtonStyle style)
     {

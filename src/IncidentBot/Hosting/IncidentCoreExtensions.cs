@@ -22,6 +22,8 @@ internal static class IncidentCoreExtensions
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageValidation>();
         services.AddOptions<IncidentOptions>().BindConfiguration(IncidentOptions.Section);
+        services.AddOptions<AlertDetailOptions>().BindConfiguration(AlertDetailOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AlertDetailOptions>, AlertDetailOptionsValidation>();
         services.AddOptions<RoleOptions>().BindConfiguration(RoleOptions.Section);
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section)
             .Validate(o => o.BatchSize is > 0 and <= 10_000, "Intake:BatchSize must be between 1 and 10000.")
@@ -40,6 +42,7 @@ internal static class IncidentCoreExtensions
         services.AddSingleton<ChatPlatforms>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<AlertInboxSignal>();
+        services.AddSingleton<AlertStormSummaries>();
         services.AddSingleton<IncidentService>();
         services.AddSingleton<ChatCommandHandler>();
 
@@ -54,6 +57,7 @@ internal static class IncidentCoreExtensions
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<DeduplicationPruner>();
+        services.AddHostedService<AlertStormFlusher>();
         return builder;
     }
 

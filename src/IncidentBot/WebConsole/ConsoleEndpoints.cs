@@ -20,6 +20,7 @@ internal static class ConsoleEndpoints
         var rooms = endpoints.MapGroup("/api/incidents/{number:int}/room").WithTags("Console");
         rooms.MapGet("/", RoomAsync).WithSummary("The incident's room: what the bot and people said, oldest first.");
         rooms.MapPost("/", SayAsync).WithSummary("Says something in the room: the text is shown to everyone and run as a command.");
+        endpoints.MapAlertListEndpoint();
         return endpoints;
     }
 

@@ -25,6 +25,8 @@ internal static class WebMessageRenderer
             {
                 HeaderBlock header => $"<div class=\"msg-header\">{Encode(header.Text)}</div>",
                 TextBlock text => $"<div class=\"msg-text\">{HtmlStepRenderer.Render(text.Markdown)}</div>",
+                PlainTextBlock plain => $"<div class=\"msg-plain\">{Encode(plain.Text)}</div>",
+                LinksBlock links => "<div class=\"msg-links\">" + string.Concat(links.Links.Select(Link)) + "</div>",
                 FieldsBlock fields => "<dl class=\"msg-fields\">" + string.Concat(fields.Fields.Select(f => $"<div><dt>{Encode(f.Label)}</dt><dd>{Encode(f.Value)}</dd></div>")) + "</dl>",
                 ChecklistBlock checklist => "<ul class=\"msg-checklist\">" + string.Concat(checklist.Items.Select(Item)) + "</ul>",
                 ButtonsBlock buttons => "<div class=\"msg-buttons\">" + string.Concat(buttons.Buttons.Select(Button)) + "</div>",
@@ -38,6 +40,11 @@ internal static class WebMessageRenderer
     private static string Item(ChecklistItem item) =>
         $"<li><button type=\"button\" class=\"check{(item.Checked ? " checked" : "")}\" data-command=\"{Encode(item.Command)}\" aria-pressed=\"{(item.Checked ? "true" : "false")}\">"
         + $"<span class=\"box\">{(item.Checked ? "☑" : "☐")}</span> {Encode(item.Text)}</button></li>";
+
+    /// <summary>A link only to an address <see cref="LinkPolicy"/> allows, opened in a new tab; any other address is text.</summary>
+    private static string Link(MessageLink link) => LinkPolicy.IsSafe(link.Url)
+        ? $"<a href=\"{Encode(link.Url.Replace(" ", "%20", StringComparison.Ordinal))}\" target=\"_blank\" rel=\"noopener noreferrer\">{Encode(link.Title)}</a>"
+        : $"<span class=\"msg-link-text\">{Encode(link.Title)}: {Encode(link.Url)}</span>";
 
     private static string Button(MessageButton button) =>
         $"<button type=\"button\" class=\"btn btn-{button.Style.ToString().ToLowerInvariant()}\" data-command=\"{Encode(button.Command)}\">{Encode(button.Label)}</button>";

@@ -177,6 +177,7 @@ async function refreshIncident(number) {
       ${roles || `<dt>Roles</dt><dd>nobody yet</dd>`}
     </dl></div>
     ${sessions}`;
+  window.alertsPanel?.refresh(i);
   // timeline.js (and anything else showing the incident) draws from the same copy.
   window.dispatchEvent(new CustomEvent("incidentbot:incident", { detail: i }));
 }

@@ -19,7 +19,7 @@ public sealed partial class ConsoleScreenshotTests
     private const string UpdateVariable = "INCIDENTBOT_UPDATE_SCREENSHOTS";
 
     /// <summary>Every picture this test takes; the docs show exactly these.</summary>
-    private static readonly string[] Pictures = ["console-incidents", "console-room", "console-timeline", "console-room-phone", "console-incidents-phone", "console-response"];
+    private static readonly string[] Pictures = ["console-incidents", "console-room", "console-timeline", "console-alert-details", "console-room-phone", "console-incidents-phone", "console-response"];
 
     private static string Folder => Path.Combine(RepositoryPaths.Root, "docs", "screenshots");
 
@@ -45,7 +45,15 @@ public sealed partial class ConsoleScreenshotTests
         await Expect(timeline.GetByTestId("timeline-entry").First).ToBeVisibleAsync();
         await Expect(timeline).ToContainTextAsync("alice");
         await timeline.ScrollIntoViewIfNeededAsync();
-        await ShootAsync(desktop, "console-timeline", taken);
+        await ShootAsync(desktop, "console-timeline", taken, timeline);
+
+        // The first incident came from Alertmanager: its opening card shows the alert's own words and links.
+        await desktop.GotoAsync("/#/incidents/1");
+        var opening = desktop.Locator(".msg-incident").First;
+        await Expect(opening.Locator(".msg-plain")).ToContainTextAsync("CPU core temperature is 34.75C");
+        await Expect(opening.Locator(".msg-fields").Last).ToContainTextAsync("High CPU Temperature");
+        await Expect(opening.GetByRole(AriaRole.Link, new() { Name = "Silence" })).ToBeVisibleAsync();
+        await ShootAsync(desktop, "console-alert-details", taken, opening);
 
         await desktop.GetByRole(AriaRole.Link, new() { Name = "Response" }).ClickAsync();
         await Expect(desktop.GetByTestId("response-incidents")).ToContainTextAsync("checkout");
@@ -115,7 +123,8 @@ public sealed partial class ConsoleScreenshotTests
         await api.CommandAsync(number, "carol", "resolve cache warmed up");
     }
 
-    private static async Task ShootAsync(IPage page, string name, List<string> taken)
+    /// <param name="part">Only this part of the page (a closer, smaller picture), or the whole window.</param>
+    private static async Task ShootAsync(IPage page, string name, List<string> taken, ILocator? part = null)
     {
         taken.Add(name);
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
@@ -123,7 +132,15 @@ public sealed partial class ConsoleScreenshotTests
             // Settle the live dot and any scrolling first, so a picture never catches the page half-drawn.
             await Expect(page.Locator("#live")).ToHaveTextAsync("live");
             await page.EvaluateAsync("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Folder, $"{name}.png") });
+            var path = Path.Combine(Folder, $"{name}.png");
+            if (part is null)
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+            }
+            else
+            {
+                await part.ScreenshotAsync(new LocatorScreenshotOptions { Path = path });
+            }
         }
     }
 

@@ -43,15 +43,20 @@ public sealed class OutboxDeliveryTests
         await app.CommandAsync(1, "alice", "update second update");
 
         await Eventually.TrueAsync(() => _delivered.Any(d => d.Contains("second update")), "the second update");
-        // The header card goes first; its later versions (after the ack, after an update) come between the rest.
+        // The header card goes first, with the first alert's own words; its later versions (after the ack, after an
+        // update) come between the rest.
         var delivered = _delivered.ToArray();
         Assert.StartsWith("C1: INC-1 · SEV1 · High CPU core temperature", delivered[0]);
+        Assert.Contains("CPU core temperature is 34.75C", delivered[0]); // the first alert's description
         var (rest, cardVersions) = WithoutCardVersions(delivered);
-        Assert.Equal(3, rest.Count);
-        Assert.Contains("acknowledged INC-1", rest[0]);
-        Assert.Contains("first update", rest[1]);
-        Assert.Contains("second update", rest[2]);
+        Assert.Equal(4, rest.Count);
+        Assert.StartsWith("C1: INC-1: **1 more alert** firing · now 2 firing of 2", rest[0]); // the fixture's second alert
+        Assert.Contains("acknowledged INC-1", rest[1]);
+        Assert.Contains("first update", rest[2]);
+        Assert.Contains("second update", rest[3]);
         Assert.Contains("Status: acknowledged", cardVersions[0]);
+        // A later version of the card keeps the first alert's own words.
+        Assert.All(cardVersions, card => Assert.Contains("CPU core temperature is 34.75C", card));
         var incident = await app.GetIncidentAsync(1);
         Assert.Contains(new ChannelView("fakechat", "C1", "#inc-1"), incident.Channels);
         Assert.Contains(new ChannelView("web", "INC-1", "INC-1 room"), incident.Channels);

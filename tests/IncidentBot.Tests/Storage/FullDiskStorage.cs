@@ -39,6 +39,8 @@ public sealed class FullDiskStorage(LiteDbStorage disk) : IIncidentStore, IAlert
 
     public ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken = default) => Incidents.AlertsOfAsync(number, cancellationToken);
 
+    public ValueTask<IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken = default) => Incidents.FirstAlertOfAsync(number, cancellationToken);
+
     public ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default) => Incidents.FindAlertAsync(id, cancellationToken);
 
     public ValueTask<IReadOnlyList<IncidentAlert>> FindAlertsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) => Incidents.FindAlertsAsync(ids, cancellationToken);

@@ -18,22 +18,8 @@ namespace IncidentBot.Tests.Teams;
 public sealed class AdaptiveCardSchemaTests
 {
     private static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromText(
-        File.ReadAllText(SchemaFile()),
+        File.ReadAllText(Path.Combine(Fixtures.Root, "..", "specs", "adaptive-card-1.5.schema.json")),
         new BuildOptions { Dialect = Dialect.Draft06 }));
-
-    /// <summary>The schema in the shared folder beside the repository (or beside a folder of worktrees above it).</summary>
-    private static string SchemaFile()
-    {
-        for (var folder = Directory.GetParent(RepositoryPaths.Root); folder is not null; folder = folder.Parent)
-        {
-            var file = Path.Combine(folder.FullName, "shared", "specs", "adaptive-card-1.5.schema.json");
-            if (File.Exists(file))
-            {
-                return file;
-            }
-        }
-        throw new FileNotFoundException("shared/specs/adaptive-card-1.5.schema.json was not found beside the repository or above it.");
-    }
 
     /// <summary>Element types only Teams renders (not in the 1.5 schema): each needs a fallback.</summary>
     private static readonly HashSet<string> TeamsOnly = ["CodeBlock"];

@@ -128,6 +128,9 @@ public sealed class CorrelationOnArrivalTests : IDisposable
 
         public ValueTask<IReadOnlyList<Incidents.IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken = default) => disk.AlertsOfAsync(number, cancellationToken);
 
+
+        public ValueTask<Incidents.IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken = default) => disk.FirstAlertOfAsync(number, cancellationToken);
+
         public ValueTask<Incidents.IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default) => disk.FindAlertAsync(id, cancellationToken);
 
         public ValueTask<IReadOnlyList<Incidents.IncidentAlert>> FindAlertsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) => disk.FindAlertsAsync(ids, cancellationToken);

@@ -42,6 +42,7 @@ public sealed class AlertmanagerNormalizer : IAlertNormalizer
         AddWebLink(links, "Runbook", annotations.GetValueOrDefault("runbook_url"));
         AddWebLink(links, "Dashboard", annotations.GetValueOrDefault("dashboard_url"));
         AddWebLink(links, "Alertmanager", externalUrl);
+        AddWebLink(links, "Silence", SilenceUrl(externalUrl, labels));
 
         return new Alert
         {
@@ -62,6 +63,26 @@ public sealed class AlertmanagerNormalizer : IAlertNormalizer
         };
     }
 
+    /// <summary>
+    /// Alertmanager's own "new silence" form with this alert's labels filled in, as its UI and its default notification
+    /// template build it: <c>{externalURL}/#/silences/new?filter={name="value", …, alertname="…"}</c>, percent-encoded.
+    /// Values are quoted the way Alertmanager's matchers read them (backslash before <c>\</c> and <c>"</c>, <c>\n</c>
+    /// for a line break). Null when the payload has no web address for its Alertmanager or the alert no labels.
+    /// </summary>
+    public static string? SilenceUrl(string? externalUrl, IReadOnlyDictionary<string, string> labels)
+    {
+        if (string.IsNullOrWhiteSpace(externalUrl) || labels.Count == 0)
+        {
+            return null;
+        }
+        var matchers = labels
+            .OrderBy(l => l.Key == "alertname" ? 1 : 0).ThenBy(l => l.Key, StringComparer.Ordinal)
+            .Select(l => $"{l.Key}=\"{Quote(l.Value)}\"");
+        return $"{externalUrl.TrimEnd('/')}/#/silences/new?filter={Uri.EscapeDataString("{" + string.Join(", ", matchers) + "}")}";
+
+        static string Quote(string value) =>
+            value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+    }
 
     private static string Canonical(Dictionary<string, string> labels) =>
         "{" + string.Join(",", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\"")) + "}";

@@ -169,7 +169,7 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
     }
 
     private async Task<CommandReply> ShowStatusAsync(int number, CancellationToken cancellationToken) =>
-        new([IncidentMessages.Summary((await store.FindAsync(number, cancellationToken))!, roles, MessageAudience.Requester)], number);
+        new([(await incidents.StatusCardAsync(number, cancellationToken))!], number);
 
     private async Task<CommandReply> ShowTimelineAsync(int number, CancellationToken cancellationToken)
     {

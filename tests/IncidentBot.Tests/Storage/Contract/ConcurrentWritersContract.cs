@@ -190,6 +190,9 @@ public abstract class ConcurrentWritersContract
 
         public ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken = default) => inner.AlertsOfAsync(number, cancellationToken);
 
+
+        public ValueTask<IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken = default) => inner.FirstAlertOfAsync(number, cancellationToken);
+
         public ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default) => inner.FindAlertAsync(id, cancellationToken);
 
         public ValueTask<IReadOnlyList<IncidentAlert>> FindAlertsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) => inner.FindAlertsAsync(ids, cancellationToken);
@@ -237,6 +240,9 @@ public abstract class ConcurrentWritersContract
         public ValueTask<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
 
         public ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken = default) => inner.AlertsOfAsync(number, cancellationToken);
+
+
+        public ValueTask<IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken = default) => inner.FirstAlertOfAsync(number, cancellationToken);
 
         public ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default) => inner.FindAlertAsync(id, cancellationToken);
 

@@ -55,6 +55,7 @@ public abstract class IncidentStoreContract
         var alert = Alert(number, "fp");
         alert.Labels = new() { ["app.kubernetes.io/name"] = "orders", ["$weird key"] = "v", ["empty"] = "", ["dotted.key"] = "x" };
         alert.Links = [new AlertLink("Dashboard", "https://grafana.example/d/1")];
+        alert.Annotations = new() { ["summary"] = "Orders DB down", ["runbook_url"] = "https://wiki.example/db", ["description"] = "line 1\nline \"2\" <b>" };
         alert.StartsAt = At.AddSeconds(-30);
         alert.Description = "it is down";
         changes.Alerts[alert.Id] = alert;
@@ -85,6 +86,7 @@ public abstract class IncidentStoreContract
         var alertBack = Assert.Single(await incidents.AlertsOfAsync(number));
         Assert.Equal(alert.Labels.OrderBy(l => l.Key), alertBack.Labels.OrderBy(l => l.Key));
         Assert.Equal(alert.Links, alertBack.Links);
+        Assert.Equal(alert.Annotations.OrderBy(a => a.Key), alertBack.Annotations.OrderBy(a => a.Key));
         Assert.Equal((alert.Id, alert.Source, alert.Fingerprint, alert.Status, "critical", alert.Title, "it is down", At.AddSeconds(-30), (DateTimeOffset?)null, At),
             (alertBack.Id, alertBack.Source, alertBack.Fingerprint, alertBack.Status, alertBack.Severity, alertBack.Title, alertBack.Description, alertBack.StartsAt!.Value, alertBack.EndsAt, alertBack.FirstSeenAt));
         Assert.Equal("", alertBack.Raw);
@@ -420,6 +422,10 @@ public abstract class IncidentStoreContract
         var found = await incidents.FindAlertsAsync([alerts[1].Id, alerts[299].Id, "nobody/alertmanager/x"]);
         Assert.Equal([alerts[1].Id, alerts[299].Id], found.Select(a => a.Id).Order());
         Assert.Empty(await incidents.FindAlertsAsync([]));
+
+        // The header card shows the alert first seen (the last inserted here), whatever its status now.
+        Assert.Equal(alerts[299].Id, (await incidents.FirstAlertOfAsync(incident.Number))!.Id);
+        Assert.Null(await incidents.FirstAlertOfAsync((await incidents.OpenNewAsync(1))[0].Number));
     }
 
     [SkippableTheory]

@@ -47,7 +47,7 @@ internal sealed class CardAutolinkRenderer : MarkdownObjectRenderer<AdaptiveCard
 }
 
 /// <summary>Keeps a URL from ending the `(url)` part early.</summary>
-internal static class CardUrls
+public static class CardUrls
 {
     /// <summary>Percent-encodes the characters that close or split a Markdown link destination.</summary>
     public static string Escape(string url) => url
