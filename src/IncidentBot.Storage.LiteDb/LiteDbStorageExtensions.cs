@@ -24,6 +24,7 @@ public static class LiteDbStorageExtensions
         services.AddSingleton<IDeduplicationStore>(sp => sp.GetRequiredService<LiteDbStorage>());
         services.AddSingleton<IDrillStore>(sp => sp.GetRequiredService<LiteDbStorage>());
         services.AddSingleton<IRcaStore>(sp => sp.GetRequiredService<LiteDbStorage>());
+        services.AddSingleton<IApiTokenStore>(sp => sp.GetRequiredService<LiteDbStorage>());
         // One process: changes go straight to this process's live views.
         services.AddSingleton<IChangeFeed, InProcessChangeFeed>();
         return services;

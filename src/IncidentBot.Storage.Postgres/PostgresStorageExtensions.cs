@@ -43,6 +43,8 @@ public static class PostgresStorageExtensions
         services.AddSingleton(sp => Translated<IPlatformReferenceStore>(sp.GetRequiredService<PostgresPlatformReferences>(), sp));
         services.AddSingleton<PostgresDeduplication>();
         services.AddSingleton(sp => Translated<IDeduplicationStore>(sp.GetRequiredService<PostgresDeduplication>(), sp));
+        services.AddSingleton<PostgresApiTokens>();
+        services.AddSingleton(sp => Translated<IApiTokenStore>(sp.GetRequiredService<PostgresApiTokens>(), sp));
         // Changes reach every replica's live views through LISTEN/NOTIFY; the feed listens while the host runs.
         services.AddSingleton<PostgresChangeFeed>();
         services.AddSingleton<IChangeFeed>(sp => sp.GetRequiredService<PostgresChangeFeed>());

@@ -35,8 +35,10 @@ internal static class CommandEndpoints
     public sealed record MessageResponse(MessageKind Kind, MessageAudience Audience, int? IncidentNumber, bool IsDrill, string Text, IReadOnlyList<MessageBlock> Blocks, string? UpdateKey);
 
     private static async Task<Results<Ok<CommandResponse>, ValidationProblem, ProblemHttpResult>> InIncidentAsync(
-        int number, CommandRequest request, IIncidentStore store, ChatCommandHandler handler, IOptions<InputLimits> limits, CancellationToken cancellationToken)
+        int number, CommandRequest request, HttpContext http, IIncidentStore store, ChatCommandHandler handler, IOptions<InputLimits> limits, CancellationToken cancellationToken)
     {
+        // With an API token the token acts (token:<name>), whatever user the request names.
+        request = request with { User = WebConsole.ApiCaller.Actor(http, request.User) };
         if (Validate(request.User, request.Text, limits.Value) is { } problem)
         {
             return problem;
@@ -49,8 +51,9 @@ internal static class CommandEndpoints
     }
 
     private static async Task<Results<Ok<CommandResponse>, ValidationProblem>> OutsideIncidentAsync(
-        CommandRequest request, ChatCommandHandler handler, IOptions<InputLimits> limits, CancellationToken cancellationToken)
+        CommandRequest request, HttpContext http, ChatCommandHandler handler, IOptions<InputLimits> limits, CancellationToken cancellationToken)
     {
+        request = request with { User = WebConsole.ApiCaller.Actor(http, request.User) };
         if (Validate(request.User, request.Text, limits.Value) is { } problem)
         {
             return problem;

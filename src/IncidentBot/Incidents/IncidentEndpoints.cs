@@ -143,8 +143,10 @@ internal static class IncidentEndpoints
             : IncidentProblems.NotFound(number);
 
     private static async Task<Results<Created<IncidentDetailResponse>, ValidationProblem>> DeclareAsync(
-        DeclareRequest request, IncidentService incidents, IIncidentStore store, CancellationToken cancellationToken)
+        DeclareRequest request, HttpContext http, IncidentService incidents, IIncidentStore store, CancellationToken cancellationToken)
     {
+        // With an API token the token acts (token:<name>), whatever user the request names.
+        request = request with { User = WebConsole.ApiCaller.Actor(http, request.User) };
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Title))
         {

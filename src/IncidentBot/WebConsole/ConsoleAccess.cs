@@ -8,7 +8,8 @@ namespace IncidentBot.WebConsole;
 /// <summary>
 /// Who may use the console and the API. Without <c>WebConsole:AccessToken</c>: callers on this machine only, and
 /// only when they address the bot by a loopback name (<see cref="LoopbackTrust"/>). With it: everyone must bring
-/// it, as <c>Authorization: Bearer</c> or as the console session <c>/login</c> opens.
+/// it, as <c>Authorization: Bearer</c> or as the console session <c>/login</c> opens. Either way, the API also takes
+/// API tokens (<c>Authorization: Bearer ibt_…</c>, <see cref="ApiTokenAuthentication"/>), from anywhere.
 /// </summary>
 internal static class ConsoleAccess
 {
@@ -28,6 +29,21 @@ internal static class ConsoleAccess
             return;
         }
         var token = context.RequestServices.GetRequiredService<IOptions<WebConsoleOptions>>().Value.AccessToken;
+        // An API token (Bearer ibt_…) on the API is checked whatever else is configured, also from beyond loopback;
+        // the shared token keeps its meaning if it happens to start with ibt_.
+        if (path.StartsWithSegments("/api") && ApiTokenAuthentication.Presents(context) && !(!string.IsNullOrEmpty(token) && HasBearerToken(context, token)))
+        {
+            var result = await context.AuthenticateAsync(ApiTokenAuthentication.SchemeName);
+            if (result.Succeeded)
+            {
+                context.User = result.Principal;
+                await next(context);
+                return;
+            }
+            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            await Results.Problem("The API token is unknown, revoked or malformed. Ask a lead for a new one (IncidentBot tokens create).", statusCode: 401, title: "Not authenticated").ExecuteAsync(context);
+            return;
+        }
         if (string.IsNullOrEmpty(token))
         {
             if (LoopbackTrust.Refusal(context) is { } refusal)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using IncidentBot.Chat;
 using IncidentBot.Chat.Platforms;
 using IncidentBot.Hosting;
@@ -77,7 +78,10 @@ internal static class WebConsoleExtensions
                 keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(Path.GetDirectoryName(dataFile)!, "keys")), logs);
             });
         }
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+        // API tokens for automation (Authorization: Bearer ibt_…), checked by ConsoleAccess on /api beside the session.
+        builder.Services.AddSingleton<ApiTokenUsage>();
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie()
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme).Configure<IOptions<WebConsoleOptions>>((cookie, console) =>
         {
             cookie.Cookie.Name = ConsoleAccess.Cookie;
