@@ -7,7 +7,7 @@ namespace IncidentBot.Hosting;
 
 /// <summary>
 /// The bot's command-line tools, run instead of the server: <c>runbooks lint [path]</c>, <c>rca export</c>,
-/// <c>backup</c>, <c>restore</c>, <c>storage copy</c> and <c>healthcheck</c>, and <c>--help</c> / <c>help [command]</c>.
+/// <c>backup</c>, <c>restore</c>, <c>storage copy</c>, <c>healthcheck</c> and <c>tokens</c>, and <c>--help</c> / <c>help [command]</c>.
 /// Exit codes: 0 done, 1 failed, 2 usage. Anything else starts the server: no arguments, or configuration such as
 /// <c>--urls http://0.0.0.0:8080</c> or <c>Storage:Path=/data/bot.db</c>; a bare word that names no command is a
 /// usage error, so a mistyped command never starts a second bot by accident.
@@ -26,6 +26,7 @@ internal static class CommandLine
         ("restore", RestoreCommand.Usage),
         ("storage", StorageCopyCommand.Usage),
         ("healthcheck", HealthCheckCommand.Usage),
+        ("tokens", Access.TokensCommand.Usage),
     ];
 
     /// <summary>What <c>--help</c> prints: how to start the server, then every command.</summary>
@@ -112,6 +113,10 @@ internal static class CommandLine
             case ["healthcheck", ..]:
                 Console.Error.WriteLine(HealthCheckCommand.Usage);
                 exitCode = 2;
+                return true;
+            // Writes the configured store directly (PostgreSQL while the bot runs; a LiteDB file only while it is stopped).
+            case ["tokens", ..]:
+                exitCode = Access.TokensCommand.Run(args, ToolConfiguration.Load(args), Console.Out, Console.Error);
                 return true;
             case [var word, ..] when IsCommandWord(word):
                 Console.Error.WriteLine($"There is no command '{word}'.");
