@@ -27,18 +27,21 @@ internal sealed class ApiTokenAuthentication(
     /// <summary>The claim with the token's name (the principal's name is <c>token:&lt;name&gt;</c>).</summary>
     public const string NameClaim = "incidentbot:api_token";
 
-    /// <summary>True when the request carries a bearer value that looks like an API token (before any check).</summary>
-    public static bool Presents(HttpContext context) => Bearer(context) is { } value && value.StartsWith(ApiTokens.Prefix, StringComparison.Ordinal);
+    /// <summary>
+    /// True when the request carries a bearer value that looks like an API token (before any check). The prefix is
+    /// matched in any case, so a mangled token (IBT_…) is refused as one, not taken for another credential.
+    /// </summary>
+    public static bool Presents(HttpContext context) => Bearer(context) is { } value && value.StartsWith(ApiTokens.Prefix, StringComparison.OrdinalIgnoreCase);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (Bearer(Context) is not { } token || !token.StartsWith(ApiTokens.Prefix, StringComparison.Ordinal))
+        if (Bearer(Context) is not { } token || !token.StartsWith(ApiTokens.Prefix, StringComparison.OrdinalIgnoreCase))
         {
             return AuthenticateResult.NoResult();
         }
         if (!ApiTokens.IsWellFormed(token))
         {
-            return Refuse(null, "the bearer value starts with ibt_ but is not a whole API token");
+            return Refuse(null, "the bearer value starts like an API token (ibt_) but is not a whole one");
         }
         var hash = ApiTokens.Hash(token);
         var found = await tokens.FindByHashAsync(hash, Context.RequestAborted);

@@ -8,7 +8,7 @@ namespace IncidentBot.Tests.Hosting;
 /// </summary>
 public sealed class CommandLineHelpTests : IDisposable
 {
-    private static readonly string[] EveryCommand = ["runbooks lint", "rca export", "backup", "restore", "storage copy", "healthcheck"];
+    private static readonly string[] EveryCommand = ["runbooks lint", "rca export", "backup", "restore", "storage copy", "healthcheck", "tokens create", "tokens list", "tokens revoke"];
 
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("incidentbot-cli-");
 
@@ -38,6 +38,7 @@ public sealed class CommandLineHelpTests : IDisposable
     [InlineData("restore", "restore <file>")]
     [InlineData("storage", "storage copy <litedb-file>")]
     [InlineData("healthcheck", "healthcheck [url]")]
+    [InlineData("tokens", "tokens create --name <name> --role viewer|responder|lead")]
     public async Task HelpForACommandPrintsItsUsage(string command, string usage)
     {
         var result = await BotTool.RunAsync(_folder.FullName, new Dictionary<string, string>(), "help", command);
