@@ -26,7 +26,7 @@ public sealed class PostgresMigrationsTests(PostgresServer server)
         var tables = await Sql.ListAsync<string>(database,
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
         Assert.Equal(
-            ["alerts", "data_protection_keys", "dedupe_keys", "drill_runs", "drill_schedules", "inbox", "incident_channels", "incident_roles", "incidents", "outbox",
+            ["alerts", "api_tokens", "data_protection_keys", "dedupe_keys", "drill_runs", "drill_schedules", "inbox", "incident_channels", "incident_roles", "incidents", "outbox",
              "platform_references", "probe", "qrtz_blob_triggers", "qrtz_calendars", "qrtz_cron_triggers",
              "qrtz_execution_history", "qrtz_fired_triggers", "qrtz_job_details", "qrtz_job_status", "qrtz_locks",
              "qrtz_misfire_history", "qrtz_paused_job_grps", "qrtz_paused_trigger_grps", "qrtz_scheduler_state",
