@@ -64,7 +64,8 @@ public static class ApiTokens
     /// starting with a letter or digit. Names appear on the timeline and in logs, so they carry no markup.
     /// </summary>
     public static bool IsValidName(string? name) =>
-        !string.IsNullOrEmpty(name) && name.Length <= MaxNameLength && char.IsAsciiLetterLower(name[0]) | char.IsAsciiDigit(name[0])
+        !string.IsNullOrEmpty(name) && name.Length <= MaxNameLength
+        && (char.IsAsciiLetterLower(name[0]) || char.IsAsciiDigit(name[0]))
         && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '_' or '-');
 
     /// <summary>The role a word names (<c>viewer</c>, <c>responder</c>, <c>lead</c>, any case), or false.</summary>

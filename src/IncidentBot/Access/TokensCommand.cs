@@ -92,7 +92,10 @@ internal static class TokensCommand
         return 0;
     }
 
-    /// <summary>The store the server would use, opened for this command only; null and a reason when it cannot be.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> on the store the server would use, opened for this command only; exit code 1 and
+    /// the reason on <paramref name="errors"/> when it cannot be opened.
+    /// </summary>
     private static int WithStore(ToolConfiguration configuration, TextWriter errors, Func<IApiTokenStore, int> work)
     {
         var storage = configuration.Values.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
