@@ -33,8 +33,13 @@ internal static class DrillEndpoints
     private static async Task<Ok<List<DrillScheduleResponse>>> ListAsync(DrillService drills, CancellationToken cancellationToken) =>
         TypedResults.Ok((await drills.ListAsync(cancellationToken)).Select(ToResponse).ToList());
 
-    private static async Task<Results<Created<DrillScheduleResponse>, ValidationProblem, ProblemHttpResult>> ScheduleAsync(ScheduleRequest request, DrillService drills, CancellationToken cancellationToken)
+    private static async Task<Results<Created<DrillScheduleResponse>, ValidationProblem, ProblemHttpResult>> ScheduleAsync(ScheduleRequest request, HttpContext context, DrillService drills, CancellationToken cancellationToken)
     {
+        request = request with { User = WebConsole.SignedInUser.Acting(context, request.User, out var refused) };
+        if (refused is not null)
+        {
+            return refused;
+        }
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Cron))
         {
@@ -74,8 +79,13 @@ internal static class DrillEndpoints
         return TypedResults.Created($"/api/drills/{outcome.Schedule!.Id}", ToResponse(view));
     }
 
-    private static async Task<Results<Created<DrillStarted>, ProblemHttpResult>> RunNowAsync(RunRequest request, DrillService drills, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<DrillStarted>, ProblemHttpResult>> RunNowAsync(RunRequest request, HttpContext context, DrillService drills, TimeProvider time, CancellationToken cancellationToken)
     {
+        request = request with { User = WebConsole.SignedInUser.Acting(context, request.User, out var refused) };
+        if (refused is not null)
+        {
+            return refused;
+        }
         var actor = (request.User ?? "").TrimStart('@');
         if (drills.Refusal(actor) is { } refusal)
         {

@@ -8,7 +8,9 @@ namespace IncidentBot.WebConsole;
 /// <summary>
 /// Who may use the console and the API. Without <c>WebConsole:AccessToken</c>: callers on this machine only, and
 /// only when they address the bot by a loopback name (<see cref="LoopbackTrust"/>). With it: everyone must bring
-/// it, as <c>Authorization: Bearer</c> or as the console session <c>/login</c> opens.
+/// it, as <c>Authorization: Bearer</c> or as the console session <c>/login</c> opens. With OpenID Connect sign-in
+/// (<c>Authentication:Oidc</c>): a session the provider proved (<see cref="OidcSignIn"/>); browsers without one are
+/// sent to the provider.
 /// </summary>
 internal static class ConsoleAccess
 {
@@ -28,6 +30,12 @@ internal static class ConsoleAccess
             return;
         }
         var token = context.RequestServices.GetRequiredService<IOptions<WebConsoleOptions>>().Value.AccessToken;
+        var oidc = context.RequestServices.GetRequiredService<IOptions<OidcOptions>>().Value.Enabled;
+        if (oidc)
+        {
+            await SignedInOnlyAsync(context, next, token);
+            return;
+        }
         if (string.IsNullOrEmpty(token))
         {
             if (LoopbackTrust.Refusal(context) is { } refusal)
@@ -53,6 +61,34 @@ internal static class ConsoleAccess
         }
         context.Response.Redirect("/login");
     });
+
+    /// <summary>With OpenID Connect: a provider session, or the shared token when one is also set; else to the provider.</summary>
+    private static async Task SignedInOnlyAsync(HttpContext context, RequestDelegate next, string? token)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/login") || path.StartsWithSegments("/signed-out") || path.StartsWithSegments("/app.css")
+            || (!string.IsNullOrEmpty(token) && HasBearerToken(context, token)))
+        {
+            await next(context);
+            return;
+        }
+        var session = await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        if (session.Succeeded)
+        {
+            context.User = session.Principal;
+            await next(context);
+            return;
+        }
+        if (path.StartsWithSegments("/api"))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await Results.Problem("Sign in at /login.", statusCode: 401, title: "Not authenticated").ExecuteAsync(context);
+            return;
+        }
+        // Only a page the browser asked for comes back after sign-in; where to go is never taken from elsewhere.
+        var back = path.Value is "/" or null ? "/" : path.Value + context.Request.QueryString;
+        context.Response.Redirect((string.IsNullOrEmpty(token) ? "/login/oidc" : "/login") + "?returnUrl=" + Uri.EscapeDataString(back));
+    }
 
     private static bool HasBearerToken(HttpContext context, string token)
     {
