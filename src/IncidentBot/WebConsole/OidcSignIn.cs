@@ -69,6 +69,13 @@ internal static class OidcSignIn
             oidc.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             oidc.Events.OnTokenValidated = context =>
             {
+                // ASP.NET Core lets an ID token from the token endpoint go unsigned (the spec allows trusting TLS
+                // instead); this bot does not: a token without a signature from the provider's JWKS is refused.
+                if (string.IsNullOrEmpty(context.SecurityToken.RawSignature) || string.Equals(context.SecurityToken.Header.Alg, "none", StringComparison.OrdinalIgnoreCase))
+                {
+                    context.Fail("The provider's ID token is not signed (alg none).");
+                    return Task.CompletedTask;
+                }
                 context.Principal = SessionOf(context.Principal!, context.SecurityToken.Issuer, o);
                 context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcSignIn))
                     .LogInformation("Signed in {User} ({Email}) through {Issuer}", context.Principal.Identity!.Name, context.Principal.FindFirst(EmailClaim)?.Value, context.SecurityToken.Issuer);
