@@ -81,6 +81,18 @@ internal static class OidcSignIn
                     .LogInformation("Signed in {User} ({Email}) through {Issuer}", context.Principal.Identity!.Name, context.Principal.FindFirst(EmailClaim)?.Value, context.SecurityToken.Issuer);
                 return Task.CompletedTask;
             };
+            // The console signs out with fetch (its Content-Security-Policy's form-action forbids a form redirecting to
+            // the provider) and then goes where this says.
+            oidc.Events.OnRedirectToIdentityProviderForSignOut = async context =>
+            {
+                if (WantsJson(context.Request))
+                {
+                    context.HandleResponse();
+                    // As the handler does after this event: the state brings the browser back to /signed-out.
+                    context.ProtocolMessage.State = context.Options.StateDataFormat.Protect(context.Properties);
+                    await context.Response.WriteAsJsonAsync(new { location = context.ProtocolMessage.CreateLogoutRequestUrl() });
+                }
+            };
             oidc.Events.OnRemoteFailure = async context =>
             {
                 context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcSignIn))
@@ -168,8 +180,15 @@ internal static class OidcSignIn
             await context.SignOutAsync(Scheme, new AuthenticationProperties { RedirectUri = "/signed-out" });
             return;
         }
+        if (WantsJson(context.Request))
+        {
+            await context.Response.WriteAsJsonAsync(new { location = "/signed-out" });
+            return;
+        }
         context.Response.Redirect("/signed-out");
     }
+
+    private static bool WantsJson(HttpRequest request) => request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase);
 
     private static string LocalOnly(string? url) => url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
 

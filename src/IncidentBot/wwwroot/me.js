@@ -20,6 +20,14 @@ signedIn.ready = fetch("/api/me", { headers: { Accept: "application/json" } })
     button.className = "btn";
     button.textContent = "Sign out";
     form.appendChild(button);
+    // Signing out may lead on to the provider's own sign-out page: the Content-Security-Policy lets a form
+    // redirect only to this site, so the form asks and the browser goes there itself.
+    form.addEventListener("submit", async event => {
+      event.preventDefault();
+      const response = await fetch("/logout", { method: "POST", headers: { Accept: "application/json" } });
+      const next = response.ok ? (await response.json()).location : "/signed-out";
+      window.location.assign(next || "/signed-out");
+    });
     who.after(form);
     if (typeof showName === "function") showName();
   })
