@@ -85,6 +85,21 @@ public sealed class OidcSignInTests : IAsyncLifetime
         Assert.Equal(0, _provider.TokensIssued);
     }
 
+    [Fact]
+    public async Task WithTheSharedTokenAsWellBothWaysInWorkAndTheSignInPageOffersTheProvider()
+    {
+        const string token = "a-long-random-console-token-beside-single-sign-on";
+        using var app = new IncidentBotApplication(new(_provider.Settings().ToDictionary(s => s.Key, s => (string?)s.Value)) { ["WebConsole:AccessToken"] = token });
+        var script = app.CreateClient();
+        script.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/incidents")).StatusCode);
+        Assert.Equal("token", (await script.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("signedInWith").GetString());
+        var client = Browser(app);
+        var page = await client.GetAsync("/");
+        Assert.StartsWith("/login?", page.Headers.Location!.OriginalString);
+        Assert.Contains("href=\"/login/oidc\"", await client.GetStringAsync("/login"));
+    }
+
     public static TheoryData<OidcMisbehaviour> Misbehaviours => new()
     {
         OidcMisbehaviour.WrongIssuer, OidcMisbehaviour.WrongAudience, OidcMisbehaviour.WrongNonce, OidcMisbehaviour.Expired,
