@@ -111,11 +111,16 @@ public sealed class FakeOidcProvider : IAsyncDisposable
     private IResult Keys()
     {
         var parameters = _key.ExportParameters(includePrivateParameters: false);
-        return Results.Json(new { keys = new[] { new Dictionary<string, string>
+        var key = new Dictionary<string, string>
         {
-            ["kty"] = "RSA", ["use"] = "sig", ["alg"] = "RS256", ["kid"] = "fake-1",
-            ["n"] = Base64UrlEncoder.Encode(parameters.Modulus), ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
-        } } });
+            ["kty"] = "RSA",
+            ["use"] = "sig",
+            ["alg"] = "RS256",
+            ["kid"] = "fake-1",
+            ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
+            ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
+        };
+        return Results.Json(new { keys = new[] { key } });
     }
 
     private IResult Authorize(HttpRequest request)
@@ -215,8 +220,11 @@ public sealed class FakeOidcProvider : IAsyncDisposable
         {
             var payload = new Dictionary<string, object>(claims)
             {
-                ["iss"] = Authority, ["aud"] = ClientId,
-                ["iat"] = EpochTime.GetIntDate(now), ["nbf"] = EpochTime.GetIntDate(now), ["exp"] = EpochTime.GetIntDate(now.AddMinutes(10)),
+                ["iss"] = Authority,
+                ["aud"] = ClientId,
+                ["iat"] = EpochTime.GetIntDate(now),
+                ["nbf"] = EpochTime.GetIntDate(now),
+                ["exp"] = EpochTime.GetIntDate(now.AddMinutes(10)),
             };
             return $"{Base64UrlEncoder.Encode("{\"alg\":\"none\",\"typ\":\"JWT\"}")}.{Base64UrlEncoder.Encode(JsonSerializer.Serialize(payload))}.";
         }
