@@ -3,6 +3,7 @@ using IncidentBot.Incidents;
 using IncidentBot.Chat.Commands;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using IncidentBot.WebConsole;
 using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Chat;
@@ -35,10 +36,13 @@ internal static class CommandEndpoints
     public sealed record MessageResponse(MessageKind Kind, MessageAudience Audience, int? IncidentNumber, bool IsDrill, string Text, IReadOnlyList<MessageBlock> Blocks, string? UpdateKey);
 
     private static async Task<Results<Ok<CommandResponse>, ValidationProblem, ProblemHttpResult>> InIncidentAsync(
-        int number, CommandRequest request, HttpContext http, IIncidentStore store, ChatCommandHandler handler, IOptions<InputLimits> limits, CancellationToken cancellationToken)
+        int number, CommandRequest request, HttpContext context, IIncidentStore store, ChatCommandHandler handler, IOptions<InputLimits> limits, CancellationToken cancellationToken)
     {
-        // With an API token the token acts (token:<name>), whatever user the request names.
-        request = request with { User = WebConsole.ApiCaller.Actor(http, request.User) };
+        request = request with { User = SignedInUser.Acting(context, request.User, out var refused) };
+        if (refused is not null)
+        {
+            return refused;
+        }
         if (Validate(request.User, request.Text, limits.Value) is { } problem)
         {
             return problem;
@@ -50,10 +54,14 @@ internal static class CommandEndpoints
         return TypedResults.Ok(ToResponse(await handler.HandleAsync(UserName(request.User!), request.Text!, number, cancellationToken)));
     }
 
-    private static async Task<Results<Ok<CommandResponse>, ValidationProblem>> OutsideIncidentAsync(
-        CommandRequest request, HttpContext http, ChatCommandHandler handler, IOptions<InputLimits> limits, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CommandResponse>, ValidationProblem, ProblemHttpResult>> OutsideIncidentAsync(
+        CommandRequest request, HttpContext context, ChatCommandHandler handler, IOptions<InputLimits> limits, CancellationToken cancellationToken)
     {
-        request = request with { User = WebConsole.ApiCaller.Actor(http, request.User) };
+        request = request with { User = SignedInUser.Acting(context, request.User, out var refused) };
+        if (refused is not null)
+        {
+            return refused;
+        }
         if (Validate(request.User, request.Text, limits.Value) is { } problem)
         {
             return problem;

@@ -33,10 +33,13 @@ internal static class DrillEndpoints
     private static async Task<Ok<List<DrillScheduleResponse>>> ListAsync(DrillService drills, CancellationToken cancellationToken) =>
         TypedResults.Ok((await drills.ListAsync(cancellationToken)).Select(ToResponse).ToList());
 
-    private static async Task<Results<Created<DrillScheduleResponse>, ValidationProblem, ProblemHttpResult>> ScheduleAsync(ScheduleRequest request, HttpContext http, DrillService drills, CancellationToken cancellationToken)
+    private static async Task<Results<Created<DrillScheduleResponse>, ValidationProblem, ProblemHttpResult>> ScheduleAsync(ScheduleRequest request, HttpContext context, DrillService drills, CancellationToken cancellationToken)
     {
-        // With an API token the token acts (token:<name>), whatever user the request names.
-        request = request with { User = WebConsole.ApiCaller.Actor(http, request.User) };
+        request = request with { User = WebConsole.SignedInUser.Acting(context, request.User, out var refused) };
+        if (refused is not null)
+        {
+            return refused;
+        }
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Cron))
         {
@@ -76,9 +79,13 @@ internal static class DrillEndpoints
         return TypedResults.Created($"/api/drills/{outcome.Schedule!.Id}", ToResponse(view));
     }
 
-    private static async Task<Results<Created<DrillStarted>, ProblemHttpResult>> RunNowAsync(RunRequest request, HttpContext http, DrillService drills, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<DrillStarted>, ProblemHttpResult>> RunNowAsync(RunRequest request, HttpContext context, DrillService drills, TimeProvider time, CancellationToken cancellationToken)
     {
-        request = request with { User = WebConsole.ApiCaller.Actor(http, request.User) };
+        request = request with { User = WebConsole.SignedInUser.Acting(context, request.User, out var refused) };
+        if (refused is not null)
+        {
+            return refused;
+        }
         var actor = (request.User ?? "").TrimStart('@');
         if (drills.Refusal(actor) is { } refusal)
         {

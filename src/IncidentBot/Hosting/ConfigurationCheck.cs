@@ -81,8 +81,10 @@ internal static class ConfigurationCheck
         return problems;
     }
 
+    /// <summary>The credential beyond loopback needs: the shared token, or sign-in through an OpenID Connect provider.</summary>
     private static string? AccessToken(IServiceProvider services) =>
-        services.GetRequiredService<IOptions<WebConsole.WebConsoleOptions>>().Value.AccessToken;
+        WebConsole.OidcSignIn.Enabled(services.GetRequiredService<IConfiguration>()) ? WebConsole.OidcOptions.Section
+            : services.GetRequiredService<IOptions<WebConsole.WebConsoleOptions>>().Value.AccessToken;
 
     /// <summary>
     /// LiteDB does not keep a second process out of its file on Linux, and two writers corrupt it: a second bot on

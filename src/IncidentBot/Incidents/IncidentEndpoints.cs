@@ -142,11 +142,14 @@ internal static class IncidentEndpoints
             ? TypedResults.Ok(await DetailAsync(incident, store, cancellationToken))
             : IncidentProblems.NotFound(number);
 
-    private static async Task<Results<Created<IncidentDetailResponse>, ValidationProblem>> DeclareAsync(
-        DeclareRequest request, HttpContext http, IncidentService incidents, IIncidentStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Created<IncidentDetailResponse>, ValidationProblem, ProblemHttpResult>> DeclareAsync(
+        DeclareRequest request, HttpContext context, IncidentService incidents, IIncidentStore store, CancellationToken cancellationToken)
     {
-        // With an API token the token acts (token:<name>), whatever user the request names.
-        request = request with { User = WebConsole.ApiCaller.Actor(http, request.User) };
+        request = request with { User = WebConsole.SignedInUser.Acting(context, request.User, out var refused) };
+        if (refused is not null)
+        {
+            return refused;
+        }
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Title))
         {

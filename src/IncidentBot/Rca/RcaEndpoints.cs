@@ -86,7 +86,12 @@ internal static class RcaEndpoints
         {
             return TypedResults.Problem("The body is empty: send the whole review as Markdown.", statusCode: StatusCodes.Status400BadRequest);
         }
-        var author = request.Query["user"].ToString() is { Length: > 0 } user ? user.TrimStart('@') : "api";
+        var typed = request.Query["user"].ToString() is { Length: > 0 } user ? user.TrimStart('@') : null;
+        var author = WebConsole.SignedInUser.Acting(request.HttpContext, typed, out var refused) ?? "api";
+        if (refused is not null)
+        {
+            return refused;
+        }
         if (await rcas.SaveAsync(number, markdown, author, expected, cancellationToken) is not { } saved)
         {
             var current = (await store.FindRcaAsync(number, cancellationToken))?.Current;

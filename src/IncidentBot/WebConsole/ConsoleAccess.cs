@@ -8,8 +8,10 @@ namespace IncidentBot.WebConsole;
 /// <summary>
 /// Who may use the console and the API. Without <c>WebConsole:AccessToken</c>: callers on this machine only, and
 /// only when they address the bot by a loopback name (<see cref="LoopbackTrust"/>). With it: everyone must bring
-/// it, as <c>Authorization: Bearer</c> or as the console session <c>/login</c> opens. Either way, the API also takes
-/// API tokens (<c>Authorization: Bearer ibt_…</c>, <see cref="ApiTokenAuthentication"/>), from anywhere.
+/// it, as <c>Authorization: Bearer</c> or as the console session <c>/login</c> opens. With OpenID Connect sign-in
+/// (<c>Authentication:Oidc</c>): a session the provider proved (<see cref="OidcSignIn"/>); browsers without one are
+/// sent to the provider. Whatever the mode, the API also takes API tokens (<c>Authorization: Bearer ibt_…</c>,
+/// <see cref="ApiTokenAuthentication"/>), from anywhere.
 /// </summary>
 internal static class ConsoleAccess
 {
@@ -44,6 +46,12 @@ internal static class ConsoleAccess
             await Results.Problem("The API token is unknown, revoked or malformed. Ask a lead for a new one (IncidentBot tokens create).", statusCode: 401, title: "Not authenticated").ExecuteAsync(context);
             return;
         }
+        var oidc = context.RequestServices.GetRequiredService<IOptions<OidcOptions>>().Value.Enabled;
+        if (oidc)
+        {
+            await SignedInOnlyAsync(context, next, token);
+            return;
+        }
         if (string.IsNullOrEmpty(token))
         {
             if (LoopbackTrust.Refusal(context) is { } refusal)
@@ -69,6 +77,34 @@ internal static class ConsoleAccess
         }
         context.Response.Redirect("/login");
     });
+
+    /// <summary>With OpenID Connect: a provider session, or the shared token when one is also set; else to the provider.</summary>
+    private static async Task SignedInOnlyAsync(HttpContext context, RequestDelegate next, string? token)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/login") || path.StartsWithSegments("/signed-out") || path.StartsWithSegments("/app.css")
+            || (!string.IsNullOrEmpty(token) && HasBearerToken(context, token)))
+        {
+            await next(context);
+            return;
+        }
+        var session = await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        if (session.Succeeded)
+        {
+            context.User = session.Principal;
+            await next(context);
+            return;
+        }
+        if (path.StartsWithSegments("/api"))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await Results.Problem("Sign in at /login.", statusCode: 401, title: "Not authenticated").ExecuteAsync(context);
+            return;
+        }
+        // Only a page the browser asked for comes back after sign-in; where to go is never taken from elsewhere.
+        var back = path.Value is "/" or null ? "/" : path.Value + context.Request.QueryString;
+        context.Response.Redirect((string.IsNullOrEmpty(token) ? "/login/oidc" : "/login") + "?returnUrl=" + Uri.EscapeDataString(back));
+    }
 
     private static bool HasBearerToken(HttpContext context, string token)
     {

@@ -39,10 +39,15 @@ internal static class ConsoleEndpoints
             : TypedResults.Ok(RoomMessageResponse.Collapse((await rooms.RoomOfAsync(number, after ?? 0, cancellationToken: cancellationToken)).Select(RoomMessageResponse.From)));
 
     private static async Task<Results<Ok<SayResponse>, ValidationProblem, ProblemHttpResult>> SayAsync(
-        int number, SayRequest request, HttpContext http, IIncidentStore incidents, WebChatPlatform room, ChatCommandHandler commands, IOptions<InputLimits> limits, CancellationToken cancellationToken)
+        int number, SayRequest request, HttpContext context, IIncidentStore incidents, WebChatPlatform room, ChatCommandHandler commands, IOptions<InputLimits> limits, CancellationToken cancellationToken)
     {
+        // Signed in through the provider: the proven name, never a typed one.
+        request = request with { User = SignedInUser.Acting(context, request.User, out var refused) };
+        if (refused is not null)
+        {
+            return refused;
+        }
         // What is typed in a room is a command like any other, so it is checked the same way.
-        request = request with { User = ApiCaller.Actor(http, request.User) };
         if (CommandEndpoints.Validate(request.User, request.Text, limits.Value) is { } problem)
         {
             return problem;

@@ -22,7 +22,10 @@ internal static class LoginEndpoints
 
     public static IEndpointRouteBuilder MapLoginEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/login", () => Page(null)).ExcludeFromDescription();
+        endpoints.MapGet("/login", (string? returnUrl, IOptions<WebConsoleOptions> console, IOptions<OidcOptions> oidc) =>
+            !oidc.Value.Enabled ? Page(null)
+            : string.IsNullOrEmpty(console.Value.AccessToken) ? Results.Redirect("/login/oidc?returnUrl=" + Uri.EscapeDataString(returnUrl ?? "/"))
+            : Page(null, identityProvider: true)).ExcludeFromDescription();
         endpoints.MapPost("/login", SignInAsync).DisableAntiforgery().ExcludeFromDescription();
         return endpoints;
     }
@@ -57,13 +60,14 @@ internal static class LoginEndpoints
     }
 
     // No inline script or style: the Content-Security-Policy allows neither.
-    private static IResult Page(string? error, int status = StatusCodes.Status200OK) => Results.Content($$"""
+    private static IResult Page(string? error, int status = StatusCodes.Status200OK, bool identityProvider = false) => Results.Content($$"""
         <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>IncidentBot · sign in</title><link rel="stylesheet" href="/app.css"></head>
         <body class="login"><form method="post" action="/login" class="card">
         <h1>IncidentBot</h1><p>Enter the console access token (<code>WebConsole:AccessToken</code>).</p>
         {{(error is null ? "" : $"<p class=\"error\">{HtmlEncoder.Default.Encode(error)}</p>")}}
         <input type="password" name="token" autofocus required aria-label="Access token"><button class="btn btn-primary">Sign in</button>
+        {{(identityProvider ? "<p><a class=\"btn\" href=\"/login/oidc\">Sign in with your identity provider</a></p>" : "")}}
         </form></body></html>
         """, "text/html; charset=utf-8", statusCode: status);
 }

@@ -41,11 +41,15 @@ internal static class WebConsoleExtensions
     public static WebApplication UseWebConsole(this WebApplication app)
     {
         app.UseBrowserHardening();
+        // Here, after the trusted proxy has told the scheme, so the provider is given the address people really use.
+        app.UseAuthentication();
         app.UseConsoleAccess();
         var files = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         app.MapLoginEndpoints();
+        app.MapOidcEndpoints();
+        app.MapMeEndpoint();
         app.MapConsoleEndpoints();
         return app;
     }
@@ -60,7 +64,8 @@ internal static class WebConsoleExtensions
     {
         builder.Services.AddSingleton<SignInLimiter>();
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName("IncidentBot");
-        if (string.IsNullOrEmpty(builder.Configuration[$"{WebConsoleOptions.Section}:AccessToken"]))
+        var oidc = OidcSignIn.Enabled(builder.Configuration);
+        if (string.IsNullOrEmpty(builder.Configuration[$"{WebConsoleOptions.Section}:AccessToken"]) && !oidc)
         {
             dataProtection.UseEphemeralDataProtectionProvider();
         }
@@ -80,21 +85,33 @@ internal static class WebConsoleExtensions
         }
         // API tokens for automation (Authorization: Bearer ibt_…), checked by ConsoleAccess on /api beside the session.
         builder.Services.AddSingleton<ApiTokenUsage>();
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie()
+        var authentication = builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
+        authentication.AddOidcSignIn(builder);
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme).Configure<IOptions<WebConsoleOptions>>((cookie, console) =>
         {
             cookie.Cookie.Name = ConsoleAccess.Cookie;
             cookie.Cookie.HttpOnly = true;
-            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            // Strict, but Lax with a provider: coming back from its (other) site must still carry the new session.
+            cookie.Cookie.SameSite = oidc ? SameSiteMode.Lax : SameSiteMode.Strict;
             // Secure whenever the browser used https, also behind a trusted TLS-terminating proxy (X-Forwarded-Proto).
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.ExpireTimeSpan = console.Value.SessionLifetime;
             cookie.SlidingExpiration = true;
             cookie.LoginPath = "/login";
+            cookie.Cookie.Path = "/";
             // A session opened with another token (since changed) ends: changing the token signs everyone out.
             cookie.Events.OnValidatePrincipal = context =>
             {
+                // A provider's session lasts while sign-in through that provider is on.
+                if (context.Principal?.FindFirst(OidcSignIn.IssuerClaim) is not null)
+                {
+                    if (!context.HttpContext.RequestServices.GetRequiredService<IOptions<OidcOptions>>().Value.Enabled)
+                    {
+                        context.RejectPrincipal();
+                    }
+                    return Task.CompletedTask;
+                }
                 var token = context.HttpContext.RequestServices.GetRequiredService<IOptions<WebConsoleOptions>>().Value.AccessToken;
                 if (string.IsNullOrEmpty(token) || context.Principal?.FindFirst(LoginEndpoints.TokenClaim)?.Value != LoginEndpoints.TokenHash(token))
                 {

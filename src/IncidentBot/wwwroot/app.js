@@ -6,7 +6,7 @@ const view = document.getElementById("view");
 const state = { route: null, incident: null, lastRoomId: 0, refreshTimer: null };
 
 // ---- identity -----------------------------------------------------------------------------------------------
-function userName() { return localStorage.getItem("incidentbot.user") || ""; }
+function userName() { return signedIn.name || localStorage.getItem("incidentbot.user") || ""; }
 
 // Resolves with the name, or with "" when the dialog is closed (Esc) before a first name was given.
 function askName() {
@@ -25,10 +25,10 @@ function askName() {
 }
 
 // Everything can be read without a name; the first action that needs one (a command, a button) asks for it.
-async function nameForAction() { return userName() || await askName(); }
+async function nameForAction() { await signedIn.ready; return userName() || await askName(); }
 
 function showName() { document.getElementById("who").textContent = userName() ? "@" + userName() : "set your name"; }
-document.getElementById("who").addEventListener("click", askName);
+document.getElementById("who").addEventListener("click", () => signedIn.name ? null : askName());
 
 // ---- helpers ------------------------------------------------------------------------------------------------
 const escapeHtml = text => String(text ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));

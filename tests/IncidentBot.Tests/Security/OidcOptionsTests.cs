@@ -1,0 +1,76 @@
+using IncidentBot.WebConsole;
+
+namespace IncidentBot.Tests.Security;
+
+/// <summary><c>Authentication:Oidc</c> is checked at start: each mistake is named with its key.</summary>
+public sealed class OidcOptionsTests
+{
+    private static OidcOptions Valid(string authority = "https://login.example.com/realms/ops") =>
+        new() { Authority = authority, ClientId = "incidentbot", ClientSecret = "s3cret" };
+
+    [Fact]
+    public void SignInIsOffWithoutAnAuthorityAndThenNothingElseIsRequired() =>
+        Assert.Empty(new OidcOptions { ClientId = null, ClientSecret = null, Scopes = "" }.Problems());
+
+    [Theory]
+    [InlineData("https://login.microsoftonline.com/tenant/v2.0", true)]
+    [InlineData("https://accounts.google.com", true)]
+    [InlineData("http://127.0.0.1:8080/realms/ops", false)]
+    [InlineData("http://localhost:5556/dex", false)]
+    [InlineData("http://[::1]:9000", false)]
+    [InlineData("https://keycloak.internal/realms/ops", false)] // http metadata allowed, but https anyway
+    public void GoodSettingsPass(string authority, bool requireHttps)
+    {
+        var options = Valid(authority);
+        options.RequireHttpsMetadata = requireHttps;
+        if (!requireHttps && !authority.Contains("127.0.0.1") && !authority.Contains("localhost") && !authority.Contains("::1"))
+        {
+            Assert.Contains(options.Problems(), p => p.Contains("RequireHttpsMetadata may be false only for a provider on loopback"));
+            return;
+        }
+        Assert.Empty(options.Problems());
+    }
+
+    [Theory]
+    [InlineData("not a url", "Authentication:Oidc:Authority must be")]
+    [InlineData("ftp://login.example.com", "Authentication:Oidc:Authority must be")]
+    [InlineData("/relative", "Authentication:Oidc:Authority must be")]
+    [InlineData("http://login.example.com", "Authentication:Oidc:Authority must use https")]
+    [InlineData("http://127.0.0.1:8080", "Authentication:Oidc:Authority must use https")]
+    public void ABadAuthorityIsNamed(string authority, string problem) =>
+        Assert.Contains(Valid(authority).Problems(), p => p.StartsWith(problem, StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("http://login.example.com")]
+    [InlineData("http://10.0.0.5")]
+    [InlineData("http://127.0.0.1.nip.io")]
+    [InlineData("http://localhost.example.com")]
+    [InlineData("https://0.0.0.0")]
+    public void PlainHttpMetadataIsRefusedBeyondLoopback(string authority)
+    {
+        var options = Valid(authority);
+        options.RequireHttpsMetadata = false;
+        Assert.Contains(options.Problems(), p => p.Contains("Authentication:Oidc:RequireHttpsMetadata may be false only for a provider on loopback"));
+    }
+
+    [Fact]
+    public void EveryMissingPieceIsNamedAtOnce()
+    {
+        var options = new OidcOptions { Authority = "https://login.example.com", Scopes = "profile email", NameClaim = " ", EmailClaim = "", GroupsClaim = "" };
+        var problems = options.Problems();
+        foreach (var key in new[] { "ClientId", "ClientSecret", "Scopes", "NameClaim", "EmailClaim", "GroupsClaim" })
+        {
+            Assert.Contains(problems, p => p.StartsWith($"Authentication:Oidc:{key} ", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void TheBotRefusesToStartWithBadSettingsAndSaysWhy()
+    {
+        using var app = new Infrastructure.IncidentBotApplication(new() { ["Authentication:Oidc:Authority"] = "http://login.example.com", ["Authentication:Oidc:ClientId"] = "x" });
+        var problems = IncidentBot.Hosting.ConfigurationCheck.FindProblems(
+            (Microsoft.Extensions.Configuration.IConfiguration)app.Services.GetService(typeof(Microsoft.Extensions.Configuration.IConfiguration))!, app.Services);
+        Assert.Contains(problems, p => p.Contains("Authentication:Oidc:Authority must use https"));
+        Assert.Contains(problems, p => p.Contains("Authentication:Oidc:ClientSecret is required"));
+    }
+}
