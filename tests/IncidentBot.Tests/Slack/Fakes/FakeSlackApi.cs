@@ -57,7 +57,12 @@ public sealed partial class FakeSlackApi : IAsyncDisposable
     {
         if (_options.Latency > TimeSpan.Zero)
         {
-            await Task.Delay(_options.Latency, context.RequestAborted);
+            // Task.Delay's timer may fire a little before the time has passed on the stopwatch; a latency is a minimum.
+            var started = TimeProvider.System.GetTimestamp();
+            while (TimeProvider.System.GetElapsedTime(started) is var waited && waited < _options.Latency)
+            {
+                await Task.Delay(_options.Latency - waited, context.RequestAborted);
+            }
         }
 
         var method = (string)context.Request.RouteValues["method"]!;
