@@ -3,19 +3,11 @@ using System.Text;
 
 namespace IncidentBot.Access;
 
-/// <summary>What an API token may do. Enforcement per endpoint and command is still to come (issue 20).</summary>
-public enum ApiTokenRole
-{
-    Viewer,
-    Responder,
-    Lead,
-}
-
 /// <summary>
 /// An API token for automation as it is stored: its name, its role, and the SHA-256 of the secret (lower-case hex),
 /// never the secret itself. A revoked token stays listed with <see cref="RevokedAt"/>, and its name stays taken.
 /// </summary>
-public sealed record ApiToken(string Name, ApiTokenRole Role, string Hash, DateTimeOffset CreatedAt, string CreatedBy)
+public sealed record ApiToken(string Name, AccessRole Role, string Hash, DateTimeOffset CreatedAt, string CreatedBy)
 {
     public DateTimeOffset? LastUsedAt { get; init; }
 
@@ -69,19 +61,19 @@ public static class ApiTokens
         && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '_' or '-');
 
     /// <summary>The role a word names (<c>viewer</c>, <c>responder</c>, <c>lead</c>, any case), or false.</summary>
-    public static bool TryParseRole(string? text, out ApiTokenRole role)
+    public static bool TryParseRole(string? text, out AccessRole role)
     {
         role = default;
         switch (text?.Trim().ToLowerInvariant())
         {
             case "viewer":
-                role = ApiTokenRole.Viewer;
+                role = AccessRole.Viewer;
                 return true;
             case "responder":
-                role = ApiTokenRole.Responder;
+                role = AccessRole.Responder;
                 return true;
             case "lead":
-                role = ApiTokenRole.Lead;
+                role = AccessRole.Lead;
                 return true;
             default:
                 return false;
@@ -89,11 +81,11 @@ public static class ApiTokens
     }
 
     /// <summary>The role as stored and shown: <c>viewer</c>, <c>responder</c>, <c>lead</c>.</summary>
-    public static string RoleName(ApiTokenRole role) => role switch
+    public static string RoleName(AccessRole role) => role switch
     {
-        ApiTokenRole.Viewer => "viewer",
-        ApiTokenRole.Responder => "responder",
-        ApiTokenRole.Lead => "lead",
+        AccessRole.Viewer => "viewer",
+        AccessRole.Responder => "responder",
+        AccessRole.Lead => "lead",
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
     };
 

@@ -38,7 +38,7 @@ public sealed class ApiTokenAccessTests
             }
         });
 
-    private static async Task<string> CreateAsync(IncidentBotApplication bot, string name, ApiTokenRole role = ApiTokenRole.Responder)
+    private static async Task<string> CreateAsync(IncidentBotApplication bot, string name, AccessRole role = AccessRole.Responder)
     {
         var secret = ApiTokens.NewSecret();
         Assert.True(await bot.Services.GetRequiredService<IApiTokenStore>().TryAddAsync(new ApiToken(name, role, ApiTokens.Hash(secret), DateTimeOffset.UtcNow, "test")));
@@ -97,7 +97,7 @@ public sealed class ApiTokenAccessTests
     {
         await using var bot = NewBot(sharedToken);
         var revoked = await CreateAsync(bot, "ci");
-        var kept = await CreateAsync(bot, "dashboard", ApiTokenRole.Viewer);
+        var kept = await CreateAsync(bot, "dashboard", AccessRole.Viewer);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(bot, HttpMethod.Get, "/api/incidents", $"Bearer {revoked}")).StatusCode);
 
         Assert.True(await bot.Services.GetRequiredService<IApiTokenStore>().RevokeAsync("ci", DateTimeOffset.UtcNow));

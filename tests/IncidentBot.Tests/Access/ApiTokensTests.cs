@@ -49,10 +49,10 @@ public sealed class ApiTokensTests
     public void NamesAreLowerCaseLettersDigitsDotsDashesAndUnderscores(string? name, bool valid) => Assert.Equal(valid, ApiTokens.IsValidName(name));
 
     [Theory]
-    [InlineData("viewer", ApiTokenRole.Viewer)]
-    [InlineData("Responder", ApiTokenRole.Responder)]
-    [InlineData(" LEAD ", ApiTokenRole.Lead)]
-    public void RolesAreReadInAnyCase(string text, ApiTokenRole role)
+    [InlineData("viewer", AccessRole.Viewer)]
+    [InlineData("Responder", AccessRole.Responder)]
+    [InlineData(" LEAD ", AccessRole.Lead)]
+    public void RolesAreReadInAnyCase(string text, AccessRole role)
     {
         Assert.True(ApiTokens.TryParseRole(text, out var parsed));
         Assert.Equal(role, parsed);

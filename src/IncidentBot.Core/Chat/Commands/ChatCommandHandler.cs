@@ -1,3 +1,4 @@
+using IncidentBot.Access;
 using IncidentBot.Drills;
 using IncidentBot.Inbound;
 using IncidentBot.Incidents;
@@ -17,8 +18,14 @@ namespace IncidentBot.Chat.Commands;
 /// </summary>
 public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, Rca.RcaService rcas, IConsoleLinks console, IOptions<InputLimits> limits, TimeProvider time, ILogger<ChatCommandHandler> logger)
 {
-    public async Task<CommandReply> HandleAsync(string user, string text, int? incidentNumber, CancellationToken cancellationToken = default)
+    /// <summary>Runs <paramref name="text"/> for a person known only by name (nothing proven about them).</summary>
+    public Task<CommandReply> HandleAsync(string user, string text, int? incidentNumber, CancellationToken cancellationToken = default) =>
+        HandleAsync(Actor.Typed(user), text, incidentNumber, cancellationToken);
+
+    /// <summary>Runs <paramref name="text"/> for <paramref name="actor"/>, inside incident <paramref name="incidentNumber"/> if given.</summary>
+    public async Task<CommandReply> HandleAsync(Actor actor, string text, int? incidentNumber, CancellationToken cancellationToken = default)
     {
+        var user = actor.Name;
         // Slack, Teams and the console all arrive here; a cut command could do something other than what was typed.
         if (text.Length > limits.Value.CommandTextChars)
         {

@@ -16,14 +16,14 @@ public abstract class ApiTokenStoreContract
 
     protected abstract Task<StoreUnderTest> OpenAsync();
 
-    private static ApiToken NewToken(string name, ApiTokenRole role = ApiTokenRole.Responder, string createdBy = "cli:ops") =>
+    private static ApiToken NewToken(string name, AccessRole role = AccessRole.Responder, string createdBy = "cli:ops") =>
         new(name, role, ApiTokens.Hash(ApiTokens.NewSecret()), Now, createdBy);
 
     [SkippableFact]
     public async Task ATokenIsFoundByItsHashAfterARestartWithEveryField()
     {
         await using var store = await OpenAsync();
-        var tokens = new[] { NewToken("ci", ApiTokenRole.Responder), NewToken("dash.board_1", ApiTokenRole.Viewer), NewToken("0-lead", ApiTokenRole.Lead) };
+        var tokens = new[] { NewToken("ci", AccessRole.Responder), NewToken("dash.board_1", AccessRole.Viewer), NewToken("0-lead", AccessRole.Lead) };
         foreach (var token in tokens)
         {
             Assert.True(await store.Get<IApiTokenStore>().TryAddAsync(token));
@@ -45,13 +45,13 @@ public abstract class ApiTokenStoreContract
         var first = NewToken("ci");
 
         Assert.True(await tokens.TryAddAsync(first));
-        Assert.False(await tokens.TryAddAsync(NewToken("ci", ApiTokenRole.Lead)));
+        Assert.False(await tokens.TryAddAsync(NewToken("ci", AccessRole.Lead)));
         Assert.True(await tokens.RevokeAsync("ci", Now.AddMinutes(1)));
-        Assert.False(await tokens.TryAddAsync(NewToken("ci", ApiTokenRole.Lead)));
+        Assert.False(await tokens.TryAddAsync(NewToken("ci", AccessRole.Lead)));
 
         var kept = Assert.Single(await tokens.ListAsync());
         Assert.Equal(first.Hash, kept.Hash);
-        Assert.Equal(ApiTokenRole.Responder, kept.Role);
+        Assert.Equal(AccessRole.Responder, kept.Role);
     }
 
     [SkippableFact]
