@@ -213,8 +213,7 @@ public sealed partial class IncidentService
         {
             RecordUnmappedSeverity(tx, incident, alert);
         }
-        var details = IncidentMessages.AlertDetails(IncidentAlert.From(alert, incident.Number, tx.Now), alertDetails.Value);
-        tx.Post(incident, IncidentMessages.Summary(incident, roles, alertDetails: details));
+        tx.PostCard(incident);
         LogOpened(incident);
         if (runbooks.FindMatch(alert.Labels) is { } runbook)
         {

@@ -12,7 +12,7 @@ public sealed partial class IncidentService
             var incident = await tx.OpenAsync(
                 new Incident { Title = title.Trim(), Severity = severity, Service = service, IsDrill = isDrill },
                 actor, TimelineKinds.Declared, $"Declared by {actor} as {severity.Display()}: {title.Trim()}");
-            tx.Post(incident, IncidentMessages.Summary(incident, roles));
+            tx.PostCard(incident);
             LogOpened(incident);
             return new IncidentResult(incident, tx.Posted);
         }, cancellationToken);

@@ -38,7 +38,7 @@ public sealed partial class IncidentService
                     Participants = [.. participants],
                 },
                 actor, TimelineKinds.Declared, $"Drill of runbook {runbook.Id} started by {actor}");
-            tx.Post(incident, IncidentMessages.Summary(incident, roles));
+            tx.PostCard(incident);
             StartSession(tx, incident, runbook, actor);
             LogOpened(incident);
             return new IncidentResult(incident, tx.Posted);

@@ -131,7 +131,6 @@ public sealed partial class IncidentService(
             };
         }, cancellationToken);
 
-    /// <summary>The incident's header card as the channels show it; it is kept true after every change.</summary>
     /// <summary>
     /// The incident's header card as it stands, for the person who asked (the <c>status</c> command): the channels'
     /// card, first alert's words included, without the update key that would edit the channels' copy.

@@ -267,6 +267,16 @@ public sealed class IncidentTransaction
     }
 
     /// <summary>
+    /// Puts the incident's header card at this point of the operation's messages. What it shows is built once, by
+    /// <see cref="RefreshCardsAsync"/> before the commit, from the incident as this operation leaves it.
+    /// </summary>
+    public void PostCard(Incident incident)
+    {
+        Touch(incident);
+        Post(incident, new ChatMessage { UpdateKey = IncidentMessages.CardKey(incident), IncidentNumber = incident.Number });
+    }
+
+    /// <summary>
     /// Brings each changed incident's header card up to date, once per operation, whatever changed it: a card this
     /// operation posted shows the incident as committed; an incident read from the store whose card's state
     /// (<see cref="IncidentMessages.CardState"/>) changed gets one new version of it, which platforms apply in place
