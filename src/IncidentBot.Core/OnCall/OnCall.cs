@@ -38,7 +38,7 @@ public interface IOnCallSource
 public sealed class OnCallSourceException(string source, string problem, TimeSpan? retryAfter = null, Exception? inner = null)
     : Exception($"{source}: {problem}", inner)
 {
-    public string Source { get; } = source;
+    public string SourceName { get; } = source;
     public string Problem { get; } = problem;
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }
