@@ -43,7 +43,7 @@ internal static class ConsoleRoles
             var who = actor.Email is { Length: > 0 } email && !string.Equals(email, actor.Name, StringComparison.OrdinalIgnoreCase) ? $"{actor.Name} ({email})" : actor.Name;
             text = $"You are signed in as {who}, who is in none of Access:Viewers, Access:Responders or Access:Leads (by e-mail or group), so IncidentBot has no role for you. " +
                 "Ask an admin to add you, or a group of yours, to one of them.";
-            action = "<form method=\"post\" action=\"/logout\"><button class=\"btn\" type=\"submit\">Sign out</button></form>";
+            action = "<form class=\"sign-out\" method=\"post\" action=\"/logout\"><button class=\"btn\" type=\"submit\">Sign out</button></form><script src=\"/sign-out.js\"></script>";
         }
         return Results.Content($$"""
             <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
