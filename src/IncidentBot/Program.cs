@@ -1,3 +1,4 @@
+using IncidentBot.Access;
 using IncidentBot.Backups;
 using IncidentBot.Chat;
 using IncidentBot.Drills;
@@ -55,6 +56,9 @@ builder.AddTelemetry();
 builder.AddDrills();
 builder.AddRca();
 
+// Roles (Access:Leads, Responders, Viewers): what each person and API token may do, on every platform.
+builder.AddAccessRoles();
+
 // The built-in web console: a chat platform of its own and the leads' dashboard.
 builder.AddWebConsole();
 
@@ -98,6 +102,7 @@ app.MapCommandEndpoints();
 app.MapRunbookEndpoints();
 app.MapDrillEndpoints();
 app.MapRcaEndpoints();
+app.MapTokenEndpoints();
 app.MapSlackEndpoints();
 app.MapTeamsEndpoints();
 

@@ -8,7 +8,10 @@ public sealed class DrillOptions
 {
     public const string Section = "Drills";
 
-    /// <summary>Who may schedule, run and cancel drills: user names, platform user ids or emails.</summary>
+    /// <summary>
+    /// Leads by user name, platform user id or e-mail: the older way to name them, still honoured (with a warning at
+    /// start) beside <c>Access:Leads</c>, which replaces it.
+    /// </summary>
     public List<string> Leads { get; set; } = [];
 
     /// <summary>The time zone cron expressions are read in when a schedule names none; empty means UTC.</summary>
@@ -19,6 +22,4 @@ public sealed class DrillOptions
 
     /// <summary>The only people invited to drill channels when a schedule names none.</summary>
     public List<string> Participants { get; set; } = [];
-
-    public bool IsLead(string user) => Leads.Any(l => string.Equals(l.TrimStart('@'), user.TrimStart('@'), StringComparison.OrdinalIgnoreCase));
 }

@@ -7,7 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace IncidentBot.Drills;
 
-/// <summary>Schedules, runs and cancels drills; only leads may. Every answer is meant to be read by a person.</summary>
+/// <summary>
+/// Schedules, runs and cancels drills. Only leads may, which their callers check (<see cref="Access.AccessPolicy"/>:
+/// the chat command's role, the HTTP endpoint's). Every answer is meant to be read by a person.
+/// </summary>
 public sealed class DrillService(
     IDrillStore store,
     RunbookLibrary runbooks,
@@ -23,10 +26,6 @@ public sealed class DrillService(
     /// <summary>Checks, stores and registers a schedule; the answer echoes the next three runs in its time zone.</summary>
     public async Task<DrillOutcome> ScheduleAsync(string cron, string runbookId, Severity? severity, string? timeZone, IReadOnlyList<string>? participants, string actor, CancellationToken cancellationToken)
     {
-        if (Refusal(actor) is { } refusal)
-        {
-            return DrillOutcome.Refused(refusal);
-        }
         if (DrillCron.Problem(cron) is { } problem)
         {
             return DrillOutcome.Refused(problem);
@@ -66,10 +65,6 @@ public sealed class DrillService(
 
     public async Task<DrillOutcome> CancelAsync(string id, string actor, CancellationToken cancellationToken)
     {
-        if (Refusal(actor) is { } refusal)
-        {
-            return DrillOutcome.Refused(refusal);
-        }
         // Schedule ids are written lower case (d1, d2, …); someone typing D1 means the same one.
         id = id.Trim().ToLowerInvariant();
         if (await store.FindScheduleAsync(id, cancellationToken) is not { CancelledAt: null } schedule)
@@ -164,11 +159,6 @@ public sealed class DrillService(
                 schedule.Id, schedule.RunbookId, due, string.Join(", ", Options.Leads));
         }
     }
-
-    public string? Refusal(string actor) =>
-        Options.IsLead(actor) ? null
-        : Options.Leads.Count == 0 ? "Drills are run by leads, and none is configured yet (Drills:Leads)."
-        : $"Sorry @{actor}, only drill leads can do that ({string.Join(", ", Options.Leads.Select(l => $"@{l.TrimStart('@')}"))}).";
 }
 
 /// <summary>A schedule as people read it: when it runs next, and whether a run was missed.</summary>

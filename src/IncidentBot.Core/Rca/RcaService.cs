@@ -1,8 +1,6 @@
 using System.Text;
-using IncidentBot.Drills;
 using IncidentBot.Inbound;
 using IncidentBot.Incidents;
-using IncidentBot.Roles;
 using IncidentBot.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,7 +16,6 @@ public sealed class RcaService(
     IRcaStore store,
     IncidentService incidentService,
     IOptions<RcaOptions> options,
-    IOptions<DrillOptions> drills,
     IOptions<InputLimits> limits,
     TimeProvider time,
     ILogger<RcaService> logger)
@@ -63,18 +60,16 @@ public sealed class RcaService(
             ? throw new ArgumentException($"The review is larger than Limits:ReviewVersionBytes ({limits.Value.ReviewVersionBytes} bytes).", nameof(markdown))
             : await store.SaveRcaVersionAsync(number, Storage.StorableText.Clean(markdown), Storage.StorableText.Clean(author), time.GetUtcNow(), expectedVersion, limits.Value.ReviewHistoryBytes, cancellationToken);
 
-    /// <summary><c>rca complete</c>: the commander or a lead marks the review done, which closes the incident.</summary>
+    /// <summary>
+    /// <c>rca complete</c>: the review is done, which closes the incident. Who may (a lead, or the incident's
+    /// commander) is checked by the caller with the command's role.
+    /// </summary>
     public async Task<string?> CompleteAsync(int number, string actor, CancellationToken cancellationToken)
     {
         var incident = await incidents.FindAsync(number, cancellationToken);
         if (incident is null)
         {
             return $"There is no incident INC-{number}.";
-        }
-        var commander = incident.Roles.GetValueOrDefault(RoleCatalog.Commander);
-        if (!string.Equals(commander, actor, StringComparison.OrdinalIgnoreCase) && !drills.Value.IsLead(actor))
-        {
-            return $"Only the incident commander{(commander is null ? "" : $" (@{commander})")} or a lead can complete the review.";
         }
         if (await store.FindRcaAsync(number, cancellationToken) is not { } document)
         {

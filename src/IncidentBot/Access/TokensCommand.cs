@@ -37,34 +37,24 @@ internal static class TokensCommand
         }
     }
 
-    private static int Create(IApiTokenStore store, string name, string roleText, TextWriter output, TextWriter errors)
+    private static int Create(ApiTokenAdministration tokens, string name, string roleText, TextWriter output, TextWriter errors)
     {
-        if (!ApiTokens.IsValidName(name))
+        var created = tokens.CreateAsync(name, roleText, CreatedBy()).GetAwaiter().GetResult();
+        if (created.Problem is { } problem)
         {
-            errors.WriteLine($"'{name}' is not a token name: 1 to {ApiTokens.MaxNameLength} lower-case letters, digits, '.', '_' and '-', starting with a letter or digit.");
-            return 2;
+            errors.WriteLine(problem.Message);
+            return problem.Kind == ApiTokenProblemKind.Duplicate ? 1 : 2;
         }
-        if (!ApiTokens.TryParseRole(roleText, out var role))
-        {
-            errors.WriteLine($"'{roleText}' is not a role: use viewer, responder or lead.");
-            return 2;
-        }
-        var secret = ApiTokens.NewSecret();
-        var token = new ApiToken(name, role, ApiTokens.Hash(secret), DateTimeOffset.UtcNow, CreatedBy());
-        if (!store.TryAddAsync(token).AsTask().GetAwaiter().GetResult())
-        {
-            errors.WriteLine($"A token named '{name}' exists already (a revoked token keeps its name). Choose another name, e.g. '{name}-2'; `tokens list` shows them all.");
-            return 1;
-        }
-        errors.WriteLine($"Created API token '{name}' ({ApiTokens.RoleName(role)}). It is shown only this once: keep it in your automation's secret store.");
+        var token = created.Token!;
+        errors.WriteLine($"Created API token '{name}' ({ApiTokens.RoleName(token.Role)}). It is shown only this once: keep it in your automation's secret store.");
         errors.WriteLine("Send it as 'Authorization: Bearer <token>'; what it does shows as " + token.Actor + " on the timeline.");
-        output.WriteLine(secret);
+        output.WriteLine(created.Secret);
         return 0;
     }
 
-    private static int List(IApiTokenStore store, TextWriter output)
+    private static int List(ApiTokenAdministration administration, TextWriter output)
     {
-        var tokens = store.ListAsync().AsTask().GetAwaiter().GetResult();
+        var tokens = administration.ListAsync().GetAwaiter().GetResult();
         if (tokens.Count == 0)
         {
             output.WriteLine("No API tokens. Create one with: tokens create --name <name> --role viewer|responder|lead");
@@ -78,15 +68,15 @@ internal static class TokensCommand
         return 0;
     }
 
-    private static int Revoke(IApiTokenStore store, string name, TextWriter output, TextWriter errors)
+    private static int Revoke(ApiTokenAdministration tokens, string name, TextWriter output, TextWriter errors)
     {
-        var existing = store.ListAsync().AsTask().GetAwaiter().GetResult().FirstOrDefault(t => t.Name == name);
-        if (existing is null || !store.RevokeAsync(name, DateTimeOffset.UtcNow).AsTask().GetAwaiter().GetResult())
+        var revoked = tokens.RevokeAsync(name).GetAwaiter().GetResult();
+        if (revoked.Problem is { } problem)
         {
-            errors.WriteLine($"There is no token named '{name}'; `tokens list` shows them all.");
+            errors.WriteLine(problem.Message);
             return 1;
         }
-        output.WriteLine(existing.RevokedAt is { } earlier
+        output.WriteLine(revoked.Earlier is { } earlier
             ? $"API token '{name}' was already revoked at {Time(earlier)}."
             : $"Revoked API token '{name}': it is refused from now on.");
         return 0;
@@ -96,7 +86,7 @@ internal static class TokensCommand
     /// Runs <paramref name="work"/> on the store the server would use, opened for this command only; exit code 1 and
     /// the reason on <paramref name="errors"/> when it cannot be opened.
     /// </summary>
-    private static int WithStore(ToolConfiguration configuration, TextWriter errors, Func<IApiTokenStore, int> work)
+    private static int WithStore(ToolConfiguration configuration, TextWriter errors, Func<ApiTokenAdministration, int> work)
     {
         var storage = configuration.Values.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var services = new ServiceCollection().AddLogging();
@@ -133,7 +123,7 @@ internal static class TokensCommand
         using var provider = services.BuildServiceProvider();
         try
         {
-            return work(provider.GetRequiredService<IApiTokenStore>());
+            return work(new ApiTokenAdministration(provider.GetRequiredService<IApiTokenStore>(), TimeProvider.System));
         }
         catch (Exception ex) when (ex is StorageUnavailableException or IOException or InvalidOperationException)
         {

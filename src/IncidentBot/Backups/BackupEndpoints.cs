@@ -1,3 +1,4 @@
+using IncidentBot.Access;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -6,6 +7,8 @@ namespace IncidentBot.Backups;
 /// <summary>
 /// <c>POST /api/admin/backup</c>: the running bot's consistent copy of its data, for the <c>backup</c> command.
 /// It sits under <c>/api</c>, so it has the API's access rule: callers on this machine, or the console access token.
+/// It needs the responder role, which the <c>backup</c> command on this machine has while no <c>Access</c> list is set
+/// (the copy holds nothing a responder cannot read, and token hashes, which open nothing).
 /// </summary>
 internal static class BackupEndpoints
 {
@@ -14,7 +17,7 @@ internal static class BackupEndpoints
 
     public static RouteGroupBuilder MapBackupEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/admin").WithTags("Admin");
+        var group = endpoints.MapGroup("/api/admin").WithTags("Admin").RequireRole(AccessRole.Responder);
         // The copy is streamed back rather than written to a path the caller names: a request must never choose
         // where the bot writes, and the caller may be on another file system (kubectl port-forward).
         group.MapPost("/backup", BackupAsync).WithName("Backup")

@@ -1,3 +1,4 @@
+using IncidentBot.Access;
 using IncidentBot.Inbound;
 using IncidentBot.Incidents;
 using IncidentBot.Chat.Commands;
@@ -17,9 +18,10 @@ internal static class CommandEndpoints
     public static IEndpointRouteBuilder MapCommandEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/incidents/{number:int}/commands", InIncidentAsync).WithTags("Commands").WithName("RunIncidentCommand")
-            .WithSummary("Runs a chat command as a user inside an incident.");
+            .WithSummary("Runs a chat command as a user inside an incident; the command's own role is checked (403 when lacking).")
+            .RequireRole(AccessRole.Viewer);
         endpoints.MapPost("/api/commands", OutsideIncidentAsync).WithTags("Commands").WithName("RunCommand")
-            .WithSummary("Runs a chat command as a user outside any incident (declare, help).");
+            .WithSummary("Runs a chat command as a user outside any incident (declare, help).").RequireRole(AccessRole.Viewer);
         return endpoints;
     }
 
@@ -51,7 +53,7 @@ internal static class CommandEndpoints
         {
             return IncidentProblems.NotFound(number);
         }
-        return TypedResults.Ok(ToResponse(await handler.HandleAsync(UserName(request.User!), request.Text!, number, cancellationToken)));
+        return Answer(await handler.HandleAsync(HttpActor.Of(context, request.User), request.Text!, number, cancellationToken));
     }
 
     private static async Task<Results<Ok<CommandResponse>, ValidationProblem, ProblemHttpResult>> OutsideIncidentAsync(
@@ -66,7 +68,7 @@ internal static class CommandEndpoints
         {
             return problem;
         }
-        return TypedResults.Ok(ToResponse(await handler.HandleAsync(UserName(request.User!), request.Text!, null, cancellationToken)));
+        return Answer(await handler.HandleAsync(HttpActor.Of(context, request.User), request.Text!, null, cancellationToken));
     }
 
     /// <summary>A command needs who typed it (at most 100 characters) and what (at most <c>Limits:CommandTextChars</c>).</summary>
@@ -91,6 +93,15 @@ internal static class CommandEndpoints
         }
         return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
     }
+
+    /// <summary>The reply, or 403 when the command needs a role the caller lacks (nothing was changed).</summary>
+    private static Results<Ok<CommandResponse>, ValidationProblem, ProblemHttpResult> Answer(CommandReply reply) =>
+        reply.NeededRole is null ? TypedResults.Ok(ToResponse(reply)) : Forbidden(reply);
+
+    /// <summary>A command refused for want of a role, as a 403 problem whose detail says which role and how to get it.</summary>
+    public static ProblemHttpResult Forbidden(CommandReply refused) =>
+        TypedResults.Problem(string.Join("\n", refused.Messages.Select(m => m.ToPlainText())), statusCode: StatusCodes.Status403Forbidden,
+            title: $"Needs the {ApiTokens.RoleName(refused.NeededRole ?? AccessRole.Lead)} role");
 
     /// <summary><c>@alice</c> and <c> alice </c> are both alice.</summary>
     public static string UserName(string user) => user.Trim().TrimStart('@');

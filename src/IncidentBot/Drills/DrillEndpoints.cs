@@ -1,20 +1,21 @@
+using IncidentBot.Access;
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IncidentBot.Drills;
 
-/// <summary><c>/api/drills</c>: schedules, their runs and reports. Changes need a lead as <c>user</c>.</summary>
+/// <summary><c>/api/drills</c>: schedules, their runs and reports. Anyone with a role reads them; changes need a lead.</summary>
 internal static class DrillEndpoints
 {
     public static RouteGroupBuilder MapDrillEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/drills").WithTags("Drills");
-        group.MapGet("/", ListAsync).WithName("ListDrills").WithSummary("Active drill schedules with their next run.");
-        group.MapPost("/", ScheduleAsync).WithName("ScheduleDrill").WithSummary("Schedules a drill (leads only).");
-        group.MapPost("/run", RunNowAsync).WithName("RunDrill").WithSummary("Starts a drill of a runbook now (leads only).");
-        group.MapDelete("/{id}", CancelAsync).WithName("CancelDrill").WithSummary("Cancels a drill schedule (leads only).");
-        group.MapGet("/{id}/runs", RunsAsync).WithName("DrillRuns").WithSummary("A schedule's runs, newest first, with their reports.");
+        group.MapGet("/", ListAsync).WithName("ListDrills").WithSummary("Active drill schedules with their next run.").RequireRole(AccessRole.Viewer);
+        group.MapPost("/", ScheduleAsync).WithName("ScheduleDrill").WithSummary("Schedules a drill (leads only).").RequireRole(AccessRole.Lead);
+        group.MapPost("/run", RunNowAsync).WithName("RunDrill").WithSummary("Starts a drill of a runbook now (leads only).").RequireRole(AccessRole.Lead);
+        group.MapDelete("/{id}", CancelAsync).WithName("CancelDrill").WithSummary("Cancels a drill schedule (leads only).").RequireRole(AccessRole.Lead);
+        group.MapGet("/{id}/runs", RunsAsync).WithName("DrillRuns").WithSummary("A schedule's runs, newest first, with their reports.").RequireRole(AccessRole.Viewer);
         return group;
     }
 
@@ -72,8 +73,7 @@ internal static class DrillEndpoints
         var outcome = await drills.ScheduleAsync(request.Cron!, request.Runbook!, severity, request.TimeZone, request.Participants, request.User!.TrimStart('@'), cancellationToken);
         if (!outcome.Ok)
         {
-            var status = drills.Refusal(request.User!.TrimStart('@')) is null ? StatusCodes.Status400BadRequest : StatusCodes.Status403Forbidden;
-            return TypedResults.Problem(outcome.Text, statusCode: status, title: status == 403 ? "Only drill leads may schedule drills" : "The drill cannot be scheduled");
+            return TypedResults.Problem(outcome.Text, statusCode: StatusCodes.Status400BadRequest, title: "The drill cannot be scheduled");
         }
         var view = (await drills.ListAsync(cancellationToken)).Single(v => v.Schedule.Id == outcome.Schedule!.Id);
         return TypedResults.Created($"/api/drills/{outcome.Schedule!.Id}", ToResponse(view));
@@ -87,26 +87,21 @@ internal static class DrillEndpoints
             return refused;
         }
         var actor = (request.User ?? "").TrimStart('@');
-        if (drills.Refusal(actor) is { } refusal)
-        {
-            return TypedResults.Problem(refusal, statusCode: StatusCodes.Status403Forbidden, title: "Only drill leads may run drills");
-        }
         var result = await drills.RunAsync(request.Runbook ?? "", actor, null, time.GetUtcNow(), cancellationToken);
         return result.Incident is { } incident
             ? TypedResults.Created($"/api/incidents/{incident.Number}", new DrillStarted(incident.Number, incident.Reference))
             : TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status400BadRequest, title: "The drill cannot start");
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> CancelAsync(string id, string? user, DrillService drills, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> CancelAsync(string id, string? user, HttpContext context, DrillService drills, CancellationToken cancellationToken)
     {
-        var actor = (user ?? "").TrimStart('@');
-        var outcome = await drills.CancelAsync(id, actor, cancellationToken);
-        if (outcome.Ok)
+        var acting = WebConsole.SignedInUser.Acting(context, user, out var refused);
+        if (refused is not null)
         {
-            return TypedResults.NoContent();
+            return refused;
         }
-        var status = drills.Refusal(actor) is null ? StatusCodes.Status404NotFound : StatusCodes.Status403Forbidden;
-        return TypedResults.Problem(outcome.Text, statusCode: status);
+        var outcome = await drills.CancelAsync(id, (acting ?? "").TrimStart('@'), cancellationToken);
+        return outcome.Ok ? TypedResults.NoContent() : TypedResults.Problem(outcome.Text, statusCode: StatusCodes.Status404NotFound);
     }
 
     private static async Task<Results<Ok<IReadOnlyList<DrillRun>>, ProblemHttpResult>> RunsAsync(string id, IDrillStore store, CancellationToken cancellationToken) =>

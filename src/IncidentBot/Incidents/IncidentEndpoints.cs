@@ -1,3 +1,4 @@
+using IncidentBot.Access;
 using IncidentBot.Runbooks;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,11 +11,12 @@ internal static class IncidentEndpoints
     public static RouteGroupBuilder MapIncidentEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/incidents").WithTags("Incidents");
-        group.MapGet("/", ListAsync).WithName("ListIncidents").WithSummary("Lists incidents, newest first.");
-        group.MapGet("/{number:int}", GetAsync).WithName("GetIncident").WithSummary("One incident with its alerts and timeline.");
-        group.MapPost("/", DeclareAsync).WithName("DeclareIncident").WithSummary("Declares an incident by hand.");
+        group.MapGet("/", ListAsync).WithName("ListIncidents").WithSummary("Lists incidents, newest first.").RequireRole(AccessRole.Viewer);
+        group.MapGet("/{number:int}", GetAsync).WithName("GetIncident").WithSummary("One incident with its alerts and timeline.").RequireRole(AccessRole.Viewer);
+        group.MapPost("/", DeclareAsync).WithName("DeclareIncident").WithSummary("Declares an incident by hand.").RequireRole(AccessRole.Responder);
         endpoints.MapGet("/api/metrics/response", ResponseAsync).WithTags("Metrics").WithName("ResponseMetrics")
-            .WithSummary("MTTA, MTTM and MTTR by service and severity between two dates (default: the last 30 days); drills apart; update cadence.");
+            .WithSummary("MTTA, MTTM and MTTR by service and severity between two dates (default: the last 30 days); drills apart; update cadence.")
+            .RequireRole(AccessRole.Viewer);
         return group;
     }
 

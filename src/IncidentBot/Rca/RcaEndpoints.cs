@@ -1,3 +1,4 @@
+using IncidentBot.Access;
 using System.Text;
 using Markdig;
 using IncidentBot.Inbound;
@@ -18,10 +19,11 @@ internal static class RcaEndpoints
     public static RouteGroupBuilder MapRcaEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/incidents/{number:int}/rca").WithTags("RCA");
-        group.MapGet("/", GetAsync).WithName("GetRca").WithSummary("The review as Markdown; the ETag is its version.");
-        group.MapPut("/", PutAsync).Accepts<string>("text/markdown").WithName("SaveRca").WithSummary("Saves an edited review (If-Match: the version it started from).");
-        group.MapGet("/html", HtmlAsync).WithName("GetRcaHtml").WithSummary("The current review rendered as HTML, for the web console.");
-        group.MapGet("/versions", VersionsAsync).WithName("RcaVersions").WithSummary("Every version, oldest first.");
+        group.MapGet("/", GetAsync).WithName("GetRca").WithSummary("The review as Markdown; the ETag is its version.").RequireRole(AccessRole.Viewer);
+        group.MapPut("/", PutAsync).Accepts<string>("text/markdown").WithName("SaveRca").WithSummary("Saves an edited review (If-Match: the version it started from).")
+            .RequireRole(AccessRole.Responder);
+        group.MapGet("/html", HtmlAsync).WithName("GetRcaHtml").WithSummary("The current review rendered as HTML, for the web console.").RequireRole(AccessRole.Viewer);
+        group.MapGet("/versions", VersionsAsync).WithName("RcaVersions").WithSummary("Every version, oldest first.").RequireRole(AccessRole.Viewer);
         return group;
     }
 

@@ -1,3 +1,4 @@
+using IncidentBot.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IncidentBot.Runbooks;
@@ -7,7 +8,7 @@ internal static class RunbookEndpoints
 {
     public static RouteGroupBuilder MapRunbookEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/runbooks").WithTags("Runbooks");
+        var group = endpoints.MapGroup("/api/runbooks").WithTags("Runbooks").RequireRole(AccessRole.Viewer);
         group.MapGet("/", List).WithName("ListRunbooks").WithSummary("Every runbook file: good ones, and broken ones with their errors.");
         group.MapGet("/{id}", Get).WithName("GetRunbook").WithSummary("One runbook with its steps as HTML and its Markdown.");
         return group;

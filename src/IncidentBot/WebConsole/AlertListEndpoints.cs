@@ -1,3 +1,4 @@
+using IncidentBot.Access;
 using IncidentBot.Alerts;
 using IncidentBot.Chat;
 using IncidentBot.Incidents;
@@ -22,7 +23,7 @@ internal static class AlertListEndpoints
     public static IEndpointRouteBuilder MapAlertListEndpoint(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/incidents/{number:int}/alerts", ListAsync).WithTags("Console")
-            .WithSummary("The incident's alerts, firing first, each with its labels, annotations and links.");
+            .WithSummary("The incident's alerts, firing first, each with its labels, annotations and links.").RequireRole(AccessRole.Viewer);
         return endpoints;
     }
 

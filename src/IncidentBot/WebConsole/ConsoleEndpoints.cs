@@ -1,3 +1,4 @@
+using IncidentBot.Access;
 using IncidentBot.Inbound;
 using IncidentBot.Incidents;
 using IncidentBot.Chat;
@@ -16,10 +17,11 @@ internal static class ConsoleEndpoints
     public static IEndpointRouteBuilder MapConsoleEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/events", Events).WithTags("Console").WithSummary("Server-sent events: incident changes and room messages.")
-            .RequireRateLimiting(ClientLimitsExtensions.EventStreams);
+            .RequireRateLimiting(ClientLimitsExtensions.EventStreams).RequireRole(AccessRole.Viewer);
         var rooms = endpoints.MapGroup("/api/incidents/{number:int}/room").WithTags("Console");
-        rooms.MapGet("/", RoomAsync).WithSummary("The incident's room: what the bot and people said, oldest first.");
-        rooms.MapPost("/", SayAsync).WithSummary("Says something in the room: the text is shown to everyone and run as a command.");
+        rooms.MapGet("/", RoomAsync).WithSummary("The incident's room: what the bot and people said, oldest first.").RequireRole(AccessRole.Viewer);
+        // Viewers may type reading commands (status, timeline); what the text needs is checked before anything is said.
+        rooms.MapPost("/", SayAsync).WithSummary("Says something in the room: the text is shown to everyone and run as a command.").RequireRole(AccessRole.Viewer);
         endpoints.MapAlertListEndpoint();
         return endpoints;
     }
@@ -57,8 +59,14 @@ internal static class ConsoleEndpoints
         {
             return IncidentProblems.NotFound(number);
         }
+        var actor = HttpActor.Of(context, user);
+        // A command the person may not run is refused before it is said: the room and the timeline stay as they were.
+        if (await commands.RefusalAsync(actor, request.Text!, number, cancellationToken) is { } notAllowed)
+        {
+            return CommandEndpoints.Forbidden(notAllowed);
+        }
         await room.SaidByPersonAsync(number, user, request.Text!.Trim(), cancellationToken);
-        var reply = await commands.HandleAsync(user, request.Text!, number, cancellationToken);
+        var reply = await commands.HandleAsync(actor, request.Text!, number, cancellationToken);
         var personal = reply.Messages.Where(m => m.Audience == MessageAudience.Requester).Select(WebMessageRenderer.Render).ToList();
         return TypedResults.Ok(new SayResponse(!reply.IsError, personal));
     }

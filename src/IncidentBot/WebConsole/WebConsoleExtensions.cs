@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using IncidentBot.Access;
 using IncidentBot.Chat;
 using IncidentBot.Chat.Platforms;
 using IncidentBot.Hosting;
@@ -44,6 +45,8 @@ internal static class WebConsoleExtensions
         // Here, after the trusted proxy has told the scheme, so the provider is given the address people really use.
         app.UseAuthentication();
         app.UseConsoleAccess();
+        // Someone let in but holding no role (Access) is told why, instead of getting a console that refuses everything.
+        app.UseConsoleRoles();
         var files = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });

@@ -57,8 +57,9 @@ public sealed class DrillTests
         var api = await app.CreateClient().PostAsJsonAsync("/api/drills", new { cron = "0 0 10 ? * TUE", runbook = "database-failover", user = "bob" });
 
         Assert.False(schedule.Ok);
-        Assert.Contains("Sorry @bob, only drill leads can do that (@lena)", schedule.AllText);
+        Assert.Contains("Sorry @bob, `drill schedule` needs the lead role (Access:Leads)", schedule.AllText);
         Assert.False(run.Ok);
+        Assert.Contains("Sorry @bob, `drill run` needs the lead role", run.AllText);
         Assert.Equal(HttpStatusCode.Forbidden, api.StatusCode);
         Assert.Empty(await app.ListIncidentsAsync());
     }

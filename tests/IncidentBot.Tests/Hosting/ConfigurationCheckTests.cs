@@ -49,6 +49,26 @@ public sealed class ConfigurationCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task AccessEntriesThatNameNobodyAreRefusedWithTheirKeys()
+    {
+        var (exitCode, output) = await RunAsync(new()
+        {
+            ["Access__Leads__0"] = "lead@example.com",
+            ["Access__Leads__1"] = " ",
+            ["Access__Viewers__0"] = "*",
+            ["Access__Responders__0"] = new string('a', 300),
+        });
+        var (typo, typoOutput) = await RunAsync(new() { ["Access__Admins__0"] = "root@example.com" });
+
+        Assert.Equal(78, exitCode);
+        Assert.Contains("Access:Leads:1 is empty: give an e-mail address or a group name or id.", output);
+        Assert.Contains("Access:Viewers:0 is '*': there are no wildcards", output);
+        Assert.Contains("Access:Responders:0 is 300 characters; an entry is at most 256.", output);
+        Assert.Equal(78, typo);
+        Assert.Contains("Access:Admins: not a setting of Access", typoOutput);
+    }
+
+    [Fact]
     public async Task TeamsServiceUrlsMustBeUrlPrefixesThatHoldTheDefaultOne()
     {
         var teams = new Dictionary<string, string> { ["Teams__AppId"] = "00000000-0000-0000-0000-000000000001", ["Teams__AppPassword"] = "p" };

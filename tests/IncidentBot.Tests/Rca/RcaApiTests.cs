@@ -61,7 +61,8 @@ public sealed class RcaApiTests
         var commander = await app.CommandAsync(1, "alice", "rca complete");
 
         Assert.False(stranger.Ok);
-        Assert.Contains("Only the incident commander (@alice) or a lead", stranger.AllText);
+        Assert.Contains("`rca complete` needs the lead role (Access:Leads)", stranger.AllText);
+        Assert.Contains("The incident commander (@alice) may too", stranger.AllText);
         Assert.True(commander.Ok, commander.AllText);
         var incident = await app.GetIncidentAsync(1);
         Assert.Equal("closed", incident.Status);

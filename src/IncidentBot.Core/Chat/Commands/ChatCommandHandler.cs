@@ -16,7 +16,7 @@ namespace IncidentBot.Chat.Commands;
 /// Runs a chat command for a user, inside an incident or outside one. Every platform (Slack, Teams, the web
 /// console, the HTTP API) comes through here, so a command behaves the same wherever it is typed.
 /// </summary>
-public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, Rca.RcaService rcas, IConsoleLinks console, IOptions<InputLimits> limits, TimeProvider time, ILogger<ChatCommandHandler> logger)
+public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, Rca.RcaService rcas, AccessPolicy access, IConsoleLinks console, IOptions<InputLimits> limits, TimeProvider time, ILogger<ChatCommandHandler> logger)
 {
     /// <summary>Runs <paramref name="text"/> for a person known only by name (nothing proven about them).</summary>
     public Task<CommandReply> HandleAsync(string user, string text, int? incidentNumber, CancellationToken cancellationToken = default) =>
@@ -45,7 +45,12 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
         }
         var number = command.IncidentNumber ?? incidentNumber;
         using var scope = logger.IncidentScope(number);
-        logger.LogInformation("{User} ran {Command}", user, command.GetType().Name.Replace("Command", "", StringComparison.Ordinal));
+        // Someone with no role at all learns nothing, not even which incidents are open.
+        if (access.RoleOf(actor) is null && await RefusalAsync(actor, command, number, cancellationToken) is { } outsider)
+        {
+            logger.LogInformation("{User} refused {Command}: no role", user, command.Verb);
+            return outsider;
+        }
         if (command.NeedsIncident && number is null)
         {
             return CommandReply.Error(await OutsideAnIncidentAsync(text.Trim(), cancellationToken));
@@ -54,6 +59,12 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
         {
             return CommandReply.Error($"There is no incident INC-{n}.", n);
         }
+        if (await RefusalAsync(actor, command, number, cancellationToken) is { } refused)
+        {
+            logger.LogInformation("{User} refused {Command}: it needs the {Role} role", user, command.Verb, refused.NeededRole);
+            return refused;
+        }
+        logger.LogInformation("{User} ran {Command}", user, command.GetType().Name.Replace("Command", "", StringComparison.Ordinal));
         return command switch
         {
             DeclareCommand declare => Reply(await incidents.DeclareAsync(declare.Title, declare.Severity ?? Severity.Sev3, user, cancellationToken: cancellationToken),
@@ -77,13 +88,52 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             SkipStepCommand skip => Reply(await incidents.SkipStepAsync(number!.Value, skip.Arguments, user, cancellationToken)),
             StepBackCommand back => Reply(await incidents.StepBackAsync(number!.Value, back.Arguments, user, cancellationToken)),
             RcaCommand { Complete: false } => await RcaNowAsync(number!.Value, user, cancellationToken),
-            RcaCommand { Complete: true } => await rcas.CompleteAsync(number!.Value, user, cancellationToken) is { } refusal
-                ? CommandReply.Error(refusal, number)
+            RcaCommand { Complete: true } => await rcas.CompleteAsync(number!.Value, user, cancellationToken) is { } problem
+                ? CommandReply.Error(problem, number)
                 : CommandReply.Private($"The review of INC-{number} is complete and the incident is closed.", incidentNumber: number),
             DrillCommand drill => await DrillAsync(drill, user, cancellationToken),
             CheckItemCommand check => Reply(await incidents.ToggleChecklistItemAsync(number!.Value, check.Arguments, user, cancellationToken)),
             _ => CommandReply.Error("That command is not available here yet.", number),
         };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="actor"/> may run <paramref name="text"/>, without running it: null when they may, else the
+    /// refusal. Text that is no command still lands in the room, which is a responder's to write in.
+    /// </summary>
+    public async Task<CommandReply?> RefusalAsync(Actor actor, string text, int? incidentNumber, CancellationToken cancellationToken = default)
+    {
+        if (CommandParser.Parse(StorableText.Clean(text)).Command is { } command)
+        {
+            return await RefusalAsync(actor, command, command.IncidentNumber ?? incidentNumber, cancellationToken);
+        }
+        return access.Allows(actor, AccessRole.Responder) ? null
+            : CommandReply.Refused(access.Refusal(actor, AccessRole.Responder, ChatText.Shorten(text.Trim(), 40)), AccessRole.Responder, incidentNumber);
+    }
+
+    /// <summary>
+    /// The command's role (<see cref="ChatCommand.Needs"/>) against the actor's (<see cref="AccessPolicy"/>): null when
+    /// they may run it, else a refusal that names the role and how to get it. Checked before anything runs, so a
+    /// refused command changes nothing.
+    /// </summary>
+    private async Task<CommandReply?> RefusalAsync(Actor actor, ChatCommand command, int? number, CancellationToken cancellationToken)
+    {
+        var role = access.RoleOf(actor);
+        if (role >= command.Needs)
+        {
+            return null;
+        }
+        var refusal = access.Refusal(actor, command.Needs, command.Verb);
+        if (command.OpenToCommander && number is { } n)
+        {
+            var commander = (await store.FindAsync(n, cancellationToken))?.Roles.GetValueOrDefault(RoleCatalog.Commander);
+            if (role >= AccessRole.Responder && string.Equals(commander, StorableText.Clean(actor.Name), StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+            refusal += $" The incident commander{(commander is null ? "" : $" (@{commander})")} may too.";
+        }
+        return CommandReply.Refused(refusal, command.Needs, number);
     }
 
     private async Task<CommandReply> AssignRoleAsync(int number, AssignRoleCommand assign, string user, CancellationToken cancellationToken)
@@ -124,10 +174,6 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
                 var cancelled = await drills.CancelAsync(drill.Target!, user, cancellationToken);
                 return cancelled.Ok ? CommandReply.Private(cancelled.Text) : CommandReply.Error(cancelled.Text);
             case "run":
-                if (drills.Refusal(user) is { } refusal)
-                {
-                    return CommandReply.Error(refusal);
-                }
                 var run = await drills.RunAsync(drill.Target!, user, null, time.GetUtcNow(), cancellationToken);
                 return Reply(run, i => $"Drill started: {i.Reference}. It is marked DRILL everywhere; resolve it to get the drill report.");
             default:
