@@ -35,7 +35,7 @@ internal static class BackupCommand
             string how;
             if (url is not null || DataFileLock.InUse(dataFile))
             {
-                var copied = await BackupDownload.SaveAsync(bot, configuration.AccessToken, partial);
+                var copied = await BackupDownload.SaveAsync(bot, configuration.BearerToken, partial);
                 if (url is null && copied != dataFile)
                 {
                     errors.WriteLine($"The bot at {bot} keeps its data in {copied}, not in {dataFile}. Pass --url with the address of the bot that has {dataFile} open.");

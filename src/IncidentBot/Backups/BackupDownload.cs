@@ -20,7 +20,9 @@ internal static class BackupDownload
         {
             throw new BackupRefusedException(response.StatusCode switch
             {
-                HttpStatusCode.Unauthorized => $"the bot at {bot} wants its access token: set WebConsole__AccessToken as the bot has it",
+                HttpStatusCode.Unauthorized => $"the bot at {bot} wants a token: set {Hosting.ToolConfiguration.ApiTokenVariable} to an API token with the responder role (`tokens create --name backup --role responder`), or WebConsole__AccessToken as the bot has it",
+                // With Access lists set, the shared token and typed names carry no role: an API token does.
+                HttpStatusCode.Forbidden => $"the bot at {bot} refused: {await ProblemDetailAsync(response) ?? "forbidden"} Set {Hosting.ToolConfiguration.ApiTokenVariable} to an API token with the responder role (`tokens create --name backup --role responder`).",
                 HttpStatusCode.NotFound => $"the bot at {bot} has no backup endpoint: it is older than this tool, so stop it and back up its file",
                 // A bot on PostgreSQL has no file to send; its problem detail gives the pg_dump command instead.
                 HttpStatusCode.Conflict when await ProblemDetailAsync(response) is { } detail => $"the bot at {bot} keeps no data file. {detail}",

@@ -33,6 +33,15 @@ internal sealed class ToolConfiguration(string home, IConfiguration values)
 
     public string? AccessToken => values[$"{WebConsoleOptions.Section}:{nameof(WebConsoleOptions.AccessToken)}"];
 
+    /// <summary>The environment variable a tool's API token is read from (an <c>ibt_</c> token, see <c>tokens create</c>).</summary>
+    public const string ApiTokenVariable = "INCIDENTBOT_API_TOKEN";
+
+    /// <summary>
+    /// What a tool sends the running bot as its bearer token: an API token from <see cref="ApiTokenVariable"/>, else
+    /// the shared <c>WebConsole:AccessToken</c>. Once <c>Access</c> lists are set only the API token carries a role.
+    /// </summary>
+    public string? BearerToken => values[ApiTokenVariable] is { Length: > 0 } token ? token : AccessToken;
+
     /// <summary>
     /// Where the bot on this machine answers: its first configured address, with a wildcard or <c>localhost</c>
     /// host replaced by 127.0.0.1, because a tool talks to the bot beside it, never across the network.

@@ -186,6 +186,33 @@ public sealed class BackupRestoreTests : IDisposable
     }
 
     [Fact]
+    public async Task WithAccessListsTheBackupToolNeedsAnApiTokenAndSaysHowToGetOne()
+    {
+        // Once Access lists are set, a typed caller (the tool on the bot's machine) carries no role.
+        var access = new Dictionary<string, string> { ["Access:Leads:0"] = "lead@example.com" };
+        var created = await BotTool.RunAsync(_folder, Settings(), "tokens", "create", "--name", "backup", "--role", "responder");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var token = created.Output.Trim();
+        var viewer = (await BotTool.RunAsync(_folder, Settings(), "tokens", "create", "--name", "reader", "--role", "viewer")).Output.Trim();
+        await using var bot = await BotProcess.StartAsync(_folder, access);
+
+        var withoutToken = await BotTool.RunAsync(_folder, Settings(bot), "backup", BackupFile);
+        var withViewerToken = await BotTool.RunAsync(_folder, new Dictionary<string, string>(Settings(bot)) { ["INCIDENTBOT_API_TOKEN"] = viewer }, "backup", BackupFile);
+        var withToken = await BotTool.RunAsync(_folder, new Dictionary<string, string>(Settings(bot)) { ["INCIDENTBOT_API_TOKEN"] = token }, "backup", BackupFile);
+
+        foreach (var refused in new[] { withoutToken, withViewerToken })
+        {
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("responder role", refused.Errors);
+            Assert.Contains("Set INCIDENTBOT_API_TOKEN to an API token with the responder role (`tokens create --name backup --role responder`)", refused.Errors);
+        }
+        Assert.DoesNotContain(token, withToken.Output + withToken.Errors);
+        Assert.True(withToken.ExitCode == 0, withToken.ToString());
+        Assert.Contains("taken by the running bot", withToken.Output);
+        Assert.True(File.Exists(BackupFile));
+    }
+
+    [Fact]
     public async Task RestoreOfAMissingFileSaysSo()
     {
         var result = await BotTool.RunAsync(_folder, Settings(), "restore", Path.Combine(_folder, "nowhere.db"));
