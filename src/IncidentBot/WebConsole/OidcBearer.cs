@@ -9,7 +9,8 @@ namespace IncidentBot.WebConsole;
 /// the console signs in with, when <c>Authentication:Oidc:ApiAudience</c> is set. ASP.NET Core's JWT bearer
 /// handler checks the signature against the provider's JWKS (unsigned tokens and unknown keys are refused), the
 /// issuer (the provider's, from its discovery document), the audience (<c>ApiAudience</c>) and the lifetime
-/// (<c>exp</c>, <c>nbf</c>, with 5 minutes of clock skew). The principal then carries the same handle, display name,
+/// (<c>exp</c>, <c>nbf</c>, with 5 minutes of clock skew); an ID token (a <c>nonce</c>, or Keycloak's <c>typ: ID</c>)
+/// is refused even with the right audience. The principal then carries the same handle, display name,
 /// e-mail and groups a console session does (<see cref="OidcSignIn.SessionOf"/>), so the API treats both alike.
 /// </summary>
 internal static class OidcBearer
@@ -42,6 +43,13 @@ internal static class OidcBearer
             {
                 OnTokenValidated = context =>
                 {
+                    // An ID token is for the client, not a credential for the API, even where its audience is the
+                    // same (Entra ID's v2 access tokens for the bot's own API have the client id as audience).
+                    if (context.Principal!.HasClaim(c => c.Type == "nonce") || context.Principal.FindFirst("typ")?.Value == "ID")
+                    {
+                        context.Fail("the token is an ID token (it has a nonce, or typ ID), not an access token for the API");
+                        return Task.CompletedTask;
+                    }
                     if (EntraGroupOverage.Signalled(context.Principal!, o.GroupsClaim))
                     {
                         Logger(context.HttpContext).LogWarning("The bearer token of {Subject} says its groups were left out (Entra ID's overage); the API takes it without groups",

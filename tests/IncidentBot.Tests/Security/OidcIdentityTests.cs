@@ -108,6 +108,19 @@ public sealed class OidcIdentityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnIdTokenIsNoAccessTokenEvenWhenTheAudienceIsTheClientsOwn()
+    {
+        // As with Entra ID's v2 access tokens for the bot's own API: the audience is the client id.
+        var logs = new FakeLogCollector();
+        using var app = Bot(apiAudience: FakeOidcProvider.ClientId, logs: logs);
+
+        Assert.Equal(HttpStatusCode.OK, (await Script(app, _provider.AccessToken(FakeOidcProvider.ClientId)).GetAsync("/api/me")).StatusCode);
+        await AssertRefusedAsync(app, _provider.IdToken("a-nonce"));
+        await AssertRefusedAsync(app, _provider.IdToken(null));
+        Assert.Contains(logs.GetSnapshot(), r => r.Message.Contains("is an ID token", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WithoutAnApiAudienceNoBearerTokenIsTaken()
     {
         using var app = Bot(apiAudience: null);

@@ -207,15 +207,15 @@ public sealed class FakeOidcProvider : IAsyncDisposable
     }
 
     /// <summary>The ID token for <see cref="User"/>, spoiled as <see cref="Misbehaviour"/> says.</summary>
-    public string IdToken(string? nonce) => Token(ClientId, nonce);
+    public string IdToken(string? nonce) => Token(ClientId, nonce, idToken: true);
 
     /// <summary>
     /// An access token for the bot's API (audience <paramref name="audience"/>) for <see cref="User"/>, as a script
     /// gets one from the provider (client credentials or on-behalf-of), spoiled as <see cref="Misbehaviour"/> says.
     /// </summary>
-    public string AccessToken(string audience) => Token(audience, nonce: null);
+    public string AccessToken(string audience) => Token(audience, nonce: null, idToken: false);
 
-    private string Token(string audience, string? nonce)
+    private string Token(string audience, string? nonce, bool idToken)
     {
         var now = DateTime.UtcNow;
         var expired = Misbehaviour == OidcMisbehaviour.Expired;
@@ -238,7 +238,7 @@ public sealed class FakeOidcProvider : IAsyncDisposable
         {
             claims["groups"] = User.Groups.ToArray();
         }
-        if (nonce is not null || audience == ClientId)
+        if (idToken)
         {
             claims["nonce"] = Misbehaviour == OidcMisbehaviour.WrongNonce ? "not-the-nonce-the-bot-sent" : nonce ?? "";
         }
