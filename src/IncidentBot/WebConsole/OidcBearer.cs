@@ -73,7 +73,9 @@ internal static class OidcBearer
     public static bool Presents(HttpContext context)
     {
         var header = context.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || string.IsNullOrEmpty(context.RequestServices.GetRequiredService<IOptions<OidcOptions>>().Value.ApiAudience))
+        // Only when the scheme is there: ApiAudience without sign-in (no Authority) takes nothing.
+        var settings = context.RequestServices.GetRequiredService<IOptions<OidcOptions>>().Value;
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || !settings.Enabled || string.IsNullOrEmpty(settings.ApiAudience))
         {
             return false;
         }

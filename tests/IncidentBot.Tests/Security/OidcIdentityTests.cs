@@ -130,6 +130,20 @@ public sealed class OidcIdentityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Fact]
+    public async Task AnApiAudienceWithoutSignInChangesNothing()
+    {
+        // No Authority: no sign-in, so no bearer JWTs either; loopback stays trusted as before, and nothing breaks.
+        using var app = new IncidentBotApplication(new() { ["Authentication:Oidc:ApiAudience"] = Audience });
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _provider.AccessToken(Audience));
+
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/me");
+
+        Assert.Equal("token", me.GetProperty("signedInWith").GetString());
+        Assert.Equal(JsonValueKind.Null, me.GetProperty("name").ValueKind);
+    }
+
     public static TheoryData<string, string?, string, string> People => new()
     {
         // display name, preferred_username, e-mail → handle
