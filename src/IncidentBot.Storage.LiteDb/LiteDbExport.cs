@@ -1,3 +1,4 @@
+using IncidentBot.Access;
 using IncidentBot.Alerts;
 using IncidentBot.Chat.Outbox;
 using IncidentBot.Drills;
@@ -97,6 +98,10 @@ public sealed class LiteDbExport : IDisposable
         _db.GetCollection(LiteDbStorage.DeduplicationCollection).Query().Where($"$.{LiteDbStorage.ExpiresAtField} >= @0", now.UtcTicks).OrderBy("_id").ToEnumerable()
             .Select(d => new DeduplicationKey(d["_id"].AsString, new DateTimeOffset(d[LiteDbStorage.ExpiresAtField].AsInt64, TimeSpan.Zero)));
 
+    /// <summary>API tokens as stored: name, role, hash (never the token), created, last used, revoked; in name order.</summary>
+    public IEnumerable<ApiToken> ApiTokens() =>
+        _db.GetCollection(LiteDbStorage.ApiTokensCollection).Query().OrderBy("_id").ToEnumerable().Select(LiteDbStorage.ToApiToken);
+
     /// <summary>The last incident number the store handed out (it may be above the highest stored incident).</summary>
     public int LastIncidentNumber()
     {
@@ -131,6 +136,7 @@ public sealed class LiteDbExport : IDisposable
             ["drill_schedules"] = Count("drillSchedules"),
             ["drill_runs"] = Count("drillRuns"),
             ["platform_references"] = Count(LiteDbStorage.ReferencesCollection),
+            ["api_tokens"] = Count(LiteDbStorage.ApiTokensCollection),
             ["dedupe_keys"] = _db.GetCollection(LiteDbStorage.DeduplicationCollection).LongCount(Query.GTE(LiteDbStorage.ExpiresAtField, now.UtcTicks)),
         };
     }

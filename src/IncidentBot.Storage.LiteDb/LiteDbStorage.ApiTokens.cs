@@ -75,7 +75,7 @@ public sealed partial class LiteDbStorage : IApiTokenStore
             }
         }, durable: false);
 
-    private static ApiToken ToApiToken(BsonDocument document)
+    internal static ApiToken ToApiToken(BsonDocument document)
     {
         ApiTokens.TryParseRole(document["role"].AsString, out var role);
         return new ApiToken(document["_id"].AsString, role, document["hash"].AsString, Instant(document["createdAt"])!.Value, document["createdBy"].AsString)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IncidentBot.Access;
 using IncidentBot.Alerts;
 using IncidentBot.Chat.Outbox;
 using IncidentBot.Drills;
@@ -24,7 +25,7 @@ public sealed class PostgresImport : IDisposable
     [
         "incidents", "incident_roles", "incident_channels", "runbook_versions", "runbook_sessions", "alerts", "timeline",
         "inbox", "outbox", "room_messages", "reviews", "review_versions", "drill_schedules", "drill_runs", "platform_references",
-        "dedupe_keys",
+        "dedupe_keys", "api_tokens",
     ];
 
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
@@ -290,6 +291,22 @@ public sealed class PostgresImport : IDisposable
         {
             Text(row, k.Key);
             Time(row, k.ExpiresAt);
+        });
+
+    /// <summary>
+    /// API tokens with everything that makes them work the same after the move: the hash (a token people hold keeps
+    /// working), the role, who created it and when, the last use, and the revocation (a revoked token stays refused).
+    /// </summary>
+    public long CopyApiTokens(IEnumerable<ApiToken> tokens) => Copy(
+        "api_tokens (name, role, token_hash, created_at, created_by, last_used_at, revoked_at)", tokens, (row, t) =>
+        {
+            Text(row, t.Name);
+            Text(row, ApiTokens.RoleName(t.Role));
+            Text(row, t.Hash);
+            Time(row, t.CreatedAt);
+            Text(row, t.CreatedBy);
+            Time(row, t.LastUsedAt);
+            Time(row, t.RevokedAt);
         });
 
     /// <summary>

@@ -41,6 +41,7 @@ public static class TeamsAdapterExtensions
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TeamsGraphChannels>(sp, Http(sp)));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BotFrameworkTokenValidator>(sp, Http(sp)));
         services.AddSingleton<TeamsConversations>();
+        services.AddSingleton<TeamsMembers>();
         services.AddSingleton<TeamsInbound>();
         services.AddSingleton<TeamsChannelProvisioner>();
         services.AddSingleton<IChatChannelProvisioner>(sp => sp.GetRequiredService<TeamsChannelProvisioner>());

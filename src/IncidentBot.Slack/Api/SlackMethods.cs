@@ -28,7 +28,9 @@ public static class SlackMethods
         new("chat.postEphemeral", 4, ["chat:write"]),
         new("pins.add", 2, ["pins:write"]),
         new("bookmarks.add", 2, ["bookmarks:write"]),
-        new("users.info", 4, ["users:read"]),
+        // users:read.email: the profile's e-mail, which matches a Slack user to their roles (without it users.info
+        // answers with no e-mail).
+        new("users.info", 4, ["users:read", "users:read.email"]),
         new("users.lookupByEmail", 3, ["users:read.email"]),
         // A fresh trigger_id is the permission: no scope.
         new("views.open", 4, []),

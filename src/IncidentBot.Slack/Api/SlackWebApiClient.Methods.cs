@@ -46,13 +46,19 @@ public sealed partial class SlackWebApiClient
     public Task AddBookmarkAsync(string channel, string title, string link, CancellationToken cancellationToken) =>
         CallAsync("bookmarks.add", new JsonObject { ["channel_id"] = channel, ["title"] = title, ["type"] = "link", ["link"] = link }, cancellationToken);
 
-    /// <summary><c>users.info</c>: the user's handle, or their display name when they have no handle.</summary>
+    /// <summary>
+    /// <c>users.info</c>: the user's handle, or their display name when they have no handle; and their e-mail, which
+    /// Slack shows only to an app with the <c>users:read.email</c> scope (null without it, and for bots).
+    /// </summary>
     public async Task<SlackUser> UserInfoAsync(string userId, CancellationToken cancellationToken)
     {
         var user = (await CallAsync("users.info", new JsonObject { ["user"] = userId }, cancellationToken))["user"];
-        var name = user?["name"]?.GetValue<string>() ?? user?["profile"]?["display_name"]?.GetValue<string>();
-        return new SlackUser(userId, string.IsNullOrWhiteSpace(name) ? userId : name);
+        var name = Text(user?["name"]) ?? Text(user?["profile"]?["display_name"]);
+        var email = Text(user?["profile"]?["email"]);
+        return new SlackUser(userId, string.IsNullOrWhiteSpace(name) ? userId : name, string.IsNullOrWhiteSpace(email) ? null : email.Trim());
     }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     /// <summary><c>users.lookupByEmail</c>: null when no user has that email (<c>users_not_found</c>).</summary>
     public async Task<string?> LookupUserIdByEmailAsync(string email, CancellationToken cancellationToken)
@@ -89,5 +95,5 @@ public sealed partial class SlackWebApiClient
     }
 }
 
-/// <summary>A Slack user: id and the name people know them by.</summary>
-public sealed record SlackUser(string Id, string Name);
+/// <summary>A Slack user: id, handle, and the e-mail Slack vouches for (null when the app may not see it).</summary>
+public sealed record SlackUser(string Id, string Name, string? Email = null);

@@ -95,10 +95,10 @@ internal sealed class SlackInbound(
 
     private async Task RunAsync(string userId, string? userName, string text, string? channel, string? responseUrl, CancellationToken cancellationToken)
     {
-        var user = await users.NameOfAsync(userId, userName, cancellationToken);
+        var actor = await users.ActorOfAsync(userId, userName, cancellationToken);
         var incident = await channels.IncidentOfAsync(channel, cancellationToken);
-        var reply = await commands.HandleAsync(user, text, incident, cancellationToken);
-        logger.LogInformation("Slack command from {User} in {Channel}: {Command} ({Outcome})", user, channel, text, reply.IsError ? "refused" : "done");
+        var reply = await commands.HandleAsync(actor, text, incident, cancellationToken);
+        logger.LogInformation("Slack command from {User} ({Email}) in {Channel}: {Command} ({Outcome})", actor.Name, actor.Email ?? "no proven e-mail", channel, text, reply.IsError ? "refused" : "done");
         foreach (var message in reply.Messages.Where(m => m.Audience == MessageAudience.Requester))
         {
             await AnswerPrivatelyAsync(userId, channel, responseUrl, message, cancellationToken);

@@ -1,13 +1,74 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using IncidentBot.Access;
 using IncidentBot.Slack.Api;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
 
 namespace IncidentBot.Slack.Inbound;
 
-/// <summary>Slack user ids as the names people know, looked up once with <c>users.info</c>.</summary>
-internal sealed partial class SlackUsers(SlackWebApiClient slack)
+/// <summary>
+/// Slack user ids as the names people know, looked up once with <c>users.info</c>; and who runs a command
+/// (<see cref="ActorOfAsync"/>): their name and the e-mail Slack vouches for, which roles are granted by.
+/// </summary>
+internal sealed partial class SlackUsers(SlackWebApiClient slack, ILogger<SlackUsers> logger) : IDisposable
 {
+    /// <summary>How long a user's e-mail (or that Slack gave none) is kept before <c>users.info</c> is asked again.</summary>
+    public static readonly TimeSpan EmailLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>How long a refusal that will not mend by itself (<c>missing_scope</c>) is kept: the app must be reinstalled.</summary>
+    public static readonly TimeSpan RefusalLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>The most users whose e-mail is kept at once; beyond it, a command asks Slack again.</summary>
+    public const int MaxCachedUsers = 10_000;
+
     private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly MemoryCache _emails = new(new MemoryCacheOptions { SizeLimit = MaxCachedUsers });
+
+    /// <summary>
+    /// Who runs a command: the user's name as before, with the e-mail from <c>users.info</c>'s <c>profile.email</c>
+    /// (the app needs the <c>users:read.email</c> scope). A look-up that fails leaves the e-mail out, and says why in
+    /// the log; the command still runs.
+    /// </summary>
+    public async Task<Actor> ActorOfAsync(string userId, string? knownName, CancellationToken cancellationToken)
+    {
+        var name = await NameOfAsync(userId, knownName, cancellationToken);
+        return new Actor(name) { Email = await EmailOfAsync(userId, cancellationToken), Platform = "slack" };
+    }
+
+    private async Task<string?> EmailOfAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (_emails.TryGetValue(userId, out ProvenEmail? known))
+        {
+            return known!.Email;
+        }
+        try
+        {
+            var user = await slack.UserInfoAsync(userId, cancellationToken);
+            _names.TryAdd(userId, user.Name);
+            if (user.Email is null)
+            {
+                logger.LogWarning("Slack gave no e-mail for {SlackUser} ({User}): the app needs the users:read.email scope (reinstall it after adding the scope), or the user is a bot; their commands run without a proven e-mail", userId, user.Name);
+            }
+            Remember(userId, user.Email, EmailLifetime);
+            return user.Email;
+        }
+        catch (SlackApiException ex) when (ex.Error == "missing_scope")
+        {
+            logger.LogWarning("Slack refused users.info for {SlackUser} (missing_scope): the app needs the users:read and users:read.email scopes; their commands run without a proven e-mail", userId);
+            Remember(userId, null, RefusalLifetime);
+            return null;
+        }
+        catch (SlackApiException ex)
+        {
+            // Not kept: the next command asks again.
+            logger.LogWarning("Could not look up the e-mail of Slack user {SlackUser}: {Problem}; the command runs without a proven e-mail", userId, ex.Message);
+            return null;
+        }
+    }
+
+    private void Remember(string userId, string? email, TimeSpan lifetime) =>
+        _emails.Set(userId, new ProvenEmail(email), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
 
     public async Task<string> NameOfAsync(string userId, string? knownName, CancellationToken cancellationToken)
     {
@@ -44,6 +105,11 @@ internal sealed partial class SlackUsers(SlackWebApiClient slack)
         }
         return result.Trim();
     }
+
+    public void Dispose() => _emails.Dispose();
+
+    /// <summary>A cached answer, also when Slack gave no e-mail (null), so that is not asked again at every command.</summary>
+    private sealed record ProvenEmail(string? Email);
 
     [GeneratedRegex("<@(?<id>[UW][A-Z0-9]+)(\\|(?<name>[^>]+))?>")]
     private static partial Regex MentionPattern();

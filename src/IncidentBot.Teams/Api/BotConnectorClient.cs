@@ -8,8 +8,9 @@ namespace IncidentBot.Teams.Api;
 
 /// <summary>
 /// The Bot Connector REST API at a conversation's service URL: start a thread in a channel, post, reply and
-/// update activities. Every call carries a client-credentials token; a refused token is fetched again once. A call
-/// to an address outside <c>Teams:AllowedServiceUrls</c> is refused before a token is even fetched.
+/// update activities, and read one member of a conversation. Every call carries a client-credentials token; a
+/// refused token is fetched again once. A call to an address outside <c>Teams:AllowedServiceUrls</c> is refused
+/// before a token is even fetched.
 /// </summary>
 public sealed class BotConnectorClient(HttpClient http, BotTokenProvider tokens, ServiceUrlAllowList allowList, ILogger<BotConnectorClient> logger)
 {
@@ -39,7 +40,15 @@ public sealed class BotConnectorClient(HttpClient http, BotTokenProvider tokens,
         return SendAsync(HttpMethod.Put, serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities/{Uri.EscapeDataString(activityId)}", activity, "update", cancellationToken);
     }
 
-    private async Task<JsonObject> SendAsync(HttpMethod method, string serviceUrl, string path, JsonObject body, string operation, CancellationToken cancellationToken)
+    /// <summary>
+    /// One member of a conversation as Teams describes them (a <c>TeamsChannelAccount</c>: <c>id</c>, <c>name</c>,
+    /// <c>aadObjectId</c>, <c>email</c>, <c>userPrincipalName</c>, …). Throws <see cref="TeamsApiException"/> with
+    /// the status when Teams does not know them there (404) or refuses (403).
+    /// </summary>
+    public Task<JsonObject> GetMemberAsync(string serviceUrl, string conversationId, string userId, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/members/{Uri.EscapeDataString(userId)}", null, "get member", cancellationToken);
+
+    private async Task<JsonObject> SendAsync(HttpMethod method, string serviceUrl, string path, JsonObject? body, string operation, CancellationToken cancellationToken)
     {
         var address = ServiceUrlAllowList.Parse(serviceUrl.TrimEnd('/') + "/") is { } root ? new Uri(root, path) : null;
         if (address is null || !allowList.Allows(address))
@@ -49,7 +58,7 @@ public sealed class BotConnectorClient(HttpClient http, BotTokenProvider tokens,
         }
         for (var attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(method, address) { Content = JsonContent.Create(body) };
+            using var request = new HttpRequestMessage(method, address) { Content = body is null ? null : JsonContent.Create(body) };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(BotTokenProvider.ConnectorScope, cancellationToken));
             HttpResponseMessage response;
             try

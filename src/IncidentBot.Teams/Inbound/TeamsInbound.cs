@@ -21,6 +21,7 @@ internal sealed partial class TeamsInbound(
     ChatCommandHandler commands,
     TeamsConversations conversations,
     BotConnectorClient connector,
+    TeamsMembers members,
     IConsoleLinks console,
     IDeduplicationStore deduplication,
     TimeProvider time,
@@ -81,10 +82,11 @@ internal sealed partial class TeamsInbound(
 
     private async Task<string> RunAsync(JsonObject activity, Uri serviceUrl, string text, bool replyInThread, CancellationToken cancellationToken)
     {
-        var user = activity["from"]?["name"].Text() ?? activity["from"]?["id"].Text() ?? "unknown";
+        var actor = await members.ActorOfAsync(activity, serviceUrl, cancellationToken);
+        var user = actor.Name;
         var conversation = activity["conversation"]?["id"].Text();
-        var reply = await commands.HandleAsync(user, text, await conversations.IncidentOfAsync(conversation, cancellationToken), cancellationToken);
-        logger.LogInformation("Teams command from {User}: {Command} ({Outcome})", user, text, reply.IsError ? "refused" : "done");
+        var reply = await commands.HandleAsync(actor, text, await conversations.IncidentOfAsync(conversation, cancellationToken), cancellationToken);
+        logger.LogInformation("Teams command from {User} ({Email}): {Command} ({Outcome})", user, actor.Email ?? "no proven e-mail", text, reply.IsError ? "refused" : "done");
         var personal = reply.Messages.Where(m => m.Audience == MessageAudience.Requester).ToList();
         if (replyInThread && conversation is not null)
         {

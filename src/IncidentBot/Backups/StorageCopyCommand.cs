@@ -111,6 +111,7 @@ internal static class StorageCopyCommand
             ("drill_runs", () => import.CopyDrillRuns(source.DrillRuns())),
             ("platform_references", () => import.CopyPlatformReferences(source.References().Select(r => (r.Platform, r.Kind, r.Key, r.IncidentNumber, r.ValueJson, r.SavedAt)), now)),
             ("dedupe_keys", () => import.CopyDedupeKeys(source.DeduplicationKeys(now))),
+            ("api_tokens", () => import.CopyApiTokens(source.ApiTokens())),
         };
         var width = steps.Max(s => s.Table.Length);
         foreach (var (table, copy) in steps)

@@ -11,7 +11,8 @@ namespace IncidentBot.WebConsole;
 /// it, as <c>Authorization: Bearer</c> or as the console session <c>/login</c> opens. With OpenID Connect sign-in
 /// (<c>Authentication:Oidc</c>): a session the provider proved (<see cref="OidcSignIn"/>); browsers without one are
 /// sent to the provider. Whatever the mode, the API also takes API tokens (<c>Authorization: Bearer ibt_…</c>,
-/// <see cref="ApiTokenAuthentication"/>), from anywhere.
+/// <see cref="ApiTokenAuthentication"/>), from anywhere; and with <c>Authentication:Oidc:ApiAudience</c>, the
+/// provider's access tokens (<see cref="OidcBearer"/>).
 /// </summary>
 internal static class ConsoleAccess
 {
@@ -44,6 +45,21 @@ internal static class ConsoleAccess
             }
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
             await Results.Problem("The API token is unknown, revoked or malformed. Ask a lead for a new one (IncidentBot tokens create).", statusCode: 401, title: "Not authenticated").ExecuteAsync(context);
+            return;
+        }
+        // A bearer JWT from the sign-in provider (with Authentication:Oidc:ApiAudience), checked like an API token.
+        if (path.StartsWithSegments("/api") && OidcBearer.Presents(context) && !(!string.IsNullOrEmpty(token) && HasBearerToken(context, token)))
+        {
+            var result = await context.AuthenticateAsync(OidcBearer.Scheme);
+            if (result.Succeeded)
+            {
+                context.User = result.Principal;
+                await next(context);
+                return;
+            }
+            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            await Results.Problem("The bearer token was refused: it must be the sign-in provider's, signed with one of its keys, for this API's audience, and not expired (the bot's log says which check failed).",
+                statusCode: 401, title: "Not authenticated").ExecuteAsync(context);
             return;
         }
         var oidc = context.RequestServices.GetRequiredService<IOptions<OidcOptions>>().Value.Enabled;

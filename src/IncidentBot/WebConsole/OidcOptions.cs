@@ -21,13 +21,32 @@ public sealed class OidcOptions
     /// <summary>Scopes asked for, separated by spaces; <c>openid</c> is required.</summary>
     public string Scopes { get; set; } = "openid profile email";
 
-    /// <summary>The ID token claim with the name shown on the timeline (falls back to the e-mail, then the subject).</summary>
+    /// <summary>The ID token claim with the display name, shown in the console's header and <c>/api/me</c> (falls back to the e-mail, then the subject).</summary>
     public string NameClaim { get; set; } = "name";
+
+    /// <summary>
+    /// The claim with the person's handle: the name on the timeline and in commands (<c>role commander @jane.doe</c>),
+    /// made typeable by <see cref="Handles"/> (an e-mail or UPN is cut to its part before the @, spaces become dots).
+    /// Without it: the e-mail's part before the @, then the subject.
+    /// </summary>
+    public string HandleClaim { get; set; } = "preferred_username";
 
     public string EmailClaim { get; set; } = "email";
 
     /// <summary>The ID token claim listing the person's groups (one claim per group, or a JSON array).</summary>
     public string GroupsClaim { get; set; } = "groups";
+
+    /// <summary>
+    /// The audience (<c>aud</c>) of access tokens the provider issues for the bot's API. Set, the HTTP API also takes
+    /// <c>Authorization: Bearer &lt;JWT&gt;</c> from this provider (issuer, audience, signature and lifetime checked); empty, it does not.
+    /// </summary>
+    public string? ApiAudience { get; set; }
+
+    /// <summary>
+    /// Microsoft Graph, asked for a person's groups when Entra ID leaves them out of the ID token (more than 200 groups:
+    /// the overage claim). Only another address for tests or national clouds (e.g. https://graph.microsoft.us).
+    /// </summary>
+    public string GraphBaseUrl { get; set; } = "https://graph.microsoft.com";
 
     /// <summary>Only <c>false</c> for a provider on loopback, for local testing: then plain http is allowed.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
@@ -66,12 +85,24 @@ public sealed class OidcOptions
         {
             problems.Add($"{Section}:Scopes must include openid (e.g. \"openid profile email\").");
         }
-        foreach (var (key, value) in new[] { ("NameClaim", NameClaim), ("EmailClaim", EmailClaim), ("GroupsClaim", GroupsClaim) })
+        foreach (var (key, value) in new[] { ("NameClaim", NameClaim), ("EmailClaim", EmailClaim), ("GroupsClaim", GroupsClaim), ("HandleClaim", HandleClaim) })
         {
             if (string.IsNullOrWhiteSpace(value))
             {
                 problems.Add($"{Section}:{key} must name a claim of the ID token.");
             }
+        }
+        if (ApiAudience is not null && (ApiAudience.Length == 0 || ApiAudience.Trim() != ApiAudience || ApiAudience.Any(char.IsControl)))
+        {
+            problems.Add($"{Section}:ApiAudience must be the audience (aud) of the provider's access tokens for this API, e.g. api://incidentbot, without spaces around it; leave it out to take no bearer JWTs.");
+        }
+        if (!Uri.TryCreate(GraphBaseUrl, UriKind.Absolute, out var graph) || graph.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(graph.Query))
+        {
+            problems.Add($"{Section}:GraphBaseUrl must be Microsoft Graph's absolute https address, e.g. https://graph.microsoft.com.");
+        }
+        else if (graph.Scheme != "https" && !IsLoopback(graph))
+        {
+            problems.Add($"{Section}:GraphBaseUrl must use https (plain http only on loopback, for tests), not {graph.Scheme}://{graph.Host}.");
         }
         return problems;
     }

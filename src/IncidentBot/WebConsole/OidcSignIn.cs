@@ -12,7 +12,8 @@ namespace IncidentBot.WebConsole;
 /// <summary>
 /// Console sign-in through an OpenID Connect provider: the code flow with PKCE and the client secret; the provider's
 /// ID token is checked (signature from its JWKS, issuer, audience, nonce, lifetime), then the session cookie carries
-/// only the proven name, e-mail and groups (<see cref="SignedInUser"/>), encrypted with the console's Data Protection keys.
+/// only the proven handle, display name, e-mail and groups (<see cref="SignedInUser"/>; groups from Microsoft Graph
+/// when Entra ID signals an overage, <see cref="EntraGroupOverage"/>), encrypted with the console's Data Protection keys.
 /// </summary>
 internal static class OidcSignIn
 {
@@ -25,6 +26,9 @@ internal static class OidcSignIn
 
     public const string GroupClaim = "group";
 
+    /// <summary>The display name (<see cref="OidcOptions.NameClaim"/>); the principal's name is the handle (<see cref="Handles"/>).</summary>
+    public const string DisplayNameClaim = "incidentbot:display_name";
+
     public static bool Enabled(IConfiguration configuration) => Settings(configuration).Enabled;
 
     public static OidcOptions Settings(IConfiguration configuration) => configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
@@ -33,6 +37,7 @@ internal static class OidcSignIn
     {
         builder.Services.AddOptions<OidcOptions>().BindConfiguration(OidcOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<OidcOptions>, Validation>();
+        builder.Services.AddHttpClient<EntraGroupOverage>();
         if (!Enabled(builder.Configuration))
         {
             return;
@@ -67,19 +72,26 @@ internal static class OidcSignIn
             oidc.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             oidc.NonceCookie.SameSite = SameSiteMode.Lax;
             oidc.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            oidc.Events.OnTokenValidated = context =>
+            oidc.Events.OnTokenValidated = async context =>
             {
                 // ASP.NET Core lets an ID token from the token endpoint go unsigned (the spec allows trusting TLS
                 // instead); this bot does not: a token without a signature from the provider's JWKS is refused.
                 if (string.IsNullOrEmpty(context.SecurityToken.RawSignature) || string.Equals(context.SecurityToken.Header.Alg, "none", StringComparison.OrdinalIgnoreCase))
                 {
                     context.Fail("The provider's ID token is not signed (alg none).");
-                    return Task.CompletedTask;
+                    return;
                 }
-                context.Principal = SessionOf(context.Principal!, context.SecurityToken.Issuer, o);
+                var proven = context.Principal!;
+                IReadOnlyList<string>? groups = null;
+                // Entra ID leaves out the groups of someone in more than 200, and says so: Graph lists them.
+                if (EntraGroupOverage.Signalled(proven, o.GroupsClaim))
+                {
+                    groups = await context.HttpContext.RequestServices.GetRequiredService<EntraGroupOverage>()
+                        .GroupsAsync(context.TokenEndpointResponse?.AccessToken, proven.FindFirst("sub")?.Value, context.HttpContext.RequestAborted);
+                }
+                context.Principal = SessionOf(proven, context.SecurityToken.Issuer, o, CookieAuthenticationDefaults.AuthenticationScheme, groups);
                 context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcSignIn))
                     .LogInformation("Signed in {User} ({Email}) through {Issuer}", context.Principal.Identity!.Name, context.Principal.FindFirst(EmailClaim)?.Value, context.SecurityToken.Issuer);
-                return Task.CompletedTask;
             };
             // The console signs out with fetch (its Content-Security-Policy's form-action forbids a form redirecting to
             // the provider) and then goes where this says.
@@ -104,13 +116,18 @@ internal static class OidcSignIn
         });
     }
 
-    /// <summary>The session's principal: the proven name, e-mail and groups, and the issuer; nothing else of the ID token.</summary>
-    public static ClaimsPrincipal SessionOf(ClaimsPrincipal proven, string issuer, OidcOptions settings)
+    /// <summary>
+    /// The session's principal (or a bearer JWT's): the handle as its name (<see cref="Handles"/>), the display name,
+    /// the proven e-mail and groups (<paramref name="groups"/> when they came from elsewhere, as Graph's after an
+    /// overage), and the issuer; nothing else of the token.
+    /// </summary>
+    public static ClaimsPrincipal SessionOf(ClaimsPrincipal proven, string issuer, OidcOptions settings, string authenticationType = CookieAuthenticationDefaults.AuthenticationScheme, IReadOnlyList<string>? groups = null)
     {
         string? First(string type) => proven.FindFirst(type)?.Value is { Length: > 0 } value ? value : null;
         var email = First(settings.EmailClaim);
-        var name = First(settings.NameClaim) ?? email ?? First("sub") ?? throw new InvalidOperationException("The ID token names nobody (no name, e-mail or subject).");
-        var claims = new List<Claim> { new(ClaimTypes.Name, name), new(IssuerClaim, issuer) };
+        var display = First(settings.NameClaim) ?? email ?? First("sub") ?? throw new InvalidOperationException("The token names nobody (no name, e-mail or subject).");
+        var handle = Handles.Of(proven, settings) ?? throw new InvalidOperationException("The token gives no handle (no handle claim, e-mail or subject with a letter or digit).");
+        var claims = new List<Claim> { new(ClaimTypes.Name, handle), new(DisplayNameClaim, display), new(IssuerClaim, issuer) };
         if (First("sub") is { } subject)
         {
             claims.Add(new Claim(ClaimTypes.NameIdentifier, subject));
@@ -119,8 +136,8 @@ internal static class OidcSignIn
         {
             claims.Add(new Claim(EmailClaim, email));
         }
-        claims.AddRange(GroupsOf(proven, settings.GroupsClaim).Select(g => new Claim(GroupClaim, g)));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Name, ClaimTypes.Role));
+        claims.AddRange((groups ?? GroupsOf(proven, settings.GroupsClaim)).Distinct(StringComparer.Ordinal).Select(g => new Claim(GroupClaim, g)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, ClaimTypes.Role));
     }
 
     /// <summary>Groups as one claim each, or as a JSON array in one claim (providers do both).</summary>

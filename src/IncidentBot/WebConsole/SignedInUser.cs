@@ -10,10 +10,13 @@ namespace IncidentBot.WebConsole;
 /// </summary>
 internal static class SignedInUser
 {
-    /// <summary>What <c>/api/me</c> answers: who is signed in, and how.</summary>
-    public sealed record Me(string SignedInWith, string? Name, string? Email, IReadOnlyList<string> Groups);
+    /// <summary>
+    /// What <c>/api/me</c> answers: who is signed in, and how. <see cref="Name"/> is the display name;
+    /// <see cref="Handle"/> the name on the timeline and in commands.
+    /// </summary>
+    public sealed record Me(string SignedInWith, string? Name, string? Email, IReadOnlyList<string> Groups, string? Handle = null);
 
-    /// <summary>The proven name, or null when the request carries no provider session.</summary>
+    /// <summary>The proven handle (the name commands run as), or null when the request carries no provider session or bearer JWT.</summary>
     public static string? ProvenName(HttpContext context) =>
         context.User.FindFirst(OidcSignIn.IssuerClaim) is not null ? context.User.Identity?.Name : null;
 
@@ -29,7 +32,10 @@ internal static class SignedInUser
             // An API token acts as token:<name>, whatever user the request names.
             return ApiCaller.Actor(context, typed);
         }
-        if (!string.IsNullOrWhiteSpace(typed) && !string.Equals(typed.Trim().TrimStart('@'), proven, StringComparison.OrdinalIgnoreCase))
+        // Their handle or their display name (the console of an older version sent the display name).
+        var display = context.User.FindFirst(OidcSignIn.DisplayNameClaim)?.Value;
+        if (!string.IsNullOrWhiteSpace(typed) && !string.Equals(typed.Trim().TrimStart('@'), proven, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(typed.Trim().TrimStart('@'), display, StringComparison.OrdinalIgnoreCase))
         {
             refusal = TypedResults.Problem($"You are signed in as {proven}: leave out 'user', or send your own name.", statusCode: StatusCodes.Status403Forbidden, title: "You can only act as yourself");
         }
@@ -47,7 +53,9 @@ internal static class SignedInUser
     {
         if (ProvenName(context) is { } name)
         {
-            return new Me("oidc", name, context.User.FindFirst(OidcSignIn.EmailClaim)?.Value, context.User.FindAll(OidcSignIn.GroupClaim).Select(c => c.Value).ToList());
+            // A session opened before handles has no display name of its own: its name is the display name.
+            return new Me("oidc", context.User.FindFirst(OidcSignIn.DisplayNameClaim)?.Value ?? name, context.User.FindFirst(OidcSignIn.EmailClaim)?.Value,
+                context.User.FindAll(OidcSignIn.GroupClaim).Select(c => c.Value).ToList(), name);
         }
         return new Me(context.User.FindFirst(LoginEndpoints.TokenClaim) is not null || context.Request.Headers.Authorization.Count > 0 ? "token" : "loopback", null, null, []);
     }

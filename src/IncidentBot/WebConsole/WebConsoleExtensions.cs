@@ -91,6 +91,7 @@ internal static class WebConsoleExtensions
         var authentication = builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
         authentication.AddOidcSignIn(builder);
+        authentication.AddOidcBearer(builder);
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme).Configure<IOptions<WebConsoleOptions>>((cookie, console) =>
         {
             cookie.Cookie.Name = ConsoleAccess.Cookie;

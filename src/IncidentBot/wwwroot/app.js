@@ -27,7 +27,7 @@ function askName() {
 // Everything can be read without a name; the first action that needs one (a command, a button) asks for it.
 async function nameForAction() { await signedIn.ready; return userName() || await askName(); }
 
-function showName() { document.getElementById("who").textContent = userName() ? "@" + userName() : "set your name"; }
+function showName() { document.getElementById("who").textContent = signedIn.display || (userName() ? "@" + userName() : "set your name"); }
 document.getElementById("who").addEventListener("click", () => signedIn.name ? null : askName());
 
 // ---- helpers ------------------------------------------------------------------------------------------------

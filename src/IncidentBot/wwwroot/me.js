@@ -2,15 +2,17 @@
 // never asks for a name, sends the proven one, and offers to sign out. Otherwise nothing changes.
 "use strict";
 
-const signedIn = { name: null, email: null, ready: null };
+// name: the handle commands are sent as (and the timeline shows); display: the provider's display name, for the header.
+const signedIn = { name: null, display: null, email: null, ready: null };
 signedIn.ready = fetch("/api/me", { headers: { Accept: "application/json" } })
   .then(response => response.ok ? response.json() : null)
   .then(me => {
     if (!me || me.signedInWith !== "oidc" || !me.name) return;
-    signedIn.name = me.name;
+    signedIn.name = me.handle || me.name;
+    signedIn.display = me.name;
     signedIn.email = me.email;
     const who = document.getElementById("who");
-    who.title = me.email ? `Signed in as ${me.email}` : "Signed in";
+    who.title = `Signed in as @${signedIn.name}${me.email ? ` (${me.email})` : ""}`;
     who.dataset.signedIn = "true";
     const form = document.createElement("form");
     form.method = "post";

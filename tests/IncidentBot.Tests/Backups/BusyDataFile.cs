@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using IncidentBot.Access;
 using IncidentBot.Alerts;
 using IncidentBot.Chat.Outbox;
 using IncidentBot.Storage;
@@ -30,6 +31,11 @@ internal sealed record BusyDataFile(string Path, int Declared, int Drill, long P
         ("opsgenie", "alerts/opsgenie/webhook-create.json"),
         ("azure-monitor", "alerts/azure-monitor/common-schema-metric-fired.json"),
     ];
+
+    /// <summary>The secrets of two of the file's API tokens (only their hashes are stored), to use after a copy.</summary>
+    public const string CiToken = "ibt_ci-token-of-the-busy-data-file";
+
+    public const string RevokedToken = "ibt_revoked-token-of-the-busy-data-file";
 
     public const string UnparsableRaw = "{\"title\": \"cut off mid-way";
 
@@ -102,6 +108,13 @@ internal sealed record BusyDataFile(string Path, int Declared, int Drill, long P
         storage.SaveReference(TeamsThread, declared.ToString(CultureInfo.InvariantCulture), new CopiedThread("19:thread@thread.tacv2"), declared);
         storage.TryRecord(new DeduplicationKey("slack:event:Ev-still-fresh", now.AddHours(1)), now);
         storage.TryRecord(new DeduplicationKey("slack:event:Ev-long-gone", now.AddHours(-1)), now.AddHours(-2));
+        // API tokens: one in use, one never used, one revoked after use.
+        storage.TryAddApiToken(new ApiToken("ci", AccessRole.Responder, ApiTokens.Hash(CiToken), now.AddDays(-3), "alice"));
+        storage.RecordApiTokenUse("ci", now.AddHours(-1));
+        storage.TryAddApiToken(new ApiToken("grafana", AccessRole.Viewer, ApiTokens.Hash("ibt_grafana-token-of-the-busy-file"), now.AddDays(-2), "bob"));
+        storage.TryAddApiToken(new ApiToken("old-deploy", AccessRole.Lead, ApiTokens.Hash(RevokedToken), now.AddDays(-30), "alice"));
+        storage.RecordApiTokenUse("old-deploy", now.AddDays(-10));
+        storage.RevokeApiToken("old-deploy", now.AddDays(-1));
         return new BusyDataFile(path, declared, drill, pending, failed, delivered, inbox[0].Id, inbox[1].Id);
     }
 

@@ -63,6 +63,12 @@ public sealed class StorageCopyReadBackTests(PostgresServer server) : IDisposabl
         Assert.False(await dedupe.TryRecordAsync(new DeduplicationKey("slack:event:Ev-still-fresh", now.AddHours(1)), now)); // a repeat still acts once
         Assert.True(await dedupe.TryRecordAsync(new DeduplicationKey("slack:event:Ev-long-gone", now.AddHours(1)), now));
 
+        // API tokens read back the same, and work (or stay refused) by the token people hold.
+        var tokens = postgres.GetRequiredService<IApiTokenStore>();
+        AssertSame(lite.ApiTokenList(), await tokens.ListAsync());
+        Assert.Equal("ci", (await tokens.FindByHashAsync(IncidentBot.Access.ApiTokens.Hash(BusyDataFile.CiToken)))?.Name);
+        Assert.NotNull((await tokens.FindByHashAsync(IncidentBot.Access.ApiTokens.Hash(BusyDataFile.RevokedToken)))?.RevokedAt);
+
         Assert.Equal(lite.PendingCount(), await postgres.GetRequiredService<IAlertInboxStore>().PendingCountAsync());
         Assert.Equal(lite.OutboxPendingCount(), await postgres.GetRequiredService<IOutboxStore>().PendingCountAsync());
         var due = await postgres.GetRequiredService<IOutboxStore>().ClaimDueAsync("after-the-move", now.AddMinutes(10), TimeSpan.FromMinutes(1), 100);

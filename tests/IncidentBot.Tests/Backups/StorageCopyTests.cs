@@ -102,6 +102,14 @@ public sealed class StorageCopyTests(PostgresServer server) : IDisposable
         Assert.True(await Sql.ScalarAsync<bool>(database, "SELECT expires_at > now() FROM dedupe_keys WHERE key = 'slack:event:Ev-still-fresh'"));
         Assert.Equal(0, await Sql.ScalarAsync<long>(database, "SELECT count(*) FROM dedupe_keys WHERE key = 'slack:event:Ev-long-gone'"));
 
+        // API tokens: hashes (never a token), roles, creators, last uses and revocations, as the file had them.
+        Assert.Equal(
+            $"ci|responder|{IncidentBot.Access.ApiTokens.Hash(BusyDataFile.CiToken)}|alice|t|f;grafana|viewer|bob|f|f;old-deploy|lead|alice|t|t",
+            await Sql.ScalarAsync<string>(database, $"""
+                SELECT string_agg(concat_ws('|', name, role, CASE WHEN name = 'ci' THEN token_hash END, created_by, last_used_at IS NOT NULL, revoked_at IS NOT NULL), ';' ORDER BY name) FROM api_tokens
+                """));
+        Assert.Equal(0, await Sql.ScalarAsync<long>(database, $"SELECT count(*) FROM api_tokens WHERE token_hash LIKE 'ibt_%' OR created_by LIKE '%{BusyDataFile.CiToken}%'"));
+
         // What the bot writes next continues the numbering.
         var last = await Sql.ScalarAsync<int>(database, "SELECT max(number) FROM incidents");
         Assert.Equal(last + 1, await Sql.ScalarAsync<int>(database,
@@ -365,6 +373,7 @@ public sealed class StorageCopyTests(PostgresServer server) : IDisposable
                 ["drill_runs"] = incidents.Count(i => stored.FindRunByIncident(i.Number) is not null) + schedules.Sum(s => stored.RunsOf(s.Id).Count(r => r.IncidentNumber is null)),
                 ["platform_references"] = 2,
                 ["dedupe_keys"] = 1, // the one that has not expired
+                ["api_tokens"] = stored.ApiTokenList().Count,
             };
         }
         // The outbox has no query for all of it: its documents are counted.

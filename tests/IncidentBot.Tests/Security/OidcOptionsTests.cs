@@ -56,11 +56,56 @@ public sealed class OidcOptionsTests
     [Fact]
     public void EveryMissingPieceIsNamedAtOnce()
     {
-        var options = new OidcOptions { Authority = "https://login.example.com", Scopes = "profile email", NameClaim = " ", EmailClaim = "", GroupsClaim = "" };
+        var options = new OidcOptions { Authority = "https://login.example.com", Scopes = "profile email", NameClaim = " ", EmailClaim = "", GroupsClaim = "", HandleClaim = "", ApiAudience = " api ", GraphBaseUrl = "graph" };
         var problems = options.Problems();
-        foreach (var key in new[] { "ClientId", "ClientSecret", "Scopes", "NameClaim", "EmailClaim", "GroupsClaim" })
+        foreach (var key in new[] { "ClientId", "ClientSecret", "Scopes", "NameClaim", "EmailClaim", "GroupsClaim", "HandleClaim", "ApiAudience", "GraphBaseUrl" })
         {
             Assert.Contains(problems, p => p.StartsWith($"Authentication:Oidc:{key} ", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("api://incidentbot", null)]
+    [InlineData("00000000-1111-2222-3333-444444444444", null)]
+    [InlineData("https://incidents.example.com/api", null)]
+    [InlineData("", "Authentication:Oidc:ApiAudience must be")]
+    [InlineData(" api://incidentbot", "Authentication:Oidc:ApiAudience must be")]
+    [InlineData("api://incidentbot\n", "Authentication:Oidc:ApiAudience must be")]
+    [InlineData("api://incident\u0001bot", "Authentication:Oidc:ApiAudience must be")]
+    public void TheApiAudienceIsAPlainValue(string audience, string? problem)
+    {
+        var options = Valid();
+        options.ApiAudience = System.Text.RegularExpressions.Regex.Unescape(audience);
+        if (problem is null)
+        {
+            Assert.Empty(options.Problems());
+        }
+        else
+        {
+            Assert.Contains(options.Problems(), p => p.StartsWith(problem, StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("https://graph.microsoft.com", null)]
+    [InlineData("https://graph.microsoft.us/", null)]
+    [InlineData("http://127.0.0.1:5000", null)]
+    [InlineData("http://localhost:5000/", null)]
+    [InlineData("http://graph.microsoft.com", "must use https")]
+    [InlineData("ftp://graph.microsoft.com", "must be Microsoft Graph's absolute https address")]
+    [InlineData("graph.microsoft.com", "must be Microsoft Graph's absolute https address")]
+    [InlineData("https://graph.microsoft.com/?x=1", "must be Microsoft Graph's absolute https address")]
+    public void TheGraphAddressIsHttpsOrLoopback(string url, string? problem)
+    {
+        var options = Valid();
+        options.GraphBaseUrl = url;
+        if (problem is null)
+        {
+            Assert.Empty(options.Problems());
+        }
+        else
+        {
+            Assert.Contains(options.Problems(), p => p.StartsWith("Authentication:Oidc:GraphBaseUrl ", StringComparison.Ordinal) && p.Contains(problem, StringComparison.Ordinal));
         }
     }
 

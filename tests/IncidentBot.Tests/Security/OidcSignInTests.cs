@@ -35,6 +35,7 @@ public sealed class OidcSignInTests : IAsyncLifetime
         var me = await client.GetFromJsonAsync<JsonElement>("/api/me");
         Assert.Equal("oidc", me.GetProperty("signedInWith").GetString());
         Assert.Equal("Alice Example", me.GetProperty("name").GetString());
+        Assert.Equal("alice", me.GetProperty("handle").GetString());
         Assert.Equal("alice@example.com", me.GetProperty("email").GetString());
         Assert.Equal(["sre", "incident-leads"], me.GetProperty("groups").EnumerateArray().Select(g => g.GetString()!).ToArray());
         Assert.Equal(1, _provider.TokensIssued);
@@ -53,22 +54,24 @@ public sealed class OidcSignInTests : IAsyncLifetime
         var declared = await client.PostAsJsonAsync("/api/commands", new { text = "declare Checkout is down sev2" });
         Assert.Equal(HttpStatusCode.OK, declared.StatusCode);
         var incident = Assert.Single(await app.Incidents.ListAsync(new IncidentBot.Storage.IncidentQuery()));
-        // The timeline names the proven person.
-        Assert.Contains("Alice Example", await client.GetStringAsync($"/api/incidents/{incident.Number}"));
+        // The timeline names the proven person by their handle (no preferred_username: the e-mail's part before the @).
+        Assert.Contains("\"alice\"", await client.GetStringAsync($"/api/incidents/{incident.Number}"));
 
-        foreach (var other in new[] { "mallory", "@mallory", "Alice", "alice@example.com", "lead" })
+        foreach (var other in new[] { "mallory", "@mallory", "Alice Exampl", "alic", "alice@example.com", "alice.example", "lead" })
         {
             var forged = await client.PostAsJsonAsync($"/api/incidents/{incident.Number}/commands", new { user = other, text = "ack" });
             Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
-            Assert.Contains("signed in as Alice Example", await forged.Content.ReadAsStringAsync());
+            Assert.Contains("signed in as alice", await forged.Content.ReadAsStringAsync());
             var room = await client.PostAsJsonAsync($"/api/incidents/{incident.Number}/room", new { user = other, text = "ack" });
             Assert.Equal(HttpStatusCode.Forbidden, room.StatusCode);
         }
-        // Their own name (any case, with or without @) is accepted, as is leaving it out.
+        // Their own handle or display name (any case, with or without @) is accepted, as is leaving it out; all act as the handle.
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/incidents/{incident.Number}/room", new { user = "@Alice", text = "looking" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/incidents/{incident.Number}/room", new { user = "@alice example", text = "looking" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/incidents/{incident.Number}/room", new { text = "ack" })).StatusCode);
         var timeline = await client.GetStringAsync($"/api/incidents/{incident.Number}/room");
-        Assert.Contains("Alice Example", timeline);
+        Assert.Contains("\"alice\"", timeline);
+        Assert.DoesNotContain("Alice Example", timeline);
         Assert.DoesNotContain("mallory", timeline);
     }
 
@@ -167,10 +170,10 @@ public sealed class OidcSignInTests : IAsyncLifetime
     private IncidentBotApplication Bot() =>
         new(_provider.Settings().ToDictionary(s => s.Key, s => (string?)s.Value));
 
-    private static HttpClient Browser(IncidentBotApplication app) =>
+    internal static HttpClient Browser(IncidentBotApplication app) =>
         app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
-    private static HttpClient WithCookie(IncidentBotApplication app, string value)
+    internal static HttpClient WithCookie(IncidentBotApplication app, string value)
     {
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         client.DefaultRequestHeaders.Add("Cookie", $"{ConsoleAccess.Cookie}={value}");
@@ -178,7 +181,7 @@ public sealed class OidcSignInTests : IAsyncLifetime
     }
 
     /// <summary>What a browser does: the bot sends it to the provider, the provider back with a code; returns the bot's last answer.</summary>
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient bot)
+    internal static async Task<HttpResponseMessage> SignInAsync(HttpClient bot)
     {
         var page = await bot.GetAsync("/");
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);

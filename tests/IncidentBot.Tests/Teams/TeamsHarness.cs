@@ -39,7 +39,9 @@ public sealed class TeamsHarness : IAsyncDisposable
 
     /// <param name="endorsements">The Bot Framework channels the signing key is endorsed for; Teams only by default.</param>
     /// <param name="secondRegion">Also start <see cref="Region"/>, a second allowed connector (another service URL of Teams).</param>
-    public static async Task<TeamsHarness> StartAsync(bool allowChannelCreate = true, Dictionary<string, string?>? settings = null, string[]? endorsements = null, bool secondRegion = false)
+    /// <param name="services">Extra services for the bot (a log collector, say).</param>
+    public static async Task<TeamsHarness> StartAsync(bool allowChannelCreate = true, Dictionary<string, string?>? settings = null, string[]? endorsements = null, bool secondRegion = false,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var key = new TestSigningKey("teams-key", endorsements ?? ["msteams"]);
         var tokens = await FakeEntraToken.StartAsync(AppId, Secret);
@@ -72,7 +74,7 @@ public sealed class TeamsHarness : IAsyncDisposable
         {
             all[k] = v;
         }
-        var app = new IncidentBotApplication(all);
+        var app = new IncidentBotApplication(all, services);
         _ = app.Server;
         // The harness signs with the key the fake metadata publishes, as the Bot Connector would.
         return new TeamsHarness(tokens, connector, graph, metadata, app) { SigningKey = key, Region = region };

@@ -28,6 +28,15 @@ public enum OidcMisbehaviour
 public sealed record FakeOidcUser(string Subject, string Name, string Email, IReadOnlyList<string> Groups)
 {
     public static FakeOidcUser Alice { get; } = new("alice-0001", "Alice Example", "alice@example.com", ["sre", "incident-leads"]);
+
+    /// <summary>The <c>preferred_username</c> claim, when the provider gives one (Keycloak's user name, Entra ID's UPN).</summary>
+    public string? PreferredUsername { get; init; }
+
+    /// <summary>
+    /// As Entra ID for someone in more than 200 groups: no <c>groups</c> claim, but <c>_claim_names</c> and
+    /// <c>_claim_sources</c> saying where they are (the groups are then only in <see cref="FakeGraphGroups"/>).
+    /// </summary>
+    public bool GroupsOverage { get; init; }
 }
 
 /// <summary>
@@ -39,6 +48,9 @@ public sealed class FakeOidcProvider : IAsyncDisposable
 {
     public const string ClientId = "incidentbot-test";
     public const string ClientSecret = "fake-provider-client-secret";
+
+    /// <summary>The access token the token endpoint hands out with every ID token (for Microsoft Graph, in Entra ID).</summary>
+    public const string SignInAccessToken = "fake-access-token-for-graph";
 
     private readonly WebApplication _app;
     private readonly RSA _key = RSA.Create(2048);
@@ -169,7 +181,7 @@ public sealed class FakeOidcProvider : IAsyncDisposable
             return Refuse("invalid_grant", "PKCE code_verifier does not match the code_challenge");
         }
         Interlocked.Increment(ref _tokensIssued);
-        return Results.Json(new { access_token = "fake-access-token", token_type = "Bearer", expires_in = 3600, id_token = IdToken(grant.Nonce) });
+        return Results.Json(new { access_token = SignInAccessToken, token_type = "Bearer", expires_in = 3600, id_token = IdToken(grant.Nonce) });
     }
 
     private static (string? Id, string? Secret) ClientCredentials(HttpRequest request, IFormCollection form)
@@ -195,7 +207,15 @@ public sealed class FakeOidcProvider : IAsyncDisposable
     }
 
     /// <summary>The ID token for <see cref="User"/>, spoiled as <see cref="Misbehaviour"/> says.</summary>
-    public string IdToken(string? nonce)
+    public string IdToken(string? nonce) => Token(ClientId, nonce, idToken: true);
+
+    /// <summary>
+    /// An access token for the bot's API (audience <paramref name="audience"/>) for <see cref="User"/>, as a script
+    /// gets one from the provider (client credentials or on-behalf-of), spoiled as <see cref="Misbehaviour"/> says.
+    /// </summary>
+    public string AccessToken(string audience) => Token(audience, nonce: null, idToken: false);
+
+    private string Token(string audience, string? nonce, bool idToken)
     {
         var now = DateTime.UtcNow;
         var expired = Misbehaviour == OidcMisbehaviour.Expired;
@@ -204,13 +224,28 @@ public sealed class FakeOidcProvider : IAsyncDisposable
             ["sub"] = User.Subject,
             ["name"] = User.Name,
             ["email"] = User.Email,
-            ["groups"] = User.Groups.ToArray(),
-            ["nonce"] = Misbehaviour == OidcMisbehaviour.WrongNonce ? "not-the-nonce-the-bot-sent" : nonce ?? "",
         };
+        if (User.PreferredUsername is not null)
+        {
+            claims["preferred_username"] = User.PreferredUsername;
+        }
+        if (User.GroupsOverage)
+        {
+            claims["_claim_names"] = new Dictionary<string, object> { ["groups"] = "src1" };
+            claims["_claim_sources"] = new Dictionary<string, object> { ["src1"] = new Dictionary<string, object> { ["endpoint"] = $"https://graph.windows.net/tenant/users/{User.Subject}/getMemberObjects" } };
+        }
+        else
+        {
+            claims["groups"] = User.Groups.ToArray();
+        }
+        if (idToken)
+        {
+            claims["nonce"] = Misbehaviour == OidcMisbehaviour.WrongNonce ? "not-the-nonce-the-bot-sent" : nonce ?? "";
+        }
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = Misbehaviour == OidcMisbehaviour.WrongIssuer ? "https://evil.example.com" : Authority,
-            Audience = Misbehaviour == OidcMisbehaviour.WrongAudience ? "some-other-client" : ClientId,
+            Audience = Misbehaviour == OidcMisbehaviour.WrongAudience ? "some-other-client" : audience,
             Claims = claims,
             IssuedAt = expired ? now.AddHours(-2) : now,
             NotBefore = expired ? now.AddHours(-2) : now,
@@ -221,7 +256,7 @@ public sealed class FakeOidcProvider : IAsyncDisposable
             var payload = new Dictionary<string, object>(claims)
             {
                 ["iss"] = Authority,
-                ["aud"] = ClientId,
+                ["aud"] = audience,
                 ["iat"] = EpochTime.GetIntDate(now),
                 ["nbf"] = EpochTime.GetIntDate(now),
                 ["exp"] = EpochTime.GetIntDate(now.AddMinutes(10)),

@@ -56,15 +56,34 @@ internal sealed partial class FakeSlackMethods
         return new() { ["ok"] = true, ["message_ts"] = ephemeral.MessageTs };
     }
 
-    private JsonObject UserInfo(JsonObject args) =>
-        _options.Users.FirstOrDefault(u => u.Id == Arg(args, "user")) is { } user
-            ? new() { ["ok"] = true, ["user"] = UserJson(user) }
-            : Fail("user_not_found");
+    private JsonObject UserInfo(JsonObject args)
+    {
+        if (MissingScope("users:read") is { } missing)
+        {
+            return missing;
+        }
+        if (_options.Users.FirstOrDefault(u => u.Id == Arg(args, "user")) is not { } user)
+        {
+            return Fail("user_not_found");
+        }
+        var json = UserJson(user);
+        if (!_options.UserScopes.Contains("users:read.email"))
+        {
+            // Without users:read.email Slack answers as usual, only without the e-mail.
+            json["profile"]!.AsObject().Remove("email");
+        }
+        return new() { ["ok"] = true, ["user"] = json };
+    }
 
     private JsonObject LookupByEmail(JsonObject args) =>
-        _options.Users.FirstOrDefault(u => string.Equals(u.Email, Arg(args, "email"), StringComparison.OrdinalIgnoreCase)) is { } user
+        MissingScope("users:read.email") ?? (_options.Users.FirstOrDefault(u => string.Equals(u.Email, Arg(args, "email"), StringComparison.OrdinalIgnoreCase)) is { } user
             ? new() { ["ok"] = true, ["user"] = UserJson(user) }
-            : Fail("users_not_found");
+            : Fail("users_not_found"));
+
+    /// <summary>Slack's answer to a method the token has no scope for: <c>missing_scope</c> with <c>needed</c> and <c>provided</c>.</summary>
+    private JsonObject? MissingScope(string needed) => _options.UserScopes.Contains(needed)
+        ? null
+        : new() { ["ok"] = false, ["error"] = "missing_scope", ["needed"] = needed, ["provided"] = string.Join(",", _options.UserScopes.Prepend("chat:write")) };
 
     private JsonObject OpenView(JsonObject args)
     {

@@ -16,6 +16,13 @@ public sealed record FakeSlackOptions
         new("U0BOB", "bob", "bob@example.com"),
     ];
 
+    /// <summary>
+    /// The bot token's scopes that the fake checks, as Slack does: <c>users.info</c> needs <c>users:read</c> (else
+    /// <c>missing_scope</c>) and shows <c>profile.email</c> only with <c>users:read.email</c>, which
+    /// <c>users.lookupByEmail</c> needs too.
+    /// </summary>
+    public IReadOnlyCollection<string> UserScopes { get; init; } = ["users:read", "users:read.email"];
+
     /// <summary>Names that conversations.create answers with <c>name_taken</c> (e.g. archived channels).</summary>
     public IReadOnlyCollection<string> TakenChannelNames { get; init; } = [];
 

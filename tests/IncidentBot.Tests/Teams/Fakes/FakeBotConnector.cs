@@ -44,8 +44,14 @@ public sealed partial class FakeBotConnector : LoopbackJsonFake
     /// <summary>While down, every call answers 503, before authentication.</summary>
     public void SetDown(bool down) => Gate.Locked(() => _faults.Down = down);
 
-    private protected override void Record(string method, string path, int status, JsonObject? body) =>
-        _calls.Add(new(method, path, status, _tokens.Time.GetUtcNow(), body?.DeepClone()));
+    private protected override void Record(string method, string path, int status, JsonObject? body)
+    {
+        // Member look-ups have their own record (MemberLookups).
+        if (!(method == "GET" && path.Contains("/members/", StringComparison.Ordinal)))
+        {
+            _calls.Add(new(method, path, status, _tokens.Time.GetUtcNow(), body?.DeepClone()));
+        }
+    }
 
     private protected override FakeAnswer Answer(string method, string path, string? token, JsonObject? body)
     {
@@ -57,6 +63,11 @@ public sealed partial class FakeBotConnector : LoopbackJsonFake
         if (!_tokens.IsValid(token, FakeEntraToken.BotConnectorScope))
         {
             return new(401, new JsonObject { ["message"] = "Authorization has been denied for this request." });
+        }
+
+        if (method == "GET" && path.Trim('/').Split('/') is ["v3", "conversations", var conversation, "members", var member])
+        {
+            return Member(conversation, member);
         }
 
         if (_faults.Take() is { } fault)

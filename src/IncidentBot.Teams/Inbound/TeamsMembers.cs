@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using IncidentBot.Access;
+using IncidentBot.Teams.Api;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
+
+namespace IncidentBot.Teams.Inbound;
+
+/// <summary>
+/// Who runs a Teams command: the name Teams sends, and the e-mail Microsoft Entra ID has for them, read once per
+/// user from the Bot Connector (<c>GET {serviceUrl}/v3/conversations/{id}/members/{userId}</c>, a
+/// <c>TeamsChannelAccount</c>: its <c>email</c>, else its <c>userPrincipalName</c> when that is an address). Roles
+/// are granted by that e-mail, so a Teams user is the same person as in Slack and the console.
+/// </summary>
+internal sealed class TeamsMembers(BotConnectorClient connector, ILogger<TeamsMembers> logger) : IDisposable
+{
+    /// <summary>How long a user's e-mail (or that Teams gave none) is kept before the Bot Connector is asked again.</summary>
+    public static readonly TimeSpan EmailLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>How long a refusal (403, 404) is kept, so a user Teams will not describe costs one call per 5 minutes.</summary>
+    public static readonly TimeSpan RefusalLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>The most users whose e-mail is kept at once; beyond it, a command asks the Bot Connector again.</summary>
+    public const int MaxCachedUsers = 10_000;
+
+    private readonly MemoryCache _emails = new(new MemoryCacheOptions { SizeLimit = MaxCachedUsers });
+
+    /// <summary>
+    /// The actor of <paramref name="activity"/>: <c>from.name</c> as before, and the proven e-mail. A look-up that
+    /// fails leaves the e-mail out and says why in the log; the command still runs.
+    /// </summary>
+    public async Task<Actor> ActorOfAsync(JsonObject activity, Uri serviceUrl, CancellationToken cancellationToken)
+    {
+        var from = activity["from"] as JsonObject;
+        var userId = Text(from?["id"]);
+        var name = Text(from?["name"]) ?? userId ?? "unknown";
+        var conversation = Text(activity["conversation"]?["id"]);
+        var email = userId is null || conversation is null ? null : await EmailOfAsync(serviceUrl, conversation, userId, Text(from?["aadObjectId"]), cancellationToken);
+        return new Actor(name) { Email = email, Platform = "teams" };
+    }
+
+    private async Task<string?> EmailOfAsync(Uri serviceUrl, string conversation, string userId, string? aadObjectId, CancellationToken cancellationToken)
+    {
+        // The Entra object id is the person across tenants' conversations; the 29: id is per bot.
+        var key = aadObjectId ?? userId;
+        if (_emails.TryGetValue(key, out ProvenEmail? known))
+        {
+            return known!.Email;
+        }
+        try
+        {
+            var member = await connector.GetMemberAsync(serviceUrl.AbsoluteUri, conversation, userId, cancellationToken);
+            var email = Address(Text(member["email"])) ?? Address(Text(member["userPrincipalName"]));
+            if (email is null)
+            {
+                logger.LogWarning("Teams gave no e-mail or user principal name for {TeamsUser} ({AadObjectId}); their commands run without a proven e-mail", userId, aadObjectId);
+            }
+            Remember(key, email, EmailLifetime);
+            return email;
+        }
+        catch (TeamsApiException ex) when (ex.Status is 403 or 404)
+        {
+            logger.LogWarning("The Bot Connector would not describe Teams user {TeamsUser} ({AadObjectId}) in {Conversation}: {Problem}; their commands run without a proven e-mail",
+                userId, aadObjectId, conversation, ex.Message);
+            Remember(key, null, RefusalLifetime);
+            return null;
+        }
+        catch (TeamsApiException ex)
+        {
+            // Not kept: the next command asks again.
+            logger.LogWarning("Could not look up the e-mail of Teams user {TeamsUser} ({AadObjectId}): {Problem}; the command runs without a proven e-mail", userId, aadObjectId, ex.Message);
+            return null;
+        }
+    }
+
+    private void Remember(string key, string? email, TimeSpan lifetime) =>
+        _emails.Set(key, new ProvenEmail(email), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
+
+    /// <summary>An e-mail address, or null: guests' and some tenants' UPNs are not addresses (no @).</summary>
+    private static string? Address(string? value) => value?.Trim() is { Length: > 2 } text && text.IndexOf('@') > 0 && text.IndexOf('@') < text.Length - 1 ? text : null;
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) ? text : null;
+
+    public void Dispose() => _emails.Dispose();
+
+    private sealed record ProvenEmail(string? Email);
+}
