@@ -40,7 +40,9 @@ internal static class ConsoleRoles
         }
         else
         {
-            var who = actor.Email is { Length: > 0 } email && !string.Equals(email, actor.Name, StringComparison.OrdinalIgnoreCase) ? $"{actor.Name} ({email})" : actor.Name;
+            // The name the provider gives (a handle such as jane.doe is what commands carry; people know their display name).
+            var name = context.User.FindFirst(WebConsole.OidcSignIn.DisplayNameClaim)?.Value ?? actor.Name;
+            var who = actor.Email is { Length: > 0 } email && !string.Equals(email, name, StringComparison.OrdinalIgnoreCase) ? $"{name} ({email})" : name;
             text = $"You are signed in as {who}, who is in none of Access:Viewers, Access:Responders or Access:Leads (by e-mail or group), so IncidentBot has no role for you. " +
                 "Ask an admin to add you, or a group of yours, to one of them.";
             action = "<form class=\"sign-out\" method=\"post\" action=\"/logout\"><button class=\"btn\" type=\"submit\">Sign out</button></form><script src=\"/sign-out.js\"></script>";
