@@ -54,10 +54,19 @@ internal sealed class GrafanaOnCallSource(HttpClient http, IOptionsMonitor<OnCal
         return new OnCallAnswer(now, next);
     }
 
+    /// <summary>A user's e-mail and name; a user Grafana no longer knows is still on call, known by id alone.</summary>
     private async Task<UserJson> UserAsync(string id, CancellationToken cancellationToken)
     {
         using var request = Request($"api/v1/users/{Uri.EscapeDataString(id)}/");
-        return await _http.SendAsync<UserJson>(SourceName, $"user {id}", request, cancellationToken) with { Id = id };
+        try
+        {
+            return await _http.SendAsync<UserJson>(SourceName, $"user {id}", request, cancellationToken) with { Id = id };
+        }
+        catch (OnCallSourceException ex) when (ex.InnerException is HttpRequestException { StatusCode: System.Net.HttpStatusCode.NotFound })
+        {
+            logger.LogInformation("Grafana OnCall does not know user {OnCallUserId}, who is on call; they are named by id", id);
+            return new UserJson(id, null, null);
+        }
     }
 
     /// <summary>Today's and the next two days' final shifts; empty when Grafana OnCall cannot give them.</summary>

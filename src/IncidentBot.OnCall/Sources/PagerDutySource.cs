@@ -98,7 +98,7 @@ internal sealed class PagerDutySource(HttpClient http, IOptionsMonitor<OnCallOpt
         var settings = options.CurrentValue.PagerDuty;
         var request = new HttpRequestMessage(HttpMethod.Get, OnCallHttp.Address(settings.BaseUrl ?? "", pathAndQuery));
         request.Headers.Authorization = new AuthenticationHeaderValue("Token", "token=" + settings.ApiKey);
-        request.Headers.Accept.ParseAdd("application/vnd.pagerduty+json;version=2");
+        request.Headers.TryAddWithoutValidation("Accept", "application/vnd.pagerduty+json;version=2");
         return request;
     }
 
