@@ -29,6 +29,7 @@ public abstract class FakeOnCallApi : IAsyncDisposable
     private readonly List<FakeOnCallCall> _calls = [];
     private WebApplication? _app;
     private int? _failStatus;
+    private Func<FakeOnCallCall, bool> _failing = _ => true;
     private int _throttles;
     private IReadOnlyDictionary<string, string>? _throttleHeaders;
     private TimeSpan _delay;
@@ -48,7 +49,10 @@ public abstract class FakeOnCallApi : IAsyncDisposable
     private protected Lock Gate { get; } = new();
 
     /// <summary>Every call is answered <paramref name="status"/> (403, 500, …) until <see cref="Heal"/>.</summary>
-    public void FailWith(int status) => Gate.Locked(() => _failStatus = status);
+    public void FailWith(int status) => FailWith(status, _ => true);
+
+    /// <summary>The calls <paramref name="which"/> picks are answered <paramref name="status"/> until <see cref="Heal"/>.</summary>
+    public void FailWith(int status, Func<FakeOnCallCall, bool> which) => Gate.Locked(() => (_failStatus, _failing) = (status, which));
 
     /// <summary>The next <paramref name="count"/> calls are answered 429 with <c>Retry-After: <paramref name="retryAfterSeconds"/></c>.</summary>
     public void Throttle(int retryAfterSeconds, int count = 1) =>
@@ -109,7 +113,7 @@ public abstract class FakeOnCallApi : IAsyncDisposable
                 _throttles--;
                 return FakeOnCallAnswer.Json(429, ErrorBody(429), _throttleHeaders);
             }
-            if (_failStatus is { } status)
+            if (_failStatus is { } status && _failing(call))
             {
                 return FakeOnCallAnswer.Json(status, ErrorBody(status));
             }
