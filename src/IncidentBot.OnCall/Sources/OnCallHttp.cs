@@ -18,7 +18,8 @@ internal sealed class OnCallHttp(HttpClient http, ILogger logger)
     /// <summary>Used when a source answers 429 without saying how long to wait.</summary>
     public static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(60);
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { MaxDepth = 32 };
+    /// <summary>A name given twice is refused: which of the two a reader takes is a guess, and guesses name the wrong commander.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { MaxDepth = 32, AllowDuplicateProperties = false };
 
     /// <summary>Sends <paramref name="request"/> and reads its JSON answer as <typeparamref name="T"/>.</summary>
     /// <param name="source">The source's name, for messages.</param>
