@@ -48,6 +48,14 @@ public sealed class OnCallOptions
         }
         foreach (var (key, source) in Sources())
         {
+            foreach (var (name, value) in source.Keys())
+            {
+                if (!string.IsNullOrEmpty(value) && value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c > '\u007e'))
+                {
+                    // The key goes into an HTTP header; the problem never repeats it.
+                    problems.Add($"{Section}:{key}:{name} must not contain spaces, line breaks or characters outside ASCII.");
+                }
+            }
             if (source.Enabled && string.IsNullOrWhiteSpace(source.BaseUrl))
             {
                 problems.Add($"{Section}:{key}:BaseUrl is required because {Section}:{key}:ApiKey is set.");
@@ -87,6 +95,9 @@ public class OnCallSourceOptions
     public string? BaseUrl { get; set; }
 
     public bool Enabled => !string.IsNullOrWhiteSpace(ApiKey);
+
+    /// <summary>The secrets these settings hold, by their key.</summary>
+    public virtual IEnumerable<(string Name, string? Value)> Keys() => [(nameof(ApiKey), ApiKey)];
 }
 
 /// <summary>
@@ -97,4 +108,6 @@ public class OnCallSourceOptions
 public sealed class GoAlertOptions : OnCallSourceOptions
 {
     public string? ScheduleApiKey { get; set; }
+
+    public override IEnumerable<(string Name, string? Value)> Keys() => [.. base.Keys(), (nameof(ScheduleApiKey), ScheduleApiKey)];
 }

@@ -45,6 +45,26 @@ public sealed class OnCallOptionsTests
         Assert.Empty(Options("GoAlert", "key", url).Problems());
     }
 
+    [Theory]
+    [InlineData("key with space")]
+    [InlineData("key\r\nX-Injected: yes")]
+    [InlineData("key\n")]
+    [InlineData("key\t")]
+    [InlineData("key\u0000")]
+    [InlineData("kéy")]
+    [InlineData("key\u2028")]
+    public void AKeyThatCannotBeAHeaderValueIsRefusedWithoutBeingShown(string key)
+    {
+        var options = Options("PagerDuty", key, "https://api.pagerduty.com");
+        options.GoAlert = new GoAlertOptions { ApiKey = "fine", ScheduleApiKey = key, BaseUrl = "https://goalert.example.com" };
+
+        var problems = options.Problems();
+
+        Assert.Equal(
+            ["OnCall:PagerDuty:ApiKey must not contain spaces, line breaks or characters outside ASCII.", "OnCall:GoAlert:ScheduleApiKey must not contain spaces, line breaks or characters outside ASCII."],
+            problems);
+    }
+
     [Fact]
     public void GoAlertHasNoPublicAddressSoItsKeyNeedsOne()
     {
