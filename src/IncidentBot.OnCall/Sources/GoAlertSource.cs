@@ -82,12 +82,10 @@ internal sealed class GoAlertSource(HttpClient http, IOptionsMonitor<OnCallOptio
         {
             // GraphQL reports refusals (a key made for another query, an unknown id) as errors beside a 200.
             var message = string.Join("; ", errors.Select(e => e.Message).Where(m => !string.IsNullOrWhiteSpace(m)).Take(3));
-            throw new OnCallSourceException(SourceName, $"refused the query for {what}: {Excerpt(message)}");
+            throw new OnCallSourceException(SourceName, $"refused the query for {what}: {OnCallHttp.Excerpt(message)}");
         }
         return answer.Data ?? throw new OnCallSourceException(SourceName, $"answered {what} without data");
     }
-
-    private static string Excerpt(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
     private static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 

@@ -40,15 +40,15 @@ internal sealed class GrafanaOnCallSource(HttpClient http, IOptionsMonitor<OnCal
         var users = await Task.WhenAll(userIds.Select(u => UserAsync(u, cancellationToken)));
         var final = await shifts;
         var now = users.Select(u => new OnCallPerson(
-                u.Username ?? u.Email ?? u.Id ?? "",
-                string.IsNullOrWhiteSpace(u.Email) ? null : u.Email,
+                OnCallHttp.FirstText(u.Username, u.Email) ?? u.Id!,
+                OnCallHttp.FirstText(u.Email),
                 1,
                 final.Where(s => s.UserPk == u.Id && s.ShiftStart <= at && s.ShiftEnd > at).Select(s => (DateTimeOffset?)s.ShiftEnd).Max(),
                 SourceName))
             .ToList();
         var nextStart = final.Where(s => s.ShiftStart > at).Select(s => (DateTimeOffset?)s.ShiftStart).Min();
-        var next = final.Where(s => s.ShiftStart == nextStart)
-            .Select(s => new OnCallPerson(s.UserUsername ?? s.UserEmail ?? s.UserPk ?? "", s.UserEmail, 1, s.ShiftEnd, SourceName))
+        var next = final.Where(s => s.ShiftStart == nextStart && OnCallHttp.FirstText(s.UserUsername, s.UserEmail, s.UserPk) is not null)
+            .Select(s => new OnCallPerson(OnCallHttp.FirstText(s.UserUsername, s.UserEmail, s.UserPk)!, OnCallHttp.FirstText(s.UserEmail), 1, s.ShiftEnd, SourceName))
             .DistinctBy(p => p.Name)
             .ToList();
         return new OnCallAnswer(now, next);

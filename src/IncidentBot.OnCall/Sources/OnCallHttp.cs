@@ -128,6 +128,16 @@ internal sealed class OnCallHttp(HttpClient http, ILogger logger)
     private static OnCallSourceException TooLarge(string source) =>
         new(source, $"answered with more than {MaxResponseBytes / 1024} KiB; the answer was not read", inner: new InvalidDataException("response too large"));
 
+    /// <summary>The first of <paramref name="candidates"/> with text in it, or null: how a person's name is chosen from what a source gave.</summary>
+    public static string? FirstText(params string?[] candidates) => candidates.FirstOrDefault(c => !string.IsNullOrWhiteSpace(c));
+
+    /// <summary>Text from a source, for a problem shown on the timeline: control characters blanked, at most 200 characters.</summary>
+    public static string Excerpt(string text)
+    {
+        var clean = new string([.. text.Select(c => char.IsControl(c) ? ' ' : c)]).Trim();
+        return clean.Length <= 200 ? clean : clean[..200] + "…";
+    }
+
     /// <summary>An absolute address under the source's base URL.</summary>
     public static Uri Address(string baseUrl, string pathAndQuery) => new(baseUrl.TrimEnd('/') + "/" + pathAndQuery.TrimStart('/'));
 }

@@ -72,8 +72,9 @@ internal sealed class OpsgenieSource(HttpClient http, IOptionsMonitor<OnCallOpti
         foreach (var participant in participants)
         {
             var own = participant.EscalationTime is { } time ? level + escalationTimes.IndexOf(time) : level;
-            if (string.Equals(participant.Type, "user", StringComparison.OrdinalIgnoreCase) && participant.Name is { Length: > 0 } name)
+            if (string.Equals(participant.Type, "user", StringComparison.OrdinalIgnoreCase) && OnCallHttp.FirstText(participant.Name) is { } name)
             {
+                name = name.Trim();
                 people.Add(new OnCallPerson(name, name.Contains('@', StringComparison.Ordinal) ? name : null, own, null, SourceName));
             }
             Collect(participant.OnCallParticipants, own, depth + 1, people);

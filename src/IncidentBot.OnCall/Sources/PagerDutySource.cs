@@ -65,12 +65,12 @@ internal sealed class PagerDutySource(HttpClient http, IOptionsMonitor<OnCallOpt
             }
         }
         return entries
-            .Where(e => e.User is { Id.Length: > 0 })
+            .Where(e => !string.IsNullOrWhiteSpace(e.User?.Id))
             .Where(e => e.Start is null || e.Start <= at) // `until` is a second later: a shift starting in it is not on now
             .GroupBy(e => (e.User!.Id, Level: Math.Max(1, e.EscalationLevel)))
             .Select(g => g.OrderByDescending(e => e.End ?? DateTimeOffset.MaxValue).First())
             .OrderBy(e => Math.Max(1, e.EscalationLevel)).ThenBy(e => e.End ?? DateTimeOffset.MaxValue)
-            .Select(e => new OnCallPerson(e.User!.Name ?? e.User.Summary ?? e.User.Id!, e.User.Email, Math.Max(1, e.EscalationLevel), e.End, SourceName))
+            .Select(e => new OnCallPerson(OnCallHttp.FirstText(e.User!.Name, e.User.Summary, e.User.Email) ?? e.User.Id!, OnCallHttp.FirstText(e.User.Email), Math.Max(1, e.EscalationLevel), e.End, SourceName))
             .ToList();
     }
 

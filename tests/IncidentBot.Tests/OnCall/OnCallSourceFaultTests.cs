@@ -159,6 +159,36 @@ public sealed class OnCallSourceFaultTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(OnCallVendor.Names), MemberType = typeof(OnCallVendor))]
+    public async Task BlankStringsNeverGiveAPersonWithoutAName(string name)
+    {
+        var vendor = OnCallVendor.Named(name);
+        await using var fake = await vendor.StartAsync();
+        using var harness = OnCallHarness.Create(vendor.Settings(fake));
+        foreach (var blank in new[] { "", " ", @"\t", @"\n", @"\u00a0 " })
+        {
+            // Every string value blank, one field at a time and all at once.
+            var values = System.Text.RegularExpressions.Regex.Matches(vendor.ValidBody, "(:\\s*)\"([^\"]*)\"");
+            var bodies = values.Select(m => vendor.ValidBody[..m.Index] + $"{m.Groups[1].Value}\"{blank}\"" + vendor.ValidBody[(m.Index + m.Length)..])
+                .Append(System.Text.RegularExpressions.Regex.Replace(vendor.ValidBody, "(:\\s*)\"([^\"]*)\"", m => $"{m.Groups[1].Value}\"{blank}\""));
+            foreach (var body in bodies)
+            {
+                fake.ReplaceBodies(Encoding.UTF8.GetBytes(body));
+                OnCallAnswer? answer = null;
+                try
+                {
+                    answer = await AskAsync(harness, vendor);
+                }
+                catch (OnCallSourceException)
+                {
+                }
+                Assert.All(answer?.Now.Concat(answer.Next) ?? [], p => Assert.False(string.IsNullOrWhiteSpace(p.Name), $"{vendor.Name} gave a blank name for {body}"));
+                Assert.All(answer?.Now.Concat(answer.Next) ?? [], p => Assert.True(p.Email is null || p.Email.Trim().Length > 0, $"{vendor.Name} gave a blank e-mail for {body}"));
+            }
+        }
+    }
+
     private static Task<OnCallAnswer> AskAsync(OnCallHarness harness, OnCallVendor vendor) =>
         harness.Source(vendor.Name).WhoIsOnCallAsync(vendor.Target, OnCallVendor.Now, CancellationToken.None);
 
