@@ -13,10 +13,12 @@ COPY src/IncidentBot.Slack/IncidentBot.Slack.csproj src/IncidentBot.Slack/
 COPY src/IncidentBot.Teams/IncidentBot.Teams.csproj src/IncidentBot.Teams/
 COPY src/IncidentBot.Storage.Postgres/IncidentBot.Storage.Postgres.csproj src/IncidentBot.Storage.Postgres/
 COPY src/IncidentBot.Storage.LiteDb/IncidentBot.Storage.LiteDb.csproj src/IncidentBot.Storage.LiteDb/
+COPY src/IncidentBot.OnCall/IncidentBot.OnCall.csproj src/IncidentBot.OnCall/
 RUN dotnet restore src/IncidentBot/IncidentBot.csproj
 # The projects also take appsettings.json (copied beside the binary) and the RCA template (embedded) from outside src/.
 COPY appsettings.json ./
 COPY docs/rca-template.md docs/
+COPY docs/goalert/service-oncall-users.graphql docs/goalert/schedule-shifts.graphql docs/goalert/
 COPY src/ src/
 RUN dotnet publish src/IncidentBot/IncidentBot.csproj --configuration Release --no-restore --output /app
 

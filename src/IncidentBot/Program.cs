@@ -5,6 +5,7 @@ using IncidentBot.Drills;
 using IncidentBot.Health;
 using IncidentBot.Hosting;
 using IncidentBot.Incidents;
+using IncidentBot.OnCall;
 using IncidentBot.Rca;
 using IncidentBot.Runbooks;
 using IncidentBot.Slack;
@@ -65,6 +66,9 @@ builder.AddWebConsole();
 // Slack, when Slack:BotToken is set (HTTP events or Socket Mode); Teams, when Teams:AppId is set.
 builder.AddSlackAdapter();
 builder.AddTeamsAdapter();
+
+// Who is on call: PagerDuty, Opsgenie, Grafana OnCall and GoAlert (each when OnCall:<Source>:ApiKey is set), cached, with fallbacks.
+builder.AddOnCall();
 
 var app = builder.Build();
 

@@ -73,9 +73,9 @@ public sealed partial class ConfigurationDocsTests
     }
 
     /// <summary>Every key an options class reads, with the default a new instance has (null when none or not a single value).</summary>
-    private static IEnumerable<(string Key, string? Default)> KeysOf(string prefix, Type type)
+    private static IEnumerable<(string Key, string? Default)> KeysOf(string prefix, Type type, object? instance = null)
     {
-        var instance = Activator.CreateInstance(type);
+        instance ??= Activator.CreateInstance(type);
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
         {
             var key = $"{prefix}:{property.Name}";
@@ -93,6 +93,15 @@ public sealed partial class ConfigurationDocsTests
                     {
                         yield return inner;
                     }
+                }
+                continue;
+            }
+            // A settings class inside a section (OnCall:PagerDuty) holds keys of its own, with the section's defaults.
+            if (propertyType.IsClass && !IsSetting(propertyType) && propertyType.Namespace?.StartsWith("IncidentBot", StringComparison.Ordinal) == true)
+            {
+                foreach (var inner in KeysOf(key, propertyType, property.GetValue(instance)))
+                {
+                    yield return inner;
                 }
                 continue;
             }
