@@ -1,4 +1,5 @@
 using IncidentBot.Backups;
+using IncidentBot.Catalog;
 using IncidentBot.Chat;
 using IncidentBot.Drills;
 using IncidentBot.Health;
@@ -48,6 +49,9 @@ builder.AddApiConventions();
 
 builder.AddHealth();
 
+// The service catalog (Catalog:Path): Backstage descriptors and rotas, hot-reloaded; the rota on-call source.
+builder.AddCatalog();
+
 // OpenTelemetry metrics and traces; Prometheus scrapes /metrics.
 builder.AddTelemetry();
 
@@ -96,6 +100,7 @@ app.MapWebhookEndpoints().AddEndpointFilter<WebhookMetricsFilter>().AddEndpointF
 app.MapIncidentEndpoints();
 app.MapCommandEndpoints();
 app.MapRunbookEndpoints();
+app.MapServiceEndpoints();
 app.MapDrillEndpoints();
 app.MapRcaEndpoints();
 app.MapSlackEndpoints();

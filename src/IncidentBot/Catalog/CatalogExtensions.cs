@@ -1,0 +1,36 @@
+using IncidentBot.Catalog.Rotas;
+using IncidentBot.Hosting;
+using IncidentBot.OnCall;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Catalog;
+
+/// <summary>
+/// The service catalog (<c>Catalog:Path</c>) and the built-in rota source. Until an on-call directory with caching and
+/// fallbacks is registered, a plain one (<see cref="UncachedOnCallDirectory"/>) answers the Services page.
+/// </summary>
+internal static class CatalogExtensions
+{
+    public static IHostApplicationBuilder AddCatalog(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section)
+            .PostConfigure<IHostEnvironment>((o, environment) => o.Path = string.IsNullOrWhiteSpace(o.Path) ? o.Path : BotHome.Resolve(environment, o.Path))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CatalogOptions>, CatalogOptionsValidation>();
+        services.AddSingleton<CatalogLibrary>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOnCallSource, RotaOnCallSource>());
+        services.TryAddSingleton<IOnCallDirectory, UncachedOnCallDirectory>();
+        services.AddHostedService<CatalogStartup>();
+        return builder;
+    }
+
+    /// <summary>Reads the catalog at start, so its problems are in the log before a page or an alert needs it.</summary>
+    private sealed class CatalogStartup(CatalogLibrary library) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.FromResult(library.Current);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
