@@ -45,7 +45,7 @@ public static partial class CatalogFileReader
         }
         catch (YamlException ex)
         {
-            Fatal((int)ex.Start.Line, $"not valid YAML: {Describe(ex)}");
+            Fatal(ErrorLine(yaml, ex), $"not valid YAML: {Describe(ex)}");
             return new(file, entities, rotas, problems, broken);
         }
 
@@ -237,6 +237,21 @@ public static partial class CatalogFileReader
     private static string? Text(YamlMappingNode map, string key) => (Node(map, key) as YamlScalarNode)?.Value?.Trim() is { Length: > 0 } text ? text : null;
 
     private static int LineOf(YamlMappingNode map, string key, int fallback) => Node(map, key) is { } node ? (int)node.Start.Line : fallback;
+
+    /// <summary>Where a YAML error is; YamlDotNet puts a tab used as indentation at line 1, so that one is looked for.</summary>
+    private static int ErrorLine(string yaml, YamlException ex)
+    {
+        if (ex.Message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+        {
+            var lines = yaml.Split('\n');
+            var tabbed = Array.FindIndex(lines, l => l.TrimStart(' ').StartsWith('\t'));
+            if (tabbed >= 0)
+            {
+                return tabbed + 1;
+            }
+        }
+        return (int)ex.Start.Line;
+    }
 
     private static string Describe(YamlException ex)
     {

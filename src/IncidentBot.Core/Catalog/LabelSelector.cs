@@ -79,6 +79,11 @@ public sealed class LabelSelector
             return false;
         }
         var value = rest[op.Length..].Trim();
+        if (value.StartsWith('=') || value.StartsWith('~'))
+        {
+            problem = $"`{part}` is not a label matcher; write `label=value`, `label!=value`, `label=~regex` or `label!~regex`";
+            return false;
+        }
         if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
         {
             value = value[1..^1];
