@@ -163,7 +163,12 @@ public static partial class CatalogFileReader
             {
                 "Component" => new CatalogComponent
                 {
-                    Ref = self, Name = name, File = file, Line = nameLine, Annotations = annotations, Lines = lines,
+                    Ref = self,
+                    Name = name,
+                    File = file,
+                    Line = nameLine,
+                    Annotations = annotations,
+                    Lines = lines,
                     Owner = Reference(spec is null ? null : Node(spec, "owner"), "group", "spec.owner"),
                     System = Reference(spec is null ? null : Node(spec, "system"), "system", "spec.system"),
                     Type = spec is null ? null : Text(spec, "type"),
@@ -172,12 +177,22 @@ public static partial class CatalogFileReader
                 },
                 "System" => new CatalogSystem
                 {
-                    Ref = self, Name = name, File = file, Line = nameLine, Annotations = annotations, Lines = lines,
+                    Ref = self,
+                    Name = name,
+                    File = file,
+                    Line = nameLine,
+                    Annotations = annotations,
+                    Lines = lines,
                     Owner = Reference(spec is null ? null : Node(spec, "owner"), "group", "spec.owner"),
                 },
                 "Group" => new CatalogGroup
                 {
-                    Ref = self, Name = name, File = file, Line = nameLine, Annotations = annotations, Lines = lines,
+                    Ref = self,
+                    Name = name,
+                    File = file,
+                    Line = nameLine,
+                    Annotations = annotations,
+                    Lines = lines,
                     DisplayName = profile is null ? null : Text(profile, "displayName"),
                     Email = Email(),
                     Members = References(spec is null ? null : Node(spec, "members"), "user", "spec.members"),
@@ -185,7 +200,12 @@ public static partial class CatalogFileReader
                 },
                 _ => new CatalogUser
                 {
-                    Ref = self, Name = name, File = file, Line = nameLine, Annotations = annotations, Lines = lines,
+                    Ref = self,
+                    Name = name,
+                    File = file,
+                    Line = nameLine,
+                    Annotations = annotations,
+                    Lines = lines,
                     DisplayName = profile is null ? null : Text(profile, "displayName"),
                     Email = Email(),
                     MemberOf = References(spec is null ? null : Node(spec, "memberOf"), "group", "spec.memberOf"),

@@ -5,7 +5,7 @@ namespace IncidentBot.Catalog.Rotas;
 
 /// <summary>
 /// The built-in on-call source (<c>rota:&lt;name&gt;</c>): who a catalog Rota has on call now and next, with when each
-/// shift ends (in the rota's time zone). Names come from the catalog's Users by e-mail, else the e-mail is the name.
+/// shift ends (UTC, as every time the API gives). Names come from the catalog's Users by e-mail, else the e-mail is the name.
 /// </summary>
 public sealed class RotaOnCallSource(Func<ServiceCatalog> catalog) : IOnCallSource
 {
@@ -30,10 +30,10 @@ public sealed class RotaOnCallSource(Func<ServiceCatalog> catalog) : IOnCallSour
             throw new OnCallSourceException(SourceName, $"there is no rota `{target.Id}` in the catalog");
         }
         var (now, next) = rota.NowAndNext(Instant.FromDateTimeOffset(at));
-        return Task.FromResult(new OnCallAnswer(Person(now, rota, current), next is null ? [] : Person(next, rota, current)));
+        return Task.FromResult(new OnCallAnswer(Person(now, current), next is null ? [] : Person(next, current)));
     }
 
-    private static IReadOnlyList<OnCallPerson> Person(RotaTurn turn, Rota rota, ServiceCatalog catalog) => turn.Who is null
+    private static IReadOnlyList<OnCallPerson> Person(RotaTurn turn, ServiceCatalog catalog) => turn.Who is null
         ? []
-        : [new OnCallPerson(catalog.FindUserByEmail(turn.Who)?.Shown ?? turn.Who, turn.Who, 1, turn.Until?.InZone(rota.Zone).ToDateTimeOffset(), SourceName)];
+        : [new OnCallPerson(catalog.FindUserByEmail(turn.Who)?.Shown ?? turn.Who, turn.Who, 1, turn.Until?.ToDateTimeOffset(), SourceName)];
 }

@@ -67,7 +67,15 @@ internal static partial class RotaReader
         var overrides = Overrides(Node("overrides"), zone, Bad);
         return ok ? new Rota
         {
-            Name = name, File = file, Line = line, Zone = zone, Handoff = handoff.Value, EveryDays = every.Value, Start = start.Value, Members = members, Overrides = overrides,
+            Name = name,
+            File = file,
+            Line = line,
+            Zone = zone,
+            Handoff = handoff.Value,
+            EveryDays = every.Value,
+            Start = start.Value,
+            Members = members,
+            Overrides = overrides,
         } : null;
     }
 
