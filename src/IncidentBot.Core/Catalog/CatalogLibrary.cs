@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -7,7 +8,7 @@ namespace IncidentBot.Catalog;
 /// The catalog in <c>Catalog:Path</c>, reloaded when a file changes. Every problem is logged with its file and line
 /// and shown on the Services page; a file that cannot be read whole keeps its last good version meanwhile.
 /// </summary>
-public sealed class CatalogLibrary : IDisposable
+public sealed class CatalogLibrary : IHostedService, IDisposable
 {
     private static readonly TimeSpan ReloadDelay = TimeSpan.FromMilliseconds(250);
 
@@ -67,6 +68,19 @@ public sealed class CatalogLibrary : IDisposable
             _current = catalog;
         }
         Reloaded?.Invoke(catalog);
+    }
+
+    /// <summary>Nothing to start: the catalog was read when the library was made, and the watcher runs since.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Stops watching, so no reload runs while the bot shuts down.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_watcher is not null)
+        {
+            _watcher.EnableRaisingEvents = false;
+        }
+        return Task.CompletedTask;
     }
 
     public void Dispose()

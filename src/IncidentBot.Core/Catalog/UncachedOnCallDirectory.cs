@@ -41,6 +41,11 @@ public sealed class UncachedOnCallDirectory(IEnumerable<IOnCallSource> sources, 
             {
                 failures.Add($"{target}: no answer within {SourceTimeout.TotalSeconds:0} s");
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A source with a bug is one failed step of the chain, never a failed lookup.
+                failures.Add($"{target}: {ex.GetType().Name}: {ex.Message}");
+            }
         }
         if (request.FallbackCommander is { } fallback)
         {

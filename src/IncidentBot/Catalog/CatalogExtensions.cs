@@ -22,15 +22,8 @@ internal static class CatalogExtensions
         services.AddSingleton<CatalogLibrary>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOnCallSource, RotaOnCallSource>());
         services.TryAddSingleton<IOnCallDirectory, UncachedOnCallDirectory>();
-        services.AddHostedService<CatalogStartup>();
+        // Also a hosted service, so the catalog is read (and its problems logged) at start, not by the first page.
+        services.AddHostedService(sp => sp.GetRequiredService<CatalogLibrary>());
         return builder;
-    }
-
-    /// <summary>Reads the catalog at start, so its problems are in the log before a page or an alert needs it.</summary>
-    private sealed class CatalogStartup(CatalogLibrary library) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.FromResult(library.Current);
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

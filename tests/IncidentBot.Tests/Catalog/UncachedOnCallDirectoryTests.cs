@@ -26,6 +26,8 @@ public sealed class UncachedOnCallDirectoryTests
         { "refuses", "answers", "rosa via rota:payments" },
         { "empty", "answers", "rosa via rota:payments" },
         { "refuses", "refuses", "lead@example.com via fallback" },
+        { "crashes", "answers", "rosa via rota:payments" },
+        { "crashes", "crashes", "lead@example.com via fallback" },
         { "empty", "empty", "lead@example.com via fallback" },
     };
 
@@ -37,6 +39,7 @@ public sealed class UncachedOnCallDirectoryTests
         {
             "answers" => new OnCallAnswer([person], []),
             "empty" => new OnCallAnswer([], []),
+            "crashes" => throw new InvalidOperationException("a bug"),
             _ => throw new OnCallSourceException(source, "403 Forbidden"),
         };
         var directory = new UncachedOnCallDirectory(
@@ -48,7 +51,7 @@ public sealed class UncachedOnCallDirectoryTests
         Assert.Equal(expected, $"{lookup.Now.Single().Name} via {lookup.AnsweredBy}");
         Assert.False(lookup.FromCache);
         var failed = new[] { (pager, Schedule), (rota, Rota) }.TakeWhile(x => x.Item1 != "answers").ToList();
-        Assert.Equal(failed.Select(x => $"{x.Item2}: {(x.Item1 == "empty" ? "nobody is on call" : "403 Forbidden")}"), lookup.Failures);
+        Assert.Equal(failed.Select(x => $"{x.Item2}: {(x.Item1 switch { "empty" => "nobody is on call", "crashes" => "InvalidOperationException: a bug", _ => "403 Forbidden" })}"), lookup.Failures);
     }
 
     [Fact]
