@@ -26,6 +26,7 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 COPY runbooks/ runbooks/
+COPY catalog/ catalog/
 # The data folder belongs to the image's non-root user (APP_UID, 1654), so a fresh volume mounted there is writable.
 RUN mkdir /data && chown "$APP_UID" /data
 VOLUME /data
@@ -33,7 +34,8 @@ VOLUME /data
 ENV ASPNETCORE_URLS=http://+:8080 \
     ASPNETCORE_HTTP_PORTS= \
     Storage__Path=/data/incidentbot.db \
-    Runbooks__Path=/app/runbooks
+    Runbooks__Path=/app/runbooks \
+    Catalog__Path=/app/catalog
 EXPOSE 8080
 USER $APP_UID
 # The runtime image has no curl: the bot checks itself.

@@ -1,5 +1,6 @@
 using IncidentBot.Access;
 using IncidentBot.Backups;
+using IncidentBot.Catalog;
 using IncidentBot.Chat;
 using IncidentBot.Drills;
 using IncidentBot.Health;
@@ -49,6 +50,9 @@ builder.AddWebhooks();
 builder.AddApiConventions();
 
 builder.AddHealth();
+
+// The service catalog (Catalog:Path): Backstage descriptors and rotas, hot-reloaded; the rota on-call source.
+builder.AddCatalog();
 
 // OpenTelemetry metrics and traces; Prometheus scrapes /metrics.
 builder.AddTelemetry();
@@ -104,6 +108,7 @@ app.MapWebhookEndpoints().AddEndpointFilter<WebhookMetricsFilter>().AddEndpointF
 app.MapIncidentEndpoints();
 app.MapCommandEndpoints();
 app.MapRunbookEndpoints();
+app.MapServiceEndpoints();
 app.MapDrillEndpoints();
 app.MapRcaEndpoints();
 app.MapTokenEndpoints();

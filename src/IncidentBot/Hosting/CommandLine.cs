@@ -1,4 +1,5 @@
 using IncidentBot.Backups;
+using IncidentBot.Catalog;
 using IncidentBot.Health;
 using IncidentBot.Rca;
 using IncidentBot.Runbooks;
@@ -6,7 +7,7 @@ using IncidentBot.Runbooks;
 namespace IncidentBot.Hosting;
 
 /// <summary>
-/// The bot's command-line tools, run instead of the server: <c>runbooks lint [path]</c>, <c>rca export</c>,
+/// The bot's command-line tools, run instead of the server: <c>runbooks lint [path]</c>, <c>catalog lint [path]</c>, <c>rca export</c>,
 /// <c>backup</c>, <c>restore</c>, <c>storage copy</c>, <c>healthcheck</c> and <c>tokens</c>, and <c>--help</c> / <c>help [command]</c>.
 /// Exit codes: 0 done, 1 failed, 2 usage. Anything else starts the server: no arguments, or configuration such as
 /// <c>--urls http://0.0.0.0:8080</c> or <c>Storage:Path=/data/bot.db</c>; a bare word that names no command is a
@@ -21,6 +22,7 @@ internal static class CommandLine
     private static readonly (string Name, string Usage)[] Commands =
     [
         ("runbooks", RunbooksUsage),
+        ("catalog", CatalogLint.Usage),
         ("rca", RcaUsage),
         ("backup", BackupCommand.Usage),
         ("restore", RestoreCommand.Usage),
@@ -66,6 +68,13 @@ internal static class CommandLine
                 return true;
             case ["runbooks", "lint", .. var rest]:
                 exitCode = RunbookLint.Run(rest.Length > 0 ? rest[0] : ConfiguredPath(args, $"{RunbookOptions.Section}:{nameof(RunbookOptions.Path)}", new RunbookOptions().Path), Console.Out);
+                return true;
+            case ["catalog", "lint", .. var rest]:
+                exitCode = CatalogLint.Run(rest is [var path, ..] && !path.StartsWith('-') && !path.Contains('=') ? path : ConfiguredPath(args, $"{CatalogOptions.Section}:{nameof(CatalogOptions.Path)}", new CatalogOptions().Path), Console.Out);
+                return true;
+            case ["catalog", ..]:
+                Console.Error.WriteLine(CatalogLint.Usage);
+                exitCode = 2;
                 return true;
             case ["rca", "export", var folder, .. var rest]:
                 exitCode = ExportRcas(args, folder, rest);

@@ -391,13 +391,14 @@ async function route() {
   clearTimeout(state.refreshTimer);
   const hash = location.hash || "#/";
   let match;
-  const section = hash.startsWith("#/runbooks") ? "runbooks" : hash.startsWith("#/drills") ? "drills" : hash.startsWith("#/response") ? "response" : "incidents";
+  const section = hash.startsWith("#/services") ? "services" : hash.startsWith("#/runbooks") ? "runbooks" : hash.startsWith("#/drills") ? "drills" : hash.startsWith("#/response") ? "response" : "incidents";
   document.querySelectorAll("[data-nav]").forEach(a => a.classList.toggle("active", a.dataset.nav === section));
   try {
     if ((match = hash.match(/^#\/incidents\/(\d+)\/rca/))) { state.route = "review"; await renderReview(Number(match[1])); }
     else if ((match = hash.match(/^#\/incidents\/(\d+)/))) { state.route = `incident:${match[1]}`; await renderRoom(Number(match[1])); }
     else if ((match = hash.match(/^#\/runbooks\/(.+)/))) { state.route = "runbook"; await renderRunbook(decodeURIComponent(match[1])); }
     else if (hash.startsWith("#/runbooks")) { state.route = "runbooks"; await renderRunbooks(); }
+    else if (hash.startsWith("#/services")) { state.route = "services"; await window.servicesPage.render(view); }
     else if (hash.startsWith("#/drills")) { state.route = "drills"; await renderDrills(); }
     else if (hash.startsWith("#/response")) { state.route = "response"; await renderResponse(Number(new URLSearchParams(hash.split("?")[1]).get("days")) || 30); }
     else { state.route = "incidents"; await renderIncidents(); }

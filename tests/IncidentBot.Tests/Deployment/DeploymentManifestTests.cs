@@ -77,6 +77,14 @@ public sealed class DeploymentManifestTests
     }
 
     [Fact]
+    public void CatalogIsWhereTheImageCopiesIt()
+    {
+        Assert.Equal(Config["Catalog__Path"], Docker.Runtime.Environment["Catalog__Path"]);
+        Assert.Contains("catalog/ catalog/", Docker.Runtime.Arguments("COPY"));
+        Assert.Equal($"{Docker.Runtime.Arguments("WORKDIR").Single()}/catalog", Config["Catalog__Path"]);
+    }
+
+    [Fact]
     public void EveryEnvironmentKeyIsASettingTheBotReads()
     {
         var keys = Config.Keys

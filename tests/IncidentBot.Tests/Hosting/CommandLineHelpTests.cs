@@ -8,7 +8,7 @@ namespace IncidentBot.Tests.Hosting;
 /// </summary>
 public sealed class CommandLineHelpTests : IDisposable
 {
-    private static readonly string[] EveryCommand = ["runbooks lint", "rca export", "backup", "restore", "storage copy", "healthcheck", "tokens create", "tokens list", "tokens revoke"];
+    private static readonly string[] EveryCommand = ["runbooks lint", "catalog lint", "rca export", "backup", "restore", "storage copy", "healthcheck", "tokens create", "tokens list", "tokens revoke"];
 
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("incidentbot-cli-");
 
@@ -33,6 +33,7 @@ public sealed class CommandLineHelpTests : IDisposable
 
     [Theory]
     [InlineData("runbooks", "runbooks lint [path]")]
+    [InlineData("catalog", "catalog lint [path]")]
     [InlineData("rca", "rca export <folder>")]
     [InlineData("backup", "backup <file> [--url")]
     [InlineData("restore", "restore <file>")]

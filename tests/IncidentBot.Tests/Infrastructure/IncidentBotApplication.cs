@@ -34,6 +34,7 @@ public sealed class IncidentBotApplication : WebApplicationFactory<Program>
         foreach (var (key, value) in new Dictionary<string, string?>
         {
             ["Runbooks:Path"] = Path.Combine(RepositoryPaths.Root, "runbooks"),
+            ["Catalog:Path"] = Path.Combine(RepositoryPaths.Root, "catalog"),
             ["Outbox:FirstRetryDelay"] = "00:00:00.050",
             ["Outbox:MaxRetryDelay"] = "00:00:00.200",
             ["Outbox:PollInterval"] = "00:00:00.050",

@@ -1,0 +1,29 @@
+using IncidentBot.Catalog.Rotas;
+using IncidentBot.Hosting;
+using IncidentBot.OnCall;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace IncidentBot.Catalog;
+
+/// <summary>
+/// The service catalog (<c>Catalog:Path</c>) and the built-in rota source. Until an on-call directory with caching and
+/// fallbacks is registered, a plain one (<see cref="UncachedOnCallDirectory"/>) answers the Services page.
+/// </summary>
+internal static class CatalogExtensions
+{
+    public static IHostApplicationBuilder AddCatalog(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section)
+            .PostConfigure<IHostEnvironment>((o, environment) => o.Path = string.IsNullOrWhiteSpace(o.Path) ? o.Path : BotHome.Resolve(environment, o.Path))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CatalogOptions>, CatalogOptionsValidation>();
+        services.AddSingleton<CatalogLibrary>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOnCallSource, RotaOnCallSource>());
+        services.TryAddSingleton<IOnCallDirectory, UncachedOnCallDirectory>();
+        // Also a hosted service, so the catalog is read (and its problems logged) at start, not by the first page.
+        services.AddHostedService(sp => sp.GetRequiredService<CatalogLibrary>());
+        return builder;
+    }
+}
