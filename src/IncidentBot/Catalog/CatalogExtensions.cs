@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace IncidentBot.Catalog;
 
 /// <summary>
-/// The service catalog (<c>Catalog:Path</c>) and the built-in rota source. Until an on-call directory with caching and
-/// fallbacks is registered, a plain one (<see cref="UncachedOnCallDirectory"/>) answers the Services page.
+/// The service catalog (<c>Catalog:Path</c>) and the built-in rota source, one of the sources the on-call directory
+/// (<c>AddOnCall</c>) asks.
 /// </summary>
 internal static class CatalogExtensions
 {
@@ -21,7 +21,6 @@ internal static class CatalogExtensions
         services.AddSingleton<IValidateOptions<CatalogOptions>, CatalogOptionsValidation>();
         services.AddSingleton<CatalogLibrary>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOnCallSource, RotaOnCallSource>());
-        services.TryAddSingleton<IOnCallDirectory, UncachedOnCallDirectory>();
         // Also a hosted service, so the catalog is read (and its problems logged) at start, not by the first page.
         services.AddHostedService(sp => sp.GetRequiredService<CatalogLibrary>());
         return builder;

@@ -87,7 +87,7 @@ internal static class ServiceEndpoints
             // One slow or broken source never takes the page down: that service says why, the others are shown.
             logs.CreateLogger(typeof(ServiceEndpoints)).LogWarning(ex, "On-call lookup for {Service} failed", component.Name);
             var why = ex is OperationCanceledException ? $"no answer within {OnCallBudget.TotalSeconds:0} s" : ex.Message;
-            return new ServiceOnCallResponse([], [], "nobody", false, [why], targets);
+            return new ServiceOnCallResponse([], [], OnCallDirectory.Nobody, false, [why], targets);
         }
     }
 
