@@ -1,3 +1,4 @@
+using IncidentBot.Files;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,12 +11,9 @@ namespace IncidentBot.Catalog;
 /// </summary>
 public sealed class CatalogLibrary : IHostedService, IDisposable
 {
-    private static readonly TimeSpan ReloadDelay = TimeSpan.FromMilliseconds(250);
-
     private readonly string _path;
     private readonly ILogger<CatalogLibrary> _logger;
-    private readonly FileSystemWatcher? _watcher;
-    private readonly Timer _reloadTimer;
+    private readonly FolderWatch _watch;
     private readonly Lock _reloading = new();
     private IReadOnlyDictionary<string, CatalogFile> _good = new Dictionary<string, CatalogFile>();
     private volatile ServiceCatalog _current = ServiceCatalog.Empty;
@@ -24,19 +22,8 @@ public sealed class CatalogLibrary : IHostedService, IDisposable
     {
         _path = options.Value.Path;
         _logger = logger;
-        _reloadTimer = new Timer(_ => Reload());
         Reload();
-        if (Directory.Exists(_path))
-        {
-            // Editors save in several steps (temp file, rename); one reload shortly after the last event is enough.
-            _watcher = new FileSystemWatcher(_path) { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size };
-            FileSystemEventHandler changed = (_, _) => _reloadTimer.Change(ReloadDelay, Timeout.InfiniteTimeSpan);
-            _watcher.Changed += changed;
-            _watcher.Created += changed;
-            _watcher.Deleted += changed;
-            _watcher.Renamed += (_, _) => _reloadTimer.Change(ReloadDelay, Timeout.InfiniteTimeSpan);
-            _watcher.EnableRaisingEvents = true;
-        }
+        _watch = new FolderWatch(_path, "*", Reload);
     }
 
     public ServiceCatalog Current => _current;
@@ -76,16 +63,9 @@ public sealed class CatalogLibrary : IHostedService, IDisposable
     /// <summary>Stops watching, so no reload runs while the bot shuts down.</summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_watcher is not null)
-        {
-            _watcher.EnableRaisingEvents = false;
-        }
+        _watch.Pause();
         return Task.CompletedTask;
     }
 
-    public void Dispose()
-    {
-        _watcher?.Dispose();
-        _reloadTimer.Dispose();
-    }
+    public void Dispose() => _watch.Dispose();
 }

@@ -1,3 +1,4 @@
+using IncidentBot.Files;
 using System.Collections.Concurrent;
 using IncidentBot.Storage;
 using Microsoft.Extensions.Logging;
@@ -11,14 +12,11 @@ namespace IncidentBot.Runbooks;
 /// </summary>
 public sealed class RunbookLibrary : IDisposable
 {
-    private static readonly TimeSpan ReloadDelay = TimeSpan.FromMilliseconds(250);
-
     private readonly string _path;
     private readonly IRunbookVersionStore _versions;
     private readonly ILogger<RunbookLibrary> _logger;
     private readonly ConcurrentDictionary<string, Runbook> _byVersion = new(StringComparer.Ordinal);
-    private readonly FileSystemWatcher? _watcher;
-    private readonly Timer _reloadTimer;
+    private readonly FolderWatch _watch;
     private volatile RunbookFolder _current = RunbookFolder.Empty;
 
     public RunbookLibrary(IOptions<RunbookOptions> options, IRunbookVersionStore versions, ILogger<RunbookLibrary> logger)
@@ -26,19 +24,8 @@ public sealed class RunbookLibrary : IDisposable
         _path = options.Value.Path;
         _versions = versions;
         _logger = logger;
-        _reloadTimer = new Timer(_ => Reload());
         Reload();
-        if (Directory.Exists(_path))
-        {
-            // Editors save in several steps (temp file, rename); one reload shortly after the last event is enough.
-            _watcher = new FileSystemWatcher(_path, "*.md") { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size };
-            FileSystemEventHandler changed = (_, _) => _reloadTimer.Change(ReloadDelay, Timeout.InfiniteTimeSpan);
-            _watcher.Changed += changed;
-            _watcher.Created += changed;
-            _watcher.Deleted += changed;
-            _watcher.Renamed += (_, _) => _reloadTimer.Change(ReloadDelay, Timeout.InfiniteTimeSpan);
-            _watcher.EnableRaisingEvents = true;
-        }
+        _watch = new FolderWatch(_path, "*.md", Reload);
     }
 
     public RunbookFolder Current => _current;
@@ -83,9 +70,5 @@ public sealed class RunbookLibrary : IDisposable
         Reloaded?.Invoke(folder);
     }
 
-    public void Dispose()
-    {
-        _watcher?.Dispose();
-        _reloadTimer.Dispose();
-    }
+    public void Dispose() => _watch.Dispose();
 }
