@@ -1,3 +1,4 @@
+using IncidentBot.Access;
 using IncidentBot.Incidents;
 using IncidentBot.OnCall;
 using IncidentBot.Runbooks;
@@ -16,7 +17,7 @@ internal static class ServiceEndpoints
 
     public static RouteGroupBuilder MapServiceEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/services").WithTags("Services");
+        var group = endpoints.MapGroup("/api/services").WithTags("Services").RequireRole(AccessRole.Viewer);
         group.MapGet("/", ListAsync).WithName("ListServices").WithSummary("Every catalogued component with its owner, on-call now and next, runbooks and open incidents; and the catalog's problems.");
         group.MapGet("/{name}", GetAsync).WithName("GetService").WithSummary("One component by name, as in the list.");
         return group;
