@@ -21,6 +21,7 @@ internal static class CatalogExtensions
         services.AddSingleton<IValidateOptions<CatalogOptions>, CatalogOptionsValidation>();
         services.AddSingleton<CatalogLibrary>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOnCallSource, RotaOnCallSource>());
+        services.AddSingleton<OnCallReplies>();
         // Also a hosted service, so the catalog is read (and its problems logged) at start, not by the first page.
         services.AddHostedService(sp => sp.GetRequiredService<CatalogLibrary>());
         return builder;

@@ -35,6 +35,7 @@ public sealed class CommandRoleTests
     {
         { "status", AccessRole.Viewer },
         { "timeline", AccessRole.Viewer },
+        { "oncall checkout", AccessRole.Viewer },
         { "roles", AccessRole.Viewer },
         { "runbook status", AccessRole.Viewer },
         { "runbook list", AccessRole.Viewer },

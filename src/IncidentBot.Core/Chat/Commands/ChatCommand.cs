@@ -52,6 +52,15 @@ public sealed record ShowStatusCommand() : ChatCommand("status", AccessRole.View
 /// <summary><c>timeline</c>: the newest timeline entries, with a link to the console for the rest.</summary>
 public sealed record ShowTimelineCommand() : ChatCommand("timeline", AccessRole.Viewer);
 
+/// <summary>
+/// <c>oncall [service]</c>: who is on call now and next for a catalogued service; inside an incident, without a
+/// service, for the incident's own.
+/// </summary>
+public sealed record OnCallCommand(string? Service) : ChatCommand("oncall", AccessRole.Viewer)
+{
+    public override bool NeedsIncident => false;
+}
+
 /// <summary><c>mitigate [summary]</c>: the impact has stopped, the cause may remain.</summary>
 public sealed record MitigateCommand(string? Summary) : ChatCommand("mitigate", AccessRole.Responder);
 

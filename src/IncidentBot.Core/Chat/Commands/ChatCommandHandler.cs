@@ -16,7 +16,7 @@ namespace IncidentBot.Chat.Commands;
 /// Runs a chat command for a user, inside an incident or outside one. Every platform (Slack, Teams, the web
 /// console, the HTTP API) comes through here, so a command behaves the same wherever it is typed.
 /// </summary>
-public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, Rca.RcaService rcas, AccessPolicy access, IConsoleLinks console, IOptions<InputLimits> limits, TimeProvider time, ILogger<ChatCommandHandler> logger)
+public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, Rca.RcaService rcas, AccessPolicy access, OnCall.OnCallReplies onCall, IConsoleLinks console, IOptions<InputLimits> limits, TimeProvider time, ILogger<ChatCommandHandler> logger)
 {
     /// <summary>Runs <paramref name="text"/> for a person known only by name (nothing proven about them).</summary>
     public Task<CommandReply> HandleAsync(string user, string text, int? incidentNumber, CancellationToken cancellationToken = default) =>
@@ -81,6 +81,7 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             MitigateCommand mitigate => Reply(await incidents.MitigateAsync(number!.Value, mitigate.Summary, user, cancellationToken)),
             ResolveCommand resolve => Reply(await incidents.ResolveAsync(number!.Value, resolve.Summary, user, cancellationToken)),
             HelpCommand => Help(number),
+            OnCallCommand oncall => await OnCallAsync(oncall.Service, number, cancellationToken),
             StartRunbookCommand start => Reply(await incidents.StartRunbookAsync(number!.Value, start.RunbookId, user, cancellationToken)),
             RunbookStatusCommand => await RunbookStatusAsync(number!.Value, cancellationToken),
             ListRunbooksCommand => ListRunbooks(number),
@@ -153,6 +154,29 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             ? $"- **{r.Name}**: @{holder}"
             : $"- **{r.Name}**: open — `role {r.Id} @someone`");
         return CommandReply.Private($"Roles in {incident.Reference}:\n{string.Join("\n", lines)}", incidentNumber: number);
+    }
+
+    /// <summary>
+    /// <c>oncall [service]</c>: the named service, else the incident's own (its <see cref="Incident.Service"/>, a
+    /// catalog component's name).
+    /// </summary>
+    private async Task<CommandReply> OnCallAsync(string? service, int? number, CancellationToken cancellationToken)
+    {
+        if (service is null)
+        {
+            var incident = number is { } n ? await store.FindAsync(n, cancellationToken) : null;
+            if (incident is null)
+            {
+                return CommandReply.Error($"Name the service, e.g. `oncall checkout`. Usage: `{CommandGrammar.UsageOf("oncall")}`", number);
+            }
+            if (string.IsNullOrWhiteSpace(incident.Service))
+            {
+                return CommandReply.Error($"{incident.Reference} names no service. Name one, e.g. `oncall checkout`.", number);
+            }
+            service = incident.Service;
+        }
+        var reply = await onCall.DescribeAsync(service, cancellationToken);
+        return reply.Found ? CommandReply.Private(reply.Markdown, incidentNumber: number) : CommandReply.Error(reply.Markdown, number);
     }
 
     private async Task<CommandReply> RcaNowAsync(int number, string user, CancellationToken cancellationToken)

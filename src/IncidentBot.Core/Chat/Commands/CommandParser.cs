@@ -20,6 +20,8 @@ public static class CommandParser
         ["next"] = "done",
         ["runbooks"] = "runbook",
         ["tick"] = "check",
+        ["on-call"] = "oncall",
+        ["whoisoncall"] = "oncall",
     };
 
     public static CommandParseResult Parse(string? text)
@@ -62,6 +64,7 @@ public static class CommandParser
             "severity" => Severity(args),
             "status" => NoArguments(verb, args, new ShowStatusCommand()),
             "timeline" => NoArguments(verb, args, new ShowTimelineCommand()),
+            "oncall" => args.Contains(' ') ? Usage("oncall", "Name one service.") : CommandParseResult.Ok(new OnCallCommand(NullIfEmpty(args))),
             "mitigate" => CommandParseResult.Ok(new MitigateCommand(NullIfEmpty(args))),
             "resolve" => CommandParseResult.Ok(new ResolveCommand(NullIfEmpty(args))),
             "help" => CommandParseResult.Ok(new HelpCommand()),
