@@ -32,26 +32,28 @@ public sealed partial class IncidentService
         }, cancellationToken);
 
     public Task<IncidentResult> AssignRoleAsync(int number, RoleDefinition role, string user, string actor, CancellationToken cancellationToken = default) =>
-        ChangeAsync(number, (tx, incident) =>
+        ChangeAsync(number, (tx, incident) => AssignRole(tx, incident, role, user, actor), cancellationToken);
+
+    private string? AssignRole(IncidentTransaction tx, Incident incident, RoleDefinition role, string user, string actor)
+    {
+        if (!incident.Status.IsOpen())
         {
-            if (!incident.Status.IsOpen())
-            {
-                return tx.NothingToDo($"{incident.Reference} is {IncidentMessages.StatusSince(incident)}: roles can no longer change.{StaleButtonHint}");
-            }
-            if (incident.Roles.TryGetValue(role.Id, out var holder) && holder == user)
-            {
-                return tx.NothingToDo($"@{user} is already {role.Name.ToLowerInvariant()} of {incident.Reference}.");
-            }
-            incident.Roles[role.Id] = user;
-            var handover = holder is null ? "" : $" (taking over from @{holder})";
-            tx.Record(incident, actor, TimelineKinds.RoleAssigned, $"{role.Name}: {user}{handover}");
-            var duties = string.Join("\n", role.Duties.Select(d => $"- {d}"));
-            tx.Post(incident, IncidentMessages.Event(
-                incident,
-                $"**@{user}** is now {role.Name.ToLowerInvariant()} of {incident.Reference}{handover}.",
-                duties.Length > 0 ? [new TextBlock($"Duties of the {role.Name.ToLowerInvariant()}:\n{duties}")] : []));
-            return null;
-        }, cancellationToken);
+            return tx.NothingToDo($"{incident.Reference} is {IncidentMessages.StatusSince(incident)}: roles can no longer change.{StaleButtonHint}");
+        }
+        if (incident.Roles.TryGetValue(role.Id, out var holder) && holder == user)
+        {
+            return tx.NothingToDo($"@{user} is already {role.Name.ToLowerInvariant()} of {incident.Reference}.");
+        }
+        incident.Roles[role.Id] = user;
+        var handover = holder is null ? "" : $" (taking over from @{holder})";
+        tx.Record(incident, actor, TimelineKinds.RoleAssigned, $"{role.Name}: {user}{handover}");
+        var duties = string.Join("\n", role.Duties.Select(d => $"- {d}"));
+        tx.Post(incident, IncidentMessages.Event(
+            incident,
+            $"**@{user}** is now {role.Name.ToLowerInvariant()} of {incident.Reference}{handover}.",
+            duties.Length > 0 ? [new TextBlock($"Duties of the {role.Name.ToLowerInvariant()}:\n{duties}")] : []));
+        return null;
+    }
 
     public Task<IncidentResult> AddNoteAsync(int number, string text, string actor, CancellationToken cancellationToken = default) =>
         ChangeAsync(number, (tx, incident) =>

@@ -1,3 +1,4 @@
+using IncidentBot.Incidents;
 using IncidentBot.Catalog.Rotas;
 using IncidentBot.Hosting;
 using IncidentBot.OnCall;
@@ -22,6 +23,10 @@ internal static class CatalogExtensions
         services.AddSingleton<CatalogLibrary>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOnCallSource, RotaOnCallSource>());
         services.AddSingleton<OnCallReplies>();
+        // After an incident opens from an alert, in the background: the on-call person becomes commander.
+        services.AddSingleton<OnCallCommander>();
+        services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<OnCallCommander>());
+        services.AddHostedService(sp => sp.GetRequiredService<OnCallCommander>());
         // Also a hosted service, so the catalog is read (and its problems logged) at start, not by the first page.
         services.AddHostedService(sp => sp.GetRequiredService<CatalogLibrary>());
         return builder;
