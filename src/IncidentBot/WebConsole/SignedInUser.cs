@@ -1,3 +1,4 @@
+using IncidentBot.Access;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,9 +13,10 @@ internal static class SignedInUser
 {
     /// <summary>
     /// What <c>/api/me</c> answers: who is signed in, and how. <see cref="Name"/> is the display name;
-    /// <see cref="Handle"/> the name on the timeline and in commands.
+    /// <see cref="Handle"/> the name on the timeline and in commands; <see cref="Role"/> what the caller may do
+    /// (<c>viewer</c>, <c>responder</c>, <c>lead</c>, or null for none), by the same rule every request is checked by.
     /// </summary>
-    public sealed record Me(string SignedInWith, string? Name, string? Email, IReadOnlyList<string> Groups, string? Handle = null);
+    public sealed record Me(string SignedInWith, string? Name, string? Email, IReadOnlyList<string> Groups, string? Handle = null, string? Role = null);
 
     /// <summary>The proven handle (the name commands run as), or null when the request carries no provider session or bearer JWT.</summary>
     public static string? ProvenName(HttpContext context) =>
@@ -51,12 +53,13 @@ internal static class SignedInUser
 
     private static Me Of(HttpContext context)
     {
+        var role = HttpActor.RoleOf(context, HttpActor.Of(context, null)) is { } granted ? ApiTokens.RoleName(granted) : null;
         if (ProvenName(context) is { } name)
         {
             // A session opened before handles has no display name of its own: its name is the display name.
             return new Me("oidc", context.User.FindFirst(OidcSignIn.DisplayNameClaim)?.Value ?? name, context.User.FindFirst(OidcSignIn.EmailClaim)?.Value,
-                context.User.FindAll(OidcSignIn.GroupClaim).Select(c => c.Value).ToList(), name);
+                context.User.FindAll(OidcSignIn.GroupClaim).Select(c => c.Value).ToList(), name, role);
         }
-        return new Me(context.User.FindFirst(LoginEndpoints.TokenClaim) is not null || context.Request.Headers.Authorization.Count > 0 ? "token" : "loopback", null, null, []);
+        return new Me(context.User.FindFirst(LoginEndpoints.TokenClaim) is not null || context.Request.Headers.Authorization.Count > 0 ? "token" : "loopback", null, null, [], Role: role);
     }
 }

@@ -7,6 +7,9 @@ const signedIn = { name: null, display: null, email: null, ready: null };
 signedIn.ready = fetch("/api/me", { headers: { Accept: "application/json" } })
   .then(response => response.ok ? response.json() : null)
   .then(me => {
+    // A viewer (or someone with no role) is not offered buttons that change an incident: the server would refuse
+    // them. The command box stays, for what a viewer may ask (oncall, help) and to say which role a change needs.
+    document.body.dataset.role = me?.role ?? "none";
     if (!me || me.signedInWith !== "oidc" || !me.name) return;
     signedIn.name = me.handle || me.name;
     signedIn.display = me.name;

@@ -165,6 +165,8 @@ public sealed class EndpointRoleTests : IAsyncLifetime
         var me = await browser.GetAsync("/api/me");
 
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        // The console offers change buttons only to what /api/me says the person may do.
+        Assert.Equal(role is { } granted ? ApiTokens.RoleName(granted) : null, RoleOf(await me.Content.ReadFromJsonAsync<JsonElement>()));
         if (role is null)
         {
             Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
@@ -207,7 +209,26 @@ public sealed class EndpointRoleTests : IAsyncLifetime
         Assert.Empty(await app.Incidents.ListAsync(new IncidentQuery()));
         Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
         Assert.Contains("a name typed here proves nothing", await page.Content.ReadAsStringAsync());
+        var me = await client.GetAsync("/api/me");
+        Assert.Null(me.IsSuccessStatusCode ? RoleOf(await me.Content.ReadFromJsonAsync<JsonElement>()) : null);
     }
+
+    [Theory]
+    [InlineData(AccessRole.Viewer)]
+    [InlineData(AccessRole.Responder)]
+    [InlineData(AccessRole.Lead)]
+    public async Task ApiMeSaysWhichRoleAnApiTokenHas(AccessRole role)
+    {
+        await using var app = new IncidentBotApplication(new() { ["Access:Leads:0"] = "lena@example.com" });
+        var token = await CreateTokenAsync(app, "script", role);
+
+        var me = await SendAsync(app, "GET", "/api/me", null, token);
+
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        Assert.Equal(ApiTokens.RoleName(role), RoleOf(await me.Content.ReadFromJsonAsync<JsonElement>()));
+    }
+
+    private static string? RoleOf(JsonElement me) => me.TryGetProperty("role", out var role) ? role.GetString() : null;
 
     [Fact]
     public async Task WithoutListsTypedNamesActAsTodayAndOnlyDrillLeadsRunDrills()
@@ -216,6 +237,7 @@ public sealed class EndpointRoleTests : IAsyncLifetime
         var client = app.CreateClient();
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+        Assert.Equal("responder", RoleOf(await client.GetFromJsonAsync<JsonElement>("/api/me")));
         Assert.True((await client.CommandAsync(null, "bob", "declare Checkout is down sev2")).Ok);
         var bobDrill = await client.PostAsJsonAsync("/api/drills/run", new { runbook = "database-failover", user = "bob" });
         var lenaDrill = await client.PostAsJsonAsync("/api/drills/run", new { runbook = "database-failover", user = "@Lena" });

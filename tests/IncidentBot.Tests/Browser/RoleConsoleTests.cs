@@ -20,6 +20,11 @@ public sealed class RoleConsoleTests
         // A viewer sees the incident come in and opens it.
         await page.GetByTestId("incident-1").ClickAsync();
         await Expect(page.Locator(".room-head")).ToContainTextAsync("INC-1");
+        // The buttons that would change the incident are on the page but not offered to a viewer.
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-role", "viewer");
+        await Expect(page.Locator(".room-head button[data-command='ack']")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".room-head button[data-command='ack']")).ToBeHiddenAsync();
+        await Expect(page.Locator("#declare")).ToBeHiddenAsync();
         await page.GetByLabel("Command").FillAsync("ack");
         await page.GetByLabel("Command").PressAsync("Enter");
 
@@ -27,6 +32,21 @@ public sealed class RoleConsoleTests
         await Expect(page.Locator(".msg-error")).ToContainTextAsync("Ask an admin to add alice@example.com");
         await Expect(page.Locator(".room-head").GetByTestId("status")).ToHaveTextAsync("triggered");
         await Expect(page.GetByTestId("timeline")).Not.ToContainTextAsync("Alice Example");
+    }
+
+    [SkippableFact]
+    public async Task AResponderIsOfferedTheButtonsAndAcknowledgesWithOne()
+    {
+        await using var provider = await FakeOidcProvider.StartAsync();
+        await using var console = await ConsoleBrowser.StartAsync(new Dictionary<string, string>(provider.Settings()) { ["Access:Responders:0"] = "alice@example.com" });
+        (await console.Bot.Client.PostAsync("/webhooks/alertmanager", new StringContent(AlertPayloads.PostgresPrimaryDown, Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+
+        var page = await console.OpenAsync(null);
+        await page.GetByTestId("incident-1").ClickAsync();
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-role", "responder");
+        await page.Locator(".room-head button[data-command='ack']").ClickAsync();
+
+        await Expect(page.Locator(".room-head").GetByTestId("status")).ToHaveTextAsync("acknowledged");
     }
 
     [SkippableFact]
