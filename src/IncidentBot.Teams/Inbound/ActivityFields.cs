@@ -10,4 +10,7 @@ internal static class ActivityFields
 
     public static string? Text(this JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    /// <summary>As <see cref="Text"/>, with blank text counted as absent.</summary>
+    public static string? NonBlankText(this JsonNode? node) => node.Text() is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
 }

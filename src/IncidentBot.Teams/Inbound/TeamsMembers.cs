@@ -32,10 +32,10 @@ internal sealed class TeamsMembers(BotConnectorClient connector, ILogger<TeamsMe
     public async Task<Actor> ActorOfAsync(JsonObject activity, Uri serviceUrl, CancellationToken cancellationToken)
     {
         var from = activity["from"] as JsonObject;
-        var userId = Text(from?["id"]);
-        var name = Text(from?["name"]) ?? userId ?? "unknown";
-        var conversation = Text(activity["conversation"]?["id"]);
-        var email = userId is null || conversation is null ? null : await EmailOfAsync(serviceUrl, conversation, userId, Text(from?["aadObjectId"]), cancellationToken);
+        var userId = (from?["id"]).NonBlankText();
+        var name = (from?["name"]).NonBlankText() ?? userId ?? "unknown";
+        var conversation = (activity["conversation"]?["id"]).NonBlankText();
+        var email = userId is null || conversation is null ? null : await EmailOfAsync(serviceUrl, conversation, userId, (from?["aadObjectId"]).NonBlankText(), cancellationToken);
         return new Actor(name) { Email = email, Platform = "teams" };
     }
 
@@ -50,7 +50,7 @@ internal sealed class TeamsMembers(BotConnectorClient connector, ILogger<TeamsMe
         try
         {
             var member = await connector.GetMemberAsync(serviceUrl.AbsoluteUri, conversation, userId, cancellationToken);
-            var email = Address(Text(member["email"])) ?? Address(Text(member["userPrincipalName"]));
+            var email = Address(member["email"].NonBlankText()) ?? Address(member["userPrincipalName"].NonBlankText());
             if (email is null)
             {
                 logger.LogWarning("Teams gave no e-mail or user principal name for {TeamsUser} ({AadObjectId}); their commands run without a proven e-mail", userId, aadObjectId);
@@ -79,7 +79,6 @@ internal sealed class TeamsMembers(BotConnectorClient connector, ILogger<TeamsMe
     /// <summary>An e-mail address, or null: guests' and some tenants' UPNs are not addresses (no @).</summary>
     private static string? Address(string? value) => value?.Trim() is { Length: > 2 } text && text.IndexOf('@') > 0 && text.IndexOf('@') < text.Length - 1 ? text : null;
 
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) ? text : null;
 
     public void Dispose() => _emails.Dispose();
 
