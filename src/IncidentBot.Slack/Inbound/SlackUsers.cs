@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using IncidentBot.Access;
 using IncidentBot.Slack.Api;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 
 namespace IncidentBot.Slack.Inbound;
@@ -13,17 +12,8 @@ namespace IncidentBot.Slack.Inbound;
 /// </summary>
 internal sealed partial class SlackUsers(SlackWebApiClient slack, ILogger<SlackUsers> logger) : IDisposable
 {
-    /// <summary>How long a user's e-mail (or that Slack gave none) is kept before <c>users.info</c> is asked again.</summary>
-    public static readonly TimeSpan EmailLifetime = TimeSpan.FromHours(1);
-
-    /// <summary>How long a refusal that will not mend by itself (<c>missing_scope</c>) is kept: the app must be reinstalled.</summary>
-    public static readonly TimeSpan RefusalLifetime = TimeSpan.FromMinutes(5);
-
-    /// <summary>The most users whose e-mail is kept at once; beyond it, a command asks Slack again.</summary>
-    public const int MaxCachedUsers = 10_000;
-
     private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
-    private readonly MemoryCache _emails = new(new MemoryCacheOptions { SizeLimit = MaxCachedUsers });
+    private readonly ProvenEmails _emails = new();
 
     /// <summary>
     /// Who runs a command: the user's name as before, with the e-mail from <c>users.info</c>'s <c>profile.email</c>
@@ -38,9 +28,9 @@ internal sealed partial class SlackUsers(SlackWebApiClient slack, ILogger<SlackU
 
     private async Task<string?> EmailOfAsync(string userId, CancellationToken cancellationToken)
     {
-        if (_emails.TryGetValue(userId, out ProvenEmail? known))
+        if (_emails.TryGet(userId, out var known))
         {
-            return known!.Email;
+            return known;
         }
         try
         {
@@ -50,13 +40,14 @@ internal sealed partial class SlackUsers(SlackWebApiClient slack, ILogger<SlackU
             {
                 logger.LogWarning("Slack gave no e-mail for {SlackUser} ({User}): the app needs the users:read.email scope (reinstall it after adding the scope), or the user is a bot; their commands run without a proven e-mail", userId, user.Name);
             }
-            Remember(userId, user.Email, EmailLifetime);
+            _emails.Remember(userId, user.Email);
             return user.Email;
         }
         catch (SlackApiException ex) when (ex.Error == "missing_scope")
         {
             logger.LogWarning("Slack refused users.info for {SlackUser} (missing_scope): the app needs the users:read and users:read.email scopes; their commands run without a proven e-mail", userId);
-            Remember(userId, null, RefusalLifetime);
+            // Kept for a while: it will not mend until the app is reinstalled.
+            _emails.RememberRefusal(userId);
             return null;
         }
         catch (SlackApiException ex)
@@ -66,9 +57,6 @@ internal sealed partial class SlackUsers(SlackWebApiClient slack, ILogger<SlackU
             return null;
         }
     }
-
-    private void Remember(string userId, string? email, TimeSpan lifetime) =>
-        _emails.Set(userId, new ProvenEmail(email), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
 
     public async Task<string> NameOfAsync(string userId, string? knownName, CancellationToken cancellationToken)
     {
@@ -107,9 +95,6 @@ internal sealed partial class SlackUsers(SlackWebApiClient slack, ILogger<SlackU
     }
 
     public void Dispose() => _emails.Dispose();
-
-    /// <summary>A cached answer, also when Slack gave no e-mail (null), so that is not asked again at every command.</summary>
-    private sealed record ProvenEmail(string? Email);
 
     [GeneratedRegex("<@(?<id>[UW][A-Z0-9]+)(\\|(?<name>[^>]+))?>")]
     private static partial Regex MentionPattern();

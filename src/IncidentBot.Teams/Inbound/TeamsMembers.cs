@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using IncidentBot.Access;
 using IncidentBot.Teams.Api;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 
 namespace IncidentBot.Teams.Inbound;
@@ -14,16 +13,7 @@ namespace IncidentBot.Teams.Inbound;
 /// </summary>
 internal sealed class TeamsMembers(BotConnectorClient connector, ILogger<TeamsMembers> logger) : IDisposable
 {
-    /// <summary>How long a user's e-mail (or that Teams gave none) is kept before the Bot Connector is asked again.</summary>
-    public static readonly TimeSpan EmailLifetime = TimeSpan.FromHours(1);
-
-    /// <summary>How long a refusal (403, 404) is kept, so a user Teams will not describe costs one call per 5 minutes.</summary>
-    public static readonly TimeSpan RefusalLifetime = TimeSpan.FromMinutes(5);
-
-    /// <summary>The most users whose e-mail is kept at once; beyond it, a command asks the Bot Connector again.</summary>
-    public const int MaxCachedUsers = 10_000;
-
-    private readonly MemoryCache _emails = new(new MemoryCacheOptions { SizeLimit = MaxCachedUsers });
+    private readonly ProvenEmails _emails = new();
 
     /// <summary>
     /// The actor of <paramref name="activity"/>: <c>from.name</c> as before, and the proven e-mail. A look-up that
@@ -43,9 +33,9 @@ internal sealed class TeamsMembers(BotConnectorClient connector, ILogger<TeamsMe
     {
         // The Entra object id is the person across tenants' conversations; the 29: id is per bot.
         var key = aadObjectId ?? userId;
-        if (_emails.TryGetValue(key, out ProvenEmail? known))
+        if (_emails.TryGet(key, out var known))
         {
-            return known!.Email;
+            return known;
         }
         try
         {
@@ -55,14 +45,14 @@ internal sealed class TeamsMembers(BotConnectorClient connector, ILogger<TeamsMe
             {
                 logger.LogWarning("Teams gave no e-mail or user principal name for {TeamsUser} ({AadObjectId}); their commands run without a proven e-mail", userId, aadObjectId);
             }
-            Remember(key, email, EmailLifetime);
+            _emails.Remember(key, email);
             return email;
         }
         catch (TeamsApiException ex) when (ex.Status is 403 or 404)
         {
             logger.LogWarning("The Bot Connector would not describe Teams user {TeamsUser} ({AadObjectId}) in {Conversation}: {Problem}; their commands run without a proven e-mail",
                 userId, aadObjectId, conversation, ex.Message);
-            Remember(key, null, RefusalLifetime);
+            _emails.RememberRefusal(key);
             return null;
         }
         catch (TeamsApiException ex)
@@ -73,14 +63,8 @@ internal sealed class TeamsMembers(BotConnectorClient connector, ILogger<TeamsMe
         }
     }
 
-    private void Remember(string key, string? email, TimeSpan lifetime) =>
-        _emails.Set(key, new ProvenEmail(email), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
-
     /// <summary>An e-mail address, or null: guests' and some tenants' UPNs are not addresses (no @).</summary>
     private static string? Address(string? value) => value?.Trim() is { Length: > 2 } text && text.IndexOf('@') > 0 && text.IndexOf('@') < text.Length - 1 ? text : null;
 
-
     public void Dispose() => _emails.Dispose();
-
-    private sealed record ProvenEmail(string? Email);
 }
