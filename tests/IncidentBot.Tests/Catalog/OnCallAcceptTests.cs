@@ -9,7 +9,6 @@ using IncidentBot.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
-using Quartz;
 
 namespace IncidentBot.Tests.Catalog;
 
@@ -26,6 +25,7 @@ public sealed class OnCallAcceptTests : IDisposable
     private readonly CatalogFiles _files = new();
     private readonly string _data = Directory.CreateTempSubdirectory("incidentbot-oncall-accept-").FullName;
     private readonly IOnCallDirectory _directory = Substitute.For<IOnCallDirectory>();
+    private readonly CollectedLogs _logs = new();
 
     public OnCallAcceptTests()
     {
@@ -48,7 +48,7 @@ public sealed class OnCallAcceptTests : IDisposable
         try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
     }
 
-    private async Task<(IncidentBotApplication App, FakeTimeProvider Clock)> StartAsync(DateTimeOffset now, string? acceptWithin = null)
+    private (IncidentBotApplication App, FakeTimeProvider Clock) Launch(DateTimeOffset now, string? acceptWithin = null)
     {
         var clock = new FakeTimeProvider(now);
         var settings = new Dictionary<string, string?> { ["Catalog:Path"] = _files.Folder };
@@ -56,13 +56,10 @@ public sealed class OnCallAcceptTests : IDisposable
         {
             settings["OnCall:AcceptWithin"] = acceptWithin;
         }
-        var app = new IncidentBotApplication(settings, s => s.AddSingleton<TimeProvider>(clock).AddSingleton(_directory), dataFolder: _data);
-        var scheduler = await SchedulerAsync(app);
-        await Eventually.TrueAsync(() => scheduler.Status == SchedulerStatus.Running, "Quartz to start");
+        var app = new IncidentBotApplication(settings, s => s.AddSingleton<TimeProvider>(clock).AddSingleton(_directory).AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(_logs), dataFolder: _data);
+        _ = app.Server; // start the bot now
         return (app, clock);
     }
-
-    private static async Task<IScheduler> SchedulerAsync(IncidentBotApplication app) => await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
 
     private static async Task OpenAsync(IncidentBotApplication app)
     {
@@ -74,12 +71,18 @@ public sealed class OnCallAcceptTests : IDisposable
     private static Task WaitForCommanderAsync(IncidentBotApplication app, string handle) =>
         Eventually.TrueAsync(async () => (await app.Incidents.FindAsync(1))?.Roles.GetValueOrDefault(RoleCatalog.Commander) == handle, $"@{handle} to be commander");
 
-    private static async Task WaitForEscalationAtAsync(IncidentBotApplication app, DateTimeOffset? at)
+    /// <summary>When the stored ask escalates next (null: it does not), as every replica's sweep reads it.</summary>
+    private static async Task<DateTimeOffset?> EscalatesAtAsync(IncidentBotApplication app, TimeSpan? acceptWithin = null)
     {
-        var scheduler = await SchedulerAsync(app);
-        var key = OnCallEscalations.JobKeyFor(1);
-        await Eventually.TrueAsync(async () => (await scheduler.GetTrigger(new TriggerKey(key.Name, key.Group)))?.StartTimeUtc == at,
-            at is null ? "no escalation to be scheduled" : $"the escalation at {at:HH:mm}");
+        var incident = (await app.Incidents.FindAsync(1))!;
+        return incident.OnCall?.EscalatesAt(incident.Roles.GetValueOrDefault(RoleCatalog.Commander), acceptWithin ?? TimeSpan.FromMinutes(5));
+    }
+
+    /// <summary>Nothing may have happened: the sweep runs on every move of the clock, so a moment after one it has looked.</summary>
+    private static async Task LetTheSweepLookAsync(FakeTimeProvider clock, DateTimeOffset at)
+    {
+        clock.SetUtcNow(at);
+        await Task.Delay(300);
     }
 
     private static Task<CommandReply> RunAsync(IncidentBotApplication app, Actor actor, string text) =>
@@ -110,7 +113,7 @@ public sealed class OnCallAcceptTests : IDisposable
     [MemberData(nameof(Accepters))]
     public async Task OnlyThePersonAskedCanAccept(string name, string? email, bool accepts)
     {
-        var (app, _) = await StartAsync(Start);
+        var (app, _) = Launch(Start);
         await using var _ = app;
         await OpenAsync(app);
         Assert.Contains("accept", await CardButtonsAsync(app));
@@ -129,7 +132,7 @@ public sealed class OnCallAcceptTests : IDisposable
             Assert.DoesNotContain("accept", await CardButtonsAsync(app));
             Assert.DoesNotContain("handoff", await CardButtonsAsync(app));
             Assert.Contains("accepted at", (await app.Services.GetRequiredService<IncidentService>().StatusCardAsync(1))!.ToPlainText());
-            await WaitForEscalationAtAsync(app, null);
+            Assert.Null(await EscalatesAtAsync(app));
         }
         else
         {
@@ -145,7 +148,7 @@ public sealed class OnCallAcceptTests : IDisposable
     [Fact]
     public async Task TheAskNamesTheOthersOnCallAndTheCardShowsWhoIsAsked()
     {
-        var (app, _) = await StartAsync(Start);
+        var (app, _) = Launch(Start);
         await using var _ = app;
         await OpenAsync(app);
 
@@ -158,13 +161,13 @@ public sealed class OnCallAcceptTests : IDisposable
         var room = await app.CreateClient().GetStringAsync("/api/incidents/1/room");
         Assert.Contains("msg-mention", room);
         Assert.Contains("within 5 min", room);
-        await WaitForEscalationAtAsync(app, Start + TimeSpan.FromMinutes(5));
+        Assert.Equal(Start + TimeSpan.FromMinutes(5), await EscalatesAtAsync(app));
     }
 
     [Fact]
     public async Task HandOffGoesToTheOtherLevelOnePersonThenTheNextLevelThenNobody()
     {
-        var (app, clock) = await StartAsync(Start);
+        var (app, clock) = Launch(Start);
         await using var _ = app;
         await OpenAsync(app);
 
@@ -174,7 +177,7 @@ public sealed class OnCallAcceptTests : IDisposable
         await WaitForCommanderAsync(app, "otto");
         Assert.Contains("@otto @ann handed command on. You are asked to command **INC-1** (on call for checkout-api, level 1).", Said(first));
         // The new person gets the whole time to accept, from when they were asked.
-        await WaitForEscalationAtAsync(app, Start + TimeSpan.FromMinutes(6));
+        Assert.Equal(Start + TimeSpan.FromMinutes(6), await EscalatesAtAsync(app));
 
         var notOtto = await RunAsync(app, new Actor("ann"), "handoff");
         Assert.Equal("Only @otto, the on-call commander of INC-1, can hand off. To take command yourself use `role commander`; to give it to someone, `role commander @person`.", Said(notOtto));
@@ -194,7 +197,7 @@ public sealed class OnCallAcceptTests : IDisposable
     [Fact]
     public async Task HandOffToANamedPersonWhoThenAccepts()
     {
-        var (app, _) = await StartAsync(Start);
+        var (app, _) = Launch(Start);
         await using var _ = app;
         await OpenAsync(app);
 
@@ -215,13 +218,13 @@ public sealed class OnCallAcceptTests : IDisposable
     [Fact]
     public async Task UnacceptedTheNextLevelIsAskedThenTheTimelineSaysNobodyIsLeft()
     {
-        var (app, clock) = await StartAsync(Start);
+        var (app, clock) = Launch(Start);
         await using var _ = app;
         await OpenAsync(app);
-        await WaitForEscalationAtAsync(app, Start + TimeSpan.FromMinutes(5));
+        Assert.Equal(Start + TimeSpan.FromMinutes(5), await EscalatesAtAsync(app));
 
-        clock.SetUtcNow(Start + TimeSpan.FromMinutes(4));
-        await Task.Delay(300);
+        await LetTheSweepLookAsync(clock, Start + TimeSpan.FromMinutes(4) + TimeSpan.FromSeconds(59));
+        Assert.Equal("ann", (await app.Incidents.FindAsync(1))!.Roles[RoleCatalog.Commander]);
         Assert.Empty(await TimelineAsync(app, TimelineKinds.OnCallEscalated));
 
         // Escalation skips the other level-1 person: it goes up a level.
@@ -229,7 +232,7 @@ public sealed class OnCallAcceptTests : IDisposable
         await WaitForCommanderAsync(app, "zed");
         Assert.Equal("ann did not accept within 5 min: asking level 2 of checkout-api, zed", Assert.Single(await TimelineAsync(app, TimelineKinds.OnCallEscalated)).Text);
         await Eventually.TrueAsync(async () => (await app.CreateClient().GetStringAsync("/api/incidents/1/room")).Contains("@ann did not accept within 5 min. You are asked"), "the ask of level 2 in the room");
-        await WaitForEscalationAtAsync(app, Start + TimeSpan.FromMinutes(10));
+        Assert.Equal(Start + TimeSpan.FromMinutes(10), await EscalatesAtAsync(app));
 
         clock.SetUtcNow(Start + TimeSpan.FromMinutes(10));
         await Eventually.TrueAsync(async () => (await TimelineAsync(app, TimelineKinds.OnCallEscalated)).Count == 2, "the second escalation");
@@ -238,7 +241,7 @@ public sealed class OnCallAcceptTests : IDisposable
         var incident = (await app.Incidents.FindAsync(1))!;
         Assert.Equal("zed", incident.Roles[RoleCatalog.Commander]);
         Assert.True(incident.OnCall!.Exhausted);
-        await WaitForEscalationAtAsync(app, null);
+        Assert.Null(await EscalatesAtAsync(app));
         // Zed can still accept; the card still offers it.
         Assert.Contains("accept", await CardButtonsAsync(app));
         Assert.False((await RunAsync(app, new Actor("zed"), "accept")).IsError);
@@ -247,13 +250,13 @@ public sealed class OnCallAcceptTests : IDisposable
     [Fact]
     public async Task ACommanderAPersonSetStopsTheEscalation()
     {
-        var (app, clock) = await StartAsync(Start);
+        var (app, clock) = Launch(Start);
         await using var _ = app;
         await OpenAsync(app);
-        await WaitForEscalationAtAsync(app, Start + TimeSpan.FromMinutes(5));
+        Assert.Equal(Start + TimeSpan.FromMinutes(5), await EscalatesAtAsync(app));
 
         Assert.True((await app.CommandAsync(1, "carol", "role commander")).Ok);
-        await WaitForEscalationAtAsync(app, null);
+        Assert.Null(await EscalatesAtAsync(app));
         clock.SetUtcNow(Start + TimeSpan.FromMinutes(30));
         // Fired anyway (as a second replica might): nothing is due.
         var fired = await app.Services.GetRequiredService<IncidentService>().EscalateOnCallAsync(1, TimeSpan.FromMinutes(5));
@@ -269,21 +272,21 @@ public sealed class OnCallAcceptTests : IDisposable
     [Fact]
     public async Task ARestartMidWaitEscalatesOnTimeAndNeverAsksAgain()
     {
-        var (first, _) = await StartAsync(Start);
+        var (first, _) = Launch(Start);
         await OpenAsync(first);
-        await WaitForEscalationAtAsync(first, Start + TimeSpan.FromMinutes(5));
+        Assert.Equal(Start + TimeSpan.FromMinutes(5), await EscalatesAtAsync(first));
         await first.DisposeAsync();
 
-        var (restarted, clock) = await StartAsync(Start + TimeSpan.FromMinutes(3));
+        var (restarted, clock) = Launch(Start + TimeSpan.FromMinutes(3));
         await using var _ = restarted;
-        await WaitForEscalationAtAsync(restarted, Start + TimeSpan.FromMinutes(5));
+        Assert.Equal(Start + TimeSpan.FromMinutes(5), await EscalatesAtAsync(restarted));
         Assert.Equal("ann", (await restarted.Incidents.FindAsync(1))!.Roles[RoleCatalog.Commander]);
         clock.SetUtcNow(Start + TimeSpan.FromMinutes(5));
 
         await WaitForCommanderAsync(restarted, "zed");
         // A change after the restart (an alert, a note) does not make the restarted bot ask on-call again.
         await restarted.CommandAsync(1, "zed", "note looking");
-        await WaitForEscalationAtAsync(restarted, Start + TimeSpan.FromMinutes(10));
+        Assert.Equal(Start + TimeSpan.FromMinutes(10), await EscalatesAtAsync(restarted));
         await _directory.Received(1).LookupAsync(Arg.Any<OnCallRequest>(), Arg.Any<CancellationToken>());
         Assert.Single(await TimelineAsync(restarted, TimelineKinds.OnCallEscalated));
     }
@@ -291,7 +294,7 @@ public sealed class OnCallAcceptTests : IDisposable
     [Fact]
     public async Task ADeclaredIncidentHasNothingToAcceptOrHandOff()
     {
-        var (app, _) = await StartAsync(Start);
+        var (app, _) = Launch(Start);
         await using var _ = app;
         await app.CommandAsync(null, "bob", "declare Something odd sev2");
 
@@ -332,9 +335,14 @@ public sealed class OnCallAcceptTests : IDisposable
     [Fact]
     public async Task AShorterAcceptWithinIsHonoured()
     {
-        var (app, _) = await StartAsync(Start, acceptWithin: "00:01:30");
+        var (app, clock) = Launch(Start, acceptWithin: "00:01:30");
         await using var _ = app;
         await OpenAsync(app);
-        await WaitForEscalationAtAsync(app, Start + TimeSpan.FromSeconds(90));
+
+        await LetTheSweepLookAsync(clock, Start + TimeSpan.FromSeconds(89));
+        Assert.Equal("ann", (await app.Incidents.FindAsync(1))!.Roles[RoleCatalog.Commander]);
+        clock.SetUtcNow(Start + TimeSpan.FromSeconds(90));
+        await WaitForCommanderAsync(app, "zed");
+        Assert.Equal("ann did not accept within 90 s: asking level 2 of checkout-api, zed", Assert.Single(await TimelineAsync(app, TimelineKinds.OnCallEscalated)).Text);
     }
 }
