@@ -247,6 +247,25 @@ public sealed class OnCallAcceptTests : IDisposable
         Assert.False((await RunAsync(app, new Actor("zed"), "accept")).IsError);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(60)]
+    [InlineData(299)]
+    public async Task AnEscalationAskedForBeforeItIsDueChangesNothing(int secondsIn)
+    {
+        var (app, clock) = Launch(Start);
+        await using var _ = app;
+        await OpenAsync(app);
+        clock.SetUtcNow(Start + TimeSpan.FromSeconds(secondsIn));
+
+        // What a replica that read the ask a moment ago, or a sweep on a clock running ahead, would ask for.
+        var early = await app.Services.GetRequiredService<IncidentService>().EscalateOnCallAsync(1, TimeSpan.FromMinutes(5));
+
+        Assert.Equal("No on-call escalation is due for INC-1.", early.Notice);
+        Assert.Equal("ann", (await app.Incidents.FindAsync(1))!.Roles[RoleCatalog.Commander]);
+        Assert.Empty(await TimelineAsync(app, TimelineKinds.OnCallEscalated));
+    }
+
     [Fact]
     public async Task ACommanderAPersonSetStopsTheEscalation()
     {
