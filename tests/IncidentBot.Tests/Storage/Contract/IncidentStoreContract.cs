@@ -109,7 +109,12 @@ public abstract class IncidentStoreContract
         incident.Roles["commander"] = "ann";
         incident.OnCall = new IncidentBot.OnCall.OnCallAsk
         {
-            Component = "checkout-api", Handle = "ann", Email = "ann@example.com", Level = 1, AskedAt = At, Asked = ["ann"],
+            Component = "checkout-api",
+            Handle = "ann",
+            Email = "ann@example.com",
+            Level = 1,
+            AskedAt = At,
+            Asked = ["ann"],
             People = [new() { Handle = "ann", Email = "ann@example.com", Level = 1 }, new() { Handle = "otto", Level = 1 }, new() { Handle = "zed", Email = "zed@example.com", Level = 2 }],
         };
         await incidents.UpdateAsync(incident);

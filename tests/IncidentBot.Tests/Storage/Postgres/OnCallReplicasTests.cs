@@ -21,7 +21,10 @@ public sealed class OnCallReplicasTests(PostgresServer server)
 
     private static OnCallAsk Ask() => new()
     {
-        Component = "checkout-api", Handle = "ann", Email = "ann@example.com", Level = 1,
+        Component = "checkout-api",
+        Handle = "ann",
+        Email = "ann@example.com",
+        Level = 1,
         People = [new() { Handle = "ann", Email = "ann@example.com", Level = 1 }, new() { Handle = "zed", Email = "zed@example.com", Level = 2 }],
     };
 
