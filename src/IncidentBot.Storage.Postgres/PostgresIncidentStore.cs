@@ -15,7 +15,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
 {
     private const string IncidentColumns =
         "number, version, title, severity, status, is_drill, service, group_key, created_at, acknowledged_at, mitigated_at, resolved_at, " +
-        "closed_at, last_update_at, last_reminder_at, alert_count, firing_alert_count, resolution_summary, participants";
+        "closed_at, last_update_at, last_reminder_at, alert_count, firing_alert_count, resolution_summary, participants, on_call";
 
     private const string AlertColumns =
         "id, incident_number, source, fingerprint, status, severity, title, description, labels::text, links::text, starts_at, ends_at, first_seen_at, resolved_at, raw::text, annotations::text";
@@ -296,7 +296,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             var insert = $"""
                 INSERT INTO incidents ({IncidentColumns})
                 VALUES (@number, @version + 1, @title, @severity, @status, @is_drill, @service, @group_key, @created_at, @acknowledged_at, @mitigated_at,
-                        @resolved_at, @closed_at, @last_update_at, @last_reminder_at, @alert_count, @firing_alert_count, @resolution_summary, @participants)
+                        @resolved_at, @closed_at, @last_update_at, @last_reminder_at, @alert_count, @firing_alert_count, @resolution_summary, @participants, @on_call)
                 """;
             // An incident the operation opened must not exist yet: a plain INSERT fails on the primary key if it does.
             var sql = opened ? insert : insert + """
@@ -307,7 +307,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                     acknowledged_at = EXCLUDED.acknowledged_at, mitigated_at = EXCLUDED.mitigated_at, resolved_at = EXCLUDED.resolved_at,
                     closed_at = EXCLUDED.closed_at, last_update_at = EXCLUDED.last_update_at, last_reminder_at = EXCLUDED.last_reminder_at,
                     alert_count = EXCLUDED.alert_count, firing_alert_count = EXCLUDED.firing_alert_count,
-                    resolution_summary = EXCLUDED.resolution_summary, participants = EXCLUDED.participants
+                    resolution_summary = EXCLUDED.resolution_summary, participants = EXCLUDED.participants, on_call = EXCLUDED.on_call
                 WHERE incidents.version = @version
                 """;
             return Command(sql,
@@ -329,7 +329,8 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                 ("alert_count", incident.AlertCount, NpgsqlDbType.Integer),
                 ("firing_alert_count", incident.FiringAlertCount, NpgsqlDbType.Integer),
                 ("resolution_summary", incident.ResolutionSummary, NpgsqlDbType.Text),
-                ("participants", incident.Participants.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text));
+                ("participants", incident.Participants.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
+                ("on_call", incident.OnCall is null ? null : PostgresJson.Write(incident.OnCall), NpgsqlDbType.Jsonb));
         }
 
         /// <summary>Roles, channels and runbook sessions are replaced whole: the incident object is what they are.</summary>
@@ -563,9 +564,9 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         while (await reader.ReadAsync(cancellationToken))
         {
             var incident = ReadIncident(reader);
-            incident.Roles = PostgresJson.Read<Dictionary<string, string>>(reader.GetString(19));
-            incident.Channels = PostgresJson.Read<List<string[]>>(reader.GetString(20)).Select(c => new Incidents.ChannelBinding(c[0], c[1], c[2])).ToList();
-            incident.RunbookSessions = PostgresJson.Read<List<RunbookSession>>(reader.GetString(21));
+            incident.Roles = PostgresJson.Read<Dictionary<string, string>>(reader.GetString(20));
+            incident.Channels = PostgresJson.Read<List<string[]>>(reader.GetString(21)).Select(c => new Incidents.ChannelBinding(c[0], c[1], c[2])).ToList();
+            incident.RunbookSessions = PostgresJson.Read<List<RunbookSession>>(reader.GetString(22));
             incidents.Add(incident);
         }
         return incidents;
@@ -592,6 +593,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         FiringAlertCount = reader.GetInt32(16),
         ResolutionSummary = reader.IsDBNull(17) ? null : reader.GetString(17),
         Participants = [.. reader.GetFieldValue<string[]>(18)],
+        OnCall = reader.IsDBNull(19) ? null : PostgresJson.Read<IncidentBot.OnCall.OnCallAsk>(reader.GetString(19)),
     };
 
     private async Task<List<IncidentAlert>> ReadAlertsAsync(string where, NpgsqlParameter key, CancellationToken cancellationToken)

@@ -75,6 +75,7 @@ public enum MessageAudience
 [JsonDerivedType(typeof(ChecklistBlock), "checklist")]
 [JsonDerivedType(typeof(PlainTextBlock), "plain")]
 [JsonDerivedType(typeof(LinksBlock), "links")]
+[JsonDerivedType(typeof(MentionBlock), "mention")]
 public abstract record MessageBlock
 {
     public abstract string ToPlainText();
@@ -133,6 +134,17 @@ public sealed record ChecklistBlock(IReadOnlyList<ChecklistItem> Items) : Messag
 
 /// <summary>One checklist item, its state, and the command that toggles it.</summary>
 public sealed record ChecklistItem(string Text, bool Checked, string Command);
+
+/// <summary>
+/// Speaks to one person, then says <see cref="Markdown"/>: each platform pulls them in its own way. Slack finds them by
+/// <see cref="Email"/>, invites them into the channel and mentions them (<c>&lt;@U…&gt;</c>); Teams mentions them by
+/// e-mail (their UPN) in the card; the console shows <c>@handle</c>. Without an e-mail, or when the platform does not
+/// know it, the handle is plain text.
+/// </summary>
+public sealed record MentionBlock(string Handle, string? Email, string Markdown) : MessageBlock
+{
+    public override string ToPlainText() => $"@{Handle} {Markdown}";
+}
 
 /// <summary>A label and its value.</summary>
 public sealed record MessageField(string Label, string Value);

@@ -57,6 +57,9 @@ public sealed class Incident
 
     public List<RunbookSession> RunbookSessions { get; set; } = [];
 
+    /// <summary>Who on-call asked to be commander, and whether they accepted; null when on-call was never asked.</summary>
+    public OnCall.OnCallAsk? OnCall { get; set; }
+
     /// <summary>For drills: the only people chat platforms invite (nobody else is paged).</summary>
     public List<string> Participants { get; set; } = [];
 

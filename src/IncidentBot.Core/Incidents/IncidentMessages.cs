@@ -39,6 +39,10 @@ public static partial class IncidentMessages
         {
             fields.Add(new("Runbook", ChatText.Shorten(string.Join(", ", incident.RunbookSessions.Select(Progress)), MaxFieldChars)));
         }
+        if (OnCallField(incident) is { } onCall)
+        {
+            fields.Add(onCall);
+        }
         fields.Add(new("Last update", incident.LastUpdateAt is { } update ? Time(update) : "none yet"));
         fields.Add(new("Opened", Time(incident.CreatedAt)));
 
@@ -80,6 +84,7 @@ public static partial class IncidentMessages
         string.Join(',', incident.RunbookSessions.Select(Progress)),
         incident.LastUpdateAt is { } update ? Time(update) : "",
         incident.FiringAlertCount > 0 ? "firing" : "quiet",
+        OnCallState(incident),
     ]);
 
     /// <summary>The update key of the incident's header card: every version of the card edits the first one.</summary>
@@ -148,6 +153,7 @@ public static partial class IncidentMessages
         {
             buttons.Add(new MessageButton($"I'm {roles.NameOf(RoleCatalog.Commander).ToLowerInvariant()}", $"role {RoleCatalog.Commander}"));
         }
+        buttons.AddRange(OnCallButtons(incident));
         buttons.Add(new MessageButton("Resolve", "resolve", ButtonStyle.Danger));
         return buttons;
     }

@@ -45,4 +45,7 @@ public static class TimelineKinds
     public const string MissedUpdate = "missed-update";
     public const string ActionItem = "action-item";
     public const string Closed = "closed";
+    public const string OnCallAccepted = "oncall-accepted";
+    public const string OnCallHandedOff = "oncall-handoff";
+    public const string OnCallEscalated = "oncall-escalated";
 }

@@ -5,6 +5,7 @@ namespace IncidentBot.OnCall;
 /// <code>
 /// "OnCall": {
 ///   "Timeout": "00:00:02",
+///   "AcceptWithin": "00:05:00",
 ///   "PagerDuty": { "ApiKey": "…", "BaseUrl": "https://api.pagerduty.com" },
 ///   "Opsgenie": { "ApiKey": "…", "BaseUrl": "https://api.opsgenie.com" },
 ///   "GrafanaOnCall": { "ApiKey": "…", "BaseUrl": "https://oncall-prod-us-central-0.grafana.net/oncall" },
@@ -20,6 +21,12 @@ public sealed class OnCallOptions
     public static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(100);
 
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest <see cref="AcceptWithin"/> accepted: past it, an unanswered page waits longer than any incident should.</summary>
+    public static readonly TimeSpan MaxAcceptWithin = TimeSpan.FromHours(2);
+
+    /// <summary>How long the on-call commander has to press Accept before the next level is asked.</summary>
+    public TimeSpan AcceptWithin { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long one source may take to answer before the last remembered answer or the next step is used.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
@@ -45,6 +52,10 @@ public sealed class OnCallOptions
         if (Timeout < MinTimeout || Timeout > MaxTimeout)
         {
             problems.Add($"{Section}:Timeout must lie between {MinTimeout.TotalSeconds} s and {MaxTimeout.TotalSeconds} s (it is {Timeout}).");
+        }
+        if (AcceptWithin <= TimeSpan.Zero || AcceptWithin > MaxAcceptWithin)
+        {
+            problems.Add($"{Section}:AcceptWithin must be more than 0 and at most {MaxAcceptWithin.TotalHours} h (it is {AcceptWithin}).");
         }
         foreach (var (key, source) in Sources())
         {

@@ -24,9 +24,10 @@ public static class BlockKitRenderer
 
     /// <summary>
     /// The message as Block Kit within Slack's limits (<see cref="SlackMessageBudget"/>); a message cut to fit ends
-    /// with <paramref name="fullTextLink"/>, where the whole of it can be read.
+    /// with <paramref name="fullTextLink"/>, where the whole of it can be read. <paramref name="slackUsers"/> (e-mail →
+    /// Slack user id) turns a <see cref="MentionBlock"/> into a real mention; anyone not in it is named as text.
     /// </summary>
-    public static JsonArray Blocks(ChatMessage message, string? fullTextLink = null)
+    public static JsonArray Blocks(ChatMessage message, string? fullTextLink = null, IReadOnlyDictionary<string, string>? slackUsers = null)
     {
         var blocks = new JsonArray();
         if (message.IsDrill)
@@ -43,6 +44,15 @@ public static class BlockKitRenderer
                     break;
                 case TextBlock text:
                     foreach (var chunk in Chunks(SlackMrkdwnRenderer.Render(text.Markdown), MaxSectionText))
+                    {
+                        blocks.Add(Section(chunk));
+                    }
+                    break;
+                case MentionBlock mention:
+                    var who = mention.Email is { } email && slackUsers?.GetValueOrDefault(email) is { } id
+                        ? $"<@{id}>"
+                        : $"*@{SlackText.Escape(mention.Handle, 100)}*";
+                    foreach (var chunk in Chunks($"{who} {SlackMrkdwnRenderer.Render(mention.Markdown)}", MaxSectionText))
                     {
                         blocks.Add(Section(chunk));
                     }

@@ -16,6 +16,7 @@ namespace IncidentBot.Slack.Messages;
 internal sealed class SlackMessageSender(
     SlackWebApiClient slack,
     SlackTopic topic,
+    SlackResponders responders,
     IPlatformReferenceStore references,
     IIncidentStore incidents,
     IConsoleLinks console,
@@ -62,7 +63,8 @@ internal sealed class SlackMessageSender(
     private async Task<string> PostOrUpdateAsync(string channel, ChatMessage message, CancellationToken cancellationToken)
     {
         var text = BlockKitRenderer.FallbackText(message);
-        var blocks = BlockKitRenderer.Blocks(message, message.IncidentNumber is { } number ? console.Incident(number) : null);
+        var slackUsers = await responders.PullInAsync(channel, message.Blocks.OfType<MentionBlock>().ToList(), cancellationToken);
+        var blocks = BlockKitRenderer.Blocks(message, message.IncidentNumber is { } number ? console.Incident(number) : null, slackUsers);
         // A key too long to store would fail after posting, and the outbox would post again: such a message is posted anew.
         var updateKey = message.UpdateKey is null ? null : SlackReferences.UpdateMessageKey(channel, message.UpdateKey);
         updateKey = updateKey is not null && PlatformReference.IsStorableKey(updateKey) ? updateKey : null;

@@ -41,6 +41,7 @@ public static class AdaptiveCardMessageRenderer
         var body = new JsonArray();
         var buttons = new List<JsonObject>();
         var ticks = new List<JsonObject>();
+        var mentions = new JsonArray();
         if (message.IsDrill)
         {
             body.Add(Text("DRILL — this is an exercise, not a real incident.", weight: "Bolder", color: "Attention"));
@@ -54,6 +55,13 @@ public static class AdaptiveCardMessageRenderer
                     break;
                 case TextBlock text:
                     foreach (var element in AdaptiveCardRenderer.Render(text.Markdown))
+                    {
+                        body.Add(element!.DeepClone());
+                    }
+                    break;
+                case MentionBlock mention:
+                    body.Add(Mention(mention, mentions));
+                    foreach (var element in AdaptiveCardRenderer.Render(mention.Markdown))
                     {
                         body.Add(element!.DeepClone());
                     }
@@ -97,7 +105,35 @@ public static class AdaptiveCardMessageRenderer
         {
             card["actions"] = actions;
         }
+        if (mentions.Count > 0)
+        {
+            // Teams reads mentions in a card from its own "msteams" property (not part of the Adaptive Cards schema).
+            card["msteams"] = new JsonObject { ["entities"] = mentions };
+        }
         return card;
+    }
+
+    /// <summary>
+    /// <c>&lt;at&gt;name&lt;/at&gt;</c> with a mention entity for a person with an e-mail: Teams takes the user principal
+    /// name (the e-mail, where they are the same) or the Entra object id as <c>mentioned.id</c>. Without an e-mail the
+    /// name is escaped text. The name inside the tag keeps only letters, digits, spaces and <c>.-_</c>, so nothing in it
+    /// can end the tag or the card text.
+    /// </summary>
+    private static JsonObject Mention(MentionBlock mention, JsonArray mentions)
+    {
+        var name = new string(mention.Handle.Where(c => char.IsLetterOrDigit(c) || c is ' ' or '.' or '-' or '_').Take(100).ToArray()).Trim();
+        if (mention.Email is not { } email || name.Length == 0)
+        {
+            return Text($"**@{AdaptiveCardText.Escape(mention.Handle)}**");
+        }
+        var tag = $"<at>{name}</at>";
+        mentions.Add(new JsonObject
+        {
+            ["type"] = "mention",
+            ["text"] = tag,
+            ["mentioned"] = new JsonObject { ["id"] = email, ["name"] = name },
+        });
+        return Text(tag);
     }
 
     /// <summary>The buttons, then the ticks; past <see cref="MaxTopLevelActions"/>, the rest behind one "show" action.</summary>

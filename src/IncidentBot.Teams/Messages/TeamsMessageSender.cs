@@ -4,6 +4,7 @@ using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using IncidentBot.Teams.Api;
 using IncidentBot.Teams.Channels;
+using Microsoft.Extensions.Logging;
 
 namespace IncidentBot.Teams.Messages;
 
@@ -11,12 +12,16 @@ namespace IncidentBot.Teams.Messages;
 /// Posts neutral messages as Adaptive Cards into an incident's Teams thread. A message with an update key (a
 /// runbook's current step) replaces its earlier card in place, so the thread shows one live step card.
 /// </summary>
-internal sealed class TeamsMessageSender(BotConnectorClient connector, TeamsConversations conversations, IPlatformReferenceStore references, IConsoleLinks console) : IChatMessageSender
+internal sealed class TeamsMessageSender(BotConnectorClient connector, TeamsConversations conversations, IPlatformReferenceStore references, IConsoleLinks console, ILogger<TeamsMessageSender> logger) : IChatMessageSender
 {
     public string Platform => TeamsChannelProvisioner.Name;
 
     public async Task SendAsync(ChannelBinding channel, ChatMessage message, CancellationToken cancellationToken)
     {
+        foreach (var mention in message.Blocks.OfType<MentionBlock>().Where(m => m.Email is null))
+        {
+            logger.LogInformation("{Person} has no e-mail, so Teams names them as text without a mention", mention.Handle);
+        }
         var activity = AdaptiveCardMessageRenderer.Activity(message, message.IncidentNumber is { } number ? console.Incident(number) : null);
         // A key too long to store would fail after posting, and the outbox would post again: such a card is posted anew.
         var updateKey = message.UpdateKey is null ? null : TeamsReferences.UpdateActivityKey(channel.Id, message.UpdateKey);

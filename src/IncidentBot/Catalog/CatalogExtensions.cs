@@ -27,6 +27,8 @@ internal static class CatalogExtensions
         services.AddSingleton<OnCallCommander>();
         services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<OnCallCommander>());
         services.AddHostedService(sp => sp.GetRequiredService<OnCallCommander>());
+        // Unaccepted within OnCall:AcceptWithin, the next level is asked: a sweep over the open incidents.
+        services.AddHostedService<OnCallEscalations>();
         // Also a hosted service, so the catalog is read (and its problems logged) at start, not by the first page.
         services.AddHostedService(sp => sp.GetRequiredService<CatalogLibrary>());
         return builder;

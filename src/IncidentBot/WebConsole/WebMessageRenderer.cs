@@ -25,6 +25,7 @@ internal static class WebMessageRenderer
             {
                 HeaderBlock header => $"<div class=\"msg-header\">{Encode(header.Text)}</div>",
                 TextBlock text => $"<div class=\"msg-text\">{HtmlStepRenderer.Render(text.Markdown)}</div>",
+                MentionBlock mention => $"<div class=\"msg-text\"><strong class=\"msg-mention\">@{Encode(mention.Handle)}</strong> {HtmlStepRenderer.Render(mention.Markdown)}</div>",
                 PlainTextBlock plain => $"<div class=\"msg-plain\">{Encode(plain.Text)}</div>",
                 LinksBlock links => "<div class=\"msg-links\">" + string.Concat(links.Links.Select(Link)) + "</div>",
                 FieldsBlock fields => "<dl class=\"msg-fields\">" + string.Concat(fields.Fields.Select(f => $"<div><dt>{Encode(f.Label)}</dt><dd>{Encode(f.Value)}</dd></div>")) + "</dl>",

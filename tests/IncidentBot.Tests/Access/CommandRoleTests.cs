@@ -44,6 +44,8 @@ public sealed class CommandRoleTests
         { "declare Checkout is slow sev3", AccessRole.Responder },
         { "ack", AccessRole.Responder },
         { "role scribe @rob", AccessRole.Responder },
+        { "accept", AccessRole.Responder },
+        { "handoff @rob", AccessRole.Responder },
         { "note the cache is cold", AccessRole.Responder },
         { "update we are on it", AccessRole.Responder },
         { "action add an alert @rob", AccessRole.Responder },

@@ -132,6 +132,19 @@ public sealed class AdaptiveCardSchemaTests
     internal static void AssertValid(JsonObject card, string? what = null)
     {
         var plain = WithFallbacks(card.DeepClone());
+        // Teams' own card property (where mentions live) is no part of the Adaptive Cards schema; checked on its own.
+        if (plain is JsonObject root && root["msteams"] is JsonObject teams)
+        {
+            Assert.All(teams.Select(p => p.Key), key => Assert.Equal("entities", key));
+            foreach (var entity in teams["entities"]!.AsArray())
+            {
+                Assert.Equal("mention", entity!["type"]!.GetValue<string>());
+                var tag = entity["text"]!.GetValue<string>();
+                Assert.Contains(Elements(root["body"]!).Where(e => e["type"]?.GetValue<string>() == "TextBlock"), e => e["text"]!.GetValue<string>().Contains(tag, StringComparison.Ordinal));
+                Assert.False(string.IsNullOrEmpty(entity["mentioned"]!["id"]!.GetValue<string>()));
+            }
+            root.Remove("msteams");
+        }
         using var document = JsonDocument.Parse(plain.ToJsonString());
         var result = Schema.Value.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         var errors = (result.Details ?? []).Where(d => d.Errors is { Count: > 0 }).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")).Take(10);

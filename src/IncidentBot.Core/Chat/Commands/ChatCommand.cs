@@ -61,6 +61,12 @@ public sealed record OnCallCommand(string? Service) : ChatCommand("oncall", Acce
     public override bool NeedsIncident => false;
 }
 
+/// <summary><c>accept</c>: the person on-call asked to command takes it (only they may).</summary>
+public sealed record AcceptOnCallCommand() : ChatCommand("accept", AccessRole.Responder);
+
+/// <summary><c>handoff [@person]</c>: the on-call commander passes command to the next on call, or to the person named.</summary>
+public sealed record HandOffCommand(string? To) : ChatCommand("handoff", AccessRole.Responder);
+
 /// <summary><c>mitigate [summary]</c>: the impact has stopped, the cause may remain.</summary>
 public sealed record MitigateCommand(string? Summary) : ChatCommand("mitigate", AccessRole.Responder);
 

@@ -16,7 +16,7 @@ namespace IncidentBot.Chat.Commands;
 /// Runs a chat command for a user, inside an incident or outside one. Every platform (Slack, Teams, the web
 /// console, the HTTP API) comes through here, so a command behaves the same wherever it is typed.
 /// </summary>
-public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, Rca.RcaService rcas, AccessPolicy access, OnCall.OnCallReplies onCall, IConsoleLinks console, IOptions<InputLimits> limits, TimeProvider time, ILogger<ChatCommandHandler> logger)
+public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, Rca.RcaService rcas, AccessPolicy access, OnCall.OnCallReplies onCall, IOptions<OnCall.OnCallOptions> onCallOptions, IConsoleLinks console, IOptions<InputLimits> limits, TimeProvider time, ILogger<ChatCommandHandler> logger)
 {
     /// <summary>Runs <paramref name="text"/> for a person known only by name (nothing proven about them).</summary>
     public Task<CommandReply> HandleAsync(string user, string text, int? incidentNumber, CancellationToken cancellationToken = default) =>
@@ -71,6 +71,8 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
                 i => $"Declared {i.Reference}.{(declare.Severity is null ? " Severity defaults to SEV3: change it with `severity sev1`…`sev4`." : "")}"),
             AcknowledgeCommand => Reply(await incidents.AcknowledgeAsync(number!.Value, user, cancellationToken)),
             AssignRoleCommand assign => await AssignRoleAsync(number!.Value, assign, user, cancellationToken),
+            AcceptOnCallCommand => Reply(await incidents.AcceptOnCallAsync(number!.Value, user, actor.Email, cancellationToken)),
+            HandOffCommand handOff => Reply(await incidents.HandOffOnCallAsync(number!.Value, user, actor.Email, handOff.To, onCallOptions.Value.AcceptWithin, cancellationToken)),
             ListRolesCommand => await ListRolesAsync(number!.Value, cancellationToken),
             NoteCommand note => Reply(await incidents.AddNoteAsync(number!.Value, note.Text, user, cancellationToken), i => $"Noted on the {i.Reference} timeline."),
             ActionItemCommand action => Reply(await incidents.AddActionItemAsync(number!.Value, action.Text, user, cancellationToken), i => $"Action item recorded for the {i.Reference} review."),

@@ -8,6 +8,8 @@ public static class CommandGrammar
         ("declare", "declare <title> [sev1-4]", "open an incident by hand"),
         ("ack", "ack", "acknowledge: you are on it"),
         ("role", "role <role> [@user]", "give a role (yourself when no user)"),
+        ("accept", "accept", "take command when on-call asked you"),
+        ("handoff", "handoff [@person]", "pass on-call command to the next on call, or to someone"),
         ("roles", "roles", "who holds which role"),
         ("note", "note <text>", "add a finding or decision to the timeline"),
         ("update", "update <text>", "post a status update"),

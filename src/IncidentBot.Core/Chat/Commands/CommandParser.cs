@@ -22,6 +22,7 @@ public static class CommandParser
         ["tick"] = "check",
         ["on-call"] = "oncall",
         ["whoisoncall"] = "oncall",
+        ["hand-off"] = "handoff",
     };
 
     public static CommandParseResult Parse(string? text)
@@ -55,6 +56,8 @@ public static class CommandParser
             "ack" => NoArguments(verb, args, new AcknowledgeCommand()),
             "role" => Role(args),
             "roles" => NoArguments(verb, args, new ListRolesCommand()),
+            "accept" => NoArguments(verb, args, new AcceptOnCallCommand()),
+            "handoff" => HandOff(args),
             "note" => Required(verb, args, t => new NoteCommand(t)),
             "update" => Required(verb, args, t => new StatusUpdateCommand(t)),
             "action" => Required(verb, args, t => new ActionItemCommand(t)),
@@ -169,6 +172,16 @@ public static class CommandParser
             return Usage("role", "Give one role and one person.");
         }
         return CommandParseResult.Ok(new AssignRoleCommand(role, NormalizeUser(user)));
+    }
+
+    private static CommandParseResult HandOff(string args)
+    {
+        var (user, extra) = NextWord(args);
+        if (extra.Length > 0)
+        {
+            return Usage("handoff", "Name one person, or nobody for the next on call.");
+        }
+        return CommandParseResult.Ok(new HandOffCommand(NormalizeUser(user)));
     }
 
     private static CommandParseResult Severity(string args) =>

@@ -100,6 +100,43 @@ public abstract class IncidentStoreContract
     }
 
     [SkippableFact]
+    public async Task TheOnCallAskSurvivesAReopenAndAStaleCopyCannotOverwriteIt()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var incident = (await incidents.OpenNewAsync(1))[0];
+        Assert.Null((await incidents.FindAsync(incident.Number))!.OnCall);
+        incident.Roles["commander"] = "ann";
+        incident.OnCall = new IncidentBot.OnCall.OnCallAsk
+        {
+            Component = "checkout-api",
+            Handle = "ann",
+            Email = "ann@example.com",
+            Level = 1,
+            AskedAt = At,
+            Asked = ["ann"],
+            People = [new() { Handle = "ann", Email = "ann@example.com", Level = 1 }, new() { Handle = "otto", Level = 1 }, new() { Handle = "zed", Email = "zed@example.com", Level = 2 }],
+        };
+        await incidents.UpdateAsync(incident);
+        var stale = (await incidents.FindAsync(incident.Number))!;
+
+        var read = (await incidents.FindAsync(incident.Number))!;
+        read.OnCall!.AcceptedAt = At.AddMinutes(2);
+        await incidents.UpdateAsync(read);
+        // A second replica that read the ask before it was accepted cannot escalate over the acceptance.
+        stale.OnCall!.Handle = "zed";
+        var changes = new IncidentChanges();
+        changes.Incidents[stale.Number] = stale;
+        await Assert.ThrowsAsync<IncidentConflictException>(() => incidents.CommitAsync(changes).AsTask());
+
+        await store.ReopenAsync();
+        var back = (await store.Get<IIncidentStore>().FindAsync(incident.Number))!.OnCall!;
+        Assert.Equal(("checkout-api", "ann", "ann@example.com", 1, At, (DateTimeOffset?)At.AddMinutes(2), false), (back.Component, back.Handle, back.Email, back.Level, back.AskedAt, back.AcceptedAt, back.Exhausted));
+        Assert.Equal(["ann"], back.Asked);
+        Assert.Equal(new (string, string?, int)[] { ("ann", "ann@example.com", 1), ("otto", null, 1), ("zed", "zed@example.com", 2) }, back.People.Select(p => (p.Handle, p.Email, p.Level)));
+    }
+
+    [SkippableFact]
     public async Task EveryCommitRaisesTheVersionByOneAndReplacesRolesChannelsAndSessions()
     {
         await using var store = await OpenAsync();

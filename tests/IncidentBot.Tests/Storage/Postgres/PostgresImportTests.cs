@@ -88,6 +88,28 @@ public sealed class PostgresImportTests(PostgresServer server)
         Assert.Equal(stored != text, repaired > 0);
     }
 
+    [SkippableFact]
+    public async Task AnIncidentsOnCallAskIsCopied()
+    {
+        var database = await server.CreateDatabaseAsync();
+        var at = new DateTimeOffset(2026, 12, 6, 3, 0, 0, TimeSpan.Zero);
+        using (var import = PostgresImport.Begin(database))
+        {
+            import.CopyIncidents(
+            [
+                new Incident { Number = 1, Version = 1, Title = "a", CreatedAt = at, OnCall = new() { Component = "checkout-api", Handle = "ann", Level = 1, AskedAt = at, Asked = ["ann"], People = [new() { Handle = "ann", Level = 1 }] } },
+                new Incident { Number = 2, Version = 1, Title = "b", CreatedAt = at },
+            ]);
+            import.Commit();
+        }
+
+        await using var source = Npgsql.NpgsqlDataSource.Create(database);
+        var store = new PostgresIncidentStore(source);
+        var ask = (await store.FindAsync(1, CancellationToken.None))!.OnCall!;
+        Assert.Equal(("checkout-api", "ann", 1, at), (ask.Component, ask.Handle, ask.Level, ask.AskedAt));
+        Assert.Null((await store.FindAsync(2, CancellationToken.None))!.OnCall);
+    }
+
     /// <summary>One incident with one alert, copied and committed; the number of repaired values.</summary>
     private static long CopyOneAlert(string database, string title, string raw, string label = "checkout")
     {
