@@ -75,6 +75,7 @@ public enum MessageAudience
 [JsonDerivedType(typeof(ChecklistBlock), "checklist")]
 [JsonDerivedType(typeof(PlainTextBlock), "plain")]
 [JsonDerivedType(typeof(LinksBlock), "links")]
+[JsonDerivedType(typeof(TeamCallBlock), "team-call")]
 public abstract record MessageBlock
 {
     public abstract string ToPlainText();

@@ -45,4 +45,6 @@ public static class TimelineKinds
     public const string MissedUpdate = "missed-update";
     public const string ActionItem = "action-item";
     public const string Closed = "closed";
+    public const string TeamCalled = "team-called";
+    public const string RunbooksOffered = "runbooks-offered";
 }

@@ -1,3 +1,4 @@
+using IncidentBot.Catalog;
 using IncidentBot.Chat;
 using IncidentBot.Chat.Platforms;
 using IncidentBot.Incidents;
@@ -11,11 +12,43 @@ namespace IncidentBot.Teams.Messages;
 /// Posts neutral messages as Adaptive Cards into an incident's Teams thread. A message with an update key (a
 /// runbook's current step) replaces its earlier card in place, so the thread shows one live step card.
 /// </summary>
-internal sealed class TeamsMessageSender(BotConnectorClient connector, TeamsConversations conversations, IPlatformReferenceStore references, IConsoleLinks console) : IChatMessageSender
+internal sealed class TeamsMessageSender(
+    BotConnectorClient connector,
+    TeamsConversations conversations,
+    IPlatformReferenceStore references,
+    IConsoleLinks console,
+    TeamsOwningTeam owningTeam,
+    TeamCallOutcomes teamCalls) : IChatMessageSender
 {
     public string Platform => TeamsChannelProvisioner.Name;
 
     public async Task SendAsync(ChannelBinding channel, ChatMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Blocks.OfType<TeamCallBlock>().FirstOrDefault() is { } call)
+        {
+            await CallTeamAsync(channel, message, call, cancellationToken);
+            return;
+        }
+        await PostAsync(channel, message, cancellationToken);
+    }
+
+    /// <summary>The owning team first (its own channel), then the incident's thread says so; the outcome goes on the timeline.</summary>
+    private async Task CallTeamAsync(ChannelBinding channel, ChatMessage message, TeamCallBlock call, CancellationToken cancellationToken)
+    {
+        (TeamCallBlock Shown, string Outcome, bool Failed) done;
+        try
+        {
+            done = await owningTeam.CallAsync(channel, message.IncidentNumber, call, cancellationToken);
+        }
+        catch (TeamsApiException ex)
+        {
+            throw ex.ToDelivery();
+        }
+        await PostAsync(channel, message with { Blocks = message.Blocks.Select(b => ReferenceEquals(b, call) ? done.Shown : b).ToList() }, cancellationToken);
+        await teamCalls.RecordAsync(message.IncidentNumber, Platform, done.Outcome, done.Failed, CancellationToken.None);
+    }
+
+    private async Task PostAsync(ChannelBinding channel, ChatMessage message, CancellationToken cancellationToken)
     {
         var activity = AdaptiveCardMessageRenderer.Activity(message, message.IncidentNumber is { } number ? console.Incident(number) : null);
         // A key too long to store would fail after posting, and the outbox would post again: such a card is posted anew.
