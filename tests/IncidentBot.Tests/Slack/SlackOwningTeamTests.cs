@@ -210,4 +210,37 @@ public sealed class SlackOwningTeamTests : IDisposable
         var drillChannel = await ChannelOfAsync(slack, 1);
         Assert.DoesNotContain("U0ALICE", slack.Slack.FindChannel(drillChannel)!.Members);
     }
+
+    [Fact]
+    public async Task TheRunbookOfferEscapesNamesAndItsStartButtonWalksTheRunbook()
+    {
+        var runbooks = Directory.CreateTempSubdirectory("runbooks-");
+        try
+        {
+            File.WriteAllText(Path.Combine(runbooks.FullName, "odd.md"), "---\nid: odd-title\ntitle: Fix <!channel> *now* & <https://evil.example|here>\n---\n# Odd\nWhy.\n\n## Look\nLook around.\n");
+            _files = Write(componentAnnotations: "incidentbot.io/runbooks: odd-title, deploy-error-spike");
+            await using var slack = await SlackHarness.StartAsync(new FakeSlackOptions { Usergroups = [Payments] },
+                new() { ["Catalog:Path"] = _files.Folder, ["Runbooks:Path"] = runbooks.FullName });
+
+            await AlertAsync(slack.App, "sev2");
+
+            var channel = await ChannelOfAsync(slack, 1);
+            await Eventually.TrueAsync(() => MentionText(slack, channel).Contains("Runbooks for checkout-api"), "the runbook offer");
+            var offer = slack.Slack.MessagesIn(channel).Single(m => m.Blocks?.ToJsonString(Readable).Contains("Runbooks for") == true).Blocks!.ToJsonString(Readable);
+            Assert.Contains("Fix &lt;!channel&gt; *now* &amp; &lt;https://evil.example|here&gt;", offer);
+            Assert.DoesNotContain("<!channel>", offer);
+            Assert.DoesNotContain("<https://evil", offer);
+            // Only the runbook the library has; deploy-error-spike is not in this folder.
+            Assert.DoesNotContain("deploy-error-spike", offer);
+
+            var (response, _) = await slack.ButtonAsync(channel, "U0ALICE", "alice", "runbook start odd-title");
+
+            Assert.True(response.IsSuccessStatusCode);
+            await Eventually.TrueAsync(async () => (await slack.App.Incidents.FindAsync(1))!.RunbookSessions.Any(s => s.RunbookId == "odd-title"), "the runbook to start from its button");
+        }
+        finally
+        {
+            runbooks.Delete(recursive: true);
+        }
+    }
 }
