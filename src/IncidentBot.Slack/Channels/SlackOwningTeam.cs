@@ -22,13 +22,14 @@ internal sealed class SlackOwningTeam(SlackWebApiClient slack, ILogger<SlackOwni
 
     private readonly ConcurrentDictionary<string, string> _handles = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>What the timeline says when the catalog gives the team no Slack user group: nothing is posted then.</summary>
+    public static string NotInCatalog(TeamCallBlock call) =>
+        $"the {call.Team} team has no `{Catalog.CatalogRouting.SlackUsergroup}` in the catalog, so nobody was {call.Verb} in Slack";
+
     /// <summary>The call as Slack shows it (the group's id when known, for a real mention) and what happened.</summary>
     public async Task<(TeamCallBlock Shown, string Outcome, bool Failed)> CallAsync(string channel, TeamCallBlock call, CancellationToken cancellationToken)
     {
-        if (call.SlackUsergroup is not { } configured)
-        {
-            return (call, $"the {call.Team} team has no `{Catalog.CatalogRouting.SlackUsergroup}` in the catalog, so nobody was {call.Verb} in Slack", true);
-        }
+        var configured = call.SlackUsergroup ?? throw new ArgumentException("A team call without a Slack user group is not Slack's to make.", nameof(call));
         var shown = IsId(configured) ? configured : "@" + configured.TrimStart('@');
         try
         {

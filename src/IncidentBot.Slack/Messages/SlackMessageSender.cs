@@ -34,6 +34,12 @@ internal sealed class SlackMessageSender(
         {
             if (message.Blocks.OfType<TeamCallBlock>().FirstOrDefault() is { } call)
             {
+                if (call.SlackUsergroup is null)
+                {
+                    // Not Slack's to reach: nothing to say in the channel, one line on the timeline.
+                    await teamCalls.RecordAsync(message.IncidentNumber, Platform, SlackOwningTeam.NotInCatalog(call), failed: false, CancellationToken.None);
+                    return;
+                }
                 var (shown, outcome, failed) = await owningTeam.CallAsync(channel.Id, call, cancellationToken);
                 message = message with { Blocks = message.Blocks.Select(b => ReferenceEquals(b, call) ? shown : b).ToList() };
                 teamCall = (outcome, failed);

@@ -36,13 +36,14 @@ internal sealed class TeamsOwningTeam(
     /// <summary>Members @mentioned in one invitation: each mention is a notification, and the post must stay small.</summary>
     public const int MaxMentions = 50;
 
+    /// <summary>What the timeline says when the catalog gives the team no Teams team: nothing is posted then.</summary>
+    public static string NotInCatalog(TeamCallBlock call) =>
+        $"the {call.Team} team has no `{CatalogRouting.TeamsTeam}` in the catalog, so nobody was {call.Verb} in Teams";
+
     /// <summary>The call as the incident's thread shows it (without its Teams team when it could not be reached) and what happened.</summary>
     public async Task<(TeamCallBlock Shown, string Outcome, bool Failed)> CallAsync(ChannelBinding channel, int? number, TeamCallBlock call, CancellationToken cancellationToken)
     {
-        if (call.TeamsTeam is not { } teamId)
-        {
-            return (call, $"the {call.Team} team has no `{CatalogRouting.TeamsTeam}` in the catalog, so nobody was {call.Verb} in Teams", true);
-        }
+        var teamId = call.TeamsTeam ?? throw new ArgumentException("A team call without a Teams team is not Teams' to make.", nameof(call));
         try
         {
             var (name, thread) = await graph.TeamAsync(teamId, cancellationToken);

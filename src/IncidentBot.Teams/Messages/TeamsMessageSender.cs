@@ -35,6 +35,12 @@ internal sealed class TeamsMessageSender(
     /// <summary>The owning team first (its own channel), then the incident's thread says so; the outcome goes on the timeline.</summary>
     private async Task CallTeamAsync(ChannelBinding channel, ChatMessage message, TeamCallBlock call, CancellationToken cancellationToken)
     {
+        if (call.TeamsTeam is null)
+        {
+            // Not Teams' to reach: nothing to say in the thread, one line on the timeline.
+            await teamCalls.RecordAsync(message.IncidentNumber, Platform, TeamsOwningTeam.NotInCatalog(call), failed: false, CancellationToken.None);
+            return;
+        }
         (TeamCallBlock Shown, string Outcome, bool Failed) done;
         try
         {

@@ -136,6 +136,24 @@ public sealed class SlackOwningTeamTests : IDisposable
     }
 
     [Theory]
+    [InlineData("sev1", "invited")]
+    [InlineData("sev4", "mentioned")]
+    public async Task ATeamWithoutAUserGroupIsANoteAndNoPost(string severity, string verb)
+    {
+        _files = Write(groupAnnotations: "incidentbot.io/teams-team: 19b2d5ec-7a1f-4f6e-9d2c-3b0f3c0a5e11");
+        await using var slack = await SlackHarness.StartAsync(new FakeSlackOptions { Usergroups = [Payments] }, new() { ["Catalog:Path"] = _files.Folder });
+
+        await AlertAsync(slack.App, severity);
+
+        Assert.Equal($"slack: the payments team has no `incidentbot.io/slack-usergroup` in the catalog, so nobody was {verb} in Slack", await SlackOutcomeAsync(slack, 1));
+        // The note is written instead of posting: once it is there, nothing about the team reached the channel.
+        var channel = await ChannelOfAsync(slack, 1);
+        Assert.DoesNotContain("payments", MentionText(slack, channel));
+        Assert.Empty(slack.Slack.CallsTo("usergroups.list"));
+        Assert.DoesNotContain(await TimelineAsync(slack.App, 1), e => e.Kind == TimelineKinds.ChatFailure);
+    }
+
+    [Theory]
     [InlineData("payments-oncall", "sev3")]
     [InlineData("S0PAYMENTS", "sev1")]
     public async Task AMissingScopeNamesTheScopeToAdd(string usergroup, string severity)

@@ -139,7 +139,7 @@ public sealed class TeamsOwningTeamTests : IDisposable
     }
 
     [Fact]
-    public async Task ATeamWithoutATeamsAnnotationIsNamedAndExplained()
+    public async Task ATeamWithoutATeamsAnnotationIsANoteAndNoPost()
     {
         _files = Write(groupAnnotations: "incidentbot.io/slack-usergroup: payments-oncall");
         await using var teams = await TeamsHarness.StartAsync(settings: new() { ["Catalog:Path"] = _files.Folder });
@@ -147,8 +147,11 @@ public sealed class TeamsOwningTeamTests : IDisposable
         await AlertAsync(teams.App, "sev1");
 
         Assert.Equal("teams: the payments team has no `incidentbot.io/teams-team` in the catalog, so nobody was invited in Teams",
-            await EntryAsync(teams.App, 1, "teams", TimelineKinds.ChatFailure));
-        await IncidentThreadTextAsync(teams, "but not in Teams");
+            await EntryAsync(teams.App, 1, "teams", TimelineKinds.Note));
+        // The note is written instead of posting: nothing about the team is in the incident's thread, and it is no failure.
+        var text = await IncidentThreadTextAsync(teams, "INC-1");
+        Assert.DoesNotContain("payments team", text);
+        Assert.DoesNotContain(await TimelineAsync(teams.App, 1), e => e.Kind == TimelineKinds.ChatFailure);
     }
 
     [Fact]
