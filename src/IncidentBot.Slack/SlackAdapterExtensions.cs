@@ -1,3 +1,4 @@
+using IncidentBot.Catalog;
 using IncidentBot.Chat.Platforms;
 using IncidentBot.Slack.Api;
 using IncidentBot.Slack.Channels;
@@ -7,6 +8,7 @@ using IncidentBot.Slack.SocketMode;
 using IncidentBot.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace IncidentBot.Slack;
@@ -35,6 +37,8 @@ public static class SlackAdapterExtensions
             }));
         services.AddSingleton<SlackTopic>();
         services.AddSingleton<SlackResponders>();
+        services.AddSingleton<SlackOwningTeam>();
+        services.TryAddSingleton<TeamCallOutcomes>();
         services.AddSingleton<SlackChannels>();
         services.AddSingleton<SlackUsers>();
         services.AddSingleton<SlackDeclareModal>();

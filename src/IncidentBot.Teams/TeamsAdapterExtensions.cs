@@ -1,3 +1,4 @@
+using IncidentBot.Catalog;
 using IncidentBot.Chat.Platforms;
 using IncidentBot.Teams.Api;
 using IncidentBot.Teams.Channels;
@@ -6,6 +7,7 @@ using IncidentBot.Teams.Messages;
 using IncidentBot.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace IncidentBot.Teams;
@@ -44,6 +46,8 @@ public static class TeamsAdapterExtensions
         services.AddSingleton<TeamsMembers>();
         services.AddSingleton<TeamsInbound>();
         services.AddSingleton<TeamsChannelProvisioner>();
+        services.AddSingleton<TeamsOwningTeam>();
+        services.TryAddSingleton<TeamCallOutcomes>();
         services.AddSingleton<IChatChannelProvisioner>(sp => sp.GetRequiredService<TeamsChannelProvisioner>());
         services.AddSingleton<IChatMessageSender, TeamsMessageSender>();
         return builder;

@@ -76,6 +76,7 @@ public enum MessageAudience
 [JsonDerivedType(typeof(PlainTextBlock), "plain")]
 [JsonDerivedType(typeof(LinksBlock), "links")]
 [JsonDerivedType(typeof(MentionBlock), "mention")]
+[JsonDerivedType(typeof(TeamCallBlock), "team-call")]
 public abstract record MessageBlock
 {
     public abstract string ToPlainText();

@@ -48,4 +48,6 @@ public static class TimelineKinds
     public const string OnCallAccepted = "oncall-accepted";
     public const string OnCallHandedOff = "oncall-handoff";
     public const string OnCallEscalated = "oncall-escalated";
+    public const string TeamCalled = "team-called";
+    public const string RunbooksOffered = "runbooks-offered";
 }

@@ -37,6 +37,8 @@ public static class TimelineMessages
         [TimelineKinds.MissedUpdate] = "update missed",
         [TimelineKinds.ActionItem] = "action item",
         [TimelineKinds.Closed] = "closed",
+        [TimelineKinds.TeamCalled] = "owning team",
+        [TimelineKinds.RunbooksOffered] = "runbooks offered",
     };
 
     /// <summary>A short human label for a timeline kind; an unknown kind is shown as it is stored.</summary>

@@ -32,6 +32,10 @@ public static class SlackMethods
         // answers with no e-mail).
         new("users.info", 4, ["users:read", "users:read.email"]),
         new("users.lookupByEmail", 3, ["users:read.email"]),
+        // usergroups:read: the owning team's Slack user group (incidentbot.io/slack-usergroup), its members to invite
+        // at SEV1-2 and, for a handle, its id to mention.
+        new("usergroups.list", 2, ["usergroups:read"]),
+        new("usergroups.users.list", 2, ["usergroups:read"]),
         // A fresh trigger_id is the permission: no scope.
         new("views.open", 4, []),
         // docs.slack.dev lists Tier 3 (api.slack.com once said Tier 1); a reconnect after `disconnect` must not wait a minute.

@@ -84,6 +84,9 @@ public static class BlockKitRenderer
                         blocks.Add(section);
                     }
                     break;
+                case TeamCallBlock call:
+                    blocks.Add(Section(TeamCall(call)));
+                    break;
                 case ButtonsBlock buttons when buttons.Buttons.Count > 0:
                     blocks.Add(new JsonObject
                     {
@@ -94,6 +97,19 @@ public static class BlockKitRenderer
             }
         }
         return SlackMessageBudget.Fit(blocks, message, fullTextLink);
+    }
+
+    /// <summary>
+    /// The owning team called in: a real user group mention (<c>&lt;!subteam^ID&gt;</c>) only for an id the sender
+    /// resolved, which is letters and digits and so cannot break out of the mention; a team Slack cannot reach is named
+    /// in escaped words.
+    /// </summary>
+    private static string TeamCall(TeamCallBlock call)
+    {
+        var team = call.SlackUsergroup is { } id && Channels.SlackOwningTeam.IsId(id) ? $"<!subteam^{id}>" : $"The *{SlackText.Escape(call.Team, 80)}* team";
+        return call.Invite
+            ? $":rotating_light: {team}: you are invited to this incident ({call.Severity}), on a service you own."
+            : $":wave: {team}: heads-up, an incident ({call.Severity}) on a service you own. Join if you can help.";
     }
 
     /// <summary>A label and its value as one mrkdwn field within Slack's limit, cut between entities, never inside one.</summary>

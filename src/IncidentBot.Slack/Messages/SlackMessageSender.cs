@@ -1,3 +1,4 @@
+using IncidentBot.Catalog;
 using IncidentBot.Chat;
 using IncidentBot.Chat.Platforms;
 using IncidentBot.Incidents;
@@ -20,6 +21,8 @@ internal sealed class SlackMessageSender(
     IPlatformReferenceStore references,
     IIncidentStore incidents,
     IConsoleLinks console,
+    SlackOwningTeam owningTeam,
+    TeamCallOutcomes teamCalls,
     ILogger<SlackMessageSender> logger) : IChatMessageSender
 {
     public string Platform => SlackChannelProvisioner.Name;
@@ -27,8 +30,21 @@ internal sealed class SlackMessageSender(
     public async Task SendAsync(ChannelBinding channel, ChatMessage message, CancellationToken cancellationToken)
     {
         string ts;
+        (string Outcome, bool Failed)? teamCall = null;
         try
         {
+            if (message.Blocks.OfType<TeamCallBlock>().FirstOrDefault() is { } call)
+            {
+                if (call.SlackUsergroup is null)
+                {
+                    // Not Slack's to reach: nothing to say in the channel, one line on the timeline.
+                    await teamCalls.RecordAsync(message.IncidentNumber, Platform, SlackOwningTeam.NotInCatalog(call), failed: false, CancellationToken.None);
+                    return;
+                }
+                var (shown, outcome, failed) = await owningTeam.CallAsync(channel.Id, call, cancellationToken);
+                message = message with { Blocks = message.Blocks.Select(b => ReferenceEquals(b, call) ? shown : b).ToList() };
+                teamCall = (outcome, failed);
+            }
             ts = await PostOrUpdateAsync(channel.Id, message, cancellationToken);
         }
         catch (SlackApiException ex)
@@ -36,6 +52,10 @@ internal sealed class SlackMessageSender(
             throw SlackFailures.ToDelivery(ex);
         }
         // Once the message is posted nothing may fail the delivery, or the outbox would post it a second time.
+        if (teamCall is { } done)
+        {
+            await teamCalls.RecordAsync(message.IncidentNumber, Platform, done.Outcome, done.Failed, CancellationToken.None);
+        }
         try
         {
             if (message.Kind == MessageKind.IncidentSummary && await references.TryAddAsync(SlackReferences.Pinned, channel.Id, new SlackMessageRef(ts), message.IncidentNumber, cancellationToken))

@@ -48,6 +48,19 @@ public sealed class BotConnectorClient(HttpClient http, BotTokenProvider tokens,
     public Task<JsonObject> GetMemberAsync(string serviceUrl, string conversationId, string userId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/members/{Uri.EscapeDataString(userId)}", null, "get member", cancellationToken);
 
+    /// <summary>
+    /// One page of a conversation's (a team's) members: <c>GET /v3/conversations/{id}/pagedmembers</c>, each a
+    /// <c>TeamsChannelAccount</c>, and the token for the next page (null on the last).
+    /// </summary>
+    public async Task<(IReadOnlyList<JsonObject> Members, string? Next)> GetPagedMembersAsync(string serviceUrl, string conversationId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var query = $"?pageSize={pageSize}" + (continuationToken is null ? "" : $"&continuationToken={Uri.EscapeDataString(continuationToken)}");
+        var page = await SendAsync(HttpMethod.Get, serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/pagedmembers{query}", null, "get members", cancellationToken);
+        var members = (page["members"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
+        var next = page["continuationToken"] is JsonValue token && token.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
+        return (members, next);
+    }
+
     private async Task<JsonObject> SendAsync(HttpMethod method, string serviceUrl, string path, JsonObject? body, string operation, CancellationToken cancellationToken)
     {
         var address = ServiceUrlAllowList.Parse(serviceUrl.TrimEnd('/') + "/") is { } root ? new Uri(root, path) : null;

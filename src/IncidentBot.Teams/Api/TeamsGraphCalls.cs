@@ -16,5 +16,6 @@ public static class TeamsGraphCalls
     public static IReadOnlyList<Call> All { get; } =
     [
         new("Teams[].Channels.PostAsync", "Channel.Create.Group", "create the incident's standard channel"),
+        new("Teams[].GetAsync", "TeamSettings.Read.Group", "find an owning team's name and General channel (incidentbot.io/teams-team)"),
     ];
 }

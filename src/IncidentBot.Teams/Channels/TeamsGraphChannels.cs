@@ -38,6 +38,31 @@ public sealed class TeamsGraphChannels(HttpClient http, BotTokenProvider tokens,
         }
     }
 
+    /// <summary>
+    /// <c>GET /teams/{id}?$select=displayName,internalId</c>: a team's name and its thread id (<c>19:…@thread.tacv2</c>,
+    /// which is also its General channel's id), from its Microsoft 365 group id.
+    /// </summary>
+    public async Task<(string Name, string ThreadId)> TeamAsync(string teamId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var team = await _graph.Value.Teams[teamId].GetAsync(r => r.QueryParameters.Select = ["displayName", "internalId"], cancellationToken);
+            return (team?.DisplayName ?? teamId, team?.InternalId ?? throw new TeamsApiException("get team", 500, "Graph answered no internalId"));
+        }
+        catch (ODataError ex)
+        {
+            throw new TeamsApiException("get team", ex.ResponseStatusCode, $"{ex.Error?.Code}: {ex.Error?.Message}", RetryAfter(ex), ex);
+        }
+        catch (ApiException ex)
+        {
+            throw new TeamsApiException("get team", ex.ResponseStatusCode, ex.Message, RetryAfter(ex), ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new TeamsApiException("get team", 0, ex.Message, inner: ex);
+        }
+    }
+
     private static TimeSpan? RetryAfter(ApiException ex) =>
         ex.ResponseHeaders.TryGetValue("Retry-After", out var values) && int.TryParse(values.FirstOrDefault(), out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
 

@@ -86,6 +86,9 @@ public static class AdaptiveCardMessageRenderer
                         ticks.Add(Execute($"{(item.Checked ? "Untick" : "Tick")} {index + 1}", item.Command, ButtonStyle.Default));
                     }
                     break;
+                case TeamCallBlock call:
+                    body.Add(Text(AdaptiveCardText.Escape(TeamCall(call)), weight: call.Invite ? "Bolder" : null));
+                    break;
                 case ButtonsBlock row:
                     foreach (var button in row.Buttons)
                     {
@@ -135,6 +138,14 @@ public static class AdaptiveCardMessageRenderer
         });
         return Text(tag);
     }
+
+    /// <summary>The owning team called in, as the incident's thread tells it (escaped by the caller: names are outside text).</summary>
+    private static string TeamCall(TeamCallBlock call) => (call.TeamsTeam, call.Invite) switch
+    {
+        (null, _) => $"The {call.Team} team is {call.Verb} ({call.Severity}), but not in Teams: the timeline says why.",
+        (_, true) => $"The {call.Team} team is invited ({call.Severity}): a post in their team's General channel @mentions each member with the way here.",
+        (_, false) => $"The {call.Team} team is told ({call.Severity}) in their team's General channel.",
+    };
 
     /// <summary>The buttons, then the ticks; past <see cref="MaxTopLevelActions"/>, the rest behind one "show" action.</summary>
     private static JsonArray TopLevelActions(List<JsonObject> buttons, List<JsonObject> ticks)

@@ -29,6 +29,11 @@ internal static class CatalogExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OnCallCommander>());
         // Unaccepted within OnCall:AcceptWithin, the next level is asked: a sweep over the open incidents.
         services.AddHostedService<OnCallEscalations>();
+        // Likewise: the owning team is invited or mentioned, and the service's runbooks offered when none matched.
+        services.AddSingleton<OwningTeamNotifier>();
+        services.TryAddSingleton<TeamCallOutcomes>();
+        services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<OwningTeamNotifier>());
+        services.AddHostedService(sp => sp.GetRequiredService<OwningTeamNotifier>());
         // Also a hosted service, so the catalog is read (and its problems logged) at start, not by the first page.
         services.AddHostedService(sp => sp.GetRequiredService<CatalogLibrary>());
         return builder;

@@ -30,12 +30,29 @@ internal static class WebMessageRenderer
                 LinksBlock links => "<div class=\"msg-links\">" + string.Concat(links.Links.Select(Link)) + "</div>",
                 FieldsBlock fields => "<dl class=\"msg-fields\">" + string.Concat(fields.Fields.Select(f => $"<div><dt>{Encode(f.Label)}</dt><dd>{Encode(f.Value)}</dd></div>")) + "</dl>",
                 ChecklistBlock checklist => "<ul class=\"msg-checklist\">" + string.Concat(checklist.Items.Select(Item)) + "</ul>",
+                TeamCallBlock call => TeamCall(call),
                 ButtonsBlock buttons => "<div class=\"msg-buttons\">" + string.Concat(buttons.Buttons.Select(Button)) + "</div>",
                 _ => "",
             });
         }
         html.Append("</div>");
         return html.ToString();
+    }
+
+    /// <summary>The owning team, whether it was invited or mentioned, and where (each platform's outcome is on the timeline).</summary>
+    private static string TeamCall(TeamCallBlock call)
+    {
+        var where = new List<string>();
+        if (call.SlackUsergroup is { } slack)
+        {
+            where.Add($"Slack user group {Encode(slack)}");
+        }
+        if (call.TeamsTeam is { } teams)
+        {
+            where.Add($"Teams team {Encode(teams)}");
+        }
+        var through = where.Count == 0 ? " (no Slack user group or Teams team in the catalog)" : $" through {string.Join(" and ", where)}";
+        return $"<div class=\"msg-team-call msg-team-{call.Verb}\"><strong>Owning team: {Encode(call.Team)}</strong> — {call.Verb} ({Encode(call.Severity)}){through}</div>";
     }
 
     private static string Item(ChecklistItem item) =>

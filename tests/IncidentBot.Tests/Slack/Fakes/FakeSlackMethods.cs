@@ -35,6 +35,8 @@ internal sealed partial class FakeSlackMethods
             ["users.info"] = (4, UserInfo),
             ["users.lookupByEmail"] = (3, LookupByEmail),
             ["views.open"] = (4, OpenView),
+            ["usergroups.list"] = (2, ListUsergroups),
+            ["usergroups.users.list"] = (2, UsergroupUsers),
             // docs.slack.dev lists Tier 3 (api.slack.com said Tier 1); reconnects after `disconnect` must not wait a minute.
             ["apps.connections.open"] = (3, OpenConnection),
         };

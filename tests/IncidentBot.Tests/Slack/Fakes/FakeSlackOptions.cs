@@ -23,6 +23,12 @@ public sealed record FakeSlackOptions
     /// </summary>
     public IReadOnlyCollection<string> UserScopes { get; init; } = ["users:read", "users:read.email"];
 
+    /// <summary>The workspace's user groups (<c>usergroups.list</c>, <c>usergroups.users.list</c>).</summary>
+    public IReadOnlyList<FakeSlackUsergroup> Usergroups { get; init; } = [];
+
+    /// <summary>False answers the usergroups methods with <c>missing_scope</c>, as for an app installed without <c>usergroups:read</c>.</summary>
+    public bool UsergroupsRead { get; init; } = true;
+
     /// <summary>Names that conversations.create answers with <c>name_taken</c> (e.g. archived channels).</summary>
     public IReadOnlyCollection<string> TakenChannelNames { get; init; } = [];
 

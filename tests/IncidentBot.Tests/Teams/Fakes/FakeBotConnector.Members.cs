@@ -26,6 +26,32 @@ public sealed partial class FakeBotConnector
     /// <summary>The user ids looked up, in order.</summary>
     public IReadOnlyList<string> MemberLookups => Gate.Locked(() => _memberLookups.ToList());
 
+    /// <summary>
+    /// <c>GET /v3/conversations/{id}/pagedmembers?pageSize=&amp;continuationToken=</c>: the members of a team (its
+    /// thread id) a page at a time, as the Connector reference shows (<c>{ members, continuationToken }</c>); Teams
+    /// allows pages of 50 to 500 members and answers 400 otherwise.
+    /// </summary>
+    private FakeAnswer PagedMembers(string conversationId)
+    {
+        if (!_channels.Contains(conversationId))
+        {
+            return ConversationNotFound(conversationId);
+        }
+        var size = int.TryParse(Query["pageSize"], out var asked) ? asked : 500;
+        if (size is < 50 or > 500)
+        {
+            return FakeAnswer.Error(400, "BadArgument", "pageSize must be between 50 and 500.");
+        }
+        var start = int.TryParse(Query["continuationToken"], out var token) ? token : 0;
+        var page = _members.Skip(start).Take(size).ToList();
+        var answer = new JsonObject { ["members"] = new JsonArray(page.Select(m => (JsonNode)Account(m)).ToArray()) };
+        if (start + page.Count < _members.Count)
+        {
+            answer["continuationToken"] = (start + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return new(200, answer);
+    }
+
     private FakeAnswer Member(string conversationId, string userId)
     {
         _memberLookups.Add(userId);
@@ -44,6 +70,11 @@ public sealed partial class FakeBotConnector
         {
             return FakeAnswer.Error(404, "MemberNotFoundInConversation", $"The member {userId} is not in conversation {conversationId}.");
         }
+        return new(200, Account(member));
+    }
+
+    private JsonObject Account(FakeTeamsMember member)
+    {
         var account = new JsonObject
         {
             ["id"] = member.Id,
@@ -62,6 +93,6 @@ public sealed partial class FakeBotConnector
         {
             account["userPrincipalName"] = member.UserPrincipalName;
         }
-        return new(200, account);
+        return account;
     }
 }

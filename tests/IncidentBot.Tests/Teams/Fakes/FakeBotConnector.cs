@@ -75,6 +75,11 @@ public sealed partial class FakeBotConnector : LoopbackJsonFake
             return fault;
         }
 
+        if (method == "GET" && path.Trim('/').Split('/') is ["v3", "conversations", var team, "pagedmembers"])
+        {
+            return PagedMembers(team);
+        }
+
         // Kestrel has already decoded the path (all but %2F), so escaped and raw conversation ids arrive alike.
         return (method, path.Trim('/').Split('/')) switch
         {

@@ -33,6 +33,9 @@ public abstract class LoopbackJsonFake : IAsyncDisposable
     private protected async Task ListenAsync() =>
         (_app, Port) = await LoopbackHost.StartAsync(app => app.Map("/{**path}", HandleAsync));
 
+    /// <summary>The query string of the request being answered; read only inside <see cref="Answer"/>.</summary>
+    private protected IQueryCollection Query { get; private set; } = QueryCollection.Empty;
+
     /// <summary>Decides the answer to one request; runs under <see cref="Gate"/>.</summary>
     private protected abstract FakeAnswer Answer(string method, string path, string? token, JsonObject? body);
 
@@ -47,6 +50,7 @@ public abstract class LoopbackJsonFake : IAsyncDisposable
         // Answering and recording under one lock keeps Calls in the order the state changed; the write waits for no lock.
         var answer = Gate.Locked(() =>
         {
+            Query = request.Query;
             var answer = Answer(request.Method, path, FakeAnswer.BearerToken(request), body);
             Record(request.Method, path, answer.Status, body);
             return answer;
