@@ -61,6 +61,15 @@ public sealed record OnCallCommand(string? Service) : ChatCommand("oncall", Acce
     public override bool NeedsIncident => false;
 }
 
+/// <summary>
+/// <c>page &lt;service&gt; [message]</c>: page a catalogued service's on-call through its pager; inside an incident, the
+/// page is linked to it.
+/// </summary>
+public sealed record PageCommand(string Service, string? Message) : ChatCommand("page", AccessRole.Responder)
+{
+    public override bool NeedsIncident => false;
+}
+
 /// <summary><c>mitigate [summary]</c>: the impact has stopped, the cause may remain.</summary>
 public sealed record MitigateCommand(string? Summary) : ChatCommand("mitigate", AccessRole.Responder);
 
