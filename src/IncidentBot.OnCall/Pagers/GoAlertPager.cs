@@ -15,7 +15,7 @@ namespace IncidentBot.OnCall.Pagers;
 /// </summary>
 internal sealed class GoAlertPager(HttpClient http, IOptionsMonitor<OnCallOptions> options, ILogger<GoAlertPager> logger) : IPager
 {
-    private const string Key = "GoAlert";
+    private const string Key = "OnCall:GoAlert:PageApiKey";
 
     public static readonly string CreateAlertDocument = GoAlertSource.Document("create-alert.graphql");
 

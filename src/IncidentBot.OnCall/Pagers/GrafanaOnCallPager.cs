@@ -18,7 +18,7 @@ namespace IncidentBot.OnCall.Pagers;
 /// </summary>
 internal sealed class GrafanaOnCallPager(HttpClient http, IOptionsMonitor<OnCallOptions> options, ILogger<GrafanaOnCallPager> logger) : IPager
 {
-    private const string Key = "GrafanaOnCall";
+    private const string Key = "OnCall:GrafanaOnCall:ApiKey";
 
     /// <summary>At most this many people on call are paged.</summary>
     private const int MaxPeople = 10;

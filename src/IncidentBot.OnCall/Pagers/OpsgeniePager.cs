@@ -17,7 +17,7 @@ namespace IncidentBot.OnCall.Pagers;
 /// </summary>
 internal sealed class OpsgeniePager(HttpClient http, IOptionsMonitor<OnCallOptions> options, ILogger<OpsgeniePager> logger) : IPager
 {
-    private const string Key = "Opsgenie";
+    private const string Key = "OnCall:Opsgenie:ApiKey";
 
     private readonly PagerHttp _http = new(http, options, logger);
 

@@ -21,7 +21,7 @@ namespace IncidentBot.OnCall.Pagers;
 /// </summary>
 internal sealed class PagerDutyPager(HttpClient http, IOptionsMonitor<OnCallOptions> options, ILogger<PagerDutyPager> logger) : IPager
 {
-    private const string Key = "PagerDuty";
+    private const string Key = "OnCall:PagerDuty:ApiKey";
 
     private readonly PagerHttp _http = new(http, options, logger);
 

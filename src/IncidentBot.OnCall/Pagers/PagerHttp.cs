@@ -71,14 +71,15 @@ internal sealed class PagerHttp(HttpClient http, IOptionsMonitor<OnCallOptions> 
     }
 
     /// <summary>A refusal, worded by its status, with what the pager said.</summary>
-    public static OnCallSourceException Refused(string pager, string key, string what, Reply reply)
+    /// <param name="keySetting">The setting that holds the key the pager refused, e.g. <c>OnCall:PagerDuty:ApiKey</c>.</param>
+    public static OnCallSourceException Refused(string pager, string keySetting, string what, Reply reply)
     {
         var status = (int)reply.Status;
         var said = Said(reply) is { } text ? $": {text}" : "";
         var inner = new HttpRequestException($"{pager} answered {status}", null, reply.Status);
         return reply.Status switch
         {
-            HttpStatusCode.Unauthorized => new OnCallSourceException(pager, $"refused the API key ({status}); check OnCall:{key}:ApiKey", inner: inner),
+            HttpStatusCode.Unauthorized => new OnCallSourceException(pager, $"refused the API key ({status}); check {keySetting}", inner: inner),
             HttpStatusCode.Forbidden => new OnCallSourceException(pager, $"refused to page {what} ({status}); the API key may only read, or may not see it{said}", inner: inner),
             HttpStatusCode.NotFound => new OnCallSourceException(pager, $"does not know {what} ({status}){said}", inner: inner),
             _ when status >= 500 => new OnCallSourceException(pager, $"failed ({status}) while paging {what}", inner: inner),
