@@ -318,6 +318,25 @@ public sealed class PageCommandTests : IDisposable
         Assert.Contains("did not answer within 0.3 s", Assert.Single(await PageNotesAsync(app, 1)).Text);
     }
 
+    [Fact]
+    public async Task ADrillNeverPagesRealPeople()
+    {
+        await using var pd = await FakePagerDuty.StartAsync();
+        pd.Service("PSVC1", "PEP1");
+        var settings = OnCallHarness.Settings(pagerDuty: pd);
+        settings["Drills:Leads:0"] = "lena";
+        await using var app = Start(settings);
+        Assert.True((await app.CommandAsync(null, "lena", "drill run database-failover")).Ok);
+        Assert.True((await app.Incidents.FindAsync(1))!.IsDrill);
+
+        var reply = await app.CommandAsync(1, "lena", "page checkout-api");
+
+        Assert.False(reply.Ok);
+        Assert.Contains("INC-1 is a drill: `page` does not page real people in a drill.", reply.AllText);
+        Assert.Empty(pd.Calls);
+        Assert.Empty(await PageNotesAsync(app, 1));
+    }
+
     [Theory]
     [InlineData("<script>alert(1)</script>")]
     [InlineData("[x](https://evil.example)")]
