@@ -318,6 +318,38 @@ public sealed class PageCommandTests : IDisposable
         Assert.Contains("did not answer within 0.3 s", Assert.Single(await PageNotesAsync(app, 1)).Text);
     }
 
+    public static TheoryData<string> Messages => new()
+    {
+        new string('x', 3_900),
+        string.Join(" ", Enumerable.Repeat("word", 700)),
+        "line one\nline two\r\nline three\tend",
+        "bell\u0007 escape\u001b[31m red \u0085 next-line",
+        "**bold** <b>html</b> <!channel> [x](https://evil.example)",
+        "ünïcödé 日本語 🙂",
+    };
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public async Task WhatIsSentIsCutToTheLimitsAndCarriesNoControlCharacters(string message)
+    {
+        await using var pd = await FakePagerDuty.StartAsync();
+        pd.Service("PSVC1", "PEP1");
+        await using var app = Start(OnCallHarness.Settings(pagerDuty: pd));
+        await app.CommandAsync(null, "bob", "declare Checkout is slow sev2");
+
+        var reply = await app.CommandAsync(1, "bob", $"page checkout-api {message}");
+
+        Assert.True(reply.Ok, reply.AllText);
+        var incident = Assert.Single(pd.Incidents);
+        var title = incident["title"]!.GetValue<string>();
+        var details = incident["body"]!["details"]!.GetValue<string>();
+        Assert.InRange(title.Length, 1, 120);
+        Assert.InRange(details.Length, 1, 2_000);
+        Assert.DoesNotContain(title, char.IsControl);
+        Assert.DoesNotContain(details.Replace("\n", "", StringComparison.Ordinal), char.IsControl);
+        Assert.StartsWith("[INC-1] checkout-api: ", title);
+    }
+
     [Fact]
     public async Task ADrillNeverPagesRealPeople()
     {
