@@ -35,6 +35,12 @@ public sealed partial class PageReplies(CatalogLibrary catalogs, IEnumerable<IPa
         {
             return new PageReply(false, $"There is no incident INC-{number}.");
         }
+        if (incident is { IsDrill: true })
+        {
+            // A drill rehearses the response; it never wakes the real on-call person.
+            logger.LogInformation("{User} tried to page {Service} in drill {Incident}: refused", user, component.Name, incident.Reference);
+            return new PageReply(false, $"{incident.Reference} is a drill: `page` does not page real people in a drill. Ask `oncall {Code(component.Name)}` who would have been paged.");
+        }
         var request = catalog.OnCallRequestFor(component, reporter: null);
         var (target, pager, reasons) = Choose(request.Targets);
         if (target is null || pager is null)
@@ -49,24 +55,12 @@ public sealed partial class PageReplies(CatalogLibrary catalogs, IEnumerable<IPa
         var page = new PageRequest(target, component.Name, Title(component, incident, message), Details(user, component, incident, message, link), key, incident?.Reference, link, previous);
         var name = Literal(component.Name);
         var via = $"through {pager.DisplayName} (`{Code(target.ToString())}`)";
+        PageAnswer answer;
         try
         {
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             budget.CancelAfter(Budget);
-            var answer = await pager.PageAsync(page, budget.Token);
-            var duplicate = answer.Duplicate || (previous is not null && previous == answer.Reference);
-            logger.LogInformation("{User} paged {Service} through {Pager}{Incident}: {PageOutcome}", user, component.Name, pager.Name, incident is null ? "" : $" for {incident.Reference}", answer.Summary);
-            if (incident is not null)
-            {
-                await RecordAsync(incident.Number, user,
-                    $"{user} paged {component.Name}'s on-call through {pager.DisplayName} ({target}): {answer.Summary}{(answer.Link is null ? "" : $" {answer.Link}")} (page {answer.Reference}, dedup key `{key}`)",
-                    cancellationToken);
-            }
-            var opened = answer.Link is null ? "" : $" Open it: {Literal(answer.Link, 300)}";
-            var linked = incident is null
-                ? " Outside an incident every `page` is a new page."
-                : $" Linked to {incident.Reference}; dedup key `{Code(key!)}`: paging {name} again for {incident.Reference} reaches this same page.";
-            return new PageReply(true, $"{(duplicate ? "Already paged" : "Paged")} the on-call of **{name}** {via}: {Literal(answer.Summary, 300)}.{opened}{linked}");
+            answer = await pager.PageAsync(page, budget.Token);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
         {
@@ -88,6 +82,21 @@ public sealed partial class PageReplies(CatalogLibrary catalogs, IEnumerable<IPa
                 : timedOut ? " The page may still have gone out." : "";
             return new PageReply(false, $"Could not page the on-call of **{name}** {via}: {Literal(problem, 300)}.{retry}");
         }
+
+        // The page went out: what follows never turns it into a failure.
+        var duplicate = answer.Duplicate || (previous is not null && previous == answer.Reference);
+        logger.LogInformation("{User} paged {Service} through {Pager}{Incident}: {PageOutcome}", user, component.Name, pager.Name, incident is null ? "" : $" for {incident.Reference}", answer.Summary);
+        if (incident is not null)
+        {
+            await RecordAsync(incident.Number, user,
+                $"{user} paged {component.Name}'s on-call through {pager.DisplayName} ({target}): {answer.Summary}{(answer.Link is null ? "" : $" {answer.Link}")} (page {answer.Reference}, dedup key `{key}`)",
+                cancellationToken);
+        }
+        var opened = answer.Link is null ? "" : $" Open it: {Literal(answer.Link, 300)}";
+        var linked = incident is null
+            ? " Outside an incident every `page` is a new page."
+            : $" Linked to {incident.Reference}; dedup key `{Code(key!)}`: paging {name} again for {incident.Reference} reaches this same page.";
+        return new PageReply(true, $"{(duplicate ? "Already paged" : "Paged")} the on-call of **{name}** {via}: {Literal(answer.Summary, 300)}.{opened}{linked}");
     }
 
     /// <summary>The first target with a pager that can page it, with why each one before it could not.</summary>
@@ -137,12 +146,20 @@ public sealed partial class PageReplies(CatalogLibrary catalogs, IEnumerable<IPa
             .LastOrDefault();
     }
 
+    /// <summary>Puts the page on the timeline; a store that fails loses the note (logged), never the reply about the page.</summary>
     private async Task RecordAsync(int number, string user, string text, CancellationToken cancellationToken)
     {
-        var recorded = await incidents.RecordPageAsync(number, user, text, cancellationToken);
-        if (recorded.Problem is not null)
+        try
         {
-            logger.LogWarning("The page could not be put on the timeline of INC-{Incident}: {PageProblem}", number, recorded.Problem);
+            var recorded = await incidents.RecordPageAsync(number, user, text, cancellationToken);
+            if (recorded.Problem is not null)
+            {
+                logger.LogWarning("The page could not be put on the timeline of INC-{Incident}: {PageProblem}", number, recorded.Problem);
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "The page could not be put on the timeline of INC-{Incident}", number);
         }
     }
 
