@@ -18,7 +18,7 @@ RUN dotnet restore src/IncidentBot/IncidentBot.csproj
 # The projects also take appsettings.json (copied beside the binary) and the RCA template (embedded) from outside src/.
 COPY appsettings.json ./
 COPY docs/rca-template.md docs/
-COPY docs/goalert/service-oncall-users.graphql docs/goalert/schedule-shifts.graphql docs/goalert/
+COPY docs/goalert/service-oncall-users.graphql docs/goalert/schedule-shifts.graphql docs/goalert/create-alert.graphql docs/goalert/
 COPY src/ src/
 RUN dotnet publish src/IncidentBot/IncidentBot.csproj --configuration Release --no-restore --output /app
 

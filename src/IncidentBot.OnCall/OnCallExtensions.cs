@@ -1,3 +1,4 @@
+using IncidentBot.OnCall.Pagers;
 using IncidentBot.OnCall.Sources;
 using IncidentBot.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -38,6 +39,12 @@ public static class OnCallExtensions
         AddSource<GrafanaOnCallSource>(services, settings.GrafanaOnCall.Enabled);
         AddSource<GoAlertSource>(services, settings.GoAlert.Enabled);
 
+        // The pagers behind the page command; each says itself what it still needs when its settings are missing.
+        AddPager<PagerDutyPager>(services);
+        AddPager<OpsgeniePager>(services);
+        AddPager<GrafanaOnCallPager>(services);
+        AddPager<GoAlertPager>(services);
+
         // This directory replaces any stand-in registered before it; one registered later with TryAdd is not added.
         services.RemoveAll<IOnCallDirectory>();
         services.AddSingleton<IOnCallDirectory, OnCallDirectory>();
@@ -52,6 +59,10 @@ public static class OnCallExtensions
             services.AddSingleton<IOnCallSource>(sp => ActivatorUtilities.CreateInstance<TSource>(sp, sp.GetRequiredKeyedService<HttpClient>(HttpClientName)));
         }
     }
+
+    private static void AddPager<TPager>(IServiceCollection services)
+        where TPager : class, IPager =>
+        services.AddSingleton<IPager>(sp => ActivatorUtilities.CreateInstance<TPager>(sp, sp.GetRequiredKeyedService<HttpClient>(HttpClientName)));
 
     /// <summary>Every problem in the <c>OnCall</c> section at once, each naming its key.</summary>
     private sealed class OnCallOptionsValidation : IValidateOptions<OnCallOptions>

@@ -6,10 +6,10 @@ namespace IncidentBot.OnCall;
 /// "OnCall": {
 ///   "Timeout": "00:00:02",
 ///   "AcceptWithin": "00:05:00",
-///   "PagerDuty": { "ApiKey": "…", "BaseUrl": "https://api.pagerduty.com" },
+///   "PagerDuty": { "ApiKey": "…", "BaseUrl": "https://api.pagerduty.com", "From": "oncall-bot@example.com" },
 ///   "Opsgenie": { "ApiKey": "…", "BaseUrl": "https://api.opsgenie.com" },
 ///   "GrafanaOnCall": { "ApiKey": "…", "BaseUrl": "https://oncall-prod-us-central-0.grafana.net/oncall" },
-///   "GoAlert": { "ApiKey": "…", "ScheduleApiKey": "…", "BaseUrl": "https://goalert.example.com" }
+///   "GoAlert": { "ApiKey": "…", "ScheduleApiKey": "…", "PageApiKey": "…", "BaseUrl": "https://goalert.example.com" }
 /// }
 /// </code>
 /// </summary>
@@ -31,7 +31,7 @@ public sealed class OnCallOptions
     /// <summary>How long one source may take to answer before the last remembered answer or the next step is used.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    public OnCallSourceOptions PagerDuty { get; set; } = new() { BaseUrl = "https://api.pagerduty.com" };
+    public PagerDutyOptions PagerDuty { get; set; } = new() { BaseUrl = "https://api.pagerduty.com" };
 
     public OnCallSourceOptions Opsgenie { get; set; } = new() { BaseUrl = "https://api.opsgenie.com" };
 
@@ -56,6 +56,10 @@ public sealed class OnCallOptions
         if (AcceptWithin <= TimeSpan.Zero || AcceptWithin > MaxAcceptWithin)
         {
             problems.Add($"{Section}:AcceptWithin must be more than 0 and at most {MaxAcceptWithin.TotalHours} h (it is {AcceptWithin}).");
+        }
+        if (!string.IsNullOrWhiteSpace(PagerDuty.From) && (!Catalog.CatalogRouting.IsEmail(PagerDuty.From.Trim()) || PagerDuty.From.Any(c => c > '\u007e')))
+        {
+            problems.Add($"{Section}:PagerDuty:From must be one e-mail address, a PagerDuty user's, e.g. oncall-bot@example.com.");
         }
         foreach (var (key, source) in Sources())
         {
@@ -112,6 +116,15 @@ public class OnCallSourceOptions
 }
 
 /// <summary>
+/// PagerDuty's settings. <see cref="From"/> is the e-mail of the PagerDuty user a page (<c>POST /incidents</c>) is
+/// made as: PagerDuty's REST API refuses to create an incident without a <c>From</c> header naming a user.
+/// </summary>
+public sealed class PagerDutyOptions : OnCallSourceOptions
+{
+    public string? From { get; set; }
+}
+
+/// <summary>
 /// GoAlert runs an API key only with the one query document it was created for: <see cref="OnCallSourceOptions.ApiKey"/>
 /// is the key made for the service query (<c>goalert:service/…</c>), <see cref="ScheduleApiKey"/> the one made for the
 /// schedule-shifts query (<c>goalert:schedule/…</c>); without it, schedules are asked with <c>ApiKey</c>.
@@ -120,5 +133,8 @@ public sealed class GoAlertOptions : OnCallSourceOptions
 {
     public string? ScheduleApiKey { get; set; }
 
-    public override IEnumerable<(string Name, string? Value)> Keys() => [.. base.Keys(), (nameof(ScheduleApiKey), ScheduleApiKey)];
+    /// <summary>The key made for the <c>createAlert</c> mutation (docs/goalert/create-alert.graphql), for <c>page</c>.</summary>
+    public string? PageApiKey { get; set; }
+
+    public override IEnumerable<(string Name, string? Value)> Keys() => [.. base.Keys(), (nameof(ScheduleApiKey), ScheduleApiKey), (nameof(PageApiKey), PageApiKey)];
 }

@@ -81,8 +81,8 @@ public sealed class OnCallReplies(CatalogLibrary catalogs, IOnCallDirectory dire
         _ => answeredBy,
     };
 
-    /// <summary>"No service X": the names nearest to what was typed, so the right one is a copy away.</summary>
-    private static string UnknownService(ServiceCatalog catalog, string service)
+    /// <summary>"No service X": the names nearest to what was typed, each as the command <paramref name="verb"/> for it, so the right one is a copy away.</summary>
+    public static string UnknownService(ServiceCatalog catalog, string service, string verb = "oncall")
     {
         var typed = Literal(service);
         if (catalog.Components.Count == 0)
@@ -99,7 +99,7 @@ public sealed class OnCallReplies(CatalogLibrary catalogs, IOnCallDirectory dire
             .Take(NearNames)
             .ToList();
         return near.Count > 0
-            ? $"There is no service {typed} in the catalog. Did you mean {string.Join(", ", near.Select(n => $"`oncall {n.Replace("`", "", StringComparison.Ordinal)}`"))}?"
+            ? $"There is no service {typed} in the catalog. Did you mean {string.Join(", ", near.Select(n => $"`{verb} {n.Replace("`", "", StringComparison.Ordinal)}`"))}?"
             : $"There is no service {typed} in the catalog. The Services page lists all {names.Count}.";
     }
 

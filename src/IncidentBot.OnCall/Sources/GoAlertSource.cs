@@ -89,7 +89,7 @@ internal sealed class GoAlertSource(HttpClient http, IOptionsMonitor<OnCallOptio
 
     private static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
-    private static string Document(string name)
+    internal static string Document(string name)
     {
         using var stream = typeof(GoAlertSource).Assembly.GetManifestResourceStream($"IncidentBot.OnCall.goalert.{name}")
             ?? throw new InvalidOperationException($"The GoAlert query {name} is not embedded.");

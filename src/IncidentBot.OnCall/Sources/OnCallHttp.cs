@@ -104,7 +104,7 @@ internal sealed class OnCallHttp(HttpClient http, ILogger logger)
     }
 
     /// <summary>The body, refused when it says or turns out to be larger than <see cref="MaxResponseBytes"/>.</summary>
-    private static async Task<byte[]> ReadLimitedAsync(string source, HttpContent content, CancellationToken cancellationToken)
+    internal static async Task<byte[]> ReadLimitedAsync(string source, HttpContent content, CancellationToken cancellationToken)
     {
         if (content.Headers.ContentLength > MaxResponseBytes)
         {

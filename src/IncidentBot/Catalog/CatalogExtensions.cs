@@ -23,6 +23,7 @@ internal static class CatalogExtensions
         services.AddSingleton<CatalogLibrary>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOnCallSource, RotaOnCallSource>());
         services.AddSingleton<OnCallReplies>();
+        services.AddSingleton<PageReplies>();
         // After an incident opens from an alert, in the background: the on-call person becomes commander.
         services.AddSingleton<OnCallCommander>();
         services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<OnCallCommander>());

@@ -43,6 +43,7 @@ public sealed class CommandRoleTests
         { "drill list", AccessRole.Viewer },
         { "declare Checkout is slow sev3", AccessRole.Responder },
         { "ack", AccessRole.Responder },
+        { "page checkout-api the checkout is down", AccessRole.Responder },
         { "role scribe @rob", AccessRole.Responder },
         { "accept", AccessRole.Responder },
         { "handoff @rob", AccessRole.Responder },

@@ -56,7 +56,10 @@ internal sealed class OnCallHarness : IDisposable
         return new OnCallHarness(builder.Build());
     }
 
-    /// <summary>Settings that point every source at its fake.</summary>
+    /// <summary>The PagerDuty user pages are made as (<c>OnCall:PagerDuty:From</c>).</summary>
+    public const string PagerDutyFrom = "oncall-bot@example.com";
+
+    /// <summary>Settings that point every source (and pager) at its fake.</summary>
     public static Dictionary<string, string?> Settings(Fakes.FakePagerDuty? pagerDuty = null, Fakes.FakeOpsgenie? opsgenie = null, Fakes.FakeGrafanaOnCall? grafana = null, Fakes.FakeGoAlert? goAlert = null)
     {
         var settings = new Dictionary<string, string?>();
@@ -75,11 +78,18 @@ internal sealed class OnCallHarness : IDisposable
         if (goAlert is not null)
         {
             settings["OnCall:GoAlert:ScheduleApiKey"] = goAlert.ScheduleKey;
+            settings["OnCall:GoAlert:PageApiKey"] = goAlert.PageKey;
+        }
+        if (pagerDuty is not null)
+        {
+            settings["OnCall:PagerDuty:From"] = PagerDutyFrom;
         }
         return settings;
     }
 
     public IOnCallSource Source(string name) => Services.GetServices<IOnCallSource>().Single(s => s.Name == name);
+
+    public IPager Pager(string name) => Services.GetServices<IPager>().Single(s => s.Name == name);
 
     public void Dispose()
     {

@@ -67,6 +67,15 @@ public sealed record AcceptOnCallCommand() : ChatCommand("accept", AccessRole.Re
 /// <summary><c>handoff [@person]</c>: the on-call commander passes command to the next on call, or to the person named.</summary>
 public sealed record HandOffCommand(string? To) : ChatCommand("handoff", AccessRole.Responder);
 
+/// <summary>
+/// <c>page &lt;service&gt; [message]</c>: page a catalogued service's on-call through its pager; inside an incident, the
+/// page is linked to it.
+/// </summary>
+public sealed record PageCommand(string Service, string? Message) : ChatCommand("page", AccessRole.Responder)
+{
+    public override bool NeedsIncident => false;
+}
+
 /// <summary><c>mitigate [summary]</c>: the impact has stopped, the cause may remain.</summary>
 public sealed record MitigateCommand(string? Summary) : ChatCommand("mitigate", AccessRole.Responder);
 

@@ -16,7 +16,7 @@ namespace IncidentBot.Chat.Commands;
 /// Runs a chat command for a user, inside an incident or outside one. Every platform (Slack, Teams, the web
 /// console, the HTTP API) comes through here, so a command behaves the same wherever it is typed.
 /// </summary>
-public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, Rca.RcaService rcas, AccessPolicy access, OnCall.OnCallReplies onCall, IOptions<OnCall.OnCallOptions> onCallOptions, IConsoleLinks console, IOptions<InputLimits> limits, TimeProvider time, ILogger<ChatCommandHandler> logger)
+public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore store, RoleCatalog roles, RunbookLibrary runbooks, DrillService drills, Rca.RcaService rcas, AccessPolicy access, OnCall.OnCallReplies onCall, OnCall.PageReplies pages, IOptions<OnCall.OnCallOptions> onCallOptions, IConsoleLinks console, IOptions<InputLimits> limits, TimeProvider time, ILogger<ChatCommandHandler> logger)
 {
     /// <summary>Runs <paramref name="text"/> for a person known only by name (nothing proven about them).</summary>
     public Task<CommandReply> HandleAsync(string user, string text, int? incidentNumber, CancellationToken cancellationToken = default) =>
@@ -84,6 +84,7 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
             ResolveCommand resolve => Reply(await incidents.ResolveAsync(number!.Value, resolve.Summary, user, cancellationToken)),
             HelpCommand => Help(number),
             OnCallCommand oncall => await OnCallAsync(oncall.Service, number, cancellationToken),
+            PageCommand page => await PageAsync(page, user, number, cancellationToken),
             StartRunbookCommand start => Reply(await incidents.StartRunbookAsync(number!.Value, start.RunbookId, user, cancellationToken)),
             RunbookStatusCommand => await RunbookStatusAsync(number!.Value, cancellationToken),
             ListRunbooksCommand => ListRunbooks(number),
@@ -179,6 +180,13 @@ public sealed class ChatCommandHandler(IncidentService incidents, IIncidentStore
         }
         var reply = await onCall.DescribeAsync(service, cancellationToken);
         return reply.Found ? CommandReply.Private(reply.Markdown, incidentNumber: number) : CommandReply.Error(reply.Markdown, number);
+    }
+
+    /// <summary><c>page &lt;service&gt; [message]</c>: through the service's pager, linked to the incident when inside one.</summary>
+    private async Task<CommandReply> PageAsync(PageCommand page, string user, int? number, CancellationToken cancellationToken)
+    {
+        var reply = await pages.PageAsync(user, page.Service, page.Message, number, cancellationToken);
+        return reply.Ok ? CommandReply.Private(reply.Markdown, incidentNumber: number) : CommandReply.Error(reply.Markdown, number);
     }
 
     private async Task<CommandReply> RcaNowAsync(int number, string user, CancellationToken cancellationToken)

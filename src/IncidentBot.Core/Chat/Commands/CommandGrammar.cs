@@ -18,6 +18,7 @@ public static class CommandGrammar
         ("status", "status", "the incident at a glance"),
         ("timeline", "timeline", "the last 20 timeline entries, with a link to the rest"),
         ("oncall", "oncall [service]", "who is on call now and next (the incident's service when none is named)"),
+        ("page", "page <service> [message]", "page the service's on-call through its pager (PagerDuty, Opsgenie, Grafana OnCall, GoAlert)"),
         ("runbook", "runbook start <id> | status | list", "walk a runbook step by step"),
         ("done", "done [runbook] [note]", "the current step is done (also `next`)"),
         ("skip", "skip [runbook] [reason]", "skip the current step"),

@@ -68,6 +68,7 @@ public static class CommandParser
             "status" => NoArguments(verb, args, new ShowStatusCommand()),
             "timeline" => NoArguments(verb, args, new ShowTimelineCommand()),
             "oncall" => args.Contains(' ') ? Usage("oncall", "Name one service.") : CommandParseResult.Ok(new OnCallCommand(NullIfEmpty(args))),
+            "page" => Page(args),
             "mitigate" => CommandParseResult.Ok(new MitigateCommand(NullIfEmpty(args))),
             "resolve" => CommandParseResult.Ok(new ResolveCommand(NullIfEmpty(args))),
             "help" => CommandParseResult.Ok(new HelpCommand()),
@@ -98,6 +99,14 @@ public static class CommandParser
         return title.Length == 0
             ? Usage("declare", "Give the incident a title.")
             : CommandParseResult.Ok(new DeclareCommand(title, severity));
+    }
+
+    private static CommandParseResult Page(string args)
+    {
+        var (service, message) = NextWord(args);
+        return service.Length == 0
+            ? Usage("page", "Name the service to page, e.g. `page checkout-api`.")
+            : CommandParseResult.Ok(new PageCommand(service, NullIfEmpty(message)));
     }
 
     private static CommandParseResult Runbook(string args)

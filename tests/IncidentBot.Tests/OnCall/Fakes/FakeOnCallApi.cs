@@ -11,6 +11,9 @@ namespace IncidentBot.Tests.OnCall.Fakes;
 public sealed record FakeOnCallCall(string Method, string Path, IQueryCollection Query, string? Authorization, string? Accept, string? Body)
 {
     public string? this[string name] => Query.TryGetValue(name, out var values) ? values.ToString() : null;
+
+    /// <summary>The <c>From</c> header (PagerDuty's REST API names the acting user with it).</summary>
+    public string? From { get; init; }
 }
 
 /// <summary>An answer decided under the fake's lock and written after it is released.</summary>
@@ -98,7 +101,7 @@ public abstract class FakeOnCallApi : IAsyncDisposable
             using var reader = new StreamReader(request.Body, Encoding.UTF8);
             body = await reader.ReadToEndAsync(context.RequestAborted);
         }
-        var call = new FakeOnCallCall(request.Method, request.Path.Value ?? "/", request.Query, request.Headers.Authorization.ToString(), request.Headers.Accept.ToString(), body);
+        var call = new FakeOnCallCall(request.Method, request.Path.Value ?? "/", request.Query, request.Headers.Authorization.ToString(), request.Headers.Accept.ToString(), body) { From = request.Headers["From"].ToString() };
         TimeSpan delay = default;
         var answer = Gate.Locked(() =>
         {

@@ -16,6 +16,7 @@ public sealed class FakePagerDuty : FakeOnCallApi
 {
     private readonly List<Shift> _shifts = [];
     private readonly Dictionary<string, string> _services = new(StringComparer.Ordinal);
+    private readonly List<JsonObject> _incidents = [];
 
     private FakePagerDuty(string apiKey)
         : base(apiKey)
@@ -36,6 +37,12 @@ public sealed class FakePagerDuty : FakeOnCallApi
     /// <summary>A service whose escalation policy is <paramref name="policy"/>.</summary>
     public void Service(string id, string policy) => Gate.Locked(() => _services[id] = policy);
 
+    /// <summary>The incidents created (<c>POST /incidents</c>), as PagerDuty keeps them, with the <c>From</c> each came with.</summary>
+    public IReadOnlyList<JsonObject> Incidents => Gate.Locked(() => _incidents.Select(i => i.DeepClone().AsObject()).ToList());
+
+    /// <summary>Resolves every incident, as a responder would in PagerDuty.</summary>
+    public void ResolveIncidents() => Gate.Locked(() => _incidents.ForEach(i => i["status"] = "resolved"));
+
     private protected override bool Authorized(FakeOnCallCall call) => call.Authorization == $"Token token={ApiKey}";
 
     private protected override string ErrorBody(int status) =>
@@ -46,6 +53,24 @@ public sealed class FakePagerDuty : FakeOnCallApi
         if (call.Accept != "application/vnd.pagerduty+json;version=2")
         {
             return FakeOnCallAnswer.Json(406, ErrorBody(406));
+        }
+        if (call.Path == "/incidents" && call.Method == "POST")
+        {
+            return CreateIncident(call);
+        }
+        if (call.Path == "/incidents" && call.Method == "GET")
+        {
+            var key = call["incident_key"];
+            var open = _incidents.Where(i => i["incident_key"]?.GetValue<string>() == key && i["status"]!.GetValue<string>() != "resolved").Select(i => (JsonNode)i.DeepClone()).ToArray();
+            return FakeOnCallAnswer.Json(200, new JsonObject { ["incidents"] = new JsonArray(open), ["limit"] = 25, ["offset"] = 0, ["more"] = false, ["total"] = null }.ToJsonString());
+        }
+        if (call.Path.StartsWith("/escalation_policies/", StringComparison.Ordinal))
+        {
+            var id = Uri.UnescapeDataString(call.Path["/escalation_policies/".Length..]);
+            var services = _services.Where(s => s.Value == id).Select(s => (JsonNode)Reference(s.Key, "service_reference")).ToArray();
+            return services.Length == 0 && !_shifts.Any(s => s.Policy == id)
+                ? FakeOnCallAnswer.Json(404, ErrorBody(404))
+                : FakeOnCallAnswer.Json(200, new JsonObject { ["escalation_policy"] = new JsonObject { ["id"] = id, ["type"] = "escalation_policy", ["name"] = id, ["services"] = new JsonArray(services) } }.ToJsonString());
         }
         if (call.Path.StartsWith("/services/", StringComparison.Ordinal))
         {
@@ -79,6 +104,40 @@ public sealed class FakePagerDuty : FakeOnCallApi
             ["more"] = offset + limit < matching.Count,
             ["total"] = null,
         }.ToJsonString());
+    }
+
+    /// <summary>
+    /// <c>POST /incidents</c>: <c>incident.type</c>, <c>title</c> and a known <c>service</c> reference required, and a
+    /// <c>From</c> header; an open incident with the same <c>incident_key</c> on the service is refused (400), as
+    /// PagerDuty documents for <c>incident_key</c>.
+    /// </summary>
+    private FakeOnCallAnswer CreateIncident(FakeOnCallCall call)
+    {
+        var incident = (JsonNode.Parse(call.Body ?? "null") as JsonObject)?["incident"] as JsonObject;
+        var service = incident?["service"]?["id"]?.GetValue<string>();
+        if (string.IsNullOrWhiteSpace(call.From))
+        {
+            return FakeOnCallAnswer.Json(400, new JsonObject { ["error"] = new JsonObject { ["message"] = "Invalid Input Provided", ["code"] = 2001, ["errors"] = new JsonArray("You must provide a 'From' header with a valid user email address.") } }.ToJsonString());
+        }
+        if (incident?["type"]?.GetValue<string>() != "incident" || string.IsNullOrWhiteSpace(incident["title"]?.GetValue<string>()) || service is null || !_services.ContainsKey(service))
+        {
+            return FakeOnCallAnswer.Json(400, new JsonObject { ["error"] = new JsonObject { ["message"] = "Invalid Input Provided", ["code"] = 2001, ["errors"] = new JsonArray("Service not found or incident malformed.") } }.ToJsonString());
+        }
+        var key = incident["incident_key"]?.GetValue<string>();
+        if (key is not null && _incidents.Any(i => i["incident_key"]?.GetValue<string>() == key && i["service"]!["id"]!.GetValue<string>() == service && i["status"]!.GetValue<string>() != "resolved"))
+        {
+            return FakeOnCallAnswer.Json(400, new JsonObject { ["error"] = new JsonObject { ["message"] = "Invalid Input Provided", ["code"] = 2001, ["errors"] = new JsonArray("Open incident with matching dedup key already exists on this service") } }.ToJsonString());
+        }
+        var number = _incidents.Count + 1;
+        var id = "Q" + number.ToString("D6", CultureInfo.InvariantCulture);
+        var created = incident.DeepClone().AsObject();
+        created["id"] = id;
+        created["incident_number"] = number;
+        created["status"] = "triggered";
+        created["html_url"] = $"https://example.pagerduty.com/incidents/{id}";
+        created["from"] = call.From;
+        _incidents.Add(created);
+        return FakeOnCallAnswer.Json(201, new JsonObject { ["incident"] = created.DeepClone() }.ToJsonString());
     }
 
     private static JsonObject Entry(Shift s, bool users) => new()
