@@ -35,7 +35,7 @@ public static class StormCommand
             {
                 return await CompareReplicasAsync(plan, requests, folder, postgres, options, http, store, storeSettings);
             }
-            var report = await MeasuredStormAsync(plan, requests, folder.CreateSubdirectory("bot").FullName, storeSettings, options.Store, http, store, replicas: 1);
+            var report = await MeasuredStormAsync(plan, requests, folder.CreateSubdirectory("bot").FullName, storeSettings, options.Store, http, store, replicas: 1, postgres?.ServerProcessId);
             report.Print(Console.Out);
             return report.AllTargetsMet ? 0 : 1;
         }
@@ -57,7 +57,7 @@ public static class StormCommand
                 ["ConnectionStrings:IncidentBot"] = await postgres.CreateDatabaseAsync("bench_bot"),
             };
             Console.WriteLine($"  the bot storm against {replicas} replica{(replicas == 1 ? "" : "s")}{LoadAverage()}");
-            reports.Add(await MeasuredStormAsync(plan, requests, folder.CreateSubdirectory($"bot{replicas}").FullName, settings, options.Store, http, store, replicas));
+            reports.Add(await MeasuredStormAsync(plan, requests, folder.CreateSubdirectory($"bot{replicas}").FullName, settings, options.Store, http, store, replicas, postgres.ServerProcessId));
         }
         foreach (var report in reports)
         {
@@ -70,9 +70,9 @@ public static class StormCommand
     }
 
     private static async Task<StormReport> MeasuredStormAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, string dataFolder, Dictionary<string, string> storeSettings,
-        BenchStore storeKind, LoadResult http, StoreBaselineResult store, int replicas)
+        BenchStore storeKind, LoadResult http, StoreBaselineResult store, int replicas, int? databaseProcessId)
     {
-        var bot = await BotStormAsync(plan, requests, dataFolder, storeSettings, replicas);
+        var bot = await BotStormAsync(plan, requests, dataFolder, storeSettings, replicas, databaseProcessId);
         if (storeSettings.TryGetValue("ConnectionStrings:IncidentBot", out var botDatabase))
         {
             var stored = await BenchPostgres.CountStoredAsync(botDatabase);
@@ -132,7 +132,8 @@ public static class StormCommand
         }
     }
 
-    private static async Task<BotStormResult> BotStormAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, string dataFolder, Dictionary<string, string> storeSettings, int replicas)
+    private static async Task<BotStormResult> BotStormAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, string dataFolder, Dictionary<string, string> storeSettings, int replicas,
+        int? databaseProcessId)
     {
         await using var slack = await FakeSlackApi.StartAsync(new FakeSlackOptions { Latency = TimeSpan.FromMilliseconds(50) });
         var settings = new Dictionary<string, string>(storeSettings)
@@ -155,7 +156,7 @@ public static class StormCommand
             {
                 bots.Add(await BotUnderTest.StartAsync(Directory.CreateDirectory(Path.Combine(dataFolder, $"replica{i}")).FullName, settings));
             }
-            return await StormThroughAsync(plan, requests, bots, slack);
+            return await StormThroughAsync(plan, requests, bots, slack, databaseProcessId);
         }
         finally
         {
@@ -166,7 +167,7 @@ public static class StormCommand
         }
     }
 
-    private static async Task<BotStormResult> StormThroughAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, List<BotUnderTest> bots, FakeSlackApi slack)
+    private static async Task<BotStormResult> StormThroughAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, List<BotUnderTest> bots, FakeSlackApi slack, int? databaseProcessId)
     {
         var bot = bots[0];
         using var driver = new LoadDriver(bots.Select(b => b.Address).ToList(), plan.Connections);
@@ -176,12 +177,17 @@ public static class StormCommand
         var warm = await watcher.WaitForAsync(warmUp.Sum(r => r.Alerts), AttachPatience);
         var callsBefore = slack.Calls.Count;
 
+        // CPU from the first request of the measured storm until every alert is attached: the work of the storm itself.
+        TimeSpan BotCpu() => bots.Aggregate(TimeSpan.Zero, (sum, b) => sum + b.CpuTime);
+        TimeSpan? DatabaseCpu() => databaseProcessId is { } pid ? ProcessCpu.OfTree(pid) : null;
+        var (botCpuBefore, databaseCpuBefore) = (BotCpu(), DatabaseCpu());
         var load = await driver.SendAsync(requests);
         var attached = await watcher.WaitForAsync(warm.Alerts + plan.TotalAlerts, AttachPatience);
+        var cpu = new CpuUsed(BotCpu() - botCpuBefore, DatabaseCpu() - databaseCpuBefore);
         // Only the measured storm counts: the warm-up's incidents, alerts and Slack calls are taken off.
         attached = attached with { Incidents = attached.Incidents - warm.Incidents, Alerts = attached.Alerts - warm.Alerts };
         var calls = slack.Calls.Skip(callsBefore).ToList();
         var refused = calls.Where(c => c.StatusCode == 429).GroupBy(c => c.Method).ToDictionary(g => g.Key, g => g.Count());
-        return new BotStormResult(load, attached, calls.Count, refused, bots.Max(b => b.PeakWorkingSet), WarmUp: warm);
+        return new BotStormResult(load, attached, calls.Count, refused, bots.Max(b => b.PeakWorkingSet), WarmUp: warm, Cpu: cpu);
     }
 }

@@ -32,6 +32,9 @@ public sealed class BotUnderTest : IAsyncDisposable
         }
     }
 
+    /// <summary>User + system CPU time the bot process has used so far (zero where /proc cannot be read).</summary>
+    public TimeSpan CpuTime => ProcessCpu.Of(_process.Id) ?? TimeSpan.Zero;
+
     public static async Task<BotUnderTest> StartAsync(string dataFolder, IReadOnlyDictionary<string, string> settings)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
