@@ -67,8 +67,11 @@ public static class ProcessCpu
     private sealed record Stat(int Parent, long User, long System, long ChildrenUser, long ChildrenSystem);
 }
 
-/// <summary>CPU time spent during the measured storm: by the bot processes, and by the PostgreSQL server if the bench can see it.</summary>
-public sealed record CpuUsed(TimeSpan Bot, TimeSpan? Database)
+/// <summary>
+/// CPU time spent during the measured storm: by the bot processes, by the PostgreSQL server if the bench can see it,
+/// and what the bots' runtime counters say went to the JIT and GC pauses.
+/// </summary>
+public sealed record CpuUsed(TimeSpan Bot, TimeSpan? Database, RuntimeCounters Runtime)
 {
     /// <summary>Microseconds of CPU per alert.</summary>
     public static double PerAlert(TimeSpan cpu, int alerts) => alerts == 0 ? 0 : cpu.TotalMicroseconds / alerts;

@@ -60,6 +60,7 @@ public sealed class StormReport(StormPlan plan, BenchStore store, BotStormResult
         if (bot.Cpu is { } cpu)
         {
             output.WriteLine($"CPU per alert:         bot {CpuUsed.PerAlert(cpu.Bot, intake.Alerts):N1} µs ({cpu.Bot.TotalSeconds:N2} s user+sys){(cpu.Database is { } db ? $", PostgreSQL {CpuUsed.PerAlert(db, intake.Alerts):N1} µs ({db.TotalSeconds:N2} s, every server process)" : "")}, first request to all attached");
+            output.WriteLine($"  of the bot's:        JIT {cpu.Runtime.JitSeconds:N2} s ({cpu.Runtime.JitMethods:N0} methods compiled), GC pauses {cpu.Runtime.GcPauseSeconds:N2} s");
         }
         output.WriteLine();
         foreach (var (target, met) in Targets)
