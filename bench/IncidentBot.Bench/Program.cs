@@ -1,7 +1,7 @@
 using IncidentBot.Bench;
 using IncidentBot.Bench.Baselines;
 
-// `storm [--quick] [--store litedb|postgres] [--postgres "<connection string>"] [--replicas N]` runs the whole benchmark;
+// `storm [--quick] [--store litedb|postgres] [--postgres "<connection string>"] [--replicas N] [--bot path/IncidentBot.dll] [--bot-env NAME=VALUE] [--warm-ups N]` runs the whole benchmark;
 // `empty-endpoint <port>` is the HTTP baseline it starts as a child.
 return args switch
 {
@@ -12,6 +12,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/IncidentBot.Bench -- storm [--quick] [--store litedb|postgres] [--postgres \"<connection string>\"] [--replicas N]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/IncidentBot.Bench -- storm [--quick] [--store litedb|postgres] [--postgres \"<connection string>\"] [--replicas N] [--bot path/IncidentBot.dll] [--bot-env NAME=VALUE] [--warm-ups N]");
     return 2;
 }

@@ -30,12 +30,16 @@ public static class StormCommand
             var (store, storeSettings) = postgres is null
                 ? (LiteDbBaselines(plan, requests, folder.FullName), new Dictionary<string, string>())
                 : await PostgresBaselinesAsync(plan, requests, postgres);
+            foreach (var (name, value) in options.BotEnvironment ?? new Dictionary<string, string>())
+            {
+                storeSettings[name] = value;
+            }
 
             if (postgres is not null && options.Replicas > 1)
             {
                 return await CompareReplicasAsync(plan, requests, folder, postgres, options, http, store, storeSettings);
             }
-            var report = await MeasuredStormAsync(plan, requests, folder.CreateSubdirectory("bot").FullName, storeSettings, options.Store, http, store, replicas: 1);
+            var report = await MeasuredStormAsync(plan, requests, folder.CreateSubdirectory("bot").FullName, storeSettings, options.Store, http, store, replicas: 1, postgres?.ServerProcessId, options.BotAssembly ?? BenchPaths.BotAssembly(), options.WarmUps);
             report.Print(Console.Out);
             return report.AllTargetsMet ? 0 : 1;
         }
@@ -57,7 +61,7 @@ public static class StormCommand
                 ["ConnectionStrings:IncidentBot"] = await postgres.CreateDatabaseAsync("bench_bot"),
             };
             Console.WriteLine($"  the bot storm against {replicas} replica{(replicas == 1 ? "" : "s")}{LoadAverage()}");
-            reports.Add(await MeasuredStormAsync(plan, requests, folder.CreateSubdirectory($"bot{replicas}").FullName, settings, options.Store, http, store, replicas));
+            reports.Add(await MeasuredStormAsync(plan, requests, folder.CreateSubdirectory($"bot{replicas}").FullName, settings, options.Store, http, store, replicas, postgres.ServerProcessId, options.BotAssembly ?? BenchPaths.BotAssembly(), options.WarmUps));
         }
         foreach (var report in reports)
         {
@@ -70,9 +74,9 @@ public static class StormCommand
     }
 
     private static async Task<StormReport> MeasuredStormAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, string dataFolder, Dictionary<string, string> storeSettings,
-        BenchStore storeKind, LoadResult http, StoreBaselineResult store, int replicas)
+        BenchStore storeKind, LoadResult http, StoreBaselineResult store, int replicas, int? databaseProcessId, string botAssembly, int warmUps)
     {
-        var bot = await BotStormAsync(plan, requests, dataFolder, storeSettings, replicas);
+        var bot = await BotStormAsync(plan, requests, dataFolder, storeSettings, replicas, databaseProcessId, botAssembly, warmUps);
         if (storeSettings.TryGetValue("ConnectionStrings:IncidentBot", out var botDatabase))
         {
             var stored = await BenchPostgres.CountStoredAsync(botDatabase);
@@ -97,8 +101,9 @@ public static class StormCommand
     private static async Task<(StoreBaselineResult, Dictionary<string, string>)> PostgresBaselinesAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, BenchPostgres postgres)
     {
         Console.WriteLine($"  {await postgres.DescribeAsync()}");
-        var store = await PostgresBaseline.RunInWebhookBatchesAsync(requests, plan.Connections, await postgres.CreateDatabaseAsync("bench_baseline"));
-        Console.WriteLine($"  PostgreSQL baseline (binary COPY into the inbox table, one writer, {store.Batching}): {store.AlertsPerSecond:N0} alerts/s");
+        var store = await PostgresBaseline.RunInWebhookBatchesAsync(requests, plan.Connections, await postgres.CreateDatabaseAsync("bench_baseline"), postgres.ServerProcessId);
+        var serverCpu = store.ServerCpu is { } cpu ? $", PostgreSQL CPU {CpuUsed.PerAlert(cpu, store.Alerts):N1} µs per alert" : "";
+        Console.WriteLine($"  PostgreSQL baseline (binary COPY into the inbox table, one writer, {store.Batching}): {store.AlertsPerSecond:N0} alerts/s{serverCpu}");
         var large = await PostgresBaseline.RunAsync(requests, plan.LiteDbBatchSize, await postgres.CreateDatabaseAsync("bench_baseline"));
         Console.WriteLine($"  for context, PostgreSQL in batches of {large.Batching}: {large.AlertsPerSecond:N0} alerts/s");
         var settings = new Dictionary<string, string>
@@ -132,7 +137,8 @@ public static class StormCommand
         }
     }
 
-    private static async Task<BotStormResult> BotStormAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, string dataFolder, Dictionary<string, string> storeSettings, int replicas)
+    private static async Task<BotStormResult> BotStormAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, string dataFolder, Dictionary<string, string> storeSettings, int replicas,
+        int? databaseProcessId, string botAssembly, int warmUps)
     {
         await using var slack = await FakeSlackApi.StartAsync(new FakeSlackOptions { Latency = TimeSpan.FromMilliseconds(50) });
         var settings = new Dictionary<string, string>(storeSettings)
@@ -153,9 +159,9 @@ public static class StormCommand
         {
             for (var i = 0; i < replicas; i++)
             {
-                bots.Add(await BotUnderTest.StartAsync(Directory.CreateDirectory(Path.Combine(dataFolder, $"replica{i}")).FullName, settings));
+                bots.Add(await BotUnderTest.StartAsync(botAssembly, Directory.CreateDirectory(Path.Combine(dataFolder, $"replica{i}")).FullName, settings));
             }
-            return await StormThroughAsync(plan, requests, bots, slack);
+            return await StormThroughAsync(plan, requests, bots, slack, databaseProcessId, warmUps);
         }
         finally
         {
@@ -166,22 +172,35 @@ public static class StormCommand
         }
     }
 
-    private static async Task<BotStormResult> StormThroughAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, List<BotUnderTest> bots, FakeSlackApi slack)
+    private static async Task<BotStormResult> StormThroughAsync(StormPlan plan, IReadOnlyList<StormRequest> requests, List<BotUnderTest> bots, FakeSlackApi slack, int? databaseProcessId, int warmUps)
     {
         var bot = bots[0];
         using var driver = new LoadDriver(bots.Select(b => b.Address).ToList(), plan.Connections);
         using var watcher = new AttachmentWatcher(bot.Address);
-        var warmUp = StormPayloads.BotWarmUp();
-        await driver.SendAsync(warmUp);
-        var warm = await watcher.WaitForAsync(warmUp.Sum(r => r.Alerts), AttachPatience);
+        var warmUpAlerts = 0;
+        var warm = new AttachmentResult(0, 0, TimeSpan.Zero);
+        for (var round = 1; round <= warmUps; round++)
+        {
+            var warmUp = StormPayloads.BotWarmUp(round);
+            await driver.SendAsync(warmUp);
+            warmUpAlerts += warmUp.Sum(r => r.Alerts);
+            warm = await watcher.WaitForAsync(warmUpAlerts, AttachPatience);
+        }
         var callsBefore = slack.Calls.Count;
 
+        // CPU from the first request of the measured storm until every alert is attached: the work of the storm itself.
+        TimeSpan BotCpu() => bots.Aggregate(TimeSpan.Zero, (sum, b) => sum + b.CpuTime);
+        TimeSpan? DatabaseCpu() => databaseProcessId is { } pid ? ProcessCpu.OfTree(pid) : null;
+        async Task<RuntimeCounters> RuntimeAsync() => (await Task.WhenAll(bots.Select(b => RuntimeCounters.ReadAsync(b.Address)))).Aggregate(RuntimeCounters.None, (sum, c) => sum + c);
+        var runtimeBefore = await RuntimeAsync();
+        var (botCpuBefore, databaseCpuBefore) = (BotCpu(), DatabaseCpu());
         var load = await driver.SendAsync(requests);
         var attached = await watcher.WaitForAsync(warm.Alerts + plan.TotalAlerts, AttachPatience);
+        var cpu = new CpuUsed(BotCpu() - botCpuBefore, DatabaseCpu() - databaseCpuBefore, await RuntimeAsync() - runtimeBefore);
         // Only the measured storm counts: the warm-up's incidents, alerts and Slack calls are taken off.
         attached = attached with { Incidents = attached.Incidents - warm.Incidents, Alerts = attached.Alerts - warm.Alerts };
         var calls = slack.Calls.Skip(callsBefore).ToList();
         var refused = calls.Where(c => c.StatusCode == 429).GroupBy(c => c.Method).ToDictionary(g => g.Key, g => g.Count());
-        return new BotStormResult(load, attached, calls.Count, refused, bots.Max(b => b.PeakWorkingSet), WarmUp: warm);
+        return new BotStormResult(load, attached, calls.Count, refused, bots.Max(b => b.PeakWorkingSet), WarmUp: warm, Cpu: cpu);
     }
 }

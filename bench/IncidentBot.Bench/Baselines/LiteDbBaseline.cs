@@ -63,7 +63,7 @@ public static class LiteDbBaseline
 }
 
 /// <summary>How fast a durable store (LiteDB or PostgreSQL) took the storm's alerts.</summary>
-public sealed record StoreBaselineResult(string Store, int Alerts, string Batching, TimeSpan Elapsed)
+public sealed record StoreBaselineResult(string Store, int Alerts, string Batching, TimeSpan Elapsed, TimeSpan? ServerCpu = null)
 {
     public double AlertsPerSecond => Alerts / Elapsed.TotalSeconds;
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IncidentBot.Alerts;
+using IncidentBot.Bench.Bot;
 using IncidentBot.Bench.Load;
 using IncidentBot.Storage.Postgres;
 using Npgsql;
@@ -20,10 +21,10 @@ public static class PostgresBaseline
     /// commit (<c>AlertInbox</c>, at most 5,000 alerts), which with one request in flight per connection is the
     /// alerts of <paramref name="webhooksPerBatch"/> webhooks (about 180 in this storm).
     /// </summary>
-    public static async Task<StoreBaselineResult> RunInWebhookBatchesAsync(IReadOnlyList<StormRequest> requests, int webhooksPerBatch, string scratchDatabase)
+    public static async Task<StoreBaselineResult> RunInWebhookBatchesAsync(IReadOnlyList<StormRequest> requests, int webhooksPerBatch, string scratchDatabase, int? serverProcessId = null)
     {
         var batches = requests.Chunk(webhooksPerBatch).Select(LiteDbBaseline.Normalise).Select(b => b.ToArray()).ToList();
-        return await WriteAsync(batches, $"{webhooksPerBatch} webhooks per batch", scratchDatabase);
+        return await WriteAsync(batches, $"{webhooksPerBatch} webhooks per batch", scratchDatabase, serverProcessId);
     }
 
     /// <summary>Context, not a target: the same rows in batches of <paramref name="batchSize"/>, as the LiteDB baseline.</summary>
@@ -33,7 +34,7 @@ public static class PostgresBaseline
         return await WriteAsync(batches, $"{batchSize:N0} per batch", scratchDatabase);
     }
 
-    private static async Task<StoreBaselineResult> WriteAsync(IReadOnlyList<Alert[]> batches, string batching, string scratchDatabase)
+    private static async Task<StoreBaselineResult> WriteAsync(IReadOnlyList<Alert[]> batches, string batching, string scratchDatabase, int? serverProcessId = null)
     {
         PostgresMigrations.Apply(scratchDatabase, TimeSpan.FromSeconds(30));
         await using var dataSource = NpgsqlDataSource.Create(scratchDatabase);
@@ -47,18 +48,22 @@ public static class PostgresBaseline
             await empty.ExecuteNonQueryAsync();
         }
 
+        // The server's CPU over the timed writes (when the bench started the server and can see its processes).
+        TimeSpan? ServerCpu() => serverProcessId is { } pid ? ProcessCpu.OfTree(pid) : null;
+        var serverCpuBefore = ServerCpu();
         var clock = Stopwatch.StartNew();
         foreach (var batch in batches)
         {
             await CopyAsync(dataSource, batch);
         }
         var elapsed = clock.Elapsed;
+        var serverCpu = ServerCpu() - serverCpuBefore;
 
         await using var count = dataSource.CreateCommand("SELECT count(*) FROM inbox");
         var stored = Convert.ToInt32(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
         var sent = batches.Sum(b => b.Length);
         return stored == sent
-            ? new StoreBaselineResult("PostgreSQL", sent, batching, elapsed)
+            ? new StoreBaselineResult("PostgreSQL", sent, batching, elapsed, serverCpu)
             : throw new InvalidOperationException($"The PostgreSQL baseline stored {stored} of {sent} alerts.");
     }
 

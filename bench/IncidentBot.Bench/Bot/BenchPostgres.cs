@@ -23,6 +23,16 @@ public sealed class BenchPostgres : IAsyncDisposable
     /// <summary>Where the server came from, for the report.</summary>
     public string Origin => _throwaway is null ? "the server --postgres names" : "a throwaway server from .ci/postgres.sh";
 
+    /// <summary>
+    /// The server's postmaster process, whose children are its backends, when the bench started the server itself
+    /// (the CPU it spends per alert is in the report); null for a server <c>--postgres</c> names.
+    /// </summary>
+    public int? ServerProcessId => _throwaway is not null
+        && File.Exists(Path.Combine(_throwaway.DataFolder, "postmaster.pid"))
+        && int.TryParse(File.ReadLines(Path.Combine(_throwaway.DataFolder, "postmaster.pid")).FirstOrDefault(), out var pid)
+            ? pid
+            : null;
+
     /// <summary>Uses <paramref name="given"/> (a role that may create databases), or starts a throwaway server.</summary>
     public static async Task<BenchPostgres> OpenAsync(string? given)
     {

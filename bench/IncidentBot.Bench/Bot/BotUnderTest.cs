@@ -32,10 +32,13 @@ public sealed class BotUnderTest : IAsyncDisposable
         }
     }
 
-    public static async Task<BotUnderTest> StartAsync(string dataFolder, IReadOnlyDictionary<string, string> settings)
+    /// <summary>User + system CPU time the bot process has used so far (zero where /proc cannot be read).</summary>
+    public TimeSpan CpuTime => ProcessCpu.Of(_process.Id) ?? TimeSpan.Zero;
+
+    public static async Task<BotUnderTest> StartAsync(string botAssembly, string dataFolder, IReadOnlyDictionary<string, string> settings)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = BotLaunch.StartInfo(BenchPaths.BotAssembly(), Path.Combine(BenchPaths.Root, "runbooks"), dataFolder, address.ToString(), settings);
+        var start = BotLaunch.StartInfo(botAssembly, Path.Combine(BenchPaths.Root, "runbooks"), dataFolder, address.ToString(), settings);
         var bot = new BotUnderTest(Process.Start(start)!, address);
         bot._process.OutputDataReceived += (_, e) => bot.Keep(e.Data);
         bot._process.ErrorDataReceived += (_, e) => bot.Keep(e.Data);

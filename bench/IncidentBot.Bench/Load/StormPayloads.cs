@@ -33,9 +33,9 @@ public static class StormPayloads
     /// <summary>
     /// The bot's warm-up: a storm of its own keys and fingerprints, a tenth of the full one, so every path the
     /// measured storm takes (intake, opening incidents, attaching, the outbox and Slack) is compiled and tiered up
-    /// before the clock starts.
+    /// before the clock starts. Round 2, 3, … (<c>--warm-ups</c>) use keys and fingerprints of their own again.
     /// </summary>
-    public static IReadOnlyList<StormRequest> BotWarmUp() => Build(StormPlan.Quick, prefix: "warm-up");
+    public static IReadOnlyList<StormRequest> BotWarmUp(int round = 1) => Build(StormPlan.Quick, prefix: round == 1 ? "warm-up" : $"warm-up{round}");
 
     /// <summary>Resolved generic alerts: they exercise the whole intake path but open no incident.</summary>
     public static IReadOnlyList<StormRequest> WarmUp(int count) =>

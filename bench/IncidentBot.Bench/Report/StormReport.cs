@@ -1,4 +1,5 @@
 using IncidentBot.Bench.Baselines;
+using IncidentBot.Bench.Bot;
 using IncidentBot.Bench.Load;
 
 namespace IncidentBot.Bench.Report;
@@ -56,6 +57,11 @@ public sealed class StormReport(StormPlan plan, BenchStore store, BotStormResult
         var refused = string.Join(", ", bot.SlackRateLimitedByMethod.Select(m => $"{m.Key} {m.Value}"));
         output.WriteLine($"Slack:                 {bot.SlackCalls:N0} calls, {bot.SlackRateLimited} answered 429{(refused.Length > 0 ? $" ({refused})" : "")}");
         output.WriteLine($"Peak working set:      {bot.PeakWorkingSetBytes / 1024.0 / 1024.0:N0} MB");
+        if (bot.Cpu is { } cpu)
+        {
+            output.WriteLine($"CPU per alert:         bot {CpuUsed.PerAlert(cpu.Bot, intake.Alerts):N1} µs ({cpu.Bot.TotalSeconds:N2} s user+sys){(cpu.Database is { } db ? $", PostgreSQL {CpuUsed.PerAlert(db, intake.Alerts):N1} µs ({db.TotalSeconds:N2} s, every server process)" : "")}, first request to all attached");
+            output.WriteLine($"  of the bot's:        JIT {cpu.Runtime.JitSeconds:N2} s ({cpu.Runtime.JitMethods:N0} methods compiled), GC pauses {cpu.Runtime.GcPauseSeconds:N2} s");
+        }
         output.WriteLine();
         foreach (var (target, met) in Targets)
         {
@@ -78,6 +84,8 @@ public sealed class StormReport(StormPlan plan, BenchStore store, BotStormResult
         output.WriteLine(Row("lost (acknowledged, not stored)", r => r.Bot.InDatabase is { } rows ? $"{Math.Max(0, r.Plan.TotalAlerts - rows.Alerts):N0}" : "?"));
         output.WriteLine(Row("incidents opened", r => $"{r.Bot.Attached.Incidents:N0}"));
         output.WriteLine(Row("Slack calls / 429s", r => $"{r.Bot.SlackCalls:N0} / {r.Bot.SlackRateLimited:N0}"));
+        output.WriteLine(Row("bot CPU per alert (µs, all replicas)", r => r.Bot.Cpu is { } cpu ? $"{CpuUsed.PerAlert(cpu.Bot, r.Bot.Intake.Alerts):N1}" : "?"));
+        output.WriteLine(Row("PostgreSQL CPU per alert (µs)", r => r.Bot.Cpu?.Database is { } db ? $"{CpuUsed.PerAlert(db, r.Bot.Intake.Alerts):N1}" : "?"));
         output.WriteLine(Row("peak working set per replica (MB)", r => $"{r.Bot.PeakWorkingSetBytes / 1024.0 / 1024.0:N0}"));
         output.WriteLine(Row("every target met", r => r.AllTargetsMet ? "yes" : "NO"));
     }
