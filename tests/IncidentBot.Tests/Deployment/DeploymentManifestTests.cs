@@ -184,7 +184,7 @@ public sealed class DeploymentManifestTests
                 .Select(m => Path.GetRelativePath(RepositoryPaths.Root, Path.GetFullPath(Path.Combine(Path.GetDirectoryName(project)!, m.Groups[1].Value.Replace('\\', '/'))))))
             .ToList();
 
-        Assert.Equal(["appsettings.json", "docs/goalert/schedule-shifts.graphql", "docs/goalert/service-oncall-users.graphql", "docs/rca-template.md"], outside.Order(StringComparer.Ordinal));
+        Assert.Equal(["appsettings.json", "docs/goalert/create-alert.graphql", "docs/goalert/schedule-shifts.graphql", "docs/goalert/service-oncall-users.graphql", "docs/rca-template.md"], outside.Order(StringComparer.Ordinal));
         Assert.All(outside, file => Assert.Contains(Docker.Stages[0].CopiedFromContext, source => source == file));
         Assert.All(Docker.Stages.SelectMany(s => s.CopiedFromContext), source => Assert.False(ignore.Excludes(source), $".dockerignore leaves out {source}"));
         Assert.True(ignore.Excludes("src/IncidentBot/bin/Debug/net10.0/IncidentBot.dll"));

@@ -116,7 +116,13 @@ public sealed class BotProcess : IAsyncDisposable
     public static ProcessStartInfo StartInfo(string dataFolder, string urls, IDictionary<string, string>? settings = null)
     {
         // Tests read the bot's Information lines, whatever appsettings.json says; a test's own settings still win.
-        var withLogs = new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Information" };
+        var withLogs = new Dictionary<string, string>
+        {
+            ["Logging:LogLevel:Default"] = "Information",
+            // An empty catalog, as IncidentBotApplication's: the shipped example would give alerts about orders-db an
+            // on-call commander and team calls in the background. Tests of that pass IncidentBotApplication.ExampleCatalog.
+            ["Catalog:Path"] = Directory.CreateDirectory(Path.Combine(dataFolder, "catalog")).FullName,
+        };
         // This run's store (TestStore), unless the test chose one itself.
         if (settings is null || !settings.Keys.Any(k => k.Replace("__", ":").StartsWith("Storage:Provider", StringComparison.OrdinalIgnoreCase)))
         {

@@ -26,6 +26,9 @@ public sealed class IncidentBotApplication : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
     private readonly bool _ownsDataFolder;
 
+    /// <summary>The example catalog shipped in <c>catalog/</c>, for tests of what it gives an incident.</summary>
+    public static string ExampleCatalog => Path.Combine(RepositoryPaths.Root, "catalog");
+
     public IncidentBotApplication(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, string? dataFolder = null)
     {
         _ownsDataFolder = dataFolder is null;
@@ -34,7 +37,9 @@ public sealed class IncidentBotApplication : WebApplicationFactory<Program>
         foreach (var (key, value) in new Dictionary<string, string?>
         {
             ["Runbooks:Path"] = Path.Combine(RepositoryPaths.Root, "runbooks"),
-            ["Catalog:Path"] = Path.Combine(RepositoryPaths.Root, "catalog"),
+            // An empty catalog: the shipped example's rota and teams would give every alert about orders-db an on-call
+            // commander, a team call and invitations in the background. Tests of that pass ExampleCatalog.
+            ["Catalog:Path"] = Directory.CreateDirectory(Path.Combine(DataFolder, "catalog")).FullName,
             ["Outbox:FirstRetryDelay"] = "00:00:00.050",
             ["Outbox:MaxRetryDelay"] = "00:00:00.200",
             ["Outbox:PollInterval"] = "00:00:00.050",
