@@ -168,7 +168,7 @@ public sealed partial class PageReplies(CatalogLibrary catalogs, IEnumerable<IPa
         var title = incident is null
             ? $"[{component.Name}] {Clean(message) ?? "Paged from IncidentBot"}"
             : $"[{incident.Reference}] {component.Name}: {Clean(message) ?? Clean(incident.Title)}";
-        return Cut(title, PageRequest.MaxTitle);
+        return ChatText.Shorten(title, PageRequest.MaxTitle);
     }
 
     private static string Details(string user, CatalogComponent component, Incident? incident, string? message, string? link)
@@ -186,7 +186,7 @@ public sealed partial class PageReplies(CatalogLibrary catalogs, IEnumerable<IPa
         {
             lines.Add($"Link: {link}");
         }
-        return Cut(string.Join("\n", lines), PageRequest.MaxDetails);
+        return ChatText.Shorten(string.Join("\n", lines), PageRequest.MaxDetails);
     }
 
     /// <summary>Text with control characters blanked and trimmed; null when nothing is left.</summary>
@@ -195,8 +195,6 @@ public sealed partial class PageReplies(CatalogLibrary catalogs, IEnumerable<IPa
         var clean = new string([.. (text ?? "").Select(c => char.IsControl(c) ? ' ' : c)]).Trim();
         return clean.Length == 0 ? null : clean;
     }
-
-    private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     private static string Literal(string text, int max = 80) => MarkdownLiteral.Of(text, max);
 

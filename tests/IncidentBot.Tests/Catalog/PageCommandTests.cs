@@ -326,6 +326,9 @@ public sealed class PageCommandTests : IDisposable
         "bell\u0007 escape\u001b[31m red \u0085 next-line",
         "**bold** <b>html</b> <!channel> [x](https://evil.example)",
         "ünïcödé 日本語 🙂",
+        // Emoji across both cuts, at either parity: a cut never leaves half a surrogate pair.
+        string.Concat(Enumerable.Repeat("🙂", 1_050)),
+        "a" + string.Concat(Enumerable.Repeat("🙂", 1_050)),
     };
 
     [Theory]
@@ -347,6 +350,9 @@ public sealed class PageCommandTests : IDisposable
         Assert.InRange(details.Length, 1, 2_000);
         Assert.DoesNotContain(title, char.IsControl);
         Assert.DoesNotContain(details.Replace("\n", "", StringComparison.Ordinal), char.IsControl);
+        // Half a surrogate pair is not text: it reaches the pager as U+FFFD, or not at all.
+        Assert.True(IncidentBot.Storage.StorableText.IsStorable(title) && !title.Contains('\uFFFD'), "the title holds half a surrogate pair");
+        Assert.True(IncidentBot.Storage.StorableText.IsStorable(details) && !details.Contains('\uFFFD'), "the details hold half a surrogate pair");
         Assert.StartsWith("[INC-1] checkout-api: ", title);
     }
 
