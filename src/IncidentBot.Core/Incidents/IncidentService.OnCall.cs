@@ -14,12 +14,14 @@ public sealed partial class IncidentService
     /// <see cref="AssignRoleAsync"/> does, by <see cref="OnCallActor"/>), all inside one commit with the incident's
     /// version check: an incident asked before (by this process before a restart, or by another replica) is left as
     /// it is, and a commander a person set is never replaced. <paramref name="note"/> (the source that answered, every
-    /// failure) goes on the timeline whenever the ask is recorded. <paramref name="ask"/>'s <see cref="OnCallAsk.Handle"/>
+    /// failure) goes on the timeline whenever the ask is recorded. <paramref name="asked"/>'s <see cref="OnCallAsk.Handle"/>
     /// is null when nobody was found.
     /// </summary>
-    public Task<IncidentResult> AskOnCallAsync(int number, OnCallAsk ask, string note, TimeSpan acceptWithin, CancellationToken cancellationToken = default) =>
+    public Task<IncidentResult> AskOnCallAsync(int number, OnCallAsk asked, string note, TimeSpan acceptWithin, CancellationToken cancellationToken = default) =>
         ChangeAsync(number, (tx, incident) =>
         {
+            // A copy per attempt: a retried commit starts from the caller's ask, never from what a failed attempt made of it.
+            var ask = asked.Copy();
             if (incident.OnCall is not null)
             {
                 return tx.NothingToDo($"On-call was already asked for {incident.Reference}.");

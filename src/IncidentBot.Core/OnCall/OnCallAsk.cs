@@ -57,6 +57,15 @@ public sealed class OnCallAsk
         People.Where(p => p.Level >= Level && !WasAsked(p)).OrderBy(p => p.Level).FirstOrDefault()
         ?? People.FirstOrDefault(p => !WasAsked(p));
 
+    /// <summary>A copy that shares nothing with this ask, lists included.</summary>
+    public OnCallAsk Copy()
+    {
+        var copy = (OnCallAsk)MemberwiseClone();
+        copy.People = People.Select(p => new OnCallCandidate { Handle = p.Handle, Email = p.Email, Level = p.Level }).ToList();
+        copy.Asked = [.. Asked];
+        return copy;
+    }
+
     /// <summary>A wait as people say it: <c>90 s</c>, <c>5 min</c>, <c>1 h 30 min</c>.</summary>
     public static string Describe(TimeSpan wait)
     {

@@ -86,7 +86,7 @@ public sealed class CommandRoleTests
         Assert.False((await handler.HandleAsync(lead, "declare Checkout is down sev2", null)).IsError);
         Assert.False((await handler.HandleAsync(lead, "runbook start database-failover", 1)).IsError);
         // The console opens the incident's room in the background; once it has, only a command changes anything.
-        await Eventually.TrueAsync(async () => (await app.Incidents.TimelineOfAsync(1)).Any(t => t.Kind == TimelineKinds.ChannelOpened), "the console room");
+        await app.WaitForConsoleRoomAsync(1);
 
         // Those refused first, so what they try meets the incident as it was.
         foreach (var (name, actor, role) in People.OrderBy(p => p.Role ?? (AccessRole)(-1)))

@@ -116,7 +116,7 @@ public sealed class EndpointRoleTests : IAsyncLifetime
         }
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(app, "POST", "/api/commands", """{"text":"declare Checkout is down sev2"}""", tokens[AccessRole.Lead])).StatusCode);
         // The console opens the incident's room in the background; once it has, only a request changes anything.
-        await Eventually.TrueAsync(async () => (await app.Incidents.TimelineOfAsync(1)).Any(t => t.Kind == TimelineKinds.ChannelOpened), "the console room");
+        await app.WaitForConsoleRoomAsync(1);
 
         foreach (var role in Enum.GetValues<AccessRole>())
         {

@@ -45,7 +45,9 @@ public sealed class StaleButtonTests
         {
             Assert.True((await app.CommandAsync(1, "alice", command)).Ok, command);
         }
-        var timeline = (await app.GetIncidentAsync(1)).Timeline!.Count;
+        // The console opens the incident's room in the background; once it has, only the press could change anything.
+        await app.WaitForConsoleRoomAsync(1);
+        var timeline = Lines(await app.GetIncidentAsync(1));
 
         var reply = await app.CommandAsync(1, "alice", press);
 
@@ -53,8 +55,10 @@ public sealed class StaleButtonTests
         var notice = Assert.Single(reply.Messages);
         Assert.Equal(("info", "requester"), (notice.Kind, notice.Audience));
         Assert.All(says, s => Assert.Contains(s, notice.Text));
-        Assert.Equal(timeline, (await app.GetIncidentAsync(1)).Timeline!.Count);
+        Assert.Equal(timeline, Lines(await app.GetIncidentAsync(1)));
     }
+
+    private static List<string> Lines(IncidentView incident) => incident.Timeline!.Select(e => $"{e.Kind} by {e.Actor}: {e.Text}").ToList();
 
     [Fact]
     public async Task ARunbookCommandWithNoRunbookEverStartedIsStillARefusal()

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -117,6 +118,13 @@ public sealed class IncidentBotApplication : WebApplicationFactory<Program>
 
     public async Task<List<IncidentView>> ListIncidentsAsync(string status = "all") =>
         (await CreateClient().GetFromJsonAsync<List<IncidentView>>($"/api/incidents?status={status}", Json.Options))!;
+
+    /// <summary>
+    /// Waits until the console has opened incident <paramref name="number"/>'s room: it does so in the background and
+    /// records it on the timeline, so a test that compares timelines before and after a command waits for it first.
+    /// </summary>
+    public Task WaitForConsoleRoomAsync(int number) =>
+        Eventually.TrueAsync(async () => (await Incidents.TimelineOfAsync(number)).Any(t => t.Kind == TimelineKinds.ChannelOpened), "the console room");
 
     /// <summary>Waits until the processor has drained the inbox.</summary>
     public Task WaitForProcessingAsync() => Eventually.TrueAsync(async () => await Inbox.PendingCountAsync() == 0, "the inbox to drain");

@@ -77,9 +77,12 @@ public sealed class LoopbackLoadBalancer : IAsyncDisposable
     private async Task ForwardAsync(HttpContext context)
     {
         var body = await ReadBodyAsync(context.Request);
+        // One turn of the round-robin per request, then the replicas after it in order: every replica is tried once
+        // even while other requests move the turn on (taking a fresh turn per try could land on a dead one twice).
+        var turn = (uint)Interlocked.Increment(ref _next);
         for (var tried = 0; tried < _backends.Length; tried++)
         {
-            var index = (int)((uint)Interlocked.Increment(ref _next) % _backends.Length);
+            var index = (int)((turn + (uint)tried) % (uint)_backends.Length);
             var backend = _backends[index];
             if (!backend.InRotation || backend.Address is not { } address)
             {

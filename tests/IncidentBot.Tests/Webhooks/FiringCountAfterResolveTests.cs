@@ -55,6 +55,7 @@ public sealed class FiringCountAfterResolveTests
         }
 
         Assert.Equal((0, alerts), await CountsAsync(app, 1));
+        await app.WaitForConsoleRoomAsync(1);
         var incident = await app.GetIncidentAsync(1);
         Assert.Equal("resolved", incident.Status);
         Assert.Contains(incident.Timeline!, e => e.Kind == "alert-resolved");
