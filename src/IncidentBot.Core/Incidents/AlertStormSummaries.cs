@@ -10,23 +10,17 @@ namespace IncidentBot.Incidents;
 /// alerts arriving sooner wait here (in this process's memory) and are summarised together when the interval is up,
 /// by the next batch or by <see cref="AlertStormFlusher"/>. Waiting alerts are noted only once their batch committed,
 /// so a batch run again after a conflict is not counted twice; they are on the incident's timeline and in the
-/// console's alert list meanwhile, and a restart forgets only their summary.
+/// console's alert list meanwhile, and a restart forgets only their summary. What waits is an
+/// <see cref="AlertStormTally"/> per incident (what the summary will say), never the alerts themselves.
 /// </summary>
 public sealed class AlertStormSummaries(IOptions<AlertDetailOptions> options)
 {
-    /// <summary>At most this many alerts are kept per incident to describe a summary; beyond it only counts are kept.</summary>
-    public const int MaxKept = 2000;
-
     private readonly Lock _lock = new();
     private readonly Dictionary<int, Waiting> _waiting = [];
 
-    private sealed class Waiting
+    private sealed class Waiting(AlertDetailOptions options)
     {
-        public Dictionary<string, IncidentAlert> Alerts { get; } = [];
-
-        public int MoreFiring { get; set; }
-
-        public int MoreResolved { get; set; }
+        public AlertStormTally Alerts { get; set; } = new(options);
 
         public DateTimeOffset? LastPostedAt { get; set; }
     }
@@ -46,12 +40,13 @@ public sealed class AlertStormSummaries(IOptions<AlertDetailOptions> options)
                 {
                     continue;
                 }
-                var all = new Dictionary<string, IncidentAlert>(waiting?.Alerts ?? []);
+                // The waiting alerts stay as they are until this batch commits.
+                var all = waiting?.Alerts.Copy() ?? new AlertStormTally(options.Value);
                 foreach (var alert in alerts)
                 {
-                    all[alert.Id] = alert;
+                    all.Add(alert);
                 }
-                if (Summary(incident, all.Values, waiting?.MoreFiring ?? 0, waiting?.MoreResolved ?? 0) is { } message)
+                if (Summary(incident, all) is { } message)
                 {
                     tx.Post(incident, message);
                 }
@@ -67,27 +62,15 @@ public sealed class AlertStormSummaries(IOptions<AlertDetailOptions> options)
         {
             foreach (var (incident, alerts) in batch.Incidents)
             {
-                var waiting = _waiting.TryGetValue(incident.Number, out var known) ? known : _waiting[incident.Number] = new Waiting();
+                var waiting = _waiting.TryGetValue(incident.Number, out var known) ? known : _waiting[incident.Number] = new Waiting(options.Value);
                 if (batch.Posted.Contains(incident.Number))
                 {
-                    waiting.Alerts.Clear();
-                    (waiting.MoreFiring, waiting.MoreResolved, waiting.LastPostedAt) = (0, 0, now);
+                    (waiting.Alerts, waiting.LastPostedAt) = (new AlertStormTally(options.Value), now);
                     continue;
                 }
                 foreach (var alert in alerts)
                 {
-                    if (waiting.Alerts.Count < MaxKept || waiting.Alerts.ContainsKey(alert.Id))
-                    {
-                        waiting.Alerts[alert.Id] = alert;
-                    }
-                    else if (alert.Status == AlertStatus.Firing)
-                    {
-                        waiting.MoreFiring++;
-                    }
-                    else
-                    {
-                        waiting.MoreResolved++;
-                    }
+                    waiting.Alerts.Add(alert);
                 }
             }
         }
@@ -99,11 +82,11 @@ public sealed class AlertStormSummaries(IOptions<AlertDetailOptions> options)
         lock (_lock)
         {
             // Incidents with nothing waiting are forgotten once their interval is over: the next batch posts at once.
-            foreach (var number in _waiting.Where(w => w.Value.Alerts.Count == 0 && IsOver(w.Value, now)).Select(w => w.Key).ToList())
+            foreach (var number in _waiting.Where(w => w.Value.Alerts.IsEmpty && IsOver(w.Value, now)).Select(w => w.Key).ToList())
             {
                 _waiting.Remove(number);
             }
-            return _waiting.Where(w => w.Value.Alerts.Count > 0 && IsOver(w.Value, now)).Select(w => w.Key).ToList();
+            return _waiting.Where(w => !w.Value.Alerts.IsEmpty && IsOver(w.Value, now)).Select(w => w.Key).ToList();
         }
     }
 
@@ -112,11 +95,11 @@ public sealed class AlertStormSummaries(IOptions<AlertDetailOptions> options)
     {
         lock (_lock)
         {
-            if (!_waiting.TryGetValue(incident.Number, out var waiting) || waiting.Alerts.Count == 0)
+            if (!_waiting.TryGetValue(incident.Number, out var waiting) || waiting.Alerts.IsEmpty)
             {
                 return false;
             }
-            if (Summary(incident, waiting.Alerts.Values, waiting.MoreFiring, waiting.MoreResolved) is { } message)
+            if (Summary(incident, waiting.Alerts) is { } message)
             {
                 tx.Post(incident, message);
             }
@@ -131,8 +114,7 @@ public sealed class AlertStormSummaries(IOptions<AlertDetailOptions> options)
         {
             if (_waiting.TryGetValue(number, out var waiting))
             {
-                waiting.Alerts.Clear();
-                (waiting.MoreFiring, waiting.MoreResolved, waiting.LastPostedAt) = (0, 0, now);
+                (waiting.Alerts, waiting.LastPostedAt) = (new AlertStormTally(options.Value), now);
             }
         }
     }
@@ -153,15 +135,12 @@ public sealed class AlertStormSummaries(IOptions<AlertDetailOptions> options)
     /// The summary, or none: resolutions alone are not posted once nothing fires any more, since the message that every
     /// alert has resolved (or the incident's resolution) says it.
     /// </summary>
-    private ChatMessage? Summary(Incident incident, IEnumerable<IncidentAlert> alerts, int moreFiring, int moreResolved)
+    private ChatMessage? Summary(Incident incident, AlertStormTally alerts)
     {
-        var list = alerts.ToList();
-        var firing = list.Where(a => a.Status == AlertStatus.Firing).ToList();
-        var resolved = list.Where(a => a.Status == AlertStatus.Resolved).ToList();
-        if (firing.Count + moreFiring == 0 && (incident.FiringAlertCount == 0 || !incident.Status.IsOpen()))
+        if (alerts.FiringCount == 0 && (incident.FiringAlertCount == 0 || !incident.Status.IsOpen()))
         {
             return null;
         }
-        return IncidentMessages.AlertStorm(incident, firing, resolved, options.Value, firing.Count + moreFiring, resolved.Count + moreResolved);
+        return IncidentMessages.AlertStorm(incident, alerts, options.Value);
     }
 }

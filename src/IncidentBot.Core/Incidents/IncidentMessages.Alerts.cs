@@ -100,15 +100,20 @@ public static partial class IncidentMessages
     /// and the last started, then the alerts one per line, up to <see cref="AlertDetailOptions.MaxListedAlerts"/>
     /// (the console's alert list has them all).
     /// </summary>
-    /// <remarks>
-    /// <paramref name="firingCount"/> and <paramref name="resolvedCount"/> say how many there were when only some are
-    /// given (a long storm keeps <see cref="AlertStormSummaries.MaxKept"/>); the label values are then those of the
-    /// alerts given.
-    /// </remarks>
-    public static ChatMessage AlertStorm(Incident incident, IReadOnlyList<IncidentAlert> firing, IReadOnlyList<IncidentAlert> resolved, AlertDetailOptions options,
-        int? firingCount = null, int? resolvedCount = null)
+    public static ChatMessage AlertStorm(Incident incident, IReadOnlyList<IncidentAlert> firing, IReadOnlyList<IncidentAlert> resolved, AlertDetailOptions options)
     {
-        var (firingTotal, resolvedTotal) = (Math.Max(firingCount ?? 0, firing.Count), Math.Max(resolvedCount ?? 0, resolved.Count));
+        var tally = new AlertStormTally(options);
+        foreach (var alert in firing.Concat(resolved))
+        {
+            tally.Add(alert);
+        }
+        return AlertStorm(incident, tally, options);
+    }
+
+    /// <summary>The summary of the alerts <paramref name="tally"/> gathered (a long storm tells apart <see cref="AlertStormTally.MaxAlerts"/>; the label values are those of these).</summary>
+    public static ChatMessage AlertStorm(Incident incident, AlertStormTally tally, AlertDetailOptions options)
+    {
+        var (firingTotal, resolvedTotal) = (tally.FiringCount, tally.ResolvedCount);
         var counts = new List<string>();
         if (firingTotal > 0)
         {
@@ -120,17 +125,16 @@ public static partial class IncidentMessages
         }
         var line = $"{DrillPrefix(incident)}{incident.Reference}: {string.Join(", ", counts)} · now {incident.FiringAlertCount} firing of {incident.AlertCount}";
 
-        var all = firing.Concat(resolved).ToList();
-        var fields = DifferingLabelFields(all, options.ShownLabels);
-        if (fields.Count == 0 && all.Count == 1)
+        var listed = tally.Listed;
+        var fields = DifferingLabelFields(tally, options.ShownLabels);
+        if (fields.Count == 0 && tally.Count == 1 && listed.Count == 1)
         {
-            fields.AddRange(LabelFields(all[0], options.ShownLabels).Take(AlertDetailOptions.MaxLabels - 2));
+            fields.AddRange(LabelFields(listed[0], options.ShownLabels).Take(AlertDetailOptions.MaxLabels - 2));
         }
-        var started = firing.Select(a => a.StartsAt ?? a.FirstSeenAt).Order().ToList();
-        if (started.Count > 0)
+        if (tally.FiringSpan is var (first, last))
         {
-            fields.Add(new MessageField("First seen", Time(started[0], seconds: true)));
-            fields.Add(new MessageField("Last seen", Time(started[^1], seconds: true)));
+            fields.Add(new MessageField("First seen", Time(first, seconds: true)));
+            fields.Add(new MessageField("Last seen", Time(last, seconds: true)));
         }
 
         var blocks = new List<MessageBlock> { new TextBlock(line) };
@@ -138,7 +142,7 @@ public static partial class IncidentMessages
         {
             blocks.Add(new FieldsBlock(fields));
         }
-        blocks.Add(new PlainTextBlock(AlertList(all, firingTotal + resolvedTotal, options)));
+        blocks.Add(new PlainTextBlock(AlertList(listed, firingTotal + resolvedTotal, options)));
         return new ChatMessage { Kind = MessageKind.Event, IncidentNumber = incident.Number, IsDrill = incident.IsDrill, Blocks = blocks };
     }
 
@@ -164,21 +168,20 @@ public static partial class IncidentMessages
     /// The labels whose values are not the same across the alerts (one missing counts as different): the shown labels
     /// first, then the others by name, each with how many values it has and the first few of them.
     /// </summary>
-    private static List<MessageField> DifferingLabelFields(IReadOnlyList<IncidentAlert> alerts, IReadOnlyList<string> shown)
+    private static List<MessageField> DifferingLabelFields(AlertStormTally tally, IReadOnlyList<string> shown)
     {
         const int MaxNamed = 5;
-        if (alerts.Count < 2)
+        if (tally.Count < 2)
         {
             return [];
         }
-        var names = alerts.SelectMany(a => a.Labels.Keys).Distinct(StringComparer.Ordinal)
+        var names = tally.LabelNames
             .OrderBy(name => shown.Contains(name) ? 0 : 1).ThenBy(name => IndexIn(shown, name)).ThenBy(name => name, StringComparer.Ordinal);
         var fields = new List<MessageField>();
         foreach (var name in names)
         {
-            var values = alerts.Select(a => a.Labels.GetValueOrDefault(name)).ToList();
-            var distinct = values.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-            if (distinct.Count <= 1 && values.All(v => v is not null))
+            var (distinct, missingOnSome) = tally.ValuesOf(name);
+            if (distinct.Count <= 1 && !missingOnSome)
             {
                 continue;
             }
