@@ -40,6 +40,13 @@ public static class PostgresScheduling
         {
             connection.ApplicationName = ApplicationName;
         }
+        // Quartz opens and closes a connection for every step of scheduling a job: without these, each return to the
+        // pool cost a DISCARD ALL round trip and every statement was parsed again.
+        connection.NoResetOnClose = true;
+        if (connection.MaxAutoPrepare == 0)
+        {
+            connection.MaxAutoPrepare = 50;
+        }
         quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = SchedulerName);
         quartz.UsePersistentStore(store =>
         {
