@@ -67,6 +67,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         filters.Append(query.IsDrill is null ? "" : " AND is_drill = @drill");
         filters.Append(query.TitleContains is null ? "" : $" AND strpos({AsciiLower("title")}, @title) > 0");
         filters.Append(query.GroupKey is null ? "" : " AND group_key = @groupKey");
+        filters.Append(query.OnCallWaiting switch { true => $" AND {OnCallWaiting}", false => $" AND NOT ({OnCallWaiting})", null => "" });
         // The highest number through the primary key, then a bounded range of it.
         filters.Append(query.AmongLatest is null ? "" : " AND number > (SELECT coalesce(max(number), 0) FROM incidents) - @latest");
         return await ReadIncidentsAsync($"{filters} ORDER BY number DESC LIMIT @limit", cancellationToken, ("latest", query.AmongLatest ?? 0),
@@ -74,6 +75,13 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             ("service", IncidentQuery.AsciiLower(query.Service ?? "")), ("drill", query.IsDrill ?? false),
             ("title", IncidentQuery.AsciiLower(query.TitleContains ?? "")), ("groupKey", query.GroupKey ?? ""));
     }
+
+    /// <summary>
+    /// <see cref="IncidentQuery.IsOnCallWaiting"/> in SQL, never null; word for word the predicate of the partial index
+    /// <c>incidents_on_call_waiting</c> (migration 0008), so the planner can use it.
+    /// </summary>
+    internal const string OnCallWaiting =
+        "on_call IS NOT NULL AND (on_call->>'handle') IS NOT NULL AND (on_call->>'acceptedAt') IS NULL AND NOT coalesce((on_call->>'exhausted')::boolean, false)";
 
     private static string AsciiLower(string column) => $"translate({column}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
 

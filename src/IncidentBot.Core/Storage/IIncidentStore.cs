@@ -89,6 +89,12 @@ public sealed record IncidentQuery(IncidentStatusFilter Status = IncidentStatusF
     public string? GroupKey { get; init; }
 
     /// <summary>
+    /// True: only incidents whose on-call ask waits for its person's answer (someone was asked, has not accepted, and
+    /// the ask is not exhausted); false: only the others. What the escalation sweep reads instead of every open incident.
+    /// </summary>
+    public bool? OnCallWaiting { get; init; }
+
+    /// <summary>
     /// Only incidents numbered within this many of the highest number stored (the newest ones): a filter no index
     /// serves (such as <see cref="GroupKey"/> among resolved incidents) then reads a bounded number of rows.
     /// </summary>
@@ -110,7 +116,11 @@ public sealed record IncidentQuery(IncidentStatusFilter Status = IncidentStatusF
         && (Service is null || incident.Service is { } service && AsciiLower(service) == AsciiLower(Service))
         && (IsDrill is not { } drill || incident.IsDrill == drill)
         && (TitleContains is null || AsciiLower(incident.Title).Contains(AsciiLower(TitleContains), StringComparison.Ordinal))
-        && (GroupKey is null || incident.GroupKey == GroupKey);
+        && (GroupKey is null || incident.GroupKey == GroupKey)
+        && (OnCallWaiting is not { } waiting || IsOnCallWaiting(incident) == waiting);
+
+    /// <summary>What <see cref="OnCallWaiting"/> means for one incident.</summary>
+    public static bool IsOnCallWaiting(Incident incident) => incident.OnCall is { Handle: not null, AcceptedAt: null, Exhausted: false };
 
     /// <summary>
     /// Lower case for A-Z only: what PostgreSQL's <c>lower()</c> does under any collation for ASCII, so a search

@@ -137,6 +137,36 @@ public abstract class IncidentStoreContract
     }
 
     [SkippableFact]
+    public async Task TheStoreFindsTheOnCallAsksThatWaitForAnAnswer()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var opened = await incidents.OpenNewAsync(7);
+        IncidentBot.OnCall.OnCallAsk Ask(string? handle) => new() { Component = "checkout-api", Handle = handle, Level = 1, AskedAt = At, Asked = handle is null ? [] : [handle] };
+        // 1: no ask; 2: waiting; 3: accepted; 4: exhausted; 5: nobody found; 6: waiting but resolved; 7: waiting.
+        var asks = new IncidentBot.OnCall.OnCallAsk?[] { null, Ask("ann"), Ask("ann"), Ask("zed"), Ask(null), Ask("otto"), Ask("bea") };
+        asks[2]!.AcceptedAt = At.AddMinutes(1);
+        asks[3]!.Exhausted = true;
+        for (var i = 0; i < opened.Count; i++)
+        {
+            opened[i].OnCall = asks[i];
+            opened[i].Status = i == 5 ? IncidentStatus.Resolved : IncidentStatus.Triggered;
+            await incidents.UpdateAsync(opened[i]);
+        }
+        var numbers = opened.Select(i => i.Number).ToArray();
+
+        var waiting = await incidents.ListAsync(new IncidentQuery(IncidentStatusFilter.Open, int.MaxValue) { OnCallWaiting = true });
+        var notWaiting = await incidents.ListAsync(new IncidentQuery(IncidentStatusFilter.All, int.MaxValue) { OnCallWaiting = false });
+
+        Assert.Equal([numbers[6], numbers[1]], waiting.Select(i => i.Number));
+        Assert.Equal("bea", waiting[0].OnCall!.Handle);
+        // The filter is about the ask; 6's still waits, though the incident is resolved (the status filter is apart).
+        Assert.Equal([numbers[4], numbers[3], numbers[2], numbers[0]], notWaiting.Select(i => i.Number));
+        Assert.All(await incidents.ListAsync(new IncidentQuery(IncidentStatusFilter.All, int.MaxValue)), i =>
+            Assert.Equal(IncidentQuery.IsOnCallWaiting(i) && i.Status.IsOpen(), waiting.Any(w => w.Number == i.Number)));
+    }
+
+    [SkippableFact]
     public async Task EveryCommitRaisesTheVersionByOneAndReplacesRolesChannelsAndSessions()
     {
         await using var store = await OpenAsync();

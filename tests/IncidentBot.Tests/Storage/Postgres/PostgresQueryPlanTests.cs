@@ -37,6 +37,8 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
         ("resolved incidents of a group key among the latest", "incidents",
             "SELECT * FROM incidents WHERE NOT is_open AND group_key = 'unknown-1' AND number > (SELECT coalesce(max(number), 0) FROM incidents) - 1000 ORDER BY number DESC LIMIT 3"),
         ("last incident number", "incidents", "SELECT max(number) FROM incidents"),
+        // The on-call escalation sweep of every replica, every 10 s: only the asks that wait, through their partial index.
+        ("open incidents whose on-call ask waits", "incidents", $"SELECT * FROM incidents WHERE is_open AND {PostgresIncidentStore.OnCallWaiting} ORDER BY number DESC LIMIT 2147483647"),
         ("roles of an incident", "incident_roles", "SELECT * FROM incident_roles WHERE incident_number = 4242"),
         ("channels of an incident", "incident_channels", "SELECT * FROM incident_channels WHERE incident_number = 4242"),
         ("incident of a channel", "incident_channels", "SELECT incident_number FROM incident_channels WHERE platform = 'slack' AND channel_id = 'C4242'"),
