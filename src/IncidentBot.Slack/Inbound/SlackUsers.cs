@@ -26,12 +26,11 @@ internal sealed partial class SlackUsers(SlackWebApiClient slack, ILogger<SlackU
         return new Actor(name) { Email = await EmailOfAsync(userId, cancellationToken), Platform = "slack" };
     }
 
-    private async Task<string?> EmailOfAsync(string userId, CancellationToken cancellationToken)
+    private Task<string?> EmailOfAsync(string userId, CancellationToken cancellationToken) =>
+        _emails.GetAsync(userId, () => LookUpEmailAsync(userId, cancellationToken));
+
+    private async Task<string?> LookUpEmailAsync(string userId, CancellationToken cancellationToken)
     {
-        if (_emails.TryGet(userId, out var known))
-        {
-            return known;
-        }
         try
         {
             var user = await slack.UserInfoAsync(userId, cancellationToken);

@@ -29,14 +29,15 @@ internal sealed class TeamsMembers(BotConnectorClient connector, ILogger<TeamsMe
         return new Actor(name) { Email = email, Platform = "teams" };
     }
 
-    private async Task<string?> EmailOfAsync(Uri serviceUrl, string conversation, string userId, string? aadObjectId, CancellationToken cancellationToken)
+    private Task<string?> EmailOfAsync(Uri serviceUrl, string conversation, string userId, string? aadObjectId, CancellationToken cancellationToken)
     {
         // The Entra object id is the person across tenants' conversations; the 29: id is per bot.
         var key = aadObjectId ?? userId;
-        if (_emails.TryGet(key, out var known))
-        {
-            return known;
-        }
+        return _emails.GetAsync(key, () => LookUpEmailAsync(serviceUrl, conversation, userId, aadObjectId, key, cancellationToken));
+    }
+
+    private async Task<string?> LookUpEmailAsync(Uri serviceUrl, string conversation, string userId, string? aadObjectId, string key, CancellationToken cancellationToken)
+    {
         try
         {
             var member = await connector.GetMemberAsync(serviceUrl.AbsoluteUri, conversation, userId, cancellationToken);
