@@ -65,6 +65,13 @@ public sealed class ServiceCatalog
 
     public CatalogUser? FindUserByEmail(string? email) => email is null ? null : _usersByEmail.GetValueOrDefault(email);
 
+    /// <summary>The User named <paramref name="name"/> (a handle, ignoring case), in the default namespace first.</summary>
+    public CatalogUser? FindUserByName(string name)
+    {
+        var matches = Users.Where(u => string.Equals(u.Name, name.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches.FirstOrDefault(u => u.Ref.Namespace == EntityRef.DefaultNamespace) ?? matches.FirstOrDefault();
+    }
+
     /// <summary>The Group that owns <paramref name="component"/>; null when it is owned by a User or by nobody known.</summary>
     public CatalogGroup? OwningGroup(CatalogComponent component) => component.Owner is { } owner ? Find(owner) as CatalogGroup : null;
 

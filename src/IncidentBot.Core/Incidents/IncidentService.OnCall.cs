@@ -75,9 +75,10 @@ public sealed partial class IncidentService
     /// <summary>
     /// <c>handoff [@person]</c>: the person on-call asked passes command on, to <paramref name="to"/> or, without
     /// one, to the next on-call person (the others on their level first, then the next level). The new person is asked
-    /// as the first was: they accept, or the next level is asked when <paramref name="acceptWithin"/> passes.
+    /// as the first was: they accept, or the next level is asked when <paramref name="acceptWithin"/> passes. A person
+    /// named by hand who is not on call is mentioned by <paramref name="toEmail"/> (the catalog's, when it knows them).
     /// </summary>
-    public Task<IncidentResult> HandOffOnCallAsync(int number, string actor, string? actorEmail, string? to, TimeSpan acceptWithin, CancellationToken cancellationToken = default) =>
+    public Task<IncidentResult> HandOffOnCallAsync(int number, string actor, string? actorEmail, string? to, string? toEmail, TimeSpan acceptWithin, CancellationToken cancellationToken = default) =>
         ChangeAsync(number, (tx, incident) =>
         {
             if (WaitingAsk(tx, incident, "hand off") is { } notWaiting)
@@ -102,7 +103,7 @@ public sealed partial class IncidentService
             else
             {
                 next = ask.People.FirstOrDefault(p => string.Equals(p.Handle, to, StringComparison.OrdinalIgnoreCase))
-                    ?? new OnCallCandidate { Handle = to, Level = ask.Level };
+                    ?? new OnCallCandidate { Handle = to, Email = toEmail, Level = ask.Level };
                 if (ask.IsAsked(next.Handle, next.Email))
                 {
                     return tx.NothingToDo($"@{ask.Handle} is already the on-call commander of {incident.Reference}.");

@@ -18,6 +18,9 @@ public sealed class OnCallReplies(CatalogLibrary catalogs, IOnCallDirectory dire
     /// <summary>How long the command waits for the whole chain before saying the sources did not answer.</summary>
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(10);
 
+    /// <summary>The e-mail of the catalog's User whose name is <paramref name="handle"/>, so a person named by hand can be mentioned.</summary>
+    public string? EmailOf(string handle) => catalogs.Current.FindUserByName(handle)?.Email;
+
     /// <summary>The reply for <paramref name="service"/> (a component's name or reference); <see cref="OnCallReply.Found"/> is false when it is not catalogued.</summary>
     public async Task<OnCallReply> DescribeAsync(string service, CancellationToken cancellationToken)
     {

@@ -31,6 +31,7 @@ public sealed class OnCallAcceptTests : IDisposable
     {
         _files.Write("catalog.yaml", CatalogFiles.Group("payments")
             + "---\n" + CatalogFiles.User("ann", "ann@example.com", memberOf: "[payments]")
+            + "---\n" + CatalogFiles.User("carol", "carol@example.com", memberOf: "[payments]")
             + "---\n" + CatalogFiles.Component("checkout-api", annotations: "incidentbot.io/oncall: pagerduty:schedule/P1"));
         // Two people at level 1 (ann is the primary schedule's, listed first), one at level 2.
         _directory.LookupAsync(Arg.Any<OnCallRequest>(), Arg.Any<CancellationToken>()).Returns(new OnCallLookup(
@@ -203,6 +204,8 @@ public sealed class OnCallAcceptTests : IDisposable
 
         Assert.False((await RunAsync(app, new Actor("ann"), "handoff @carol")).IsError);
         await WaitForCommanderAsync(app, "carol");
+        // Carol is not on call, but the catalog knows her e-mail: the platforms mention her by it.
+        Assert.Equal(("carol", "carol@example.com"), ((await app.Incidents.FindAsync(1))!.OnCall!.Handle, (await app.Incidents.FindAsync(1))!.OnCall!.Email));
         var self = await RunAsync(app, new Actor("carol"), "handoff @Carol");
         Assert.Contains("@carol is already the on-call commander", Said(self));
         Assert.True((await RunAsync(app, new Actor("ann"), "accept")).IsError);
@@ -213,6 +216,21 @@ public sealed class OnCallAcceptTests : IDisposable
         var malformed = await RunAsync(app, new Actor("carol"), "handoff @a @b");
         Assert.True(malformed.IsError);
         Assert.Contains("Usage: `handoff [@person]`", Said(malformed));
+    }
+
+    [Theory]
+    [InlineData("dave")]
+    [InlineData("carol2")]
+    public async Task HandOffToSomeoneTheCatalogDoesNotKnowNamesThemWithoutAnEmail(string who)
+    {
+        var (app, _) = Launch(Start);
+        await using var _ = app;
+        await OpenAsync(app);
+
+        Assert.False((await RunAsync(app, new Actor("ann"), $"handoff @{who}")).IsError);
+
+        await WaitForCommanderAsync(app, who);
+        Assert.Equal((who, (string?)null), ((await app.Incidents.FindAsync(1))!.OnCall!.Handle, (await app.Incidents.FindAsync(1))!.OnCall!.Email));
     }
 
     [Fact]
