@@ -72,7 +72,7 @@ public sealed class PostgresImport : IDisposable
 
     public long CopyIncidents(IEnumerable<Incident> incidents) => Copy(
         "incidents (number, version, title, severity, status, is_drill, service, group_key, created_at, acknowledged_at, mitigated_at, " +
-        "resolved_at, closed_at, last_update_at, last_reminder_at, alert_count, firing_alert_count, resolution_summary, participants, on_call)",
+        "resolved_at, closed_at, last_update_at, last_reminder_at, alert_count, firing_alert_count, resolution_summary, participants, on_call, reminder_due_at)",
         incidents, (row, i) =>
         {
             row.Write(i.Number, NpgsqlDbType.Integer);
@@ -95,6 +95,7 @@ public sealed class PostgresImport : IDisposable
             Text(row, i.ResolutionSummary);
             TextArray(row, i.Participants);
             Json(row, i.OnCall is null ? null : PostgresJson.Write(i.OnCall));
+            Time(row, i.ReminderDueAt);
         });
 
     public long CopyRoles(IEnumerable<Incident> incidents) => Copy(

@@ -15,7 +15,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
 {
     private const string IncidentColumns =
         "number, version, title, severity, status, is_drill, service, group_key, created_at, acknowledged_at, mitigated_at, resolved_at, " +
-        "closed_at, last_update_at, last_reminder_at, alert_count, firing_alert_count, resolution_summary, participants, on_call";
+        "closed_at, last_update_at, last_reminder_at, alert_count, firing_alert_count, resolution_summary, participants, on_call, reminder_due_at";
 
     private const string AlertColumns =
         "id, incident_number, source, fingerprint, status, severity, title, description, labels::text, links::text, starts_at, ends_at, first_seen_at, resolved_at, raw::text, annotations::text";
@@ -67,13 +67,15 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         filters.Append(query.IsDrill is null ? "" : " AND is_drill = @drill");
         filters.Append(query.TitleContains is null ? "" : $" AND strpos({AsciiLower("title")}, @title) > 0");
         filters.Append(query.GroupKey is null ? "" : " AND group_key = @groupKey");
+        filters.Append(query.ReminderDueBy is null ? "" : " AND reminder_due_at <= @reminderDueBy");
         filters.Append(query.OnCallWaiting switch { true => $" AND {OnCallWaiting}", false => $" AND NOT ({OnCallWaiting})", null => "" });
         // The highest number through the primary key, then a bounded range of it.
         filters.Append(query.AmongLatest is null ? "" : " AND number > (SELECT coalesce(max(number), 0) FROM incidents) - @latest");
         return await ReadIncidentsAsync($"{filters} ORDER BY number DESC LIMIT @limit", cancellationToken, ("latest", query.AmongLatest ?? 0),
             ("limit", Math.Max(0, query.Limit)), ("before", query.Before ?? 0), ("severity", (short)(query.Severity ?? Severity.Sev1)),
             ("service", IncidentQuery.AsciiLower(query.Service ?? "")), ("drill", query.IsDrill ?? false),
-            ("title", IncidentQuery.AsciiLower(query.TitleContains ?? "")), ("groupKey", query.GroupKey ?? ""));
+            ("title", IncidentQuery.AsciiLower(query.TitleContains ?? "")), ("groupKey", query.GroupKey ?? ""),
+            ("reminderDueBy", (query.ReminderDueBy ?? DateTimeOffset.UnixEpoch).UtcDateTime));
     }
 
     /// <summary>
@@ -304,7 +306,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             var insert = $"""
                 INSERT INTO incidents ({IncidentColumns})
                 VALUES (@number, @version + 1, @title, @severity, @status, @is_drill, @service, @group_key, @created_at, @acknowledged_at, @mitigated_at,
-                        @resolved_at, @closed_at, @last_update_at, @last_reminder_at, @alert_count, @firing_alert_count, @resolution_summary, @participants, @on_call)
+                        @resolved_at, @closed_at, @last_update_at, @last_reminder_at, @alert_count, @firing_alert_count, @resolution_summary, @participants, @on_call, @reminder_due_at)
                 """;
             // An incident the operation opened must not exist yet: a plain INSERT fails on the primary key if it does.
             var sql = opened ? insert : insert + """
@@ -315,7 +317,8 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                     acknowledged_at = EXCLUDED.acknowledged_at, mitigated_at = EXCLUDED.mitigated_at, resolved_at = EXCLUDED.resolved_at,
                     closed_at = EXCLUDED.closed_at, last_update_at = EXCLUDED.last_update_at, last_reminder_at = EXCLUDED.last_reminder_at,
                     alert_count = EXCLUDED.alert_count, firing_alert_count = EXCLUDED.firing_alert_count,
-                    resolution_summary = EXCLUDED.resolution_summary, participants = EXCLUDED.participants, on_call = EXCLUDED.on_call
+                    resolution_summary = EXCLUDED.resolution_summary, participants = EXCLUDED.participants, on_call = EXCLUDED.on_call,
+                    reminder_due_at = EXCLUDED.reminder_due_at
                 WHERE incidents.version = @version
                 """;
             return Command(sql,
@@ -338,7 +341,8 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                 ("firing_alert_count", incident.FiringAlertCount, NpgsqlDbType.Integer),
                 ("resolution_summary", incident.ResolutionSummary, NpgsqlDbType.Text),
                 ("participants", incident.Participants.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
-                ("on_call", incident.OnCall is null ? null : PostgresJson.Write(incident.OnCall), NpgsqlDbType.Jsonb));
+                ("on_call", incident.OnCall is null ? null : PostgresJson.Write(incident.OnCall), NpgsqlDbType.Jsonb),
+                ("reminder_due_at", Utc(incident.ReminderDueAt), NpgsqlDbType.TimestampTz));
         }
 
         /// <summary>Roles, channels and runbook sessions are replaced whole: the incident object is what they are.</summary>
@@ -572,9 +576,9 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         while (await reader.ReadAsync(cancellationToken))
         {
             var incident = ReadIncident(reader);
-            incident.Roles = PostgresJson.Read<Dictionary<string, string>>(reader.GetString(20));
-            incident.Channels = PostgresJson.Read<List<string[]>>(reader.GetString(21)).Select(c => new Incidents.ChannelBinding(c[0], c[1], c[2])).ToList();
-            incident.RunbookSessions = PostgresJson.Read<List<RunbookSession>>(reader.GetString(22));
+            incident.Roles = PostgresJson.Read<Dictionary<string, string>>(reader.GetString(21));
+            incident.Channels = PostgresJson.Read<List<string[]>>(reader.GetString(22)).Select(c => new Incidents.ChannelBinding(c[0], c[1], c[2])).ToList();
+            incident.RunbookSessions = PostgresJson.Read<List<RunbookSession>>(reader.GetString(23));
             incidents.Add(incident);
         }
         return incidents;
@@ -602,6 +606,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         ResolutionSummary = reader.IsDBNull(17) ? null : reader.GetString(17),
         Participants = [.. reader.GetFieldValue<string[]>(18)],
         OnCall = reader.IsDBNull(19) ? null : PostgresJson.Read<IncidentBot.OnCall.OnCallAsk>(reader.GetString(19)),
+        ReminderDueAt = Time(reader, 20),
     };
 
     private async Task<List<IncidentAlert>> ReadAlertsAsync(string where, NpgsqlParameter key, CancellationToken cancellationToken)

@@ -44,6 +44,12 @@ public sealed class Incident
     /// <summary>When the bot last reminded people to post an update (an update was then missed).</summary>
     public DateTimeOffset? LastReminderAt { get; set; }
 
+    /// <summary>
+    /// When the next status-update reminder is due (null: none), as <c>ReminderOptions.DueFor</c> says: set in every
+    /// commit, so the store can answer which reminders are due (<see cref="Storage.IncidentQuery.ReminderDueBy"/>).
+    /// </summary>
+    public DateTimeOffset? ReminderDueAt { get; set; }
+
     public int AlertCount { get; set; }
 
     public int FiringAlertCount { get; set; }

@@ -15,7 +15,13 @@ public sealed partial class IncidentService
         {
             if (reminders.DueFor(incident) is not { } due || due > tx.Now)
             {
-                return "No reminder is due.";
+                // The stored due time was not this one (written by an older version, or before the intervals changed):
+                // the right one is stored, so the sweep does not come back for it.
+                if (incident.ReminderDueAt != reminders.DueFor(incident))
+                {
+                    tx.Touch(incident);
+                }
+                return tx.NothingToDo("No reminder is due.");
             }
             var interval = DurationText.Of(reminders.IntervalFor(incident.Severity)!.Value);
             incident.LastReminderAt = tx.Now;

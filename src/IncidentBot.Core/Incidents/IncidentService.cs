@@ -25,6 +25,7 @@ public sealed partial class IncidentService(
     IOptions<IncidentOptions> options,
     IOptions<AlertDetailOptions> alertDetails,
     AlertStormSummaries stormSummaries,
+    IOptions<Reminders.ReminderOptions> reminders,
     IEnumerable<IIncidentObserver> observers,
     IEnumerable<IDrillReporter> drillReporters,
     BotMetrics metrics,
@@ -66,6 +67,11 @@ public sealed partial class IncidentService(
                 var transaction = new IncidentTransaction(store, platforms, Card, time.GetUtcNow(), cancellationToken);
                 var result = await work(transaction);
                 await transaction.RefreshCardsAsync();
+                // Every incident written carries when its next reminder is due, which the reminder sweep asks the store for.
+                foreach (var changed in transaction.Changes.Incidents.Values)
+                {
+                    changed.ReminderDueAt = reminders.Value.DueFor(changed);
+                }
                 try
                 {
                     await store.CommitAsync(transaction.Changes, cancellationToken);

@@ -1,6 +1,7 @@
 using IncidentBot.Incidents;
 using IncidentBot.Storage;
 using IncidentBot.Telemetry;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -8,99 +9,122 @@ using Quartz;
 namespace IncidentBot.Reminders;
 
 /// <summary>
-/// Keeps one Quartz trigger per open real incident at the time its next status update is due. It watches every
-/// incident change: an update moves the trigger, resolving removes it, and at start-up every open incident gets
-/// its trigger back (a time that passed while the bot was down fires at once). On PostgreSQL the triggers live in the
-/// cluster's job store: replicas starting together find them there and leave them alone, one replica fires each, and
-/// <see cref="IncidentService.RemindAsync"/> posts a reminder only when one is still due, so a second firing says nothing.
+/// Posts the status-update reminders that are due: every incident carries when its next one is due
+/// (<see cref="Incident.ReminderDueAt"/>, written in each of its commits), and a sweep every <see cref="SweepEvery"/>
+/// asks the store for the open incidents whose time has come (on PostgreSQL through a small partial index), then
+/// reminds each. <see cref="IncidentService.RemindAsync"/> checks inside the incident's commit that one is still due,
+/// so two replicas sweeping at once post it once, and a time that passed while the bot was down is posted at start-up.
+/// At start-up every open incident whose stored time is not the one the configured intervals give is written again
+/// (incidents from before this was stored, or intervals changed since).
 /// </summary>
+/// <remarks>
+/// A sweep, not a scheduler job per incident: a storm opens thousands of incidents, and scheduling a job for each cost
+/// about an eighth of the bot's and PostgreSQL's CPU per alert (docs/performance.md). A reminder comes at most
+/// <see cref="SweepEvery"/> late.
+/// </remarks>
 public sealed class UpdateReminders(
     ISchedulerFactory schedulers,
     IIncidentStore incidents,
+    IncidentService service,
     IOptions<ReminderOptions> options,
+    BotMetrics metrics,
     TimeProvider time,
-    ILogger<UpdateReminders> logger) : IncidentChangeWorker(logger, "update the status-update reminder")
+    ILogger<UpdateReminders> logger) : BackgroundService
 {
-    /// <summary>The due time last handed to the handler per incident, so changes that do not move it (alerts) are skipped.</summary>
-    private readonly Dictionary<int, DateTimeOffset?> _queuedDue = [];
+    /// <summary>How often the store is asked for reminders that are due.</summary>
+    public static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(10);
 
-    public static JobKey JobKeyFor(int incident) => new($"INC-{incident}", "reminders");
+    /// <summary>The Quartz job group of the reminders that versions before this one scheduled, one job per incident.</summary>
+    public const string LegacyJobGroup = "reminders";
 
-    /// <summary>Only a change that moves the reminder's due time (an update, a resolve, a severity change) is handled.</summary>
-    protected override bool Concerns(Incident stored)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var due = options.Value.DueFor(stored);
-        lock (_queuedDue)
+        await RetryAsync(RemoveLegacyJobsAsync, "remove the reminder jobs an older version scheduled", stoppingToken);
+        await RetryAsync(CatchUpAsync, "bring the reminders' due times up to date", stoppingToken);
+        using var timer = new PeriodicTimer(SweepEvery, time);
+        do
         {
-            if (_queuedDue.TryGetValue(stored.Number, out var queued) && queued == due)
-            {
-                return false;
-            }
-            _queuedDue[stored.Number] = due;
-            return true;
+            await RetryAsync(SweepAsync, "look for status-update reminders that are due", stoppingToken);
         }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private void Forget(int number)
-    {
-        lock (_queuedDue)
-        {
-            _queuedDue.Remove(number);
-        }
-    }
-
-    /// <summary>A restart gives every open incident its trigger back (on PostgreSQL it mostly finds it still there).</summary>
-    protected override async Task StartingAsync(CancellationToken stoppingToken)
-    {
-        foreach (var incident in await incidents.ListAsync(new IncidentQuery(IncidentStatusFilter.Open, int.MaxValue), stoppingToken))
-        {
-            await HandleAsync(incident.Number, stoppingToken);
-        }
-    }
-
-    protected override async Task HandleAsync(int number, CancellationToken cancellationToken)
+    private async Task RetryAsync(Func<CancellationToken, Task<int>> work, string what, CancellationToken stoppingToken)
     {
         try
         {
-            await ScheduleAsync(number, cancellationToken);
+            await work(stoppingToken);
         }
-        catch
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
-            // The trigger may not match the due time remembered: the next change of the incident is handled again.
-            Forget(number);
-            throw;
+            // A store that cannot be read now (PostgreSQL restarting) is tried again with the next sweep.
+            logger.LogError(ex, "Could not {What}; trying again in {Wait}", what, SweepEvery);
         }
     }
 
-    private async Task ScheduleAsync(int number, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the one-job-per-incident reminders an older version left in the scheduler (on PostgreSQL, in the cluster's
+    /// tables); returns how many. During a rolling update an older replica may still add some: they fire
+    /// <see cref="UpdateReminderJob"/>, which does what the sweep does.
+    /// </summary>
+    public async Task<int> RemoveLegacyJobsAsync(CancellationToken cancellationToken)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var key = JobKeyFor(number);
-        var incident = await incidents.FindAsync(number, cancellationToken);
-        if (incident is null || options.Value.DueFor(incident) is not { } due)
+        var jobs = await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(LegacyJobGroup), cancellationToken);
+        if (jobs.Count > 0)
         {
-            await scheduler.DeleteJob(key, cancellationToken);
-            if (incident is null || !incident.Status.IsOpen())
-            {
-                Forget(number);
-            }
-            return;
+            await scheduler.DeleteJobs(jobs, cancellationToken);
+            logger.LogInformation("Removed {Count} status-update reminder jobs an older version scheduled; reminders now come from the incidents' due times", jobs.Count);
         }
-        // Kept when it already fires at that time, or at once for a time that has passed: another replica (on PostgreSQL
-        // the triggers are shared) may be about to fire it, and a replacement would only fight over it.
-        var existing = await scheduler.GetTrigger(new TriggerKey(key.Name, key.Group), cancellationToken);
-        var now = time.GetUtcNow();
-        if (existing is not null && (existing.StartTimeUtc == due || (due <= now && existing.StartTimeUtc <= now)))
+        return jobs.Count;
+    }
+
+    /// <summary>Stores the right due time on every open incident whose stored one is not it; returns how many.</summary>
+    public async Task<int> CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var stale = (await incidents.ListAsync(new IncidentQuery(IncidentStatusFilter.Open, int.MaxValue), cancellationToken))
+            .Where(i => i.ReminderDueAt != options.Value.DueFor(i))
+            .Select(i => i.Number)
+            .ToList();
+        foreach (var number in stale)
         {
-            return;
+            // One that came due while the bot was down is posted now; the others only get their time stored.
+            await RemindAsync(number, cancellationToken);
         }
-        var job = JobBuilder.Create<UpdateReminderJob>().WithIdentity(key).UsingJobData(UpdateReminderJob.IncidentKey, number).Build();
-        var trigger = TriggerBuilder.Create(time).WithIdentity(key.Name, key.Group).StartAt(due > now ? due : now).Build();
-        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken);
+        return stale.Count;
+    }
+
+    /// <summary>Posts every reminder that is due now; returns how many were posted.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var due = await incidents.ListAsync(new IncidentQuery(IncidentStatusFilter.Open, int.MaxValue) { ReminderDueBy = time.GetUtcNow() }, cancellationToken);
+        var posted = 0;
+        foreach (var incident in due.OrderBy(i => i.ReminderDueAt))
+        {
+            posted += await RemindAsync(incident.Number, cancellationToken) ? 1 : 0;
+        }
+        return posted;
+    }
+
+    /// <summary>Reminds if one is due; true when a reminder was posted (counted: an update may have come just before).</summary>
+    private async Task<bool> RemindAsync(int number, CancellationToken cancellationToken)
+    {
+        using var scope = logger.IncidentScope(number);
+        var result = await service.RemindAsync(number, options.Value, cancellationToken);
+        if (result.Problem is not null || result.Notice is not null)
+        {
+            return false;
+        }
+        metrics.ReminderFired();
+        logger.LogInformation("Status-update reminder posted for INC-{Incident}", number);
+        return true;
     }
 }
 
-/// <summary>Fires one incident's status-update reminder.</summary>
+/// <summary>
+/// The reminder job of versions before 0009, kept so that the jobs an older replica schedules during a rolling update
+/// still run (Quartz finds a job by its class name): it does what the sweep does for its incident.
+/// </summary>
 [DisallowConcurrentExecution]
 public sealed class UpdateReminderJob(IncidentService incidents, IOptions<ReminderOptions> options, BotMetrics metrics) : IJob
 {
@@ -108,9 +132,8 @@ public sealed class UpdateReminderJob(IncidentService incidents, IOptions<Remind
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
-        // Counted only when a reminder was really due: a trigger can fire just after an update moved it on.
         var result = await incidents.RemindAsync(context.MergedJobDataMap.GetInt(IncidentKey), options.Value, cancellationToken);
-        if (result.Problem is null)
+        if (result.Problem is null && result.Notice is null)
         {
             metrics.ReminderFired();
         }

@@ -94,6 +94,9 @@ public sealed record IncidentQuery(IncidentStatusFilter Status = IncidentStatusF
     /// </summary>
     public bool? OnCallWaiting { get; init; }
 
+    /// <summary>Only incidents whose status-update reminder is due at or before this time (<see cref="Incident.ReminderDueAt"/>).</summary>
+    public DateTimeOffset? ReminderDueBy { get; init; }
+
     /// <summary>
     /// Only incidents numbered within this many of the highest number stored (the newest ones): a filter no index
     /// serves (such as <see cref="GroupKey"/> among resolved incidents) then reads a bounded number of rows.
@@ -117,7 +120,8 @@ public sealed record IncidentQuery(IncidentStatusFilter Status = IncidentStatusF
         && (IsDrill is not { } drill || incident.IsDrill == drill)
         && (TitleContains is null || AsciiLower(incident.Title).Contains(AsciiLower(TitleContains), StringComparison.Ordinal))
         && (GroupKey is null || incident.GroupKey == GroupKey)
-        && (OnCallWaiting is not { } waiting || IsOnCallWaiting(incident) == waiting);
+        && (OnCallWaiting is not { } waiting || IsOnCallWaiting(incident) == waiting)
+        && (ReminderDueBy is not { } dueBy || incident.ReminderDueAt is { } due && due <= dueBy);
 
     /// <summary>What <see cref="OnCallWaiting"/> means for one incident.</summary>
     public static bool IsOnCallWaiting(Incident incident) => incident.OnCall is { Handle: not null, AcceptedAt: null, Exhausted: false };

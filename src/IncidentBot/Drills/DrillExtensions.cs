@@ -29,12 +29,11 @@ internal static class DrillExtensions
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddHostedService<DrillStartup>();
 
-        // Status-update reminders share the scheduler: one trigger per open real incident.
+        // Status-update reminders: a sweep over the due times the incidents carry (no scheduler job per incident).
         services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section)
             .Validate(o => o.Intervals.Values.All(i => i >= TimeSpan.Zero), "Reminders:Intervals must be durations such as 00:15:00 (00:00:00 for none).")
             .ValidateOnStart();
         services.AddSingleton<UpdateReminders>();
-        services.AddSingleton<IIncidentObserver>(sp => sp.GetRequiredService<UpdateReminders>());
         services.AddHostedService(sp => sp.GetRequiredService<UpdateReminders>());
         return builder;
     }

@@ -167,6 +167,29 @@ public abstract class IncidentStoreContract
     }
 
     [SkippableFact]
+    public async Task TheStoreFindsTheRemindersThatAreDueAndKeepsTheirTimeExactly()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var opened = await incidents.OpenNewAsync(5);
+        // 1: none; 2: due a minute ago; 3: due now, to the tick; 4: due in a minute; 5: due, but resolved.
+        var due = new DateTimeOffset?[] { null, At.AddMinutes(-1), At, At.AddMinutes(1).AddTicks(10), At.AddMinutes(-5) };
+        for (var i = 0; i < opened.Count; i++)
+        {
+            opened[i].ReminderDueAt = due[i];
+            opened[i].Status = i == 4 ? IncidentStatus.Resolved : IncidentStatus.Triggered;
+            await incidents.UpdateAsync(opened[i]);
+        }
+
+        var found = await incidents.ListAsync(new IncidentQuery(IncidentStatusFilter.Open, int.MaxValue) { ReminderDueBy = At });
+
+        Assert.Equal([opened[2].Number, opened[1].Number], found.Select(i => i.Number));
+        await store.ReopenAsync();
+        Assert.Equal(At.AddMinutes(1).AddTicks(10), (await store.Get<IIncidentStore>().FindAsync(opened[3].Number))!.ReminderDueAt);
+        Assert.Null((await store.Get<IIncidentStore>().FindAsync(opened[0].Number))!.ReminderDueAt);
+    }
+
+    [SkippableFact]
     public async Task EveryCommitRaisesTheVersionByOneAndReplacesRolesChannelsAndSessions()
     {
         await using var store = await OpenAsync();

@@ -38,6 +38,8 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
             "SELECT * FROM incidents WHERE NOT is_open AND group_key = 'unknown-1' AND number > (SELECT coalesce(max(number), 0) FROM incidents) - 1000 ORDER BY number DESC LIMIT 3"),
         ("last incident number", "incidents", "SELECT max(number) FROM incidents"),
         // The on-call escalation sweep of every replica, every 10 s: only the asks that wait, through their partial index.
+        // The reminder sweep of every replica, every 10 s: only the incidents whose reminder is due, through their index.
+        ("open incidents whose reminder is due", "incidents", "SELECT * FROM incidents WHERE is_open AND reminder_due_at <= '2026-12-06T03:00:00Z' ORDER BY number DESC LIMIT 2147483647"),
         ("open incidents whose on-call ask waits", "incidents", $"SELECT * FROM incidents WHERE is_open AND {PostgresIncidentStore.OnCallWaiting} ORDER BY number DESC LIMIT 2147483647"),
         ("roles of an incident", "incident_roles", "SELECT * FROM incident_roles WHERE incident_number = 4242"),
         ("channels of an incident", "incident_channels", "SELECT * FROM incident_channels WHERE incident_number = 4242"),
