@@ -45,6 +45,51 @@ internal static class LiteDbMapper
         mapper.Entity<TimelineEntry>().Id(t => t.Id, autoId: true);
         mapper.Entity<InboxEntry>().Id(e => e.Id, autoId: true);
         mapper.Entity<OutboxItem>().Id(o => o.Id, autoId: true).Ignore(o => o.ConversationKey).Ignore(o => o.TakenOverFrom);
+        Warm(mapper, [typeof(Incident), typeof(IncidentAlert), typeof(TimelineEntry), typeof(InboxEntry), typeof(OutboxItem), typeof(RoomMessage),
+            typeof(RunbookVersionRecord), typeof(Drills.DrillSchedule), typeof(Drills.DrillRun), typeof(Rca.RcaDocument)]);
         return mapper;
+    }
+
+    /// <summary>
+    /// Builds the mapping of every type stored, nested ones included, here and on one thread. LiteDB 5 builds a type's
+    /// mapping on first use and publishes it before its member list is filled (LiteDB issue 2536, fixed only in 6.0
+    /// pre-releases): two threads touching a type for the first time at once can write a document with fields missing,
+    /// or read one back with them left at their defaults (an on-call ask whose time read back as 0001-01-01).
+    /// </summary>
+    private static void Warm(BsonMapper mapper, IEnumerable<Type> roots)
+    {
+        var seen = new HashSet<Type>();
+        var pending = new Stack<Type>(roots);
+        while (pending.TryPop(out var type))
+        {
+            if (!seen.Add(type) || type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
+            {
+                continue;
+            }
+            // Walks the member list, so the mapping is complete before any other thread can reach it.
+            mapper.ToDocument(type, Activator.CreateInstance(type));
+            foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+            {
+                foreach (var nested in StoredTypesIn(property.PropertyType))
+                {
+                    pending.Push(nested);
+                }
+            }
+        }
+    }
+
+    /// <summary>Our own classes a property of this type holds: itself, or the elements and values of its collections.</summary>
+    private static IEnumerable<Type> StoredTypesIn(Type type)
+    {
+        var inner = Nullable.GetUnderlyingType(type) ?? type;
+        if (inner.IsArray)
+        {
+            return StoredTypesIn(inner.GetElementType()!);
+        }
+        if (inner.IsGenericType)
+        {
+            return inner.GetGenericArguments().SelectMany(StoredTypesIn);
+        }
+        return inner.IsClass && inner.Namespace?.StartsWith("IncidentBot", StringComparison.Ordinal) == true ? [inner] : [];
     }
 }
