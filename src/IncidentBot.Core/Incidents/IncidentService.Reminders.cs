@@ -13,11 +13,12 @@ public sealed partial class IncidentService
     public Task<IncidentResult> RemindAsync(int number, ReminderOptions reminders, CancellationToken cancellationToken = default) =>
         ChangeAsync(number, (tx, incident) =>
         {
-            if (reminders.DueFor(incident) is not { } due || due > tx.Now)
+            var dueFor = reminders.DueFor(incident);
+            if (dueFor is not { } due || due > tx.Now)
             {
                 // The stored due time was not this one (written by an older version, or before the intervals changed):
                 // the right one is stored, so the sweep does not come back for it.
-                if (incident.ReminderDueAt != reminders.DueFor(incident))
+                if (incident.ReminderDueAt != dueFor)
                 {
                     tx.Touch(incident);
                 }

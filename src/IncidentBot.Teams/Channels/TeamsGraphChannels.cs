@@ -15,51 +15,44 @@ public sealed class TeamsGraphChannels(HttpClient http, BotTokenProvider tokens,
         new GraphServiceClient(http, new BaseBearerTokenAuthenticationProvider(new GraphTokens(tokens)), options.Value.GraphBaseUrl.TrimEnd('/')));
 
     /// <summary>The new channel's id (<c>19:…@thread.tacv2</c>).</summary>
-    public async Task<string> CreateAsync(string teamId, string displayName, string description, CancellationToken cancellationToken)
-    {
-        try
+    public Task<string> CreateAsync(string teamId, string displayName, string description, CancellationToken cancellationToken) =>
+        CallAsync("create channel", async () =>
         {
             var channel = await _graph.Value.Teams[teamId].Channels.PostAsync(
                 new Channel { DisplayName = displayName, Description = description, MembershipType = ChannelMembershipType.Standard },
                 cancellationToken: cancellationToken);
             return channel?.Id ?? throw new TeamsApiException("create channel", 500, "Graph answered no channel id");
-        }
-        catch (ODataError ex)
-        {
-            throw new TeamsApiException("create channel", ex.ResponseStatusCode, $"{ex.Error?.Code}: {ex.Error?.Message}", RetryAfter(ex), ex);
-        }
-        catch (ApiException ex)
-        {
-            throw new TeamsApiException("create channel", ex.ResponseStatusCode, ex.Message, RetryAfter(ex), ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new TeamsApiException("create channel", 0, ex.Message, inner: ex);
-        }
-    }
+        });
 
     /// <summary>
     /// <c>GET /teams/{id}?$select=displayName,internalId</c>: a team's name and its thread id (<c>19:…@thread.tacv2</c>,
     /// which is also its General channel's id), from its Microsoft 365 group id.
     /// </summary>
-    public async Task<(string Name, string ThreadId)> TeamAsync(string teamId, CancellationToken cancellationToken)
-    {
-        try
+    public Task<(string Name, string ThreadId)> TeamAsync(string teamId, CancellationToken cancellationToken) =>
+        CallAsync("get team", async () =>
         {
             var team = await _graph.Value.Teams[teamId].GetAsync(r => r.QueryParameters.Select = ["displayName", "internalId"], cancellationToken);
             return (team?.DisplayName ?? teamId, team?.InternalId ?? throw new TeamsApiException("get team", 500, "Graph answered no internalId"));
+        });
+
+    /// <summary>One Graph call, its failures as <see cref="TeamsApiException"/> named <paramref name="what"/>, with Graph's Retry-After.</summary>
+    private static async Task<T> CallAsync<T>(string what, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
         }
         catch (ODataError ex)
         {
-            throw new TeamsApiException("get team", ex.ResponseStatusCode, $"{ex.Error?.Code}: {ex.Error?.Message}", RetryAfter(ex), ex);
+            throw new TeamsApiException(what, ex.ResponseStatusCode, $"{ex.Error?.Code}: {ex.Error?.Message}", RetryAfter(ex), ex);
         }
         catch (ApiException ex)
         {
-            throw new TeamsApiException("get team", ex.ResponseStatusCode, ex.Message, RetryAfter(ex), ex);
+            throw new TeamsApiException(what, ex.ResponseStatusCode, ex.Message, RetryAfter(ex), ex);
         }
         catch (HttpRequestException ex)
         {
-            throw new TeamsApiException("get team", 0, ex.Message, inner: ex);
+            throw new TeamsApiException(what, 0, ex.Message, inner: ex);
         }
     }
 
