@@ -205,7 +205,8 @@ public sealed class OnCallAcceptTests : IDisposable
         Assert.False((await RunAsync(app, new Actor("ann"), "handoff @carol")).IsError);
         await WaitForCommanderAsync(app, "carol");
         // Carol is not on call, but the catalog knows her e-mail: the platforms mention her by it.
-        Assert.Equal(("carol", "carol@example.com"), ((await app.Incidents.FindAsync(1))!.OnCall!.Handle, (await app.Incidents.FindAsync(1))!.OnCall!.Email));
+        var ask = (await app.Incidents.FindAsync(1))!.OnCall!;
+        Assert.Equal(("carol", "carol@example.com"), (ask.Handle, ask.Email));
         var self = await RunAsync(app, new Actor("carol"), "handoff @Carol");
         Assert.Contains("@carol is already the on-call commander", Said(self));
         Assert.True((await RunAsync(app, new Actor("ann"), "accept")).IsError);
@@ -230,7 +231,8 @@ public sealed class OnCallAcceptTests : IDisposable
         Assert.False((await RunAsync(app, new Actor("ann"), $"handoff @{who}")).IsError);
 
         await WaitForCommanderAsync(app, who);
-        Assert.Equal((who, (string?)null), ((await app.Incidents.FindAsync(1))!.OnCall!.Handle, (await app.Incidents.FindAsync(1))!.OnCall!.Email));
+        var ask = (await app.Incidents.FindAsync(1))!.OnCall!;
+        Assert.Equal((who, (string?)null), (ask.Handle, ask.Email));
     }
 
     [Fact]

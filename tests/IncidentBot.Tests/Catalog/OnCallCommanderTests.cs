@@ -41,17 +41,6 @@ public sealed class OnCallCommanderTests : IDisposable
     private static async Task<string?> CommanderAsync(IncidentBotApplication app, int number) =>
         (await app.Incidents.FindAsync(number))?.Roles.GetValueOrDefault(RoleCatalog.Commander);
 
-    private static async Task<string> OnCallNoteAsync(IncidentBotApplication app, int number)
-    {
-        string? note = null;
-        await Eventually.TrueAsync(async () =>
-        {
-            note = (await app.Incidents.TimelineOfAsync(number)).FirstOrDefault(e => e.Actor == IncidentService.OnCallActor && e.Kind == TimelineKinds.Note)?.Text;
-            return note is not null;
-        }, $"the on-call note on INC-{number}");
-        return note!;
-    }
-
     public static TheoryData<OnCallPerson[], string> LevelOne => new()
     {
         // The catalog User with that e-mail: their handle.
@@ -75,7 +64,7 @@ public sealed class OnCallCommanderTests : IDisposable
         await Eventually.TrueAsync(async () => await CommanderAsync(app, 1) == commander, $"{commander} to be commander");
         var timeline = await app.Incidents.TimelineOfAsync(1);
         Assert.Contains(timeline, e => e.Actor == IncidentService.OnCallActor && e.Kind == TimelineKinds.RoleAssigned && e.Text == $"Incident commander: {commander}");
-        Assert.StartsWith($"On call for checkout-api: {commander} (level 1, ", await OnCallNoteAsync(app, 1));
+        Assert.StartsWith($"On call for checkout-api: {commander} (level 1, ", await app.OnCallNoteAsync(1));
         await _directory.Received(1).LookupAsync(
             Arg.Is<OnCallRequest>(r => r.Targets.Select(t => t.ToString()).SequenceEqual(new[] { "pagerduty:schedule/P1", "rota:payments" })),
             Arg.Any<CancellationToken>());
@@ -90,7 +79,7 @@ public sealed class OnCallCommanderTests : IDisposable
 
         await AlertAsync(app, "checkout-api", "k1");
 
-        var note = await OnCallNoteAsync(app, 1);
+        var note = await app.OnCallNoteAsync(1);
         Assert.Equal(
             "On call for checkout-api: ann (level 1, rota) from rota:payments (remembered answer). pagerduty:schedule/P1: did not answer within 2 s; opsgenie:schedule/x: refused (403); asked rota:payments.",
             note);
@@ -105,7 +94,7 @@ public sealed class OnCallCommanderTests : IDisposable
 
         await AlertAsync(app, "checkout-api", "k1");
 
-        var note = await OnCallNoteAsync(app, 1);
+        var note = await app.OnCallNoteAsync(1);
         Assert.Equal("On call for checkout-api: nobody found, so no commander was set. pagerduty:schedule/P1: nobody is on call; rota:payments: no rota named 'payments'; asked none.", note);
         Assert.Null(await CommanderAsync(app, 1));
     }
@@ -124,7 +113,7 @@ public sealed class OnCallCommanderTests : IDisposable
         Assert.True((await app.CommandAsync(1, "carol", "role commander")).Ok);
         answer.SetResult(new OnCallLookup([new OnCallPerson("ann", "ann@example.com", 1, null, "pagerduty")], [], "pagerduty:schedule/P1", false, []));
 
-        var note = await OnCallNoteAsync(app, 1);
+        var note = await app.OnCallNoteAsync(1);
         Assert.Contains("@carol stays commander", note);
         Assert.Equal("carol", await CommanderAsync(app, 1));
         Assert.DoesNotContain(await app.Incidents.TimelineOfAsync(1), e => e.Actor == IncidentService.OnCallActor && e.Kind == TimelineKinds.RoleAssigned);

@@ -92,7 +92,7 @@ public sealed class OnCallEndToEndTests : IDisposable
 
         // PagerDuty answers; the answer is remembered.
         await AlertAsync(app, "checkout", "k1");
-        Assert.Equal("On call for checkout: alice (level 1, pagerduty) from pagerduty:service/PSVC1.", await OnCallNoteAsync(app, 1));
+        Assert.Equal("On call for checkout: alice (level 1, pagerduty) from pagerduty:service/PSVC1.", await app.OnCallNoteAsync(1));
 
         // Six minutes on the answer is no longer fresh, and PagerDuty stops answering in time: the remembered answer serves, marked.
         clock.Offset = TimeSpan.FromMinutes(6);
@@ -100,7 +100,7 @@ public sealed class OnCallEndToEndTests : IDisposable
         await AlertAsync(app, "checkout", "k2");
         Assert.Equal(
             "On call for checkout: alice (level 1, pagerduty) from pagerduty:service/PSVC1 (remembered answer). pagerduty:service/PSVC1: did not answer within 2 s; asked pagerduty:service/PSVC1.",
-            await OnCallNoteAsync(app, 2));
+            await app.OnCallNoteAsync(2));
         Assert.Equal("alice", (await app.GetIncidentAsync(2)).Roles["commander"]);
         pagerDuty.Heal();
         pagerDuty.FailWith(500, call => call.Path.Contains("PDOWN", StringComparison.Ordinal));
@@ -109,21 +109,21 @@ public sealed class OnCallEndToEndTests : IDisposable
         await AlertAsync(app, "ledger", "k3");
         Assert.Equal(
             "On call for ledger: rita (level 1, rota) from rota:payments. pagerduty:service/PDOWN: answered 500 for service PDOWN; asked rota:payments.",
-            await OnCallNoteAsync(app, 3));
+            await app.OnCallNoteAsync(3));
         Assert.Equal("rita", (await app.GetIncidentAsync(3)).Roles["commander"]);
 
         // The owning group names no target, only a fallback commander.
         await AlertAsync(app, "reports", "k4");
         Assert.Equal(
             "On call for reports: fiona (level 1, fallback) from fallback. pagerduty:service/PDOWN: answered 500 for service PDOWN; asked fallback.",
-            await OnCallNoteAsync(app, 4));
+            await app.OnCallNoteAsync(4));
         Assert.Equal("fiona", (await app.GetIncidentAsync(4)).Roles["commander"]);
 
         // Nothing left: an alert has no reporter, so nobody is made commander, and the note says why.
         await AlertAsync(app, "archive", "k5");
         Assert.Equal(
             "On call for archive: nobody found, so no commander was set. pagerduty:service/PDOWN: answered 500 for service PDOWN; asked none.",
-            await OnCallNoteAsync(app, 5));
+            await app.OnCallNoteAsync(5));
         Assert.False((await app.GetIncidentAsync(5)).Roles.ContainsKey("commander"));
     }
 
@@ -177,16 +177,5 @@ public sealed class OnCallEndToEndTests : IDisposable
         var body = new JsonObject { ["title"] = $"{service} errors", ["dedupKey"] = key, ["severity"] = "critical", ["labels"] = new JsonObject { ["service"] = service } };
         using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         (await app.CreateClient().PostAsync("/webhooks/generic", content)).EnsureSuccessStatusCode();
-    }
-
-    private static async Task<string> OnCallNoteAsync(IncidentBotApplication app, int number)
-    {
-        string? note = null;
-        await Eventually.TrueAsync(async () =>
-        {
-            note = (await app.Incidents.TimelineOfAsync(number)).FirstOrDefault(e => e.Actor == IncidentService.OnCallActor && e.Kind == TimelineKinds.Note)?.Text;
-            return note is not null;
-        }, $"the on-call note on INC-{number}");
-        return note!;
     }
 }

@@ -126,6 +126,18 @@ public sealed class IncidentBotApplication : WebApplicationFactory<Program>
     public Task WaitForConsoleRoomAsync(int number) =>
         Eventually.TrueAsync(async () => (await Incidents.TimelineOfAsync(number)).Any(t => t.Kind == TimelineKinds.ChannelOpened), "the console room");
 
+    /// <summary>Waits for on-call's note on incident <paramref name="number"/>'s timeline (written in the background) and returns it.</summary>
+    public async Task<string> OnCallNoteAsync(int number)
+    {
+        string? note = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            note = (await Incidents.TimelineOfAsync(number)).FirstOrDefault(e => e.Actor == IncidentService.OnCallActor && e.Kind == TimelineKinds.Note)?.Text;
+            return note is not null;
+        }, $"the on-call note on INC-{number}");
+        return note!;
+    }
+
     /// <summary>Waits until the processor has drained the inbox.</summary>
     public Task WaitForProcessingAsync() => Eventually.TrueAsync(async () => await Inbox.PendingCountAsync() == 0, "the inbox to drain");
 
