@@ -35,23 +35,11 @@ public static class PostgresScheduling
     /// </summary>
     public static IQuartzBuilder UsePostgresCluster(this IQuartzBuilder quartz, string connectionString, TimeSpan misfireThreshold)
     {
-        var connection = new NpgsqlConnectionStringBuilder(connectionString);
-        if (string.IsNullOrEmpty(connection.ApplicationName))
-        {
-            connection.ApplicationName = ApplicationName;
-        }
-        // Quartz opens and closes a connection for every step of scheduling a job: without these, each return to the
-        // pool cost a DISCARD ALL round trip and every statement was parsed again.
-        connection.NoResetOnClose = true;
-        if (connection.MaxAutoPrepare == 0)
-        {
-            connection.MaxAutoPrepare = 50;
-        }
         quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = SchedulerName);
         quartz.UsePersistentStore(store =>
         {
             // The factory form names no driver type by string, so nothing is resolved by reflection.
-            store.UsePostgres(NpgsqlFactory.Instance, connection.ConnectionString);
+            store.UsePostgres(NpgsqlFactory.Instance, SchedulerConnectionString(connectionString));
             // The instance id is generated (host name and time), so every replica is a node of its own.
             store.UseClustering(cluster =>
             {
@@ -68,5 +56,25 @@ public static class PostgresScheduling
             });
         });
         return quartz;
+    }
+
+    /// <summary>
+    /// The scheduler's pool: <paramref name="connectionString"/> named <see cref="ApplicationName"/> unless it names
+    /// itself. Quartz opens and closes a connection for every step of scheduling a job, so connections go back to the
+    /// pool as they are (no <c>DISCARD ALL</c> round trip; Quartz keeps no session state, its locks are row locks inside
+    /// transactions) and keep up to 50 statements prepared, unless the connection string sets <c>Max Auto Prepare</c>.
+    /// </summary>
+    public static string SchedulerConnectionString(string connectionString)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+        if (string.IsNullOrEmpty(connection.ApplicationName))
+        {
+            connection.ApplicationName = ApplicationName;
+        }
+        if (!PostgresStorageExtensions.Sets(connectionString, "Max Auto Prepare"))
+        {
+            connection.MaxAutoPrepare = 50;
+        }
+        return connection.ConnectionString;
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,6 +66,9 @@ public static class PostgresStorageExtensions
         return builder;
     }
 
+    /// <summary>How many statements each connection keeps prepared: more than the bot's distinct statements.</summary>
+    public const int AutoPreparedStatements = 100;
+
     /// <summary>
     /// The pool every store shares. It logs through the host's logging (Npgsql never logs parameter values unless
     /// told to) and names itself <see cref="ApplicationName"/> to the server unless the connection string says otherwise.
@@ -72,9 +76,6 @@ public static class PostgresStorageExtensions
     /// so the server plans them once instead of on every call, unless the connection string sets <c>Max Auto Prepare</c>
     /// itself (0 behind a connection pooler in transaction mode that cannot keep prepared statements).
     /// </summary>
-    /// <summary>How many statements each connection keeps prepared: more than the bot's distinct statements.</summary>
-    public const int AutoPreparedStatements = 100;
-
     public static NpgsqlDataSource DataSource(string connectionString, ILoggerFactory? logging)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
@@ -82,7 +83,7 @@ public static class PostgresStorageExtensions
         {
             builder.ConnectionStringBuilder.ApplicationName = ApplicationName;
         }
-        if (!builder.ConnectionStringBuilder.ContainsKey("Max Auto Prepare"))
+        if (!Sets(connectionString, "Max Auto Prepare"))
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPreparedStatements;
         }
@@ -91,6 +92,19 @@ public static class PostgresStorageExtensions
             builder.UseLoggerFactory(logging);
         }
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Whether <paramref name="connectionString"/> itself gives <paramref name="keyword"/> (in any case, with or without
+    /// its spaces). <see cref="NpgsqlConnectionStringBuilder.ContainsKey"/> cannot tell: it answers true for every
+    /// keyword Npgsql knows, given or not.
+    /// </summary>
+    public static bool Sets(string connectionString, string keyword)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return given.Keys.Cast<string>().Any(key => Squeezed(key) == Squeezed(keyword));
+
+        static string Squeezed(string key) => key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
     }
 
     private static TStore Translated<TStore>(TStore store, IServiceProvider services) where TStore : class =>
