@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using IncidentBot.Bench.Baselines;
 using IncidentBot.Bench.Bot;
 using IncidentBot.Bench.Load;
@@ -14,6 +15,12 @@ namespace IncidentBot.Bench;
 public static class StormCommand
 {
     private static readonly TimeSpan AttachPatience = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long the bench waits at most for the bot's JIT to go quiet after the warm-ups.</summary>
+    private static readonly TimeSpan SettlePatience = TimeSpan.FromSeconds(20);
+
+    /// <summary>Fewer methods than this compiled in a second: the JIT has finished with what the warm-ups called.</summary>
+    private const int QuietMethodsPerSecond = 20;
 
     public static async Task<int> RunAsync(StormOptions options)
     {
@@ -192,7 +199,22 @@ public static class StormCommand
         TimeSpan BotCpu() => bots.Aggregate(TimeSpan.Zero, (sum, b) => sum + b.CpuTime);
         TimeSpan? DatabaseCpu() => databaseProcessId is { } pid ? ProcessCpu.OfTree(pid) : null;
         async Task<RuntimeCounters> RuntimeAsync() => (await Task.WhenAll(bots.Select(b => RuntimeCounters.ReadAsync(b.Address)))).Aggregate(RuntimeCounters.None, (sum, c) => sum + c);
+        // The tiered JIT recompiles the methods the warm-ups called often in the background, after they return: the
+        // measured storm starts once it has finished, as it would have in a bot that has been running for a while.
+        var settle = Stopwatch.StartNew();
         var runtimeBefore = await RuntimeAsync();
+        while (settle.Elapsed < SettlePatience)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = await RuntimeAsync();
+            var compiled = now.JitMethods - runtimeBefore.JitMethods;
+            runtimeBefore = now;
+            if (compiled < QuietMethodsPerSecond)
+            {
+                break;
+            }
+        }
+        var settled = settle.Elapsed;
         var (botCpuBefore, databaseCpuBefore) = (BotCpu(), DatabaseCpu());
         var load = await driver.SendAsync(requests);
         var attached = await watcher.WaitForAsync(warm.Alerts + plan.TotalAlerts, AttachPatience);
@@ -201,6 +223,6 @@ public static class StormCommand
         attached = attached with { Incidents = attached.Incidents - warm.Incidents, Alerts = attached.Alerts - warm.Alerts };
         var calls = slack.Calls.Skip(callsBefore).ToList();
         var refused = calls.Where(c => c.StatusCode == 429).GroupBy(c => c.Method).ToDictionary(g => g.Key, g => g.Count());
-        return new BotStormResult(load, attached, calls.Count, refused, bots.Max(b => b.PeakWorkingSet), WarmUp: warm, Cpu: cpu);
+        return new BotStormResult(load, attached, calls.Count, refused, bots.Max(b => b.PeakWorkingSet), WarmUp: warm, Cpu: cpu) { WarmUps = warmUps, JitSettledAfter = settled };
     }
 }

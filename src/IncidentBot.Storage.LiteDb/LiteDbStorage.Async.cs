@@ -26,6 +26,9 @@ public sealed partial class LiteDbStorage
 
     ValueTask<IncidentAlert?> IIncidentStore.FirstAlertOfAsync(int number, CancellationToken cancellationToken) => Run(() => FirstAlertOf(number), cancellationToken);
 
+    ValueTask<IReadOnlyDictionary<int, IncidentAlert>> IIncidentStore.FirstAlertsOfAsync(IReadOnlyCollection<int> numbers, CancellationToken cancellationToken) =>
+        Run<IReadOnlyDictionary<int, IncidentAlert>>(() => numbers.Distinct().Select(FirstAlertOf).OfType<IncidentAlert>().ToDictionary(a => a.IncidentNumber), cancellationToken);
+
     ValueTask<IncidentAlert?> IIncidentStore.FindAlertAsync(string id, CancellationToken cancellationToken) => Run(() => FindAlert(id), cancellationToken);
 
     ValueTask<IReadOnlyList<IncidentAlert>> IIncidentStore.FindAlertsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) => Run(() => FindAlerts(ids), cancellationToken);

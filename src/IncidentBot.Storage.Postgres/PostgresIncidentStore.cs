@@ -98,6 +98,16 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
     public async ValueTask<IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken) =>
         (await ReadAlertsAsync("incident_number = @key ORDER BY first_seen_at, id LIMIT 1", new NpgsqlParameter("key", number), cancellationToken)).SingleOrDefault();
 
+    /// <summary>One statement: each incident's first alert through <c>alerts_by_incident</c>, one row per incident.</summary>
+    public async ValueTask<IReadOnlyDictionary<int, IncidentAlert>> FirstAlertsOfAsync(IReadOnlyCollection<int> numbers, CancellationToken cancellationToken) =>
+        numbers.Count == 0
+            ? new Dictionary<int, IncidentAlert>()
+            : (await ReadAlertsAsync(FirstAlertsOf, new NpgsqlParameter("numbers", numbers.Distinct().ToArray()), cancellationToken)).ToDictionary(a => a.IncidentNumber);
+
+    /// <summary>The condition of <see cref="FirstAlertsOfAsync"/>, shared with the query-plan test.</summary>
+    public const string FirstAlertsOf =
+        "id IN (SELECT (SELECT f.id FROM alerts f WHERE f.incident_number = n ORDER BY f.first_seen_at, f.id LIMIT 1) FROM unnest(@numbers::integer[]) AS n)";
+
     public async ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken) =>
         (await ReadAlertsAsync("id = @key", new NpgsqlParameter("key", id), cancellationToken)).SingleOrDefault();
 

@@ -10,4 +10,10 @@ namespace IncidentBot.Bench.Report;
 public sealed record BotStormResult(LoadResult Intake, AttachmentResult Attached, int SlackCalls, IReadOnlyDictionary<string, int> SlackRateLimitedByMethod, long PeakWorkingSetBytes, AttachmentResult WarmUp, StoredRows? InDatabase = null, CpuUsed? Cpu = null)
 {
     public int SlackRateLimited => SlackRateLimitedByMethod.Values.Sum();
+
+    /// <summary>How many warm-up storms the bot had before the measured one.</summary>
+    public int WarmUps { get; init; } = 1;
+
+    /// <summary>How long after the warm-ups the bot's JIT took to go quiet (the measured storm started then).</summary>
+    public TimeSpan JitSettledAfter { get; init; }
 }

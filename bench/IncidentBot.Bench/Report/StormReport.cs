@@ -43,6 +43,7 @@ public sealed class StormReport(StormPlan plan, BenchStore store, BotStormResult
     {
         var intake = bot.Intake;
         output.WriteLine();
+        output.WriteLine($"Warm-up:               {bot.WarmUps} storm{(bot.WarmUps == 1 ? "" : "s")} of {bot.WarmUp.Alerts / bot.WarmUps:N0} alerts, then the JIT quiet after {bot.JitSettledAfter.TotalSeconds:N1} s");
         output.WriteLine($"Bot intake:            {intake.AlertsPerSecond:N0} alerts/s ({intake.Alerts:N0} alerts, {intake.Requests:N0} webhooks in {intake.LastAccepted.TotalSeconds:N2} s, {intake.Failures} not 202)");
         output.WriteLine($"  vs HTTP baseline:    {intake.AlertsPerSecond / http.AlertsPerSecond:N2} x ({http.AlertsPerSecond:N0} alerts/s)");
         output.WriteLine($"  vs {baseline.Store} baseline: {intake.AlertsPerSecond / baseline.AlertsPerSecond:N2} x ({baseline.AlertsPerSecond:N0} alerts/s, {baseline.Batching})");

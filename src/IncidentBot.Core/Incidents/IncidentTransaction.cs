@@ -284,26 +284,31 @@ public sealed class IncidentTransaction
     /// </summary>
     internal async ValueTask RefreshCardsAsync()
     {
-        foreach (var incident in Changes.Incidents.Values)
-        {
-            if (_cardsPosted.ContainsKey(incident.Number)
+        var cards = Changes.Incidents.Values
+            .Where(incident => _cardsPosted.ContainsKey(incident.Number)
                 || (_cardsAsRead.TryGetValue(incident.Number, out var asRead) && asRead != IncidentMessages.CardState(incident)))
-            {
-                Post(incident, _card(incident, await FirstAlertOfAsync(incident)));
-            }
+            .ToList();
+        if (cards.Count == 0)
+        {
+            return;
+        }
+        // The stored first alerts of every incident read from the store, in one read for the whole operation.
+        var readFromStore = cards.Where(incident => _cardsAsRead.ContainsKey(incident.Number) && incident.AlertCount > 0).Select(incident => incident.Number).ToList();
+        var stored = readFromStore.Count == 0 ? null : await _store.FirstAlertsOfAsync(readFromStore, CancellationToken);
+        foreach (var incident in cards)
+        {
+            Post(incident, _card(incident, FirstAlertOf(incident, stored?.GetValueOrDefault(incident.Number))));
         }
     }
 
     /// <summary>
-    /// The alert first seen in the incident, as this operation leaves it: among the alerts it saves, and (for an
-    /// incident read from the store) the store's first, read only then.
+    /// The alert first seen in the incident, as this operation leaves it: among the alerts it saves and the store's
+    /// first (<paramref name="stored"/>, for an incident read from the store).
     /// </summary>
-    private async ValueTask<IncidentAlert?> FirstAlertOfAsync(Incident incident)
+    private IncidentAlert? FirstAlertOf(Incident incident, IncidentAlert? stored)
     {
         var candidates = Changes.Alerts.Values.Where(a => a.IncidentNumber == incident.Number).ToList();
-        if (_cardsAsRead.ContainsKey(incident.Number) && incident.AlertCount > 0
-            && await _store.FirstAlertOfAsync(incident.Number, CancellationToken) is { } stored
-            && candidates.TrueForAll(a => a.Id != stored.Id))
+        if (stored is not null && candidates.TrueForAll(a => a.Id != stored.Id))
         {
             candidates.Add(stored);
         }

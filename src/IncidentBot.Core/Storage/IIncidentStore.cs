@@ -28,6 +28,12 @@ public interface IIncidentStore
     /// <summary>The alert first seen in the incident (the one whose words its header card shows), or null.</summary>
     ValueTask<IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="FirstAlertOfAsync"/> of each of these incidents in one read, by incident number; an incident with no
+    /// alert is simply not in it.
+    /// </summary>
+    ValueTask<IReadOnlyDictionary<int, IncidentAlert>> FirstAlertsOfAsync(IReadOnlyCollection<int> numbers, CancellationToken cancellationToken = default);
+
     ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>The alerts among these ids that are stored (the others are simply not returned).</summary>

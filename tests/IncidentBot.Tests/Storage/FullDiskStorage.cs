@@ -40,6 +40,7 @@ public sealed class FullDiskStorage(LiteDbStorage disk) : IIncidentStore, IAlert
     public ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken = default) => Incidents.AlertsOfAsync(number, cancellationToken);
 
     public ValueTask<IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken = default) => Incidents.FirstAlertOfAsync(number, cancellationToken);
+    public ValueTask<IReadOnlyDictionary<int, IncidentAlert>> FirstAlertsOfAsync(IReadOnlyCollection<int> numbers, CancellationToken cancellationToken = default) => Incidents.FirstAlertsOfAsync(numbers, cancellationToken);
 
     public ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default) => Incidents.FindAlertAsync(id, cancellationToken);
 

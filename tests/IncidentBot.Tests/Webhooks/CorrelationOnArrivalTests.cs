@@ -130,6 +130,7 @@ public sealed class CorrelationOnArrivalTests : IDisposable
 
 
         public ValueTask<Incidents.IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken = default) => disk.FirstAlertOfAsync(number, cancellationToken);
+        public ValueTask<IReadOnlyDictionary<int, Incidents.IncidentAlert>> FirstAlertsOfAsync(IReadOnlyCollection<int> numbers, CancellationToken cancellationToken = default) => disk.FirstAlertsOfAsync(numbers, cancellationToken);
 
         public ValueTask<Incidents.IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default) => disk.FindAlertAsync(id, cancellationToken);
 

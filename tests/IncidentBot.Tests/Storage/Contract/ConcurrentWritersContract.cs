@@ -192,6 +192,7 @@ public abstract class ConcurrentWritersContract
 
 
         public ValueTask<IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken = default) => inner.FirstAlertOfAsync(number, cancellationToken);
+        public ValueTask<IReadOnlyDictionary<int, IncidentAlert>> FirstAlertsOfAsync(IReadOnlyCollection<int> numbers, CancellationToken cancellationToken = default) => inner.FirstAlertsOfAsync(numbers, cancellationToken);
 
         public ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default) => inner.FindAlertAsync(id, cancellationToken);
 
@@ -243,6 +244,7 @@ public abstract class ConcurrentWritersContract
 
 
         public ValueTask<IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken = default) => inner.FirstAlertOfAsync(number, cancellationToken);
+        public ValueTask<IReadOnlyDictionary<int, IncidentAlert>> FirstAlertsOfAsync(IReadOnlyCollection<int> numbers, CancellationToken cancellationToken = default) => inner.FirstAlertsOfAsync(numbers, cancellationToken);
 
         public ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default) => inner.FindAlertAsync(id, cancellationToken);
 

@@ -518,6 +518,46 @@ public abstract class IncidentStoreContract
         Assert.Null(await incidents.FirstAlertOfAsync((await incidents.OpenNewAsync(1))[0].Number));
     }
 
+    [SkippableFact]
+    public async Task TheFirstAlertsOfSeveralIncidentsAreReadAtOnce()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var opened = await incidents.OpenNewAsync(4);
+        var changes = new IncidentChanges();
+        // Incident 0: alerts seen in reverse order of their fingerprints; 1: one alert; 2: two alerts seen at the same
+        // moment (the smaller id is first); 3: none.
+        IncidentAlert[] alerts =
+        [
+            .. Enumerable.Range(0, 20).Select(i => Alert(opened[0].Number, $"fp-{i:D2}", firstSeen: At.AddSeconds(20 - i))),
+            Alert(opened[1].Number, "only", firstSeen: At),
+            Alert(opened[2].Number, "tie-b", firstSeen: At),
+            Alert(opened[2].Number, "tie-a", firstSeen: At),
+        ];
+        foreach (var alert in alerts)
+        {
+            changes.Alerts[alert.Id] = alert;
+            changes.NewAlerts.Add(alert.Id);
+        }
+        await incidents.CommitAsync(changes);
+
+        var first = await incidents.FirstAlertsOfAsync([opened[0].Number, opened[1].Number, opened[2].Number, opened[3].Number, opened[1].Number, 999_999]);
+
+        Assert.Equal(
+            new Dictionary<int, string>
+            {
+                [opened[0].Number] = alerts[19].Id,
+                [opened[1].Number] = alerts[20].Id,
+                [opened[2].Number] = alerts[22].Id,
+            },
+            first.ToDictionary(f => f.Key, f => f.Value.Id));
+        foreach (var (number, alert) in first)
+        {
+            Assert.Equal((await incidents.FirstAlertOfAsync(number))!.Id, alert.Id);
+        }
+        Assert.Empty(await incidents.FirstAlertsOfAsync([]));
+    }
+
     [SkippableTheory]
     [MemberData(nameof(RawPayloads), MemberType = typeof(StoreData))]
     public async Task AnAlertsRawPayloadReadsBackAsTheSameJsonOrTheSameText(string what, string raw)

@@ -82,6 +82,9 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
             FROM incidents WHERE NOT is_open AND number < 15000 ORDER BY number DESC LIMIT 100
             """),
         ("alerts of an incident, ties by id", "alerts", "SELECT * FROM alerts WHERE incident_number = 4242 ORDER BY first_seen_at, id"),
+        // The header cards of a commit's incidents (IncidentTransaction.RefreshCardsAsync): each first alert through the index.
+        ("first alerts of several incidents", "alerts",
+            "SELECT * FROM alerts WHERE " + PostgresIncidentStore.FirstAlertsOf.Replace("@numbers", "ARRAY[4242, 17, 999999]", StringComparison.Ordinal)),
         ("the next incident number", "incidents", "SELECT n, EXISTS (SELECT 1 FROM incidents WHERE number = n) FROM (SELECT nextval('incident_number_seq')::integer AS n) s"),
         ("a commit replacing an incident's roles", "incident_roles", "DELETE FROM incident_roles WHERE incident_number = ANY (ARRAY[4242])"),
         ("a commit replacing an incident's sessions", "runbook_sessions", "DELETE FROM runbook_sessions WHERE incident_number = ANY (ARRAY[4241])"),
