@@ -227,20 +227,21 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
     private sealed class CommitBatch
     {
         private readonly IncidentChanges _changes;
-        private readonly List<(NpgsqlBatchCommand Command, Incident Incident)> _incidents = [];
+        private readonly List<Incident> _incidents;
         private readonly List<Action<List<long>>> _returned = [];
         private readonly List<List<long>> _ids = [];
+
+        /// <summary>The incidents written only where their version is the one read, and where their written numbers come back.</summary>
+        private List<Incident> _written = [];
+        private int _writtenResult = -1;
 
         public CommitBatch(IncidentChanges changes)
         {
             _changes = changes;
             var incidents = changes.Incidents.Values.OrderBy(i => i.Number).ToList();
-            foreach (var incident in incidents)
-            {
-                var command = IncidentCommand(incident, changes.NewIncidents.Contains(incident.Number));
-                Batch.BatchCommands.Add(command);
-                _incidents.Add((command, incident));
-            }
+            _incidents = incidents;
+            AddIncidents(incidents.Where(i => !changes.NewIncidents.Contains(i.Number)).ToList(), opened: false);
+            AddIncidents(incidents.Where(i => changes.NewIncidents.Contains(i.Number)).ToList(), opened: true);
             if (incidents.Count > 0)
             {
                 AddParts(incidents);
@@ -284,15 +285,25 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         }
 
         /// <summary>The number of an incident another writer changed first, if any.</summary>
-        public int? StaleIncident() => _incidents.FirstOrDefault(i => i.Command.RecordsAffected == 0).Incident?.Number;
+        public int? StaleIncident()
+        {
+            if (_writtenResult < 0)
+            {
+                return null;
+            }
+            var written = _ids[_writtenResult].ToHashSet();
+            return _written.FirstOrDefault(i => !written.Contains(i.Number))?.Number;
+        }
 
         /// <summary>
         /// The incident a failed statement conflicts over: a duplicate number, a second open incident of a group, an alert
-        /// another writer inserted first, a deadlock.
+        /// another writer inserted first, a deadlock. The incidents are written together, so it is the first of those
+        /// opened (a duplicate number or group) or the first written; the operation runs again whichever it was.
         /// </summary>
         public int? ConflictOf(PostgresException ex)
         {
-            var number = _incidents.FirstOrDefault(i => ReferenceEquals(i.Command, ex.BatchCommand)).Incident?.Number ?? _incidents.FirstOrDefault().Incident?.Number;
+            var opened = _incidents.FirstOrDefault(i => _changes.NewIncidents.Contains(i.Number));
+            var number = (ex.ConstraintName is "incidents_pkey" or "incidents_one_open_per_group_key" ? opened : null)?.Number ?? _incidents.FirstOrDefault()?.Number;
             return ex.SqlState switch
             {
                 PostgresErrorCodes.UniqueViolation when ex.ConstraintName is "incidents_pkey" or "incidents_one_open_per_group_key" => number,
@@ -316,48 +327,76 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             }
         }
 
-        private static NpgsqlBatchCommand IncidentCommand(Incident incident, bool opened)
+        /// <summary>
+        /// All the incidents of one kind in one statement, in number order (so two writers lock rows in the same order).
+        /// Opened ones must not exist yet: a plain INSERT fails on the primary key if one does. The others are written
+        /// only where the stored version is the one read; the statement returns the numbers it wrote, and a number
+        /// missing from them is an incident another writer changed first (<see cref="StaleIncident"/>).
+        /// </summary>
+        private void AddIncidents(List<Incident> incidents, bool opened)
         {
-            var insert = $"""
+            if (incidents.Count == 0)
+            {
+                return;
+            }
+            const NpgsqlDbType Texts = NpgsqlDbType.Array | NpgsqlDbType.Text;
+            const NpgsqlDbType Integers = NpgsqlDbType.Array | NpgsqlDbType.Integer;
+            const NpgsqlDbType Times = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
+            var sql = $"""
                 INSERT INTO incidents ({IncidentColumns})
-                VALUES (@number, @version + 1, @title, @severity, @status, @is_drill, @service, @group_key, @created_at, @acknowledged_at, @mitigated_at,
-                        @resolved_at, @closed_at, @last_update_at, @last_reminder_at, @alert_count, @firing_alert_count, @resolution_summary, @participants, @on_call, @reminder_due_at)
+                SELECT number, version + 1, title, severity, status, is_drill, service, group_key, created_at, acknowledged_at, mitigated_at,
+                       resolved_at, closed_at, last_update_at, last_reminder_at, alert_count, firing_alert_count, resolution_summary,
+                       ARRAY(SELECT jsonb_array_elements_text(participants)), on_call, reminder_due_at
+                FROM unnest(@number, @version, @title, @severity, @status, @is_drill, @service, @group_key, @created_at, @acknowledged_at,
+                            @mitigated_at, @resolved_at, @closed_at, @last_update_at, @last_reminder_at, @alert_count, @firing_alert_count,
+                            @resolution_summary, @participants, @on_call, @reminder_due_at)
+                    AS given ({IncidentColumns})
                 """;
-            // An incident the operation opened must not exist yet: a plain INSERT fails on the primary key if it does.
-            var sql = opened ? insert : insert + """
+            if (!opened)
+            {
+                sql += """
 
-                ON CONFLICT (number) DO UPDATE SET
-                    version = EXCLUDED.version, title = EXCLUDED.title, severity = EXCLUDED.severity, status = EXCLUDED.status,
-                    is_drill = EXCLUDED.is_drill, service = EXCLUDED.service, group_key = EXCLUDED.group_key, created_at = EXCLUDED.created_at,
-                    acknowledged_at = EXCLUDED.acknowledged_at, mitigated_at = EXCLUDED.mitigated_at, resolved_at = EXCLUDED.resolved_at,
-                    closed_at = EXCLUDED.closed_at, last_update_at = EXCLUDED.last_update_at, last_reminder_at = EXCLUDED.last_reminder_at,
-                    alert_count = EXCLUDED.alert_count, firing_alert_count = EXCLUDED.firing_alert_count,
-                    resolution_summary = EXCLUDED.resolution_summary, participants = EXCLUDED.participants, on_call = EXCLUDED.on_call,
-                    reminder_due_at = EXCLUDED.reminder_due_at
-                WHERE incidents.version = @version
-                """;
-            return Command(sql,
-                ("number", incident.Number, NpgsqlDbType.Integer),
-                ("version", incident.Version, NpgsqlDbType.Integer),
-                ("title", incident.Title, NpgsqlDbType.Text),
-                ("severity", (short)incident.Severity, NpgsqlDbType.Smallint),
-                ("status", PostgresValues.Text(incident.Status), NpgsqlDbType.Text),
-                ("is_drill", incident.IsDrill, NpgsqlDbType.Boolean),
-                ("service", incident.Service, NpgsqlDbType.Text),
-                ("group_key", incident.GroupKey, NpgsqlDbType.Text),
-                ("created_at", Utc(incident.CreatedAt), NpgsqlDbType.TimestampTz),
-                ("acknowledged_at", Utc(incident.AcknowledgedAt), NpgsqlDbType.TimestampTz),
-                ("mitigated_at", Utc(incident.MitigatedAt), NpgsqlDbType.TimestampTz),
-                ("resolved_at", Utc(incident.ResolvedAt), NpgsqlDbType.TimestampTz),
-                ("closed_at", Utc(incident.ClosedAt), NpgsqlDbType.TimestampTz),
-                ("last_update_at", Utc(incident.LastUpdateAt), NpgsqlDbType.TimestampTz),
-                ("last_reminder_at", Utc(incident.LastReminderAt), NpgsqlDbType.TimestampTz),
-                ("alert_count", incident.AlertCount, NpgsqlDbType.Integer),
-                ("firing_alert_count", incident.FiringAlertCount, NpgsqlDbType.Integer),
-                ("resolution_summary", incident.ResolutionSummary, NpgsqlDbType.Text),
-                ("participants", incident.Participants.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
-                ("on_call", incident.OnCall is null ? null : PostgresJson.Write(incident.OnCall), NpgsqlDbType.Jsonb),
-                ("reminder_due_at", Utc(incident.ReminderDueAt), NpgsqlDbType.TimestampTz));
+                    ON CONFLICT (number) DO UPDATE SET
+                        version = EXCLUDED.version, title = EXCLUDED.title, severity = EXCLUDED.severity, status = EXCLUDED.status,
+                        is_drill = EXCLUDED.is_drill, service = EXCLUDED.service, group_key = EXCLUDED.group_key, created_at = EXCLUDED.created_at,
+                        acknowledged_at = EXCLUDED.acknowledged_at, mitigated_at = EXCLUDED.mitigated_at, resolved_at = EXCLUDED.resolved_at,
+                        closed_at = EXCLUDED.closed_at, last_update_at = EXCLUDED.last_update_at, last_reminder_at = EXCLUDED.last_reminder_at,
+                        alert_count = EXCLUDED.alert_count, firing_alert_count = EXCLUDED.firing_alert_count,
+                        resolution_summary = EXCLUDED.resolution_summary, participants = EXCLUDED.participants, on_call = EXCLUDED.on_call,
+                        reminder_due_at = EXCLUDED.reminder_due_at
+                    WHERE incidents.version = EXCLUDED.version - 1
+                    RETURNING number::bigint
+                    """;
+            }
+            Add(sql,
+                ("number", incidents.Select(i => i.Number).ToArray(), Integers),
+                ("version", incidents.Select(i => i.Version).ToArray(), Integers),
+                ("title", incidents.Select(i => i.Title).ToArray(), Texts),
+                ("severity", incidents.Select(i => (short)i.Severity).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Smallint),
+                ("status", incidents.Select(i => PostgresValues.Text(i.Status)).ToArray(), Texts),
+                ("is_drill", incidents.Select(i => i.IsDrill).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Boolean),
+                ("service", incidents.Select(i => i.Service).ToArray(), Texts),
+                ("group_key", incidents.Select(i => i.GroupKey).ToArray(), Texts),
+                ("created_at", incidents.Select(i => i.CreatedAt.UtcDateTime).ToArray(), Times),
+                ("acknowledged_at", incidents.Select(i => i.AcknowledgedAt?.UtcDateTime).ToArray(), Times),
+                ("mitigated_at", incidents.Select(i => i.MitigatedAt?.UtcDateTime).ToArray(), Times),
+                ("resolved_at", incidents.Select(i => i.ResolvedAt?.UtcDateTime).ToArray(), Times),
+                ("closed_at", incidents.Select(i => i.ClosedAt?.UtcDateTime).ToArray(), Times),
+                ("last_update_at", incidents.Select(i => i.LastUpdateAt?.UtcDateTime).ToArray(), Times),
+                ("last_reminder_at", incidents.Select(i => i.LastReminderAt?.UtcDateTime).ToArray(), Times),
+                ("alert_count", incidents.Select(i => i.AlertCount).ToArray(), Integers),
+                ("firing_alert_count", incidents.Select(i => i.FiringAlertCount).ToArray(), Integers),
+                ("resolution_summary", incidents.Select(i => i.ResolutionSummary).ToArray(), Texts),
+                // An array of arrays cannot be unnested row by row: each incident's participants travel as a JSON array.
+                ("participants", incidents.Select(i => PostgresJson.Write(i.Participants)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb),
+                ("on_call", incidents.Select(i => i.OnCall is null ? null : PostgresJson.Write(i.OnCall)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb),
+                ("reminder_due_at", incidents.Select(i => i.ReminderDueAt?.UtcDateTime).ToArray(), Times));
+            if (!opened)
+            {
+                _written = incidents;
+                _writtenResult = _returned.Count;
+                _returned.Add(_ => { });
+            }
         }
 
         /// <summary>Roles, channels and runbook sessions are replaced whole: the incident object is what they are.</summary>

@@ -519,6 +519,56 @@ public abstract class IncidentStoreContract
     }
 
     [SkippableFact]
+    public async Task IncidentsOpenedAndChangedInOneCommitEachReadBackAsWritten()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var kept = await incidents.OpenNewAsync(3);
+        // Opened here: the last three, numbered but not stored yet.
+        var numbers = await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ => await incidents.NextNumberAsync()));
+        string[][] participants = [[], ["ann"], ["bo, the \"lead\"", "ča", "d'Arcy"], ["x"], [], ["y", "z"]];
+        var changes = new IncidentChanges();
+        var all = kept.Concat(numbers.Select(n => Incident(n, $"group-{n}"))).ToList();
+        for (var i = 0; i < all.Count; i++)
+        {
+            var incident = all[i];
+            incident.Title = $"title {i} ✓ 'quoted'";
+            incident.Severity = (Severity)(i % 4 + 1);
+            incident.Status = i % 2 == 0 ? IncidentStatus.Acknowledged : IncidentStatus.Triggered;
+            incident.IsDrill = i == 4;
+            incident.Service = i == 1 ? null : $"svc-{i}";
+            incident.AcknowledgedAt = i % 2 == 0 ? At.AddSeconds(i) : null;
+            incident.LastUpdateAt = i == 3 ? null : At.AddMinutes(i);
+            incident.AlertCount = i * 10;
+            incident.FiringAlertCount = i;
+            incident.ResolutionSummary = i == 5 ? "fixed; \"really\"" : null;
+            incident.Participants = [.. participants[i]];
+            incident.OnCall = i == 2 ? new IncidentBot.OnCall.OnCallAsk { Component = "checkout-api", Handle = "ann", Level = 2, AskedAt = At, Asked = ["ann"] } : null;
+            incident.ReminderDueAt = i == 0 ? null : At.AddMinutes(30 + i);
+            changes.Incidents[incident.Number] = incident;
+            if (i >= 3)
+            {
+                changes.NewIncidents.Add(incident.Number);
+            }
+        }
+        await incidents.CommitAsync(changes);
+
+        foreach (var (incident, i) in all.Select((incident, i) => (incident, i)))
+        {
+            var back = (await incidents.FindAsync(incident.Number))!;
+            Assert.Equal(i < 3 ? 2 : 1, back.Version);
+            Assert.Equal(
+                (incident.Title, incident.Severity, incident.Status, incident.IsDrill, incident.Service, incident.GroupKey, incident.CreatedAt, incident.AcknowledgedAt,
+                    incident.LastUpdateAt, incident.AlertCount, incident.FiringAlertCount, incident.ResolutionSummary, incident.ReminderDueAt),
+                (back.Title, back.Severity, back.Status, back.IsDrill, back.Service, back.GroupKey, back.CreatedAt, back.AcknowledgedAt,
+                    back.LastUpdateAt, back.AlertCount, back.FiringAlertCount, back.ResolutionSummary, back.ReminderDueAt));
+            Assert.Equal(participants[i], back.Participants);
+            Assert.Equal(incident.OnCall?.Handle, back.OnCall?.Handle);
+            Assert.Equal(incident.OnCall?.Level, back.OnCall?.Level);
+        }
+    }
+
+    [SkippableFact]
     public async Task TheFirstAlertsOfSeveralIncidentsAreReadAtOnce()
     {
         await using var store = await OpenAsync();
