@@ -35,6 +35,9 @@ public sealed class AlertInbox(
 
     private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
 
+    /// <summary>Whether the last batch found older entries waiting in the inbox (only the writer's loop touches it).</summary>
+    private bool _olderWaited;
+
     /// <summary>Returns once the alerts are stored; throws when they could not be (the sender must retry).</summary>
     public async Task AcceptAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
     {
@@ -83,11 +86,36 @@ public sealed class AlertInbox(
             {
                 return QueuedBecause.Paused;
             }
-            if (await store.HasPendingAsync())
+            var alerts = batch.SelectMany(w => w.Alerts).ToList();
+            if (_olderWaited)
             {
-                return QueuedBecause.BehindOlder;
+                // While a backlog drains, ask first rather than correlate batches that will be queued anyway.
+                _olderWaited = await store.HasPendingAsync();
+                if (_olderWaited)
+                {
+                    return QueuedBecause.BehindOlder;
+                }
+                await incidents.CorrelateAsync(alerts);
             }
-            await incidents.CorrelateAsync(batch.SelectMany(w => w.Alerts).ToList());
+            else
+            {
+                // Usually nothing waits: the inbox is asked while the batch is read, and the answer awaited before the commit.
+                var olderWait = store.HasPendingAsync().AsTask();
+                try
+                {
+                    await incidents.CorrelateAsync(alerts, async () => !await olderWait);
+                }
+                catch (OlderAlertsWaitException)
+                {
+                    _olderWaited = true;
+                    return QueuedBecause.BehindOlder;
+                }
+                finally
+                {
+                    // A failed check the correlation never got to is still observed (its failure is the correlation's).
+                    _ = olderWait.ContinueWith(static check => check.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+                }
+            }
         }
         catch (Exception ex)
         {
@@ -132,6 +160,9 @@ public sealed class AlertInbox(
         public TaskCompletionSource Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
+
+/// <summary>Older alerts wait in the inbox: a batch correlated on arrival is stored behind them instead.</summary>
+public sealed class OlderAlertsWaitException() : Exception("Older alerts wait in the inbox; these are queued behind them.");
 
 /// <summary>The inbox cannot take alerts now (storage failing, or shutting down); senders should retry.</summary>
 public sealed class InboxUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

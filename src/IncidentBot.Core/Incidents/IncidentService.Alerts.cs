@@ -24,6 +24,19 @@ public sealed partial class IncidentService
         IngestCommittedAsync((tx, storm) => IngestAllAsync(tx, alerts, storm), cancellationToken);
 
     /// <summary>
+    /// <see cref="CorrelateAsync(IReadOnlyList{Alert}, CancellationToken)"/>, asking <paramref name="nothingOlderWaits"/>
+    /// once the alerts are correlated and before anything is stored: when it answers false, nothing is stored and
+    /// <see cref="OlderAlertsWaitException"/> is thrown, so the caller can queue the alerts behind the older ones. The
+    /// caller's check runs while the batch is read instead of before it.
+    /// </summary>
+    public Task<int> CorrelateAsync(IReadOnlyList<Alert> alerts, Func<ValueTask<bool>> nothingOlderWaits, CancellationToken cancellationToken = default) =>
+        IngestCommittedAsync(async (tx, storm) =>
+        {
+            var opened = await IngestAllAsync(tx, alerts, storm);
+            return await nothingOlderWaits() ? opened : throw new OlderAlertsWaitException();
+        }, cancellationToken);
+
+    /// <summary>
     /// Runs an ingest with a fresh storm digest per attempt; once it committed, the alerts whose summary was not posted
     /// wait for the next one (<see cref="AlertStormSummaries"/>).
     /// </summary>

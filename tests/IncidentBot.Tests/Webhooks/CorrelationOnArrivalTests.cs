@@ -50,6 +50,10 @@ public sealed class CorrelationOnArrivalTests : IDisposable
         Assert.Equal(HttpStatusCode.Accepted, resolved.StatusCode);
         Assert.Empty(await app.ListIncidentsAsync());
         Assert.Equal(3, await app.Inbox.PendingCountAsync());
+        // The next batch, while the backlog still waits, is queued behind it too (the inbox is asked first now).
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PostRawAsync("/webhooks/alertmanager", Fixtures.Read("alerts/alertmanager/resolved-k8s-deployment.json"))).StatusCode);
+        Assert.Empty(await app.ListIncidentsAsync());
+        Assert.Equal(4, await app.Inbox.PendingCountAsync());
         app.Services.GetRequiredService<HeldInbox>().Release();
         await app.WaitForProcessingAsync();
         var incident = Assert.Single(await app.ListIncidentsAsync());
@@ -57,6 +61,55 @@ public sealed class CorrelationOnArrivalTests : IDisposable
         Assert.Equal(1, incident.FiringAlertCount);
         var alerts = (await app.GetIncidentAsync(incident.Number)).Alerts!;
         Assert.Equal("resolved", alerts.Single(a => a.Fingerprint == "a1bc48475b20e73d").Status);
+
+        // Once the backlog is gone, alerts are correlated on arrival again: the other alert resolves before the 202.
+        var second = (await app.PostRawAsync("/webhooks/alertmanager", Fixtures.Read("alerts/alertmanager/firing-two-alerts.json").Replace("\"firing\"", "\"resolved\"", StringComparison.Ordinal))).StatusCode;
+        Assert.Equal(HttpStatusCode.Accepted, second);
+        Assert.Equal(0, await app.Inbox.PendingCountAsync());
+        Assert.Equal(0, (await app.GetIncidentAsync(incident.Number)).FiringAlertCount);
+    }
+
+    [Fact]
+    public async Task AnInboxThatCannotBeAskedKeepsTheAlertsForTheProcessor()
+    {
+        await using var app = new IncidentBotApplication(services: services =>
+        {
+            services.AddSingleton(sp => new UnaskableInbox(sp.GetRequiredService<LiteDbStorage>()));
+            services.AddSingleton<IAlertInboxStore>(sp => sp.GetRequiredService<UnaskableInbox>());
+        });
+
+        var response = await app.PostRawAsync("/webhooks/alertmanager", Fixtures.Read("alerts/alertmanager/firing-two-alerts.json"));
+
+        // The check's failure is the correlation's: the alerts go to the inbox, and the processor attaches them.
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.True(app.Services.GetRequiredService<UnaskableInbox>().Asked > 0);
+        await app.WaitForProcessingAsync();
+        var incident = Assert.Single(await app.ListIncidentsAsync());
+        Assert.Equal(2, incident.AlertCount);
+    }
+
+    /// <summary>An inbox whose "anything pending?" fails, as a store failing mid-check would.</summary>
+    private sealed class UnaskableInbox(IAlertInboxStore disk) : IAlertInboxStore
+    {
+        private int _asked;
+
+        public int Asked => Volatile.Read(ref _asked);
+
+        public ValueTask AppendAsync(IReadOnlyList<InboxEntry> entries, CancellationToken cancellationToken = default) => disk.AppendAsync(entries, cancellationToken);
+
+        public ValueTask<IReadOnlyList<InboxEntry>> ClaimAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
+            disk.ClaimAsync(owner, max, now, lease, cancellationToken);
+
+        public ValueTask RecordFailureAsync(long id, string error, bool deadLetter, CancellationToken cancellationToken = default) => disk.RecordFailureAsync(id, error, deadLetter, cancellationToken);
+
+        public ValueTask<int> PendingCountAsync(CancellationToken cancellationToken = default) => disk.PendingCountAsync(cancellationToken);
+
+        public async ValueTask<bool> HasPendingAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _asked);
+            await Task.Yield();
+            throw new InvalidOperationException("the inbox cannot be asked");
+        }
     }
 
     [Fact]
