@@ -94,7 +94,7 @@ public sealed class BackupRestoreTests : IDisposable
     [Fact]
     public async Task StoppedBotIsBackedUpFromItsFile()
     {
-        using (var app = new IncidentBotApplication(dataFolder: _folder))
+        await using (var app = new IncidentBotApplication(dataFolder: _folder))
         {
             await app.CommandAsync(null, "alice", "declare Payments are slow sev2");
         }
@@ -110,7 +110,7 @@ public sealed class BackupRestoreTests : IDisposable
     [Fact]
     public async Task RestoreOfAFileThatIsNoBackupChangesNothing()
     {
-        using (var app = new IncidentBotApplication(dataFolder: _folder))
+        await using (var app = new IncidentBotApplication(dataFolder: _folder))
         {
             await app.CommandAsync(null, "alice", "declare Payments are slow sev2");
         }

@@ -42,7 +42,7 @@ internal sealed record BusyDataFile(string Path, int Declared, int Drill, long P
     public static async Task<BusyDataFile> CreateAsync(string folder)
     {
         int declared, drill;
-        using (var app = new IncidentBotApplication(new() { ["Drills:Leads:0"] = "lena" }, dataFolder: folder))
+        await using (var app = new IncidentBotApplication(new() { ["Drills:Leads:0"] = "lena" }, dataFolder: folder))
         {
             foreach (var (source, fixture) in Payloads)
             {

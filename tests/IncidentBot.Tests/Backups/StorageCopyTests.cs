@@ -135,7 +135,7 @@ public sealed class StorageCopyTests(PostgresServer server) : IDisposable
     public async Task ADatabaseThatIsNotEmptyIsRefusedAndLeftAsItWas(string occupant)
     {
         var database = await server.CreateDatabaseAsync();
-        using (var app = new IncidentBotApplication(dataFolder: _folder))
+        await using (var app = new IncidentBotApplication(dataFolder: _folder))
         {
             await app.CommandAsync(null, "alice", "declare Payments are slow sev2");
         }
@@ -174,7 +174,7 @@ public sealed class StorageCopyTests(PostgresServer server) : IDisposable
     public async Task ACopyThatFailsHalfWayLeavesTheDatabaseEmpty()
     {
         var database = await server.CreateDatabaseAsync();
-        using (var app = new IncidentBotApplication(dataFolder: _folder))
+        await using (var app = new IncidentBotApplication(dataFolder: _folder))
         {
             await app.CommandAsync(null, "alice", "declare Payments are slow sev2");
         }
