@@ -82,9 +82,10 @@ public sealed class PostgresChangeFeed : BackgroundService, IChangeFeed
         {
             try
             {
-                await using var connection = await _dataSource.OpenConnectionAsync(stoppingToken);
+                // Not from the pool: LISTEN lasts as long as the session, which ends with this connection.
+                await using var connection = await PostgresStorageExtensions.OpenUnpooledAsync(_dataSource, ListenerApplicationName, stoppingToken);
                 connection.Notification += (_, notification) => Heard(notification.Payload);
-                await using (var listen = new NpgsqlCommand($"SET application_name = '{ListenerApplicationName}'; LISTEN {Channel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }

@@ -75,6 +75,10 @@ public static class PostgresStorageExtensions
     /// Statements the bot runs again and again are prepared on each connection (<see cref="AutoPreparedStatements"/>),
     /// so the server plans them once instead of on every call, unless the connection string sets <c>Max Auto Prepare</c>
     /// itself (0 behind a connection pooler in transaction mode that cannot keep prepared statements).
+    /// A connection goes back to the pool as it is (<c>No Reset On Close</c>, unless the connection string says
+    /// otherwise): the stores leave no session state behind (their locks and settings last for a transaction, and what
+    /// holds a session, the change feed's LISTEN and the first console key's lock, uses <see cref="OpenUnpooledAsync"/>),
+    /// so the five reset statements Npgsql would otherwise send with the next use of every connection are saved.
     /// </summary>
     public static NpgsqlDataSource DataSource(string connectionString, ILoggerFactory? logging)
     {
@@ -87,11 +91,42 @@ public static class PostgresStorageExtensions
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPreparedStatements;
         }
+        if (!Sets(connectionString, "No Reset On Close"))
+        {
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+        }
         if (logging is not null)
         {
             builder.UseLoggerFactory(logging);
         }
         return builder.Build();
+    }
+
+    /// <summary>
+    /// A connection of its own to the pool's server, with the pool's credentials, that is closed for good when disposed:
+    /// for work that keeps state in its session (LISTEN, a session-level advisory lock), which must end with it rather
+    /// than go back to the pool. <paramref name="applicationName"/> names it in <c>pg_stat_activity</c> when given.
+    /// </summary>
+    public static async Task<NpgsqlConnection> OpenUnpooledAsync(NpgsqlDataSource dataSource, string? applicationName, CancellationToken cancellationToken)
+    {
+        var pooled = dataSource.CreateConnection();
+        var own = new NpgsqlConnectionStringBuilder(pooled.ConnectionString) { Pooling = false };
+        if (applicationName is not null)
+        {
+            own.ApplicationName = applicationName;
+        }
+        // CloneWith keeps the data source's password, which its connection string no longer shows.
+        var connection = pooled.CloneWith(own.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>

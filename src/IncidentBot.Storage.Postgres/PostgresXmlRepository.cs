@@ -58,7 +58,8 @@ public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource, ILogger<P
     /// </summary>
     public async Task EnsureKeyAsync(IKeyManager keys, TimeSpan lifetime, TimeProvider time, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // Not from the pool: the session-level lock ends with this connection's session even if the unlock never runs.
+        await using var connection = await PostgresStorageExtensions.OpenUnpooledAsync(dataSource, null, cancellationToken);
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
         {
             take.Parameters.AddWithValue("key", FirstKeyLock);

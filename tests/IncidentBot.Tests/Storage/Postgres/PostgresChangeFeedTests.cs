@@ -85,6 +85,32 @@ public sealed class PostgresChangeFeedTests(PostgresServer server) : IAsyncLifet
     }
 
     [SkippableFact]
+    public async Task TheListeningSessionNeverReachesTheStoresPool()
+    {
+        var a = await StartAsync();
+        // The pool hands connections back as they are (No Reset On Close): a LISTEN left on one would stay there.
+        await Sql.ScalarAsync<long>(server.AdminConnectionString,
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @database AND application_name = @name",
+            ("database", new NpgsqlConnectionStringBuilder(_database).Database!), ("name", PostgresChangeFeed.ListenerApplicationName));
+        await Eventually.TrueAsync(() => a.Heard.Contains(Change.Resync) && a.Feed.IsListening, "the feed to listen again");
+        await a.Feed.StopAsync(CancellationToken.None);
+
+        // Every connection the pool holds (five at once, so idle ones are taken too) listens to nothing and is the store's.
+        var connections = await Task.WhenAll(Enumerable.Range(0, 5).Select(async _ => await a.DataSource.OpenConnectionAsync()));
+        foreach (var connection in connections)
+        {
+            await using var listening = new NpgsqlCommand("SELECT count(*) FROM pg_listening_channels()", connection);
+            Assert.Equal(0L, await listening.ExecuteScalarAsync());
+            await using var name = new NpgsqlCommand("SELECT current_setting('application_name')", connection);
+            Assert.Equal(PostgresStorageExtensions.ApplicationName, await name.ExecuteScalarAsync());
+            await connection.DisposeAsync();
+        }
+        Assert.Equal(0, await Sql.ScalarAsync<long>(server.AdminConnectionString,
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = @database AND application_name = @name",
+            ("database", new NpgsqlConnectionStringBuilder(_database).Database!), ("name", PostgresChangeFeed.ListenerApplicationName)));
+    }
+
+    [SkippableFact]
     public async Task NotificationsThatAreNotTheFeedsShapeAreIgnoredAndLogged()
     {
         var b = await StartAsync();

@@ -32,6 +32,18 @@ public sealed class PostgresPreparedStatementsTests(PostgresServer server)
         Assert.Equal(prepared, new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxAutoPrepare);
     }
 
+    [Theory]
+    [InlineData("Host=db;Database=incidentbot", true)]
+    [InlineData("Host=db;Database=incidentbot;No Reset On Close=false", false)]
+    [InlineData("Host=db;Database=incidentbot;noresetonclose=false", false)]
+    [InlineData("Host=db;Database=incidentbot;No Reset On Close=true", true)]
+    public async Task TheStoresPoolKeepsSessionsUnlessTheConnectionStringSaysOtherwise(string connectionString, bool kept)
+    {
+        await using var dataSource = PostgresStorageExtensions.DataSource(connectionString, null);
+
+        Assert.Equal(kept, new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).NoResetOnClose);
+    }
+
     public static TheoryData<string, int> GivenSchedulerSettings => new()
     {
         { "Host=db;Database=incidentbot", 50 },
