@@ -226,6 +226,12 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
     /// <summary>The statements of one commit, in an order that never deadlocks two writers: incidents by number first.</summary>
     private sealed class CommitBatch
     {
+        // The array types of the columns the statements below unnest.
+        private const NpgsqlDbType Texts = NpgsqlDbType.Array | NpgsqlDbType.Text;
+        private const NpgsqlDbType Integers = NpgsqlDbType.Array | NpgsqlDbType.Integer;
+        private const NpgsqlDbType Times = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
+        private const NpgsqlDbType Jsons = NpgsqlDbType.Array | NpgsqlDbType.Jsonb;
+
         private readonly IncidentChanges _changes;
         private readonly List<Incident> _incidents;
         private readonly List<Action<List<long>>> _returned = [];
@@ -339,9 +345,6 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             {
                 return;
             }
-            const NpgsqlDbType Texts = NpgsqlDbType.Array | NpgsqlDbType.Text;
-            const NpgsqlDbType Integers = NpgsqlDbType.Array | NpgsqlDbType.Integer;
-            const NpgsqlDbType Times = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
             var sql = $"""
                 INSERT INTO incidents ({IncidentColumns})
                 SELECT number, version + 1, title, severity, status, is_drill, service, group_key, created_at, acknowledged_at, mitigated_at,
@@ -388,8 +391,8 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                 ("firing_alert_count", incidents.Select(i => i.FiringAlertCount).ToArray(), Integers),
                 ("resolution_summary", incidents.Select(i => i.ResolutionSummary).ToArray(), Texts),
                 // An array of arrays cannot be unnested row by row: each incident's participants travel as a JSON array.
-                ("participants", incidents.Select(i => PostgresJson.Write(i.Participants)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb),
-                ("on_call", incidents.Select(i => i.OnCall is null ? null : PostgresJson.Write(i.OnCall)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb),
+                ("participants", incidents.Select(i => PostgresJson.Write(i.Participants)).ToArray(), Jsons),
+                ("on_call", incidents.Select(i => i.OnCall is null ? null : PostgresJson.Write(i.OnCall)).ToArray(), Jsons),
                 ("reminder_due_at", incidents.Select(i => i.ReminderDueAt?.UtcDateTime).ToArray(), Times));
             if (!opened)
             {
@@ -403,9 +406,6 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         private void AddParts(List<Incident> incidents)
         {
             var numbers = incidents.Select(i => i.Number).ToArray();
-            const NpgsqlDbType Integers = NpgsqlDbType.Array | NpgsqlDbType.Integer;
-            const NpgsqlDbType Texts = NpgsqlDbType.Array | NpgsqlDbType.Text;
-            const NpgsqlDbType Times = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
             foreach (var table in new[] { "incident_roles", "incident_channels", "runbook_sessions" })
             {
                 Add($"DELETE FROM {table} WHERE incident_number = ANY (@numbers)", ("numbers", numbers, Integers));
@@ -442,7 +442,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                     ("started_by", sessions.Select(s => s.Session.StartedBy).ToArray(), Texts),
                     ("current", sessions.Select(s => s.Session.CurrentIndex).ToArray(), Integers),
                     ("completed_at", sessions.Select(s => s.Session.CompletedAt?.UtcDateTime).ToArray(), Times),
-                    ("steps", sessions.Select(s => PostgresJson.Write(s.Session.Steps)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb));
+                    ("steps", sessions.Select(s => PostgresJson.Write(s.Session.Steps)).ToArray(), Jsons));
             }
         }
 
@@ -453,7 +453,6 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             {
                 return;
             }
-            const NpgsqlDbType Texts = NpgsqlDbType.Array | NpgsqlDbType.Text;
             // A version is the hash of its text: one already stored is the same text.
             Add("INSERT INTO runbook_versions (version, runbook_id, file, markdown) SELECT * FROM unnest(@version, @runbook, @file, @markdown) ON CONFLICT (version) DO NOTHING",
                 ("version", list.Select(r => r.Version).ToArray(), Texts),
@@ -468,9 +467,6 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             {
                 return;
             }
-            const NpgsqlDbType Texts = NpgsqlDbType.Array | NpgsqlDbType.Text;
-            const NpgsqlDbType Times = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
-            const NpgsqlDbType Jsons = NpgsqlDbType.Array | NpgsqlDbType.Jsonb;
             var sql = """
                 INSERT INTO alerts (id, incident_number, source, fingerprint, status, severity, title, description, labels, links, starts_at, ends_at, first_seen_at, resolved_at, raw, annotations)
                 SELECT * FROM unnest(@id, @n, @source, @fingerprint, @status, @severity, @title, @description, @labels, @links, @starts_at, @ends_at, @first_seen_at, @resolved_at, @raw, @annotations)
@@ -487,7 +483,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             }
             Add(sql,
                 ("id", alerts.Select(a => a.Id).ToArray(), Texts),
-                ("n", alerts.Select(a => a.IncidentNumber).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer),
+                ("n", alerts.Select(a => a.IncidentNumber).ToArray(), Integers),
                 ("source", alerts.Select(a => a.Source).ToArray(), Texts),
                 ("fingerprint", alerts.Select(a => a.Fingerprint).ToArray(), Texts),
                 ("status", alerts.Select(a => PostgresValues.Text(a.Status)).ToArray(), Texts),
@@ -510,7 +506,6 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             {
                 return;
             }
-            const NpgsqlDbType Texts = NpgsqlDbType.Array | NpgsqlDbType.Text;
             // Identity values are drawn in the order the rows are inserted, so the ids, sorted, match the entries in order.
             Add("""
                 INSERT INTO timeline (incident_number, at, actor, kind, text)
@@ -518,8 +513,8 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                 ORDER BY position
                 RETURNING id
                 """,
-                ("n", entries.Select(e => e.IncidentNumber).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer),
-                ("at", entries.Select(e => e.At.UtcDateTime).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz),
+                ("n", entries.Select(e => e.IncidentNumber).ToArray(), Integers),
+                ("at", entries.Select(e => e.At.UtcDateTime).ToArray(), Times),
                 ("actor", entries.Select(e => e.Actor).ToArray(), Texts),
                 ("kind", entries.Select(e => e.Kind).ToArray(), Texts),
                 ("text", entries.Select(e => e.Text).ToArray(), Texts));
@@ -532,8 +527,6 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             {
                 return;
             }
-            const NpgsqlDbType Texts = NpgsqlDbType.Array | NpgsqlDbType.Text;
-            const NpgsqlDbType Times = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz;
             Add("""
                 INSERT INTO outbox (platform, incident_number, kind, message, created_at, next_attempt_at, attempts, last_error, state, completed_at)
                 SELECT platform, n, kind, message, created_at, next_attempt_at, attempts, last_error, state, completed_at
@@ -543,12 +536,12 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                 RETURNING id
                 """,
                 ("platform", items.Select(i => i.Platform).ToArray(), Texts),
-                ("n", items.Select(i => i.IncidentNumber).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer),
+                ("n", items.Select(i => i.IncidentNumber).ToArray(), Integers),
                 ("kind", items.Select(i => PostgresValues.Text(i.Kind)).ToArray(), Texts),
                 ("message", items.Select(i => i.MessageJson).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Json),
                 ("created_at", items.Select(i => i.CreatedAt.UtcDateTime).ToArray(), Times),
                 ("next_attempt_at", items.Select(i => i.NextAttemptAt.UtcDateTime).ToArray(), Times),
-                ("attempts", items.Select(i => i.Attempts).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer),
+                ("attempts", items.Select(i => i.Attempts).ToArray(), Integers),
                 ("last_error", items.Select(i => i.LastError).ToArray(), Texts),
                 ("state", items.Select(i => PostgresValues.Text(i.State)).ToArray(), Texts),
                 ("completed_at", items.Select(i => i.CompletedAt?.UtcDateTime).ToArray(), Times));
