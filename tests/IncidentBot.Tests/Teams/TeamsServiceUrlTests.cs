@@ -106,13 +106,16 @@ public sealed class TeamsServiceUrlTests
     [Fact]
     public async Task AnActivitySentTenTimesAtOnceActsOnce()
     {
-        await using var teams = await TeamsHarness.StartAsync();
+        var logs = new CollectedLogs();
+        await using var teams = await TeamsHarness.StartAsync(services: s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
         var activity = PersonalMessage(teams, "declare Search is slow sev3", teams.Connector.ServiceUrl.ToString());
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => teams.SendAsync(activity)));
 
         // Teams activities are handled before they are answered, so once all ten are answered nothing is left to run.
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        // (All ten answered 500 once in a CI run whose cause was not kept: the bot's errors now go with a failure.)
+        Assert.True(responses.All(r => r.StatusCode == HttpStatusCode.OK),
+            $"answers {string.Join(", ", responses.Select(r => (int)r.StatusCode))}; the bot logged: {string.Join(" | ", logs.Errors.Select(e => $"{e.Category}: {e.Message} {e.Exception}"))}");
         Assert.Single(await teams.App.ListIncidentsAsync());
     }
 
