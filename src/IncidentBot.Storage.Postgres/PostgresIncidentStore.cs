@@ -237,8 +237,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         private readonly List<Action<List<long>>> _returned = [];
         private readonly List<List<long>> _ids = [];
 
-        /// <summary>The incidents written only where their version is the one read, and where their written numbers come back.</summary>
-        private List<Incident> _written = [];
+        /// <summary>Which of <see cref="_ids"/> holds the numbers the version-checked upsert wrote (-1: none ran).</summary>
         private int _writtenResult = -1;
 
         public CommitBatch(IncidentChanges changes)
@@ -298,7 +297,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                 return null;
             }
             var written = _ids[_writtenResult].ToHashSet();
-            return _written.FirstOrDefault(i => !written.Contains(i.Number))?.Number;
+            return _incidents.FirstOrDefault(i => !_changes.NewIncidents.Contains(i.Number) && !written.Contains(i.Number))?.Number;
         }
 
         /// <summary>
@@ -396,7 +395,6 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
                 ("reminder_due_at", incidents.Select(i => i.ReminderDueAt?.UtcDateTime).ToArray(), Times));
             if (!opened)
             {
-                _written = incidents;
                 _writtenResult = _returned.Count;
                 _returned.Add(_ => { });
             }
@@ -606,8 +604,6 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             }
             return command;
         }
-
-        private static object? Utc(DateTimeOffset? value) => value?.UtcDateTime;
     }
 
     /// <summary>Incidents matching a condition (and its ORDER BY/LIMIT), each whole, in one statement.</summary>
