@@ -79,13 +79,7 @@ public sealed class PostgresPreparedStatementsTests(PostgresServer server)
         var database = await server.CreateDatabaseAsync();
         await using var dataSource = PostgresStorageExtensions.DataSource(database, null);
 
-        // One at a time, so every call takes the same pooled connection and gives it back, as a webhook's commit does.
-        for (var call = 0; call < 8; call++)
-        {
-            await using var connection = await dataSource.OpenConnectionAsync();
-            await using var command = new NpgsqlCommand("SELECT $1::integer + 1", connection) { Parameters = { new() { Value = call } } };
-            Assert.Equal(call + 1, await command.ExecuteScalarAsync());
-        }
+        await RunOncePerCheckoutAsync(dataSource);
 
         Assert.Equal(["SELECT $1::integer + 1"], await PreparedAsync(dataSource));
     }
@@ -96,14 +90,23 @@ public sealed class PostgresPreparedStatementsTests(PostgresServer server)
         var database = await server.CreateDatabaseAsync();
         await using var dataSource = PostgresStorageExtensions.DataSource(database + ";Max Auto Prepare=0", null);
 
+        await RunOncePerCheckoutAsync(dataSource);
+
+        Assert.Empty(await PreparedAsync(dataSource));
+    }
+
+    /// <summary>
+    /// One statement eight times, one at a time, so every call takes the same pooled connection and gives it back, as a
+    /// webhook's commit does.
+    /// </summary>
+    private static async Task RunOncePerCheckoutAsync(NpgsqlDataSource dataSource)
+    {
         for (var call = 0; call < 8; call++)
         {
             await using var connection = await dataSource.OpenConnectionAsync();
             await using var command = new NpgsqlCommand("SELECT $1::integer + 1", connection) { Parameters = { new() { Value = call } } };
             Assert.Equal(call + 1, await command.ExecuteScalarAsync());
         }
-
-        Assert.Empty(await PreparedAsync(dataSource));
     }
 
     /// <summary>The statements the pool's connection has prepared on the server.</summary>
