@@ -313,7 +313,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             {
                 PostgresErrorCodes.UniqueViolation when ex.ConstraintName is "incidents_pkey" or "incidents_one_open_per_group_key" => number,
                 // An alert the operation found absent was stored by another writer meanwhile: running again finds it.
-                PostgresErrorCodes.UniqueViolation when ex.ConstraintName is "alerts_pkey" or "alerts_incident_number_source_fingerprint_key" && number is not null => number,
+                PostgresErrorCodes.UniqueViolation when ex.ConstraintName is "alerts_pkey" && number is not null => number,
                 PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure when number is not null => number,
                 _ => null,
             };
