@@ -35,6 +35,9 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
         ("incident by number", "incidents", "SELECT * FROM incidents WHERE number = 4242"),
         ("open incident by group key", "incidents", "SELECT * FROM incidents WHERE group_key = 'open-19990' AND is_open"),
         ("open incidents of a batch's group keys", "incidents", $"SELECT * FROM incidents WHERE {OpenOfBatchGroupKeys}"),
+        // The batch read asks for numbers and versions, then reads whole only the incidents it holds no copy of.
+        ("open incidents among some numbers", "incidents",
+            "SELECT * FROM incidents WHERE " + PostgresIncidentStore.OpenOfNumbers.Replace("@numbers", "ARRAY[4242, 19990, 17, 999999]", StringComparison.Ordinal)),
         // A resolved alert looked for in its group's resolved incidents (IncidentService.ResolveInClosedIncidentsAsync):
         // no index has group keys of resolved incidents, so it reads only the latest 1000 numbers, through the primary key.
         ("resolved incidents of a group key among the latest", "incidents",

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using IncidentBot.Incidents;
+
+namespace IncidentBot.Storage.Postgres;
+
+/// <summary>
+/// The open incidents this process last committed, each as the version it committed and a copy of what it wrote, so
+/// that reading a batch's open incidents asks PostgreSQL only for their numbers and versions and reads whole rows
+/// (with their roles, channels and runbook sessions) only for the incidents it does not hold at that version.
+/// </summary>
+/// <remarks>
+/// The stored version decides: every commit of an incident raises it (any replica, any version of the bot), so a copy
+/// whose version is not the stored one is never used, and a copy is never used without asking. A copy reads back as
+/// the row would: times to the microsecond in UTC, channels once each and in (platform, id) order, roles in name
+/// order. Rows changed by hand without raising <c>version</c> are not seen until the incident is next committed.
+/// </remarks>
+internal sealed class PostgresIncidentSnapshots(int capacity = PostgresIncidentSnapshots.DefaultCapacity)
+{
+    /// <summary>More open incidents than this at once, and the copies start over (they are only a shortcut).</summary>
+    public const int DefaultCapacity = 10_000;
+
+    /// <summary>Only what a read sets: computed properties (an incident's reference, a session's current step) are left out.</summary>
+    private static readonly JsonSerializerOptions Options = new(PostgresJson.Options)
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                static type =>
+                {
+                    foreach (var property in type.Properties.Where(p => p.Set is null).ToList())
+                    {
+                        type.Properties.Remove(property);
+                    }
+                },
+            },
+        },
+    };
+
+    private readonly ConcurrentDictionary<int, (int Version, byte[] Json)> _byNumber = new();
+
+    /// <summary>Keeps a copy of incidents just committed (their versions already raised); a closed one is let go.</summary>
+    public void Committed(IEnumerable<Incident> incidents)
+    {
+        foreach (var incident in incidents)
+        {
+            if (!incident.Status.IsOpen())
+            {
+                _byNumber.TryRemove(incident.Number, out _);
+                continue;
+            }
+            if (_byNumber.Count >= capacity)
+            {
+                _byNumber.Clear();
+            }
+            _byNumber[incident.Number] = (incident.Version, JsonSerializer.SerializeToUtf8Bytes(incident, Options));
+        }
+    }
+
+    /// <summary>A new copy of the incident as committed at this version, or null when none is held at it.</summary>
+    public Incident? CopyOf(int number, int version)
+    {
+        if (!_byNumber.TryGetValue(number, out var held) || held.Version != version)
+        {
+            return null;
+        }
+        var incident = JsonSerializer.Deserialize<Incident>(held.Json, Options)!;
+        AsStored(incident);
+        return incident;
+    }
+
+    /// <summary>What the columns keep and the read's order (see <c>PostgresIncidentStore.PartColumns</c>).</summary>
+    private static void AsStored(Incident incident)
+    {
+        incident.CreatedAt = Stored(incident.CreatedAt);
+        incident.AcknowledgedAt = Stored(incident.AcknowledgedAt);
+        incident.MitigatedAt = Stored(incident.MitigatedAt);
+        incident.ResolvedAt = Stored(incident.ResolvedAt);
+        incident.ClosedAt = Stored(incident.ClosedAt);
+        incident.LastUpdateAt = Stored(incident.LastUpdateAt);
+        incident.LastReminderAt = Stored(incident.LastReminderAt);
+        incident.ReminderDueAt = Stored(incident.ReminderDueAt);
+        foreach (var session in incident.RunbookSessions)
+        {
+            session.StartedAt = Stored(session.StartedAt);
+            session.CompletedAt = Stored(session.CompletedAt);
+        }
+        incident.Channels = [.. incident.Channels.DistinctBy(c => (c.Platform, c.Id)).OrderBy(c => c.Platform, StringComparer.Ordinal).ThenBy(c => c.Id, StringComparer.Ordinal)];
+        incident.Roles = incident.Roles.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary();
+    }
+
+    /// <summary><c>timestamptz</c> keeps microseconds, and Npgsql reads it back in UTC.</summary>
+    private static DateTimeOffset Stored(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
+
+    private static DateTimeOffset? Stored(DateTimeOffset? time) => time is { } t ? Stored(t) : null;
+}

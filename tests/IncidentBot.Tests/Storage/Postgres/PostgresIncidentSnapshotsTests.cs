@@ -1,0 +1,160 @@
+using IncidentBot.Incidents;
+using IncidentBot.OnCall;
+using IncidentBot.Runbooks.Sessions;
+using IncidentBot.Storage;
+using IncidentBot.Storage.Postgres;
+using IncidentBot.Tests.Infrastructure;
+using IncidentBot.Tests.Storage.Contract;
+using static IncidentBot.Tests.Storage.Contract.StoreData;
+
+namespace IncidentBot.Tests.Storage.Postgres;
+
+/// <summary>
+/// The batch read of open incidents answers from the copy of what this process committed when the stored version is
+/// the copy's (<c>PostgresIncidentSnapshots</c>): that copy must be exactly what reading the row gives, and never be
+/// used once anyone else has committed the incident.
+/// </summary>
+[Collection(PostgresServer.Collection)]
+public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
+{
+    private static readonly DateTimeOffset Odd = new DateTimeOffset(2026, 11, 26, 5, 14, 15, TimeSpan.FromHours(2)).AddTicks(1_234_567);
+
+    [SkippableTheory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task AnIncidentReadFromTheCopyOfItsCommitIsTheIncidentItsRowGives(int shape)
+    {
+        var database = await server.CreateDatabaseAsync();
+        PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
+        await using var writer = StoreUnderTest.Postgres(database);
+        await using var reader = StoreUnderTest.Postgres(database);
+        var incidents = writer.Get<IIncidentStore>();
+
+        var numbers = await incidents.NextNumbersAsync(3);
+        var opened = numbers.Select((n, i) => Shaped(Incident(n, $"group-{i}"), shape + i)).ToArray();
+        await incidents.OpenAsync(opened);
+        await AssertSameAsTheRowsAsync(incidents, reader.Get<IIncidentStore>(), opened);
+
+        // Changed again: the copy follows the version, and the caller's objects are not the copy.
+        foreach (var incident in opened)
+        {
+            Shaped(incident, shape + 7);
+            incident.Title = "renamed ✓ \"quoted\"";
+            await incidents.UpdateAsync(incident);
+            incident.Title = "changed after the commit, never stored";
+        }
+        await AssertSameAsTheRowsAsync(incidents, reader.Get<IIncidentStore>(), opened);
+        var copy = (await incidents.FindOpenByGroupKeysAsync(["group-0"]))[0];
+        copy.Title = "changed on a copy";
+        copy.Roles["commander"] = "changed on a copy";
+        copy.RunbookSessions.Clear();
+        await AssertSameAsTheRowsAsync(incidents, reader.Get<IIncidentStore>(), opened);
+        Assert.Equal("renamed ✓ \"quoted\"", (await incidents.FindOpenByGroupKeysAsync(["group-0"]))[0].Title);
+    }
+
+    [SkippableFact]
+    public async Task TheCopyIsUsedOnlyWhileTheStoredVersionIsItsOwn()
+    {
+        var database = await server.CreateDatabaseAsync();
+        PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
+        await using var first = StoreUnderTest.Postgres(database);
+        await using var second = StoreUnderTest.Postgres(database);
+        var mine = first.Get<IIncidentStore>();
+        var other = second.Get<IIncidentStore>();
+        var incident = (await mine.OpenNewAsync(1, n => Incident(n, "checkout")))[0];
+
+        // A row changed by hand, its version left alone, is not seen: this is what shows the copy is used.
+        await Sql.ExecuteAsync(database, $"UPDATE incidents SET title = 'by hand' WHERE number = {incident.Number}");
+        Assert.Equal(incident.Title, (await mine.FindOpenByGroupKeysAsync(["checkout"])).Single().Title);
+        Assert.Equal("by hand", (await other.FindOpenByGroupKeysAsync(["checkout"])).Single().Title);
+
+        // Another replica's commit raises the version, and its state is what this one reads from then on.
+        var theirs = (await other.FindAsync(incident.Number))!;
+        theirs.Title = "theirs";
+        theirs.Roles["commander"] = "bob";
+        theirs.Channels.Add(new ChannelBinding("teams", "19:abc@thread.tacv2", "inc-theirs"));
+        await other.UpdateAsync(theirs);
+        var read = (await mine.FindOpenByGroupKeysAsync(["checkout"])).Single();
+        Assert.Equal(("theirs", theirs.Version, "bob", 1), (read.Title, read.Version, read.Roles["commander"], read.Channels.Count));
+
+        // Resolved elsewhere: no longer an open incident of the group, however recent the copy.
+        read.Title = "mine again";
+        await mine.UpdateAsync(read);
+        var resolved = (await other.FindAsync(incident.Number))!;
+        resolved.Status = IncidentStatus.Resolved;
+        await other.UpdateAsync(resolved);
+        Assert.Empty(await mine.FindOpenByGroupKeysAsync(["checkout"]));
+
+        // And one this replica resolved is not kept either.
+        var next = (await mine.OpenNewAsync(1, n => Incident(n, "payments")))[0];
+        next.Status = IncidentStatus.Resolved;
+        await mine.UpdateAsync(next);
+        Assert.Empty(await mine.FindOpenByGroupKeysAsync(["payments"]));
+    }
+
+    /// <summary>The writer's answer (from its copies) and a fresh reader's (from the rows) serialise the same.</summary>
+    private static async Task AssertSameAsTheRowsAsync(IIncidentStore writer, IIncidentStore reader, Incident[] incidents)
+    {
+        var keys = incidents.Select(i => i.GroupKey!).ToList();
+        var fromCopies = (await writer.FindOpenByGroupKeysAsync(keys)).OrderBy(i => i.Number).Select(PostgresJson.Write).ToList();
+        var fromRows = (await reader.FindOpenByGroupKeysAsync(keys)).OrderBy(i => i.Number).Select(PostgresJson.Write).ToList();
+        Assert.Equal(incidents.Length, fromRows.Count);
+        Assert.Equal(fromRows, fromCopies);
+    }
+
+    /// <summary>Everything a row keeps, in one of several shapes: times finer than microseconds and not in UTC, parts out of order, nulls.</summary>
+    private static Incident Shaped(Incident incident, int shape)
+    {
+        var at = Odd.AddMinutes(shape).AddTicks(shape);
+        incident.Severity = (Severity)(shape % 4 + 1);
+        incident.Status = shape % 3 == 0 ? IncidentStatus.Triggered : shape % 3 == 1 ? IncidentStatus.Acknowledged : IncidentStatus.Mitigated;
+        incident.IsDrill = shape % 2 == 1;
+        incident.Service = shape % 2 == 0 ? "checkout-api" : null;
+        incident.CreatedAt = at;
+        incident.AcknowledgedAt = shape % 3 == 0 ? null : at.AddSeconds(1.2345678);
+        incident.MitigatedAt = shape % 3 == 2 ? at.AddTicks(5) : null;
+        incident.LastUpdateAt = at.AddMinutes(2).AddTicks(9);
+        incident.LastReminderAt = shape % 2 == 0 ? at.AddMinutes(3) : null;
+        incident.ReminderDueAt = at.AddMinutes(30).AddTicks(3);
+        incident.AlertCount = 5 + shape;
+        incident.FiringAlertCount = 3;
+        incident.ResolutionSummary = shape % 2 == 0 ? null : "Rolled back the deploy — «fine»";
+        incident.Participants = shape % 2 == 0 ? ["zed", "ann", "zed"] : [];
+        incident.Roles = shape % 2 == 0 ? new() { ["scribe"] = "zed", ["commander"] = "ann", ["comms"] = "Ünal", ["Zeta"] = "x" } : [];
+        incident.Channels = shape % 4 == 3 ? [] :
+        [
+            new("teams", "19:zz@thread.tacv2", "inc-b"),
+            new("slack", "C0B", "inc-b"),
+            new("slack", "C0A", "inc-a"),
+            new("slack", "c0a", "lower"),
+            new("slack", "C0B", "inc-b again"),
+            new("console", "incident-" + incident.Number, "INC"),
+        ];
+        incident.RunbookSessions = shape % 2 == 1 ? [] :
+        [
+            new RunbookSession
+            {
+                RunbookId = "db-failover",
+                Title = "Fail over",
+                Version = "v3",
+                StartedAt = at.AddTicks(7),
+                StartedBy = "ann",
+                CurrentIndex = 1,
+                Steps = [new() { Title = "Promote", State = StepState.Done, By = "ann", StartedAt = at.AddTicks(1), CompletedAt = at.AddSeconds(3).AddTicks(1), Notes = ["done <b>fast</b>"] }, new() { Title = "Check" }],
+            },
+            new RunbookSession { RunbookId = "comms", Title = "Tell people", Version = "v1", StartedAt = at, StartedBy = "bob", CurrentIndex = 0, CompletedAt = at.AddHours(1).AddTicks(3), Steps = [new() { Title = "Post", State = StepState.Skipped }] },
+        ];
+        incident.OnCall = shape % 2 == 1 ? null : new OnCallAsk
+        {
+            Component = "checkout-api",
+            Handle = "ann",
+            Level = 1,
+            AskedAt = at.AddTicks(3),
+            Asked = ["ann"],
+            People = [new() { Handle = "ann", Email = "ann@example.com", Level = 1 }],
+        };
+        return incident;
+    }
+}
