@@ -8,7 +8,8 @@ namespace IncidentBot.Storage.Postgres;
 /// <summary>
 /// The open incidents this process last committed, each as the version it committed and a copy of what it wrote, so
 /// that reading a batch's open incidents asks PostgreSQL only for their numbers and versions and reads whole rows
-/// (with their roles, channels and runbook sessions) only for the incidents it does not hold at that version.
+/// (with their roles, channels and runbook sessions) only for the incidents it does not hold at that version; reading
+/// one incident by number does the same.
 /// </summary>
 /// <remarks>
 /// The stored version decides: every commit of an incident raises it (any replica, any version of the bot), so a copy
@@ -58,6 +59,9 @@ internal sealed class PostgresIncidentSnapshots(int capacity = PostgresIncidentS
             _byNumber[incident.Number] = (incident.Version, JsonSerializer.SerializeToUtf8Bytes(incident, Options));
         }
     }
+
+    /// <summary>Whether a copy of the incident is held, at whatever version.</summary>
+    public bool Holds(int number) => _byNumber.ContainsKey(number);
 
     /// <summary>A new copy of the incident as committed at this version, or null when none is held at it.</summary>
     public Incident? CopyOf(int number, int version)

@@ -39,8 +39,27 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
 
     private readonly PostgresIncidentSnapshots _committed = new();
 
-    public async ValueTask<Incident?> FindAsync(int number, CancellationToken cancellationToken) =>
-        (await ReadIncidentsAsync("number = @key", cancellationToken, ("key", number))).SingleOrDefault();
+    /// <remarks>
+    /// An incident this process holds a copy of is asked for its version first, and is the copy when that is the stored
+    /// version (see <see cref="FindOpenByGroupKeysAsync"/>); any other is read whole at once.
+    /// </remarks>
+    public async ValueTask<Incident?> FindAsync(int number, CancellationToken cancellationToken)
+    {
+        if (_committed.Holds(number))
+        {
+            await using var command = _dataSource.CreateCommand("SELECT version FROM incidents WHERE number = @key");
+            command.Parameters.AddWithValue("key", number);
+            if (await command.ExecuteScalarAsync(cancellationToken) is not int version)
+            {
+                return null;
+            }
+            if (_committed.CopyOf(number, version) is { } copy)
+            {
+                return copy;
+            }
+        }
+        return (await ReadIncidentsAsync("number = @key", cancellationToken, ("key", number))).SingleOrDefault();
+    }
 
     public async ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken) =>
         // A store holding two open incidents of one group (written before the unique index existed) answers with the newest.

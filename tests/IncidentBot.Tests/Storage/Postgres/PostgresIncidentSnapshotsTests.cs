@@ -10,9 +10,9 @@ using static IncidentBot.Tests.Storage.Contract.StoreData;
 namespace IncidentBot.Tests.Storage.Postgres;
 
 /// <summary>
-/// The batch read of open incidents answers from the copy of what this process committed when the stored version is
-/// the copy's (<c>PostgresIncidentSnapshots</c>): that copy must be exactly what reading the row gives, and never be
-/// used once anyone else has committed the incident.
+/// The batch read of open incidents, and the read of one incident, answer from the copy of what this process
+/// committed when the stored version is the copy's (<c>PostgresIncidentSnapshots</c>): that copy must be exactly what
+/// reading the row gives, and never be used once anyone else has committed the incident.
 /// </summary>
 [Collection(PostgresServer.Collection)]
 public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
@@ -68,7 +68,9 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
         // A row changed by hand, its version left alone, is not seen: this is what shows the copy is used.
         await Sql.ExecuteAsync(database, $"UPDATE incidents SET title = 'by hand' WHERE number = {incident.Number}");
         Assert.Equal(incident.Title, (await mine.FindOpenByGroupKeysAsync(["checkout"])).Single().Title);
+        Assert.Equal(incident.Title, (await mine.FindAsync(incident.Number))!.Title);
         Assert.Equal("by hand", (await other.FindOpenByGroupKeysAsync(["checkout"])).Single().Title);
+        Assert.Equal("by hand", (await other.FindAsync(incident.Number))!.Title);
 
         // Another replica's commit raises the version, and its state is what this one reads from then on.
         var theirs = (await other.FindAsync(incident.Number))!;
@@ -78,6 +80,7 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
         await other.UpdateAsync(theirs);
         var read = (await mine.FindOpenByGroupKeysAsync(["checkout"])).Single();
         Assert.Equal(("theirs", theirs.Version, "bob", 1), (read.Title, read.Version, read.Roles["commander"], read.Channels.Count));
+        Assert.Equal(PostgresJson.Write(read), PostgresJson.Write(await mine.FindAsync(incident.Number)));
 
         // Resolved elsewhere: no longer an open incident of the group, however recent the copy.
         read.Title = "mine again";
@@ -86,12 +89,15 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
         resolved.Status = IncidentStatus.Resolved;
         await other.UpdateAsync(resolved);
         Assert.Empty(await mine.FindOpenByGroupKeysAsync(["checkout"]));
+        Assert.Equal((IncidentStatus.Resolved, "mine again"), ((await mine.FindAsync(incident.Number))!.Status, (await mine.FindAsync(incident.Number))!.Title));
 
         // And one this replica resolved is not kept either.
         var next = (await mine.OpenNewAsync(1, n => Incident(n, "payments")))[0];
         next.Status = IncidentStatus.Resolved;
         await mine.UpdateAsync(next);
         Assert.Empty(await mine.FindOpenByGroupKeysAsync(["payments"]));
+        Assert.Equal(IncidentStatus.Resolved, (await mine.FindAsync(next.Number))!.Status);
+        Assert.Null(await mine.FindAsync(next.Number + 1000));
     }
 
     /// <summary>The writer's answer (from its copies) and a fresh reader's (from the rows) serialise the same.</summary>
@@ -102,6 +108,10 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
         var fromRows = (await reader.FindOpenByGroupKeysAsync(keys)).OrderBy(i => i.Number).Select(PostgresJson.Write).ToList();
         Assert.Equal(incidents.Length, fromRows.Count);
         Assert.Equal(fromRows, fromCopies);
+        foreach (var incident in incidents)
+        {
+            Assert.Equal(PostgresJson.Write(await reader.FindAsync(incident.Number)), PostgresJson.Write(await writer.FindAsync(incident.Number)));
+        }
     }
 
     /// <summary>Everything a row keeps, in one of several shapes: times finer than microseconds and not in UTC, parts out of order, nulls.</summary>
