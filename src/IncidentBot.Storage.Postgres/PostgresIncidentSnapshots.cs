@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using IncidentBot.Incidents;
@@ -15,12 +14,13 @@ namespace IncidentBot.Storage.Postgres;
 /// The stored version decides: every commit of an incident raises it (any replica, any version of the bot), so a copy
 /// whose version is not the stored one is never used, and a copy is never used without asking. A copy reads back as
 /// the row would: times to the microsecond in UTC, channels once each and in (platform, id) order, roles in name
-/// order. Rows changed by hand without raising <c>version</c> are not seen until the incident is next committed.
+/// order. A row changed by hand without raising <c>version</c> is not seen, and this process's next commit of the
+/// incident writes its copy over the change (docs/storage.md says so).
 /// </remarks>
-internal sealed class PostgresIncidentSnapshots(int capacity = PostgresIncidentSnapshots.DefaultCapacity)
+internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncidentSnapshots.DefaultBudgetBytes)
 {
-    /// <summary>More open incidents than this at once, and the copies start over (they are only a shortcut).</summary>
-    public const int DefaultCapacity = 10_000;
+    /// <summary>More copies than this many bytes, and they start over (they are only a shortcut): about 16,000 storm incidents.</summary>
+    public const long DefaultBudgetBytes = 16 * 1024 * 1024;
 
     /// <summary>Only what a read sets: computed properties (an incident's reference, a session's current step) are left out.</summary>
     private static readonly JsonSerializerOptions Options = new(PostgresJson.Options)
@@ -40,35 +40,79 @@ internal sealed class PostgresIncidentSnapshots(int capacity = PostgresIncidentS
         },
     };
 
-    private readonly ConcurrentDictionary<int, (int Version, byte[] Json)> _byNumber = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, (int Version, byte[] Json)> _byNumber = [];
+    private long _bytes;
 
-    /// <summary>Keeps a copy of incidents just committed (their versions already raised); a closed one is let go.</summary>
+    /// <summary>
+    /// Keeps a copy of incidents just committed (their versions already raised); a closed one is let go. Never throws:
+    /// the commit has happened, and an incident that cannot be copied is simply read whole next time.
+    /// </summary>
     public void Committed(IEnumerable<Incident> incidents)
     {
         foreach (var incident in incidents)
         {
-            if (!incident.Status.IsOpen())
+            byte[]? json = null;
+            try
             {
-                _byNumber.TryRemove(incident.Number, out _);
-                continue;
+                json = incident.Status.IsOpen() ? JsonSerializer.SerializeToUtf8Bytes(incident, Options) : null;
             }
-            if (_byNumber.Count >= capacity)
+            catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
             {
-                _byNumber.Clear();
+                json = null;
             }
-            _byNumber[incident.Number] = (incident.Version, JsonSerializer.SerializeToUtf8Bytes(incident, Options));
+            lock (_gate)
+            {
+                if (_byNumber.Remove(incident.Number, out var old))
+                {
+                    _bytes -= old.Json.Length;
+                }
+                if (json is null)
+                {
+                    continue;
+                }
+                if (_bytes + json.Length > budgetBytes)
+                {
+                    _byNumber.Clear();
+                    _bytes = 0;
+                }
+                _byNumber[incident.Number] = (incident.Version, json);
+                _bytes += json.Length;
+            }
+        }
+    }
+
+    /// <summary>The bytes the copies hold now.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bytes;
+            }
         }
     }
 
     /// <summary>Whether a copy of the incident is held, at whatever version.</summary>
-    public bool Holds(int number) => _byNumber.ContainsKey(number);
+    public bool Holds(int number)
+    {
+        lock (_gate)
+        {
+            return _byNumber.ContainsKey(number);
+        }
+    }
 
     /// <summary>A new copy of the incident as committed at this version, or null when none is held at it.</summary>
     public Incident? CopyOf(int number, int version)
     {
-        if (!_byNumber.TryGetValue(number, out var held) || held.Version != version)
+        (int Version, byte[] Json) held;
+        lock (_gate)
         {
-            return null;
+            if (!_byNumber.TryGetValue(number, out held) || held.Version != version)
+            {
+                return null;
+            }
         }
         var incident = JsonSerializer.Deserialize<Incident>(held.Json, Options)!;
         AsStored(incident);

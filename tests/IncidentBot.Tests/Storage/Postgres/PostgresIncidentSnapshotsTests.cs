@@ -168,3 +168,50 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
         return incident;
     }
 }
+
+/// <summary>What the copies hold, without a database: only open incidents, only at the version committed, within a budget.</summary>
+public sealed class PostgresIncidentSnapshotsBudgetTests
+{
+    [Fact]
+    public void ACopyIsOnlyOfTheVersionCommittedAndAClosedIncidentIsLetGo()
+    {
+        var copies = new PostgresIncidentSnapshots();
+        var incident = Incident(7, "checkout");
+        incident.Version = 3;
+        copies.Committed([incident]);
+        incident.Title = "changed after the commit";
+
+        Assert.Equal(("Incident 7", 3), (copies.CopyOf(7, 3)?.Title, copies.CopyOf(7, 3)!.Version));
+        Assert.Null(copies.CopyOf(7, 2));
+        Assert.Null(copies.CopyOf(7, 4));
+        Assert.NotSame(copies.CopyOf(7, 3), copies.CopyOf(7, 3));
+
+        incident.Version = 4;
+        incident.Status = IncidentStatus.Resolved;
+        copies.Committed([incident]);
+        Assert.False(copies.Holds(7));
+        Assert.Null(copies.CopyOf(7, 4));
+    }
+
+    [Theory]
+    [InlineData(10, 1_000)]
+    [InlineData(200, 5_000)]
+    [InlineData(50, 1)]
+    public void CopiesStartOverWhenTheirBudgetIsSpent(int incidents, long budget)
+    {
+        var copies = new PostgresIncidentSnapshots(budgetBytes: budget);
+        long largest = 0;
+        for (var n = 1000; n < 1000 + incidents; n++)
+        {
+            var incident = Incident(n, $"group-{n}");
+            incident.Version = 1;
+            var before = copies.Bytes;
+            copies.Committed([incident]);
+            largest = Math.Max(largest, copies.Bytes - before);
+            // The newest is always held, and the copies never hold more than the budget and one copy.
+            Assert.NotNull(copies.CopyOf(n, 1));
+            Assert.InRange(copies.Bytes, 1, budget + largest);
+        }
+        Assert.False(copies.Holds(1000));
+    }
+}
