@@ -19,7 +19,7 @@ namespace IncidentBot.Storage.Postgres;
 /// </remarks>
 internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncidentSnapshots.DefaultBudgetBytes)
 {
-    /// <summary>More copies than this many bytes, and they start over (they are only a shortcut): about 16,000 storm incidents.</summary>
+    /// <summary>More copies than this many bytes, and they start over: they are only a shortcut.</summary>
     public const long DefaultBudgetBytes = 16 * 1024 * 1024;
 
     /// <summary>Only what a read sets: computed properties (an incident's reference, a session's current step) are left out.</summary>
@@ -52,7 +52,7 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
     {
         foreach (var incident in incidents)
         {
-            byte[]? json = null;
+            byte[]? json;
             try
             {
                 json = incident.Status.IsOpen() ? JsonSerializer.SerializeToUtf8Bytes(incident, Options) : null;
