@@ -47,15 +47,11 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
     {
         if (_committed.Holds(number))
         {
-            await using var command = _dataSource.CreateCommand("SELECT version FROM incidents WHERE number = @key");
-            command.Parameters.AddWithValue("key", number);
-            if (await command.ExecuteScalarAsync(cancellationToken) is not int version)
+            var (copies, others) = await CopiesAsync("number = @key", ("key", number), cancellationToken);
+            if (copies.Count > 0 || others.Count == 0)
             {
-                return null;
-            }
-            if (_committed.CopyOf(number, version) is { } copy)
-            {
-                return copy;
+                // The copy, or no incident of that number at all.
+                return copies.SingleOrDefault();
             }
         }
         return (await ReadIncidentsAsync("number = @key", cancellationToken, ("key", number))).SingleOrDefault();
@@ -83,31 +79,39 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         {
             return [];
         }
-        List<Incident> found = [];
-        List<int> unknown = [];
-        await using (var command = _dataSource.CreateCommand($"SELECT number, version FROM incidents WHERE {OpenOfGroupKeys}"))
-        {
-            command.Parameters.AddWithValue("keys", groupKeys.Distinct().ToArray());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var number = reader.GetInt32(0);
-                if (_committed.CopyOf(number, reader.GetInt32(1)) is { } copy)
-                {
-                    found.Add(copy);
-                }
-                else
-                {
-                    unknown.Add(number);
-                }
-            }
-        }
+        var (found, unknown) = await CopiesAsync(OpenOfGroupKeys, ("keys", groupKeys.Distinct().ToArray()), cancellationToken);
         if (unknown.Count > 0)
         {
             // Changed elsewhere meanwhile is fine (a read sees some committed state); closed meanwhile is no longer open.
             found.AddRange(await ReadIncidentsAsync(OpenOfNumbers, cancellationToken, ("numbers", unknown.ToArray())));
         }
         return found;
+    }
+
+    /// <summary>
+    /// The numbers and versions of the incidents matching a condition: the copy of each this process holds at the
+    /// stored version (<see cref="PostgresIncidentSnapshots"/>), and the numbers of the others, to be read whole.
+    /// </summary>
+    private async Task<(List<Incident> Copies, List<int> Others)> CopiesAsync(string condition, (string Name, object Value) parameter, CancellationToken cancellationToken)
+    {
+        List<Incident> copies = [];
+        List<int> others = [];
+        await using var command = _dataSource.CreateCommand($"SELECT number, version FROM incidents WHERE {condition}");
+        command.Parameters.AddWithValue(parameter.Name, parameter.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var number = reader.GetInt32(0);
+            if (_committed.CopyOf(number, reader.GetInt32(1)) is { } copy)
+            {
+                copies.Add(copy);
+            }
+            else
+            {
+                others.Add(number);
+            }
+        }
+        return (copies, others);
     }
 
     /// <summary>The open incidents among some numbers, shared with the query-plan test.</summary>

@@ -109,7 +109,7 @@ public static class PostgresStorageExtensions
     /// </summary>
     public static async Task<NpgsqlConnection> OpenUnpooledAsync(NpgsqlDataSource dataSource, string? applicationName, CancellationToken cancellationToken)
     {
-        var pooled = dataSource.CreateConnection();
+        await using var pooled = dataSource.CreateConnection();
         var own = new NpgsqlConnectionStringBuilder(pooled.ConnectionString) { Pooling = false };
         if (applicationName is not null)
         {

@@ -89,7 +89,8 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
         resolved.Status = IncidentStatus.Resolved;
         await other.UpdateAsync(resolved);
         Assert.Empty(await mine.FindOpenByGroupKeysAsync(["checkout"]));
-        Assert.Equal((IncidentStatus.Resolved, "mine again"), ((await mine.FindAsync(incident.Number))!.Status, (await mine.FindAsync(incident.Number))!.Title));
+        var afterResolve = (await mine.FindAsync(incident.Number))!;
+        Assert.Equal((IncidentStatus.Resolved, "mine again"), (afterResolve.Status, afterResolve.Title));
 
         // And one this replica resolved is not kept either.
         var next = (await mine.OpenNewAsync(1, n => Incident(n, "payments")))[0];
