@@ -57,6 +57,33 @@ internal static class LiteDbSchema
         LiteDbLegacyReferences.Run,
     ];
 
+    /// <summary>Every collection the store writes, so that all of them exist before anything runs at once (<see cref="CreateCollections"/>).</summary>
+    public static readonly IReadOnlyList<string> Collections =
+    [
+        "incidents", "alerts", "timeline", "inbox", "outbox", "probe", "runbookVersions", "roomMessages", LiteDbStorage.ReferencesCollection,
+        LiteDbStorage.DeduplicationCollection, "drillSchedules", "drillRuns", "rcas", LiteDbStorage.CountersCollection, LiteDbStorage.ApiTokensCollection,
+    ];
+
+    /// <summary>
+    /// Creates the collections the file does not have yet, empty, before the store is used. LiteDB creates a collection
+    /// with its first write, and a transaction that reads a collection while another is creating it can fail with
+    /// "page type must be collection page", which closes the whole database (LiteDB issue 2792): ten Teams messages
+    /// arriving together on a new data file did that in CI.
+    /// </summary>
+    public static void CreateCollections(LiteDatabase db)
+    {
+        var existing = db.GetCollectionNames().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in Collections.Where(c => !existing.Contains(c)))
+        {
+            // A document written and deleted in one transaction: the collection stays, empty.
+            db.BeginTrans();
+            var collection = db.GetCollection(name);
+            collection.Insert(new BsonDocument { ["_id"] = "created" });
+            collection.Delete("created");
+            db.Commit();
+        }
+    }
+
     public static void Migrate(LiteDatabase db, ILogger logger)
     {
         var version = db.UserVersion;

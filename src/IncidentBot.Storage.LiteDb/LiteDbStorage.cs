@@ -65,6 +65,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             Open();
         }
         LiteDbSchema.Migrate(_db, logger);
+        LiteDbSchema.CreateCollections(_db);
         ReleaseLeases(logger);
     }
 
@@ -238,7 +239,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     public int LastNumber() =>
         _incidents.Query().OrderByDescending("_id").Select(i => i.Number).FirstOrDefault();
 
-    private const string CountersCollection = "counters";
+    internal const string CountersCollection = "counters";
     private const string IncidentNumbers = "incidentNumbers";
     private const string DrillScheduleNumbers = "drillSchedules";
 

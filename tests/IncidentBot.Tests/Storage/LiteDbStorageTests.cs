@@ -28,6 +28,27 @@ public sealed class LiteDbStorageTests : IDisposable
     }
 
     [Fact]
+    public void EveryCollectionTheStoreWritesExistsEmptyOnceANewFileIsOpened()
+    {
+        // Every collection the store keeps a handle on is in the schema's list (a new one must be added there too).
+        using (var store = Open())
+        {
+            var handles = typeof(LiteDbStorage).GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)
+                .Select(f => f.GetValue(store))
+                .Select(v => v?.GetType().GetProperty("Name")?.GetValue(v) as string)
+                .OfType<string>()
+                .ToList();
+            Assert.NotEmpty(handles);
+            Assert.Empty(handles.Except(LiteDbSchema.Collections));
+        }
+
+        // Created before anything runs at once, and empty: two transactions never create one together.
+        using var db = new LiteDatabase(DataFile);
+        Assert.Empty(LiteDbSchema.Collections.Except(db.GetCollectionNames()));
+        Assert.All(LiteDbSchema.Collections, name => Assert.Equal(0, db.GetCollection(name).Count()));
+    }
+
+    [Fact]
     public void FailedCommitLeavesNothingBehind()
     {
         using var store = Open();
