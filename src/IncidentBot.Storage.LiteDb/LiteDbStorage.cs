@@ -265,6 +265,8 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     {
         if (changes.IsEmpty)
         {
+            // Nothing to write, but what the operation decided on must still be as it read it.
+            StillAsRead(changes.Unchanged);
             return;
         }
         // Correlating alerts is acknowledged to nobody and can be replayed: if a crash loses this commit, the inbox
@@ -281,6 +283,7 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         {
             InTransaction(() =>
             {
+                StillAsRead(changes.Unchanged);
                 NextVersions(incidents, changes.NewIncidents);
                 OneOpenIncidentPerGroup(changes);
                 _incidentDocuments.Upsert(incidents);
@@ -311,6 +314,20 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
             lock (_leases)
             {
                 changes.ConsumedInboxEntries.ForEach(id => _inboxLeases.Remove(id));
+            }
+        }
+    }
+
+    /// <summary>Refuses the commit when an incident the operation read and left unchanged is no longer at the version read.</summary>
+    private void StillAsRead(Dictionary<int, int> unchanged)
+    {
+        foreach (var (number, read) in unchanged)
+        {
+            var stored = _incidentDocuments.FindById(number);
+            var current = stored?[nameof(Incident.Version)] is { IsInt32: true } storedVersion ? storedVersion.AsInt32 : 0;
+            if (stored is null || current != read)
+            {
+                throw new IncidentConflictException(number);
             }
         }
     }

@@ -41,7 +41,9 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
     };
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<int, (int Version, byte[] Json)> _byNumber = [];
+    private readonly Dictionary<int, (int Version, string? GroupKey, byte[] Json)> _byNumber = [];
+    // The open incident of each alert group among the copies.
+    private readonly Dictionary<string, int> _byGroupKey = [];
     private long _bytes;
 
     /// <summary>
@@ -63,10 +65,7 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
             }
             lock (_gate)
             {
-                if (_byNumber.Remove(incident.Number, out var old))
-                {
-                    _bytes -= old.Json.Length;
-                }
+                Remove(incident.Number);
                 if (json is null)
                 {
                     continue;
@@ -74,12 +73,67 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
                 if (_bytes + json.Length > budgetBytes)
                 {
                     _byNumber.Clear();
+                    _byGroupKey.Clear();
                     _bytes = 0;
                 }
-                _byNumber[incident.Number] = (incident.Version, json);
+                _byNumber[incident.Number] = (incident.Version, incident.GroupKey, json);
+                if (incident.GroupKey is { } groupKey)
+                {
+                    _byGroupKey[groupKey] = incident.Number;
+                }
                 _bytes += json.Length;
             }
         }
+    }
+
+    /// <summary>Lets these incidents' copies go (a commit found one of them changed elsewhere): they are read whole next time.</summary>
+    public void Forget(IEnumerable<int> numbers)
+    {
+        lock (_gate)
+        {
+            foreach (var number in numbers)
+            {
+                Remove(number);
+            }
+        }
+    }
+
+    private void Remove(int number)
+    {
+        if (_byNumber.Remove(number, out var old))
+        {
+            _bytes -= old.Json.Length;
+            if (old.GroupKey is { } groupKey && _byGroupKey.TryGetValue(groupKey, out var held) && held == number)
+            {
+                _byGroupKey.Remove(groupKey);
+            }
+        }
+    }
+
+    /// <summary>
+    /// New copies of the open incidents of those groups held, as last committed, without asking whether they are still
+    /// stored so; and the keys of the groups none is held for. The caller's commit must check them.
+    /// </summary>
+    public (List<Incident> Copies, List<string> Others) OpenOfGroupKeys(IEnumerable<string> groupKeys)
+    {
+        List<(int Version, byte[] Json)> held = [];
+        List<string> others = [];
+        lock (_gate)
+        {
+            foreach (var groupKey in groupKeys)
+            {
+                if (_byGroupKey.TryGetValue(groupKey, out var number))
+                {
+                    var (version, _, json) = _byNumber[number];
+                    held.Add((version, json));
+                }
+                else
+                {
+                    others.Add(groupKey);
+                }
+            }
+        }
+        return (held.Select(h => Read(h.Json)).ToList(), others);
     }
 
     /// <summary>The bytes the copies hold now.</summary>
@@ -106,7 +160,7 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
     /// <summary>A new copy of the incident as committed at this version, or null when none is held at it.</summary>
     public Incident? CopyOf(int number, int version)
     {
-        (int Version, byte[] Json) held;
+        (int Version, string? GroupKey, byte[] Json) held;
         lock (_gate)
         {
             if (!_byNumber.TryGetValue(number, out held) || held.Version != version)
@@ -114,7 +168,12 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
                 return null;
             }
         }
-        var incident = JsonSerializer.Deserialize<Incident>(held.Json, Options)!;
+        return Read(held.Json);
+    }
+
+    private static Incident Read(byte[] json)
+    {
+        var incident = JsonSerializer.Deserialize<Incident>(json, Options)!;
         AsStored(incident);
         return incident;
     }

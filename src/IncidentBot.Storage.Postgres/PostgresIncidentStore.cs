@@ -62,28 +62,25 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         (await ReadIncidentsAsync("group_key = @key AND is_open ORDER BY number DESC LIMIT 1", cancellationToken, ("key", groupKey))).SingleOrDefault();
 
     /// <summary>
-    /// One statement for all the keys, through the partial unique index on open incidents' group keys (which also
-    /// makes it at most one incident per group): a probe of the index per key. Written as a join with the keys rather
-    /// than <c>group_key = ANY (@keys)</c>, whose prepared (generic) plan PostgreSQL made a scan of the whole table
-    /// when the statement was first prepared on a small table, and kept.
+    /// One statement for all the keys: per key, a probe of the partial unique index on open incidents' group keys for
+    /// its newest open incident (the one <see cref="FindOpenByGroupKeyAsync"/> answers), then the rows by number. Written
+    /// so because a statement is prepared, and PostgreSQL may keep one generic plan for it, made while the table is
+    /// small: <c>group_key = ANY (@keys)</c> and a join with the keys both got a scan of every incident (seen in a storm
+    /// with <c>auto_explain</c>), where a probe per key can only be cheapest through the index.
     /// </summary>
     /// <remarks>
-    /// The statement asks only for numbers and versions; an incident this process committed last, at the version
-    /// stored, is its copy of the commit (<see cref="PostgresIncidentSnapshots"/>), and only the others are read whole,
-    /// in a second statement. In a storm, where the one writer commits the same incidents batch after batch, that
-    /// spares PostgreSQL reading and aggregating every incident's parts again.
+    /// A group whose open incident this process committed last is answered with its copy of that commit
+    /// (<see cref="PostgresIncidentSnapshots"/>) without asking: the operation's commit checks it by its version
+    /// (<see cref="IncidentChanges.Unchanged"/> for one it does not change), and a copy found stale there is let go.
+    /// Only the other groups are read, whole. In a storm, where the one writer commits the same incidents batch after
+    /// batch, that spares a round trip per batch and PostgreSQL reading every incident again.
     /// </remarks>
     public async ValueTask<IReadOnlyList<Incident>> FindOpenByGroupKeysAsync(IReadOnlyCollection<string> groupKeys, CancellationToken cancellationToken)
     {
-        if (groupKeys.Count == 0)
+        var (found, others) = _committed.OpenOfGroupKeys(groupKeys.Distinct());
+        if (others.Count > 0)
         {
-            return [];
-        }
-        var (found, unknown) = await CopiesAsync(OpenOfGroupKeys, ("keys", groupKeys.Distinct().ToArray()), cancellationToken);
-        if (unknown.Count > 0)
-        {
-            // Changed elsewhere meanwhile is fine (a read sees some committed state); closed meanwhile is no longer open.
-            found.AddRange(await ReadIncidentsAsync(OpenOfNumbers, cancellationToken, ("numbers", unknown.ToArray())));
+            found.AddRange(await ReadIncidentsAsync(OpenOfGroupKeys, cancellationToken, ("keys", others.ToArray())));
         }
         return found;
     }
@@ -114,11 +111,22 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         return (copies, others);
     }
 
-    /// <summary>The open incidents among some numbers, shared with the query-plan test.</summary>
-    public const string OpenOfNumbers = "number IN (SELECT unnest(@numbers::integer[])) AND is_open";
+    /// <summary>
+    /// Of some incidents and the versions an operation read them at, the numbers of those no longer stored at that
+    /// version (see <see cref="IncidentChanges.Unchanged"/>); shared with the query-plan test.
+    /// </summary>
+    public const string NoLongerAsRead = """
+        SELECT read.number::bigint FROM unnest(@number::integer[], @version::integer[]) AS read (number, version)
+        WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.number = read.number AND i.version = read.version)
+        ORDER BY read.number
+        """;
 
     /// <summary>The condition of <see cref="FindOpenByGroupKeysAsync"/>, shared with the query-plan test.</summary>
-    public const string OpenOfGroupKeys = "group_key IN (SELECT unnest(@keys::text[])) AND is_open";
+    public const string OpenOfGroupKeys = """
+        number = ANY (ARRAY(
+            SELECT o.number FROM unnest(@keys::text[]) AS k (key)
+            CROSS JOIN LATERAL (SELECT number FROM incidents WHERE group_key = k.key AND is_open ORDER BY number DESC LIMIT 1) o))
+        """;
 
     public async ValueTask<IReadOnlyList<Incident>> ListAsync(IncidentQuery query, CancellationToken cancellationToken)
     {
@@ -261,7 +269,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
     /// </summary>
     public async ValueTask CommitAsync(IncidentChanges changes, CancellationToken cancellationToken)
     {
-        if (changes.IsEmpty)
+        if (changes.IsEmpty && changes.Unchanged.Count == 0)
         {
             return;
         }
@@ -276,18 +284,23 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         }
         catch (PostgresException ex) when (commit.ConflictOf(ex) is { } number)
         {
+            ForgetCopies(changes);
             throw new IncidentConflictException(number, ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "incidents_one_open_per_group_key"
                 ? "would be a second open incident of its alert group" : null);
         }
         if (commit.StaleIncident() is { } stale)
         {
             await transaction.RollbackAsync(CancellationToken.None);
+            ForgetCopies(changes);
             throw new IncidentConflictException(stale);
         }
         await transaction.CommitAsync(cancellationToken);
         commit.Assigned();
         _committed.Committed(changes.Incidents.Values);
     }
+
+    /// <summary>A commit met another writer's change: the copies of what it read and wrote are read whole next time.</summary>
+    private void ForgetCopies(IncidentChanges changes) => _committed.Forget(changes.Incidents.Keys.Concat(changes.Unchanged.Keys));
 
     /// <summary>The statements of one commit, in an order that never deadlocks two writers: incidents by number first.</summary>
     private sealed class CommitBatch
@@ -306,11 +319,15 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         /// <summary>Which of <see cref="_ids"/> holds the numbers the version-checked upsert wrote (-1: none ran).</summary>
         private int _writtenResult = -1;
 
+        /// <summary>Which of <see cref="_ids"/> holds the unchanged incidents no longer as read (-1: none checked).</summary>
+        private int _movedOnResult = -1;
+
         public CommitBatch(IncidentChanges changes)
         {
             _changes = changes;
             var incidents = changes.Incidents.Values.OrderBy(i => i.Number).ToList();
             _incidents = incidents;
+            AddUnchanged(changes.Unchanged.Where(u => !changes.Incidents.ContainsKey(u.Key)).OrderBy(u => u.Key).ToList());
             AddIncidents(incidents.Where(i => !changes.NewIncidents.Contains(i.Number)).ToList(), opened: false);
             AddIncidents(incidents.Where(i => changes.NewIncidents.Contains(i.Number)).ToList(), opened: true);
             if (incidents.Count > 0)
@@ -358,6 +375,10 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         /// <summary>The number of an incident another writer changed first, if any.</summary>
         public int? StaleIncident()
         {
+            if (_movedOnResult >= 0 && _ids[_movedOnResult] is [var movedOn, ..])
+            {
+                return (int)movedOn;
+            }
             if (_writtenResult < 0)
             {
                 return null;
@@ -396,6 +417,23 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             {
                 _returned[i](_ids[i]);
             }
+        }
+
+        /// <summary>
+        /// The incidents the operation decided on without changing (<see cref="IncidentChanges.Unchanged"/>): the
+        /// statement returns those no longer stored at the version read (changed, or gone), and any is a conflict.
+        /// </summary>
+        private void AddUnchanged(List<KeyValuePair<int, int>> unchanged)
+        {
+            if (unchanged.Count == 0)
+            {
+                return;
+            }
+            Add(NoLongerAsRead,
+                ("number", unchanged.Select(u => u.Key).ToArray(), Integers),
+                ("version", unchanged.Select(u => u.Value).ToArray(), Integers));
+            _movedOnResult = _returned.Count;
+            _returned.Add(_ => { });
         }
 
         /// <summary>

@@ -74,7 +74,7 @@ public sealed partial class IncidentService(
                 }
                 try
                 {
-                    await store.CommitAsync(transaction.Changes, cancellationToken);
+                    await store.CommitAsync(transaction.ToCommit(), cancellationToken);
                 }
                 catch (IncidentConflictException conflict) when (attempt < MaxAttempts)
                 {

@@ -21,6 +21,8 @@ public sealed class IncidentTransaction
     private readonly Dictionary<string, int?> _openByGroupKey = [];
     // Group key → the numbers of its newest incidents that are no longer open, as the store answered.
     private readonly Dictionary<string, List<int>> _closedByGroupKey = [];
+    // Incidents read by group key (see PreloadOpenIncidentsAsync), with the version the operation decides on.
+    private readonly Dictionary<int, int> _readByGroupKey = [];
     private readonly Queue<int> _reservedNumbers = new();
     private readonly Dictionary<(int Incident, string Source, string Kind, string Verb), AlertTimelineLine> _alertLines = [];
     // The header card of an incident, given the alert first seen in it (whose own words it shows), if any.
@@ -115,7 +117,11 @@ public sealed class IncidentTransaction
         return numbers.Select(n => Changes.Incidents.TryGetValue(n, out var mine) ? mine : _loaded[n]).ToList();
     }
 
-    /// <summary>Reads the open incidents of these alert groups in one query, for the keys not asked for yet.</summary>
+    /// <summary>
+    /// Reads the open incidents of these alert groups in one query, for the keys not asked for yet. The store may answer
+    /// from this process's last commit without asking (<see cref="IIncidentStore.FindOpenByGroupKeysAsync"/>), so the
+    /// ones this operation does not change are checked at commit (<see cref="ToCommit"/>).
+    /// </summary>
     public async ValueTask PreloadOpenIncidentsAsync(IReadOnlyCollection<string> groupKeys)
     {
         var missing = groupKeys.Where(key => !_openByGroupKey.ContainsKey(key)).Distinct().ToList();
@@ -128,7 +134,9 @@ public sealed class IncidentTransaction
         {
             if (stored.GroupKey is { } key && _openByGroupKey.ContainsKey(key))
             {
-                _openByGroupKey[key] = Remember(stored).Number;
+                var kept = Remember(stored);
+                _openByGroupKey[key] = kept.Number;
+                _readByGroupKey[kept.Number] = kept.Version;
             }
         }
     }
@@ -146,6 +154,22 @@ public sealed class IncidentTransaction
                 _reservedNumbers.Enqueue(number);
             }
         }
+    }
+
+    /// <summary>
+    /// What to commit: <see cref="Changes"/>, with the incidents read by group key that the operation leaves unchanged
+    /// listed for the store to check (<see cref="IncidentChanges.Unchanged"/>); the changed ones are checked by their version.
+    /// </summary>
+    public IncidentChanges ToCommit()
+    {
+        foreach (var (number, version) in _readByGroupKey)
+        {
+            if (!Changes.Incidents.ContainsKey(number))
+            {
+                Changes.Unchanged[number] = version;
+            }
+        }
+        return Changes;
     }
 
     /// <summary>Keeps the first copy of an incident this operation read (or changed), so all its reads share it.</summary>

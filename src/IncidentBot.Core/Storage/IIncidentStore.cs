@@ -17,6 +17,12 @@ public interface IIncidentStore
     /// The open incidents of these alert groups, at most one per group (the one <see cref="FindOpenByGroupKeyAsync"/>
     /// answers), in one read; a group with no open incident is simply not returned, and a key given twice counts once.
     /// </summary>
+    /// <remarks>
+    /// For the operation about to commit: a store may answer with the incidents as this process last committed them,
+    /// without asking whether another process changed them since (PostgreSQL does, see <c>PostgresIncidentSnapshots</c>).
+    /// So the operation's commit must check every incident it got here: a changed one by its version, as always, and
+    /// the others through <see cref="IncidentChanges.Unchanged"/>. <see cref="IncidentTransaction"/> does both.
+    /// </remarks>
     ValueTask<IReadOnlyList<Incident>> FindOpenByGroupKeysAsync(IReadOnlyCollection<string> groupKeys, CancellationToken cancellationToken = default);
 
     /// <summary>Newest first.</summary>

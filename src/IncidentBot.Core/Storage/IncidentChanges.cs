@@ -31,5 +31,13 @@ public sealed class IncidentChanges
     /// <summary>Drill runs whose report the operation wrote.</summary>
     public List<Drills.DrillRun> DrillRuns { get; } = [];
 
+    /// <summary>
+    /// Incidents the operation decided on without changing them, by number, with the version it read, from
+    /// <see cref="IIncidentStore.FindOpenByGroupKeysAsync"/> (which may answer from this process's last commit without
+    /// asking): the commit is refused (<see cref="Incidents.IncidentConflictException"/>) when one of them is no longer
+    /// stored at that version, as it is for a changed one, and checked even when nothing else is written.
+    /// </summary>
+    public Dictionary<int, int> Unchanged { get; } = [];
+
     public bool IsEmpty => Incidents.Count == 0 && Alerts.Count == 0 && Timeline.Count == 0 && Outbox.Count == 0 && ConsumedInboxEntries.Count == 0 && RunbookVersions.Count == 0 && DrillRuns.Count == 0;
 }

@@ -100,6 +100,46 @@ public abstract class IncidentStoreContract
     }
 
     [SkippableFact]
+    public async Task ACommitIsRefusedWholeWhenAnIncidentItDecidedOnWithoutChangingHasMovedOn()
+    {
+        await using var store = await OpenAsync();
+        var incidents = store.Get<IIncidentStore>();
+        var opened = await incidents.OpenNewAsync(2);
+        var (read, other) = (opened[0], opened[1]);
+        var readAt = (await incidents.FindAsync(read.Number))!.Version;
+        IncidentChanges Deciding(int version, string text)
+        {
+            var changes = new IncidentChanges();
+            changes.Unchanged[read.Number] = version;
+            changes.Timeline.Add(new TimelineEntry { IncidentNumber = other.Number, At = At, Actor = "alice", Kind = "note", Text = text });
+            return changes;
+        }
+
+        // As read: the commit goes through.
+        await incidents.CommitAsync(Deciding(readAt, "decided on what is stored"));
+        // Moved on since (another writer's commit): refused, with or without anything else to write, and nothing stored.
+        var moved = (await incidents.FindAsync(read.Number))!;
+        moved.Title = "moved on";
+        await incidents.UpdateAsync(moved);
+        var refused = await Assert.ThrowsAsync<IncidentConflictException>(() => incidents.CommitAsync(Deciding(readAt, "decided on a stale read")).AsTask());
+        Assert.Equal(read.Number, refused.IncidentNumber);
+        var onlyTheCheck = new IncidentChanges();
+        onlyTheCheck.Unchanged[read.Number] = readAt;
+        await Assert.ThrowsAsync<IncidentConflictException>(() => incidents.CommitAsync(onlyTheCheck).AsTask());
+        // An incident that does not exist is not as read either.
+        await Assert.ThrowsAsync<IncidentConflictException>(() => CommitUnchangedAsync(incidents, read.Number + 1000, 1));
+
+        Assert.Equal(["decided on what is stored"], (await incidents.TimelineOfAsync(other.Number)).Where(e => e.Kind == "note").Select(e => e.Text));
+    }
+
+    private static Task CommitUnchangedAsync(IIncidentStore incidents, int number, int version)
+    {
+        var changes = new IncidentChanges();
+        changes.Unchanged[number] = version;
+        return incidents.CommitAsync(changes).AsTask();
+    }
+
+    [SkippableFact]
     public async Task TheOnCallAskSurvivesAReopenAndAStaleCopyCannotOverwriteIt()
     {
         await using var store = await OpenAsync();

@@ -69,6 +69,41 @@ public sealed partial class SeveralReplicasTests(PostgresServer server, ITestOut
         Assert.True(conflicts.Count("retried") > 0, "the writers never met: the test did not contend");
     }
 
+    /// <summary>
+    /// Each replica answers a batch's open incidents from its own copies of its last commits without asking
+    /// (PostgresIncidentSnapshots): a decision taken on a copy another replica has made stale must not stand, whether
+    /// the batch changes the incident (its version) or leaves it be (IncidentChanges.Unchanged).
+    /// </summary>
+    [SkippableFact]
+    public async Task AReplicaNeverDecidesOnItsCopyOfAnIncidentAnotherReplicaResolved()
+    {
+        var database = await server.CreateDatabaseAsync();
+        IncidentBot.Storage.Postgres.PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
+        await using var app = new IncidentBotApplication();
+        await using var storeA = StoreUnderTest.Postgres(database);
+        await using var storeB = StoreUnderTest.Postgres(database);
+        var (a, b) = (Writer(app, storeA.Get<IIncidentStore>()), Writer(app, storeB.Get<IIncidentStore>()));
+        var incidents = storeB.Get<IIncidentStore>();
+
+        // A opens the incidents; B resolves them by hand while their alerts still fire.
+        await a.CorrelateAsync([Alert("repeated", "checkout"), Alert("joining", "payments")]);
+        var checkout = (await incidents.FindOpenByGroupKeyAsync("checkout"))!;
+        var payments = (await incidents.FindOpenByGroupKeyAsync("payments"))!;
+        Assert.Null((await b.ResolveAsync(checkout.Number, "fixed by hand", "alice")).Problem);
+        Assert.Null((await b.ResolveAsync(payments.Number, "fixed by hand", "alice")).Problem);
+
+        // The same alert again, still firing (its incident's copy would say: nothing to do), and a new alert (the copy
+        // would say: attach it): each group has no open incident, so each opens a new one.
+        Assert.Equal(2, await a.CorrelateAsync([Alert("repeated", "checkout"), Alert("another", "payments")]));
+
+        var open = (await incidents.ListAsync(new IncidentQuery(IncidentStatusFilter.Open))).ToDictionary(i => i.GroupKey!);
+        Assert.Equal(["checkout", "payments"], open.Keys.Order());
+        Assert.DoesNotContain(open.Values, i => i.Number == checkout.Number || i.Number == payments.Number);
+        Assert.Equal(["repeated"], (await incidents.AlertsOfAsync(open["checkout"].Number)).Select(x => x.Fingerprint));
+        Assert.Equal(["another"], (await incidents.AlertsOfAsync(open["payments"].Number)).Select(x => x.Fingerprint));
+        Assert.Equal(1, (await incidents.FindAsync(payments.Number))!.AlertCount);
+    }
+
     [Fact]
     public void ConflictPausesGrowWithEachAttemptAndStayRandomAndSmall()
     {
