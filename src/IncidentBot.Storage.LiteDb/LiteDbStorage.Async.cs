@@ -99,28 +99,31 @@ public sealed partial class LiteDbStorage
 
     ValueTask<IReadOnlyList<RcaDocument>> IRcaStore.RcasAsync(CancellationToken cancellationToken) => Run(Rcas, cancellationToken);
 
-    private static ValueTask<T> Run<T>(Func<T> operation, CancellationToken cancellationToken)
+    private ValueTask<T> Run<T>(Func<T> operation, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<T>(cancellationToken);
         }
+        var db = _db;
         try
         {
             return ValueTask.FromResult(operation());
         }
         catch (Exception ex)
         {
+            ReopenIfClosed(db, ex);
             return ValueTask.FromException<T>(ex);
         }
     }
 
-    private static ValueTask Run(Action operation, CancellationToken cancellationToken)
+    private ValueTask Run(Action operation, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled(cancellationToken);
         }
+        var db = _db;
         try
         {
             operation();
@@ -128,6 +131,7 @@ public sealed partial class LiteDbStorage
         }
         catch (Exception ex)
         {
+            ReopenIfClosed(db, ex);
             return ValueTask.FromException(ex);
         }
     }

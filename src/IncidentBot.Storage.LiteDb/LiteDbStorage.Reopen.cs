@@ -26,6 +26,9 @@ public sealed partial class LiteDbStorage
     private bool _mustReopen;
     private Exception? _openFailure;
 
+    // Set (under the write lock) once the store is disposed: the file is then left closed whatever fails.
+    private bool _disposed;
+
     [MemberNotNull(nameof(_db), nameof(_incidents), nameof(_alerts), nameof(_timeline), nameof(_inbox), nameof(_inboxDocuments), nameof(_alertDocuments), nameof(_incidentDocuments), nameof(_outbox),
         nameof(_probe), nameof(_runbookVersions), nameof(_room), nameof(_references), nameof(_deduplication), nameof(_drillSchedules), nameof(_drillRuns), nameof(_rcas), nameof(_counters))]
     private void Open()
@@ -68,11 +71,37 @@ public sealed partial class LiteDbStorage
         }
         // Even a clean rollback after an I/O error leaves LiteDB's caches unsure of what reached the file; and
         // INVALID_DATAFILE_STATE ("page must be writable...") is LiteDB saying its own pages are inconsistent.
-        if (failure is IOException or LiteException { ErrorCode: LiteException.INVALID_DATAFILE_STATE })
+        if (failure is IOException or LiteException { ErrorCode: LiteException.INVALID_DATAFILE_STATE } || IsClosed(failure))
         {
             Reopen(failure);
         }
     }
+
+    /// <summary>
+    /// LiteDB closes its engine itself after some failures (LiteDB issue 2792: "page type must be collection page"), and
+    /// every later call then fails ("Cannot access a closed file", "This engine instance already disposed") until the file is
+    /// opened again. The call that met it still fails (a write may or may not have reached the log, so it is not run
+    /// again here; its caller retries, as after any failed write), and the file is reopened for the next one, which
+    /// recovers from the log what was committed. <paramref name="db"/> is the database the call used: when another call
+    /// has reopened it meanwhile, nothing more is done.
+    /// </summary>
+    private void ReopenIfClosed(LiteDatabase db, Exception failure)
+    {
+        if (!IsClosed(failure))
+        {
+            return;
+        }
+        lock (_write)
+        {
+            if (ReferenceEquals(db, _db) && !_mustReopen && !_disposed)
+            {
+                Reopen(failure);
+            }
+        }
+    }
+
+    private static bool IsClosed(Exception failure) =>
+        failure is ObjectDisposedException or LiteException { ErrorCode: LiteException.ENGINE_DISPOSED or LiteException.DATABASE_SHUTDOWN };
 
     /// <summary>A checkpoint that fails leaves the committed transaction in the log, which reopening recovers.</summary>
     private void Checkpoint()
@@ -91,7 +120,7 @@ public sealed partial class LiteDbStorage
     /// <summary>Called under the write lock: after a failed reopen, writes retry it and fail at once while it fails.</summary>
     private void ReopenIfNeeded()
     {
-        if (_mustReopen && !TryOpen())
+        if (_mustReopen && !_disposed && !TryOpen())
         {
             throw new IOException($"The data file cannot be opened again after a failed write: {_openFailure?.Message}", _openFailure);
         }
@@ -99,6 +128,10 @@ public sealed partial class LiteDbStorage
 
     private void Reopen(Exception cause)
     {
+        if (_disposed)
+        {
+            return;
+        }
         _logger.LogWarning(cause, "A write to the data file failed; closing and reopening it so LiteDB lets go of the failed transaction");
         try
         {

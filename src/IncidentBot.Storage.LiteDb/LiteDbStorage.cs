@@ -449,7 +449,15 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
     // Seeks the DeadLettered index and stops at the first entry: asked once per webhook group commit.
     public bool HasPending() => _inbox.Exists("$.DeadLettered = false");
 
-    public void Dispose() => _db.Dispose();
+    /// <summary>Closes the file for good: a call that fails after this never opens it again (see <see cref="Reopen"/>).</summary>
+    public void Dispose()
+    {
+        lock (_write)
+        {
+            _disposed = true;
+        }
+        _db.Dispose();
+    }
 
     public bool Probe(out string? problem)
     {
