@@ -95,7 +95,7 @@ public sealed partial class LiteDbStorage
         {
             if (ReferenceEquals(db, _db) && !_mustReopen && !_disposed)
             {
-                Reopen(failure);
+                Reopen(failure, engineClosed: true);
             }
         }
     }
@@ -126,13 +126,20 @@ public sealed partial class LiteDbStorage
         }
     }
 
-    private void Reopen(Exception cause)
+    private void Reopen(Exception cause, bool engineClosed = false)
     {
         if (_disposed)
         {
             return;
         }
-        _logger.LogWarning(cause, "A write to the data file failed; closing and reopening it so LiteDB lets go of the failed transaction");
+        if (engineClosed)
+        {
+            _logger.LogWarning(cause, "LiteDB closed the data file after a failure; opening it again");
+        }
+        else
+        {
+            _logger.LogWarning(cause, "A write to the data file failed; closing and reopening it so LiteDB lets go of the failed transaction");
+        }
         try
         {
             if (!LiteDbAbandonedTransactions.SuppressFinalizers(_db))

@@ -5,14 +5,16 @@ using IncidentBot.Incidents;
 namespace IncidentBot.Storage.Postgres;
 
 /// <summary>
-/// The open incidents this process last committed, each as the version it committed and a copy of what it wrote, so
-/// that reading a batch's open incidents asks PostgreSQL only for their numbers and versions and reads whole rows
-/// (with their roles, channels and runbook sessions) only for the incidents it does not hold at that version; reading
-/// one incident by number does the same.
+/// The open incidents this process last committed, each as the version it committed and a copy of what it wrote.
+/// Reading a batch's open incidents answers the groups held from the copies without asking PostgreSQL, and reads whole
+/// rows (with their roles, channels and runbook sessions) only for the other groups; reading one incident by number
+/// asks only for its stored version and uses the copy when it is the copy's.
 /// </summary>
 /// <remarks>
-/// The stored version decides: every commit of an incident raises it (any replica, any version of the bot), so a copy
-/// whose version is not the stored one is never used, and a copy is never used without asking. A copy reads back as
+/// The stored version decides: every commit of an incident raises it (any replica, any version of the bot). A copy read
+/// by number is used only at the stored version; a copy read by group key is checked by the operation's commit (its
+/// version-checked write, or <see cref="IncidentChanges.Unchanged"/>), which refuses it when stale and lets it go
+/// (<see cref="Forget"/>). So no decision taken on a stale copy is ever stored. A copy reads back as
 /// the row would: times to the microsecond in UTC, channels once each and in (platform, id) order, roles in name
 /// order. A row changed by hand without raising <c>version</c> is not seen, and this process's next commit of the
 /// incident writes its copy over the change (docs/storage.md says so).
@@ -116,7 +118,7 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
     /// </summary>
     public (List<Incident> Copies, List<string> Others) OpenOfGroupKeys(IEnumerable<string> groupKeys)
     {
-        List<(int Version, byte[] Json)> held = [];
+        List<byte[]> held = [];
         List<string> others = [];
         lock (_gate)
         {
@@ -124,8 +126,7 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
             {
                 if (_byGroupKey.TryGetValue(groupKey, out var number))
                 {
-                    var (version, _, json) = _byNumber[number];
-                    held.Add((version, json));
+                    held.Add(_byNumber[number].Json);
                 }
                 else
                 {
@@ -133,7 +134,7 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
                 }
             }
         }
-        return (held.Select(h => Read(h.Json)).ToList(), others);
+        return (held.Select(Read).ToList(), others);
     }
 
     /// <summary>The bytes the copies hold now.</summary>

@@ -269,8 +269,13 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
     /// </summary>
     public async ValueTask CommitAsync(IncidentChanges changes, CancellationToken cancellationToken)
     {
-        if (changes.IsEmpty && changes.Unchanged.Count == 0)
+        if (changes.IsEmpty)
         {
+            // Nothing to write: the check of what the operation decided on is one statement, its own transaction.
+            if (changes.Unchanged.Count > 0)
+            {
+                await CheckUnchangedAsync(changes, cancellationToken);
+            }
             return;
         }
         var commit = new CommitBatch(changes);
@@ -297,6 +302,19 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         await transaction.CommitAsync(cancellationToken);
         commit.Assigned();
         _committed.Committed(changes.Incidents.Values);
+    }
+
+    private async Task CheckUnchangedAsync(IncidentChanges changes, CancellationToken cancellationToken)
+    {
+        var unchanged = changes.Unchanged.OrderBy(u => u.Key).ToList();
+        await using var command = _dataSource.CreateCommand(NoLongerAsRead);
+        command.Parameters.Add(new NpgsqlParameter("number", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = unchanged.Select(u => u.Key).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("version", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = unchanged.Select(u => u.Value).ToArray() });
+        if (await command.ExecuteScalarAsync(cancellationToken) is long movedOn)
+        {
+            ForgetCopies(changes);
+            throw new IncidentConflictException((int)movedOn);
+        }
     }
 
     /// <summary>A commit met another writer's change: the copies of what it read and wrote are read whole next time.</summary>
