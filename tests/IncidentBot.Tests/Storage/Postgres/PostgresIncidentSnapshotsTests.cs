@@ -26,10 +26,9 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
     [InlineData(3)]
     public async Task AnIncidentReadFromTheCopyOfItsCommitIsTheIncidentItsRowGives(int shape)
     {
-        var database = await server.CreateDatabaseAsync();
-        PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
-        await using var writer = StoreUnderTest.Postgres(database);
-        await using var reader = StoreUnderTest.Postgres(database);
+        var (_, writerStore, readerStore) = await TwoStoresAsync();
+        await using var writer = writerStore;
+        await using var reader = readerStore;
         var incidents = writer.Get<IIncidentStore>();
 
         var numbers = await incidents.NextNumbersAsync(3);
@@ -57,10 +56,9 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
     [SkippableFact]
     public async Task ByNumberTheCopyIsUsedOnlyWhileTheStoredVersionIsItsOwn()
     {
-        var database = await server.CreateDatabaseAsync();
-        PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
-        await using var first = StoreUnderTest.Postgres(database);
-        await using var second = StoreUnderTest.Postgres(database);
+        var (database, firstStore, secondStore) = await TwoStoresAsync();
+        await using var first = firstStore;
+        await using var second = secondStore;
         var mine = first.Get<IIncidentStore>();
         var other = second.Get<IIncidentStore>();
         var incident = (await mine.OpenNewAsync(1, n => Incident(n, "checkout")))[0];
@@ -102,10 +100,9 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
     [InlineData(false)]
     public async Task ByGroupKeyTheCopyIsAnsweredWithoutAskingAndACommitOnAStaleOneIsRefusedThenReadAfresh(bool changeIt)
     {
-        var database = await server.CreateDatabaseAsync();
-        PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
-        await using var first = StoreUnderTest.Postgres(database);
-        await using var second = StoreUnderTest.Postgres(database);
+        var (_, firstStore, secondStore) = await TwoStoresAsync();
+        await using var first = firstStore;
+        await using var second = secondStore;
         var mine = first.Get<IIncidentStore>();
         var other = second.Get<IIncidentStore>();
         var incident = (await mine.OpenNewAsync(1, n => Incident(n, "checkout")))[0];
@@ -139,6 +136,14 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
         Assert.Empty(await mine.FindOpenByGroupKeysAsync(["checkout"]));
         var reopened = (await other.OpenNewAsync(1, n => Incident(n, "checkout")))[0];
         Assert.Equal(reopened.Number, (await mine.FindOpenByGroupKeysAsync(["checkout"])).Single().Number);
+    }
+
+    /// <summary>Two stores on one new database, as two replicas are.</summary>
+    private async Task<(string Database, StoreUnderTest First, StoreUnderTest Second)> TwoStoresAsync()
+    {
+        var database = await server.CreateDatabaseAsync();
+        PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
+        return (database, StoreUnderTest.Postgres(database), StoreUnderTest.Postgres(database));
     }
 
     /// <summary>The writer's answer (from its copies) and a fresh reader's (from the rows) serialise the same.</summary>
