@@ -40,22 +40,29 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
     private readonly PostgresIncidentSnapshots _committed = new();
 
     /// <remarks>
-    /// An incident this process holds a copy of is asked for its version first, and is the copy when that is the stored
-    /// version (see <see cref="FindOpenByGroupKeysAsync"/>); any other is read whole at once.
+    /// An incident this process holds a copy of is asked only for its stored version, and is the copy when that is the
+    /// copy's (<see cref="PostgresIncidentSnapshots"/>); any other is read whole at once.
     /// </remarks>
     public async ValueTask<Incident?> FindAsync(int number, CancellationToken cancellationToken)
     {
         if (_committed.Holds(number))
         {
-            var (copies, others) = await CopiesAsync("number = @key", ("key", number), cancellationToken);
-            if (copies.Count > 0 || others.Count == 0)
+            await using var command = _dataSource.CreateCommand(VersionOfNumber);
+            command.Parameters.AddWithValue("key", number);
+            if (await command.ExecuteScalarAsync(cancellationToken) is not int version)
             {
-                // The copy, or no incident of that number at all.
-                return copies.SingleOrDefault();
+                return null;
+            }
+            if (_committed.CopyOf(number, version) is { } copy)
+            {
+                return copy;
             }
         }
         return (await ReadIncidentsAsync("number = @key", cancellationToken, ("key", number))).SingleOrDefault();
     }
+
+    /// <summary>The stored version of one incident, shared with the query-plan test.</summary>
+    public const string VersionOfNumber = "SELECT version FROM incidents WHERE number = @key";
 
     public async ValueTask<Incident?> FindOpenByGroupKeyAsync(string groupKey, CancellationToken cancellationToken) =>
         // A store holding two open incidents of one group (written before the unique index existed) answers with the newest.
@@ -83,32 +90,6 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             found.AddRange(await ReadIncidentsAsync(OpenOfGroupKeys, cancellationToken, ("keys", others.ToArray())));
         }
         return found;
-    }
-
-    /// <summary>
-    /// The numbers and versions of the incidents matching a condition: the copy of each this process holds at the
-    /// stored version (<see cref="PostgresIncidentSnapshots"/>), and the numbers of the others, to be read whole.
-    /// </summary>
-    private async Task<(List<Incident> Copies, List<int> Others)> CopiesAsync(string condition, (string Name, object Value) parameter, CancellationToken cancellationToken)
-    {
-        List<Incident> copies = [];
-        List<int> others = [];
-        await using var command = _dataSource.CreateCommand($"SELECT number, version FROM incidents WHERE {condition}");
-        command.Parameters.AddWithValue(parameter.Name, parameter.Value);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var number = reader.GetInt32(0);
-            if (_committed.CopyOf(number, reader.GetInt32(1)) is { } copy)
-            {
-                copies.Add(copy);
-            }
-            else
-            {
-                others.Add(number);
-            }
-        }
-        return (copies, others);
     }
 
     /// <summary>
@@ -269,18 +250,14 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
     /// </summary>
     public async ValueTask CommitAsync(IncidentChanges changes, CancellationToken cancellationToken)
     {
-        if (changes.IsEmpty)
+        if (changes.IsEmpty && changes.Unchanged.Count == 0)
         {
-            // Nothing to write: the check of what the operation decided on is one statement, its own transaction.
-            if (changes.Unchanged.Count > 0)
-            {
-                await CheckUnchangedAsync(changes, cancellationToken);
-            }
             return;
         }
         var commit = new CommitBatch(changes);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Nothing to write, only what the operation decided on to check: one statement is a transaction of its own.
+        await using var transaction = changes.IsEmpty ? null : await connection.BeginTransactionAsync(cancellationToken);
         commit.Batch.Connection = connection;
         commit.Batch.Transaction = transaction;
         try
@@ -295,26 +272,19 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         }
         if (commit.StaleIncident() is { } stale)
         {
-            await transaction.RollbackAsync(CancellationToken.None);
+            if (transaction is not null)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+            }
             ForgetCopies(changes);
             throw new IncidentConflictException(stale);
         }
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
         commit.Assigned();
         _committed.Committed(changes.Incidents.Values);
-    }
-
-    private async Task CheckUnchangedAsync(IncidentChanges changes, CancellationToken cancellationToken)
-    {
-        var unchanged = changes.Unchanged.OrderBy(u => u.Key).ToList();
-        await using var command = _dataSource.CreateCommand(NoLongerAsRead);
-        command.Parameters.Add(new NpgsqlParameter("number", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = unchanged.Select(u => u.Key).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("version", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = unchanged.Select(u => u.Value).ToArray() });
-        if (await command.ExecuteScalarAsync(cancellationToken) is long movedOn)
-        {
-            ForgetCopies(changes);
-            throw new IncidentConflictException((int)movedOn);
-        }
     }
 
     /// <summary>A commit met another writer's change: the copies of what it read and wrote are read whole next time.</summary>

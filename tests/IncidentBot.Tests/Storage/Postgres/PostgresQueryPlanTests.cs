@@ -185,7 +185,7 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
         ("incidents no longer at the version read", "incidents",
             PostgresIncidentStore.NoLongerAsRead.Replace("@number", "$1", StringComparison.Ordinal).Replace("@version", "$2", StringComparison.Ordinal),
             "ARRAY[17, 2100], ARRAY[1, 1]"),
-        ("incident by number", "incidents", "SELECT number, version FROM incidents WHERE number = $1", "17"),
+        ("the version of an incident", "incidents", PostgresIncidentStore.VersionOfNumber.Replace("@key", "$1", StringComparison.Ordinal), "17"),
         ("the first alerts of incidents", "alerts",
             "SELECT * FROM alerts WHERE " + PostgresIncidentStore.FirstAlertsOf.Replace("@numbers", "$1", StringComparison.Ordinal), "ARRAY[17, 2100]"),
     ];
