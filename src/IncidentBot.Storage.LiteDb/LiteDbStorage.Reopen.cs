@@ -93,7 +93,7 @@ public sealed partial class LiteDbStorage
         }
         lock (_write)
         {
-            if (ReferenceEquals(db, _db) && !_mustReopen && !_disposed)
+            if (ReferenceEquals(db, _db) && !_mustReopen)
             {
                 Reopen(failure, engineClosed: true);
             }

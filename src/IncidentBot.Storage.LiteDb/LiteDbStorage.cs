@@ -318,14 +318,15 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         }
     }
 
+    /// <summary>An incident document's version; one stored before versions existed has none, which reads as 0.</summary>
+    private static int VersionOf(BsonDocument incident) => incident[nameof(Incident.Version)] is { IsInt32: true } version ? version.AsInt32 : 0;
+
     /// <summary>Refuses the commit when an incident the operation read and left unchanged is no longer at the version read.</summary>
     private void StillAsRead(Dictionary<int, int> unchanged)
     {
         foreach (var (number, read) in unchanged)
         {
-            var stored = _incidentDocuments.FindById(number);
-            var current = stored?[nameof(Incident.Version)] is { IsInt32: true } storedVersion ? storedVersion.AsInt32 : 0;
-            if (stored is null || current != read)
+            if (_incidentDocuments.FindById(number) is not { } stored || VersionOf(stored) != read)
             {
                 throw new IncidentConflictException(number);
             }
@@ -342,10 +343,9 @@ public sealed partial class LiteDbStorage : IIncidentStore, IAlertInboxStore, IO
         foreach (var document in incidents)
         {
             var number = document["_id"].AsInt32;
-            var read = document[nameof(Incident.Version)] is { IsInt32: true } version ? version.AsInt32 : 0;
+            var read = VersionOf(document);
             var stored = _incidentDocuments.FindById(number);
-            var current = stored?[nameof(Incident.Version)] is { IsInt32: true } storedVersion ? storedVersion.AsInt32 : 0;
-            if (stored is not null && (opened.Contains(number) || current != read))
+            if (stored is not null && (opened.Contains(number) || VersionOf(stored) != read))
             {
                 throw new IncidentConflictException(number);
             }

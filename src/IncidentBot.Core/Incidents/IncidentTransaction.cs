@@ -21,8 +21,8 @@ public sealed class IncidentTransaction
     private readonly Dictionary<string, int?> _openByGroupKey = [];
     // Group key → the numbers of its newest incidents that are no longer open, as the store answered.
     private readonly Dictionary<string, List<int>> _closedByGroupKey = [];
-    // Incidents read by group key (see PreloadOpenIncidentsAsync), with the version the operation decides on.
-    private readonly Dictionary<int, int> _readByGroupKey = [];
+    // Numbers of the incidents read by group key (see PreloadOpenIncidentsAsync and ToCommit).
+    private readonly HashSet<int> _readByGroupKey = [];
     private readonly Queue<int> _reservedNumbers = new();
     private readonly Dictionary<(int Incident, string Source, string Kind, string Verb), AlertTimelineLine> _alertLines = [];
     // The header card of an incident, given the alert first seen in it (whose own words it shows), if any.
@@ -136,7 +136,7 @@ public sealed class IncidentTransaction
             {
                 var kept = Remember(stored);
                 _openByGroupKey[key] = kept.Number;
-                _readByGroupKey[kept.Number] = kept.Version;
+                _readByGroupKey.Add(kept.Number);
             }
         }
     }
@@ -162,12 +162,10 @@ public sealed class IncidentTransaction
     /// </summary>
     public IncidentChanges ToCommit()
     {
-        foreach (var (number, version) in _readByGroupKey)
+        foreach (var number in _readByGroupKey.Where(n => !Changes.Incidents.ContainsKey(n)))
         {
-            if (!Changes.Incidents.ContainsKey(number))
-            {
-                Changes.Unchanged[number] = version;
-            }
+            // Unchanged, so still the version it was read at.
+            Changes.Unchanged[number] = _loaded[number].Version;
         }
         return Changes;
     }
