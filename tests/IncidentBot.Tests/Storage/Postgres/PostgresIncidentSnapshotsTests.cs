@@ -26,9 +26,8 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
     [InlineData(3)]
     public async Task AnIncidentReadFromTheCopyOfItsCommitIsTheIncidentItsRowGives(int shape)
     {
-        var (_, writerStore, readerStore) = await TwoStoresAsync();
-        await using var writer = writerStore;
-        await using var reader = readerStore;
+        await using var stores = await TwoStoresAsync();
+        var (writer, reader) = (stores.First, stores.Second);
         var incidents = writer.Get<IIncidentStore>();
 
         var numbers = await incidents.NextNumbersAsync(3);
@@ -56,15 +55,11 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
     [SkippableFact]
     public async Task ByNumberTheCopyIsUsedOnlyWhileTheStoredVersionIsItsOwn()
     {
-        var (database, firstStore, secondStore) = await TwoStoresAsync();
-        await using var first = firstStore;
-        await using var second = secondStore;
-        var mine = first.Get<IIncidentStore>();
-        var other = second.Get<IIncidentStore>();
-        var incident = (await mine.OpenNewAsync(1, n => Incident(n, "checkout")))[0];
+        await using var stores = await TwoStoresAsync();
+        var (mine, other, incident) = await stores.OpenedByTheFirstAsync("checkout");
 
         // A row changed by hand, its version left alone, is not seen: this is what shows the copy is used.
-        await Sql.ExecuteAsync(database, $"UPDATE incidents SET title = 'by hand' WHERE number = {incident.Number}");
+        await Sql.ExecuteAsync(stores.Database, $"UPDATE incidents SET title = 'by hand' WHERE number = {incident.Number}");
         Assert.Equal(incident.Title, (await mine.FindAsync(incident.Number))!.Title);
         Assert.Equal("by hand", (await other.FindAsync(incident.Number))!.Title);
 
@@ -100,12 +95,8 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
     [InlineData(false)]
     public async Task ByGroupKeyTheCopyIsAnsweredWithoutAskingAndACommitOnAStaleOneIsRefusedThenReadAfresh(bool changeIt)
     {
-        var (_, firstStore, secondStore) = await TwoStoresAsync();
-        await using var first = firstStore;
-        await using var second = secondStore;
-        var mine = first.Get<IIncidentStore>();
-        var other = second.Get<IIncidentStore>();
-        var incident = (await mine.OpenNewAsync(1, n => Incident(n, "checkout")))[0];
+        await using var stores = await TwoStoresAsync();
+        var (mine, other, incident) = await stores.OpenedByTheFirstAsync("checkout");
 
         // Without asking: even a change with its version raised is not seen by the read itself.
         var theirs = (await other.FindOpenByGroupKeysAsync(["checkout"])).Single();
@@ -139,11 +130,27 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
     }
 
     /// <summary>Two stores on one new database, as two replicas are.</summary>
-    private async Task<(string Database, StoreUnderTest First, StoreUnderTest Second)> TwoStoresAsync()
+    private async Task<TwoStores> TwoStoresAsync()
     {
         var database = await server.CreateDatabaseAsync();
         PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
-        return (database, StoreUnderTest.Postgres(database), StoreUnderTest.Postgres(database));
+        return new TwoStores(database, StoreUnderTest.Postgres(database), StoreUnderTest.Postgres(database));
+    }
+
+    private sealed record TwoStores(string Database, StoreUnderTest First, StoreUnderTest Second) : IAsyncDisposable
+    {
+        /// <summary>Each store's incidents, and an incident of the group the first store opened (so holds a copy of).</summary>
+        public async Task<(IIncidentStore Mine, IIncidentStore Other, Incident Opened)> OpenedByTheFirstAsync(string groupKey)
+        {
+            var mine = First.Get<IIncidentStore>();
+            return (mine, Second.Get<IIncidentStore>(), (await mine.OpenNewAsync(1, n => Incident(n, groupKey)))[0]);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await First.DisposeAsync();
+            await Second.DisposeAsync();
+        }
     }
 
     /// <summary>The writer's answer (from its copies) and a fresh reader's (from the rows) serialise the same.</summary>
