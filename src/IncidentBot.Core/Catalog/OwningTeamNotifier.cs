@@ -37,7 +37,7 @@ public sealed partial class OwningTeamNotifier(IIncidentStore store, IServicePro
 
     protected override bool Concerns(Incident stored)
     {
-        if (stored.GroupKey is null || stored.IsDrill || !stored.Status.IsOpen())
+        if (stored.GroupKey is null || stored.IsDrill || !stored.Status.IsOpen() || !catalogs.Current.CanMatchAlerts)
         {
             return false;
         }

@@ -110,6 +110,12 @@ public sealed class ServiceCatalog
     }
 
     /// <summary>
+    /// False when no alert can match a component (the catalog has none, as when none is configured): the workers that
+    /// look up an incident's component from its first alert then have nothing to read.
+    /// </summary>
+    public bool CanMatchAlerts => Components.Count > 0;
+
+    /// <summary>
     /// The component an alert with <paramref name="labels"/> is for: among components with an
     /// <c>incidentbot.io/alert-selector</c>, the one whose selector matches with the most matchers; else a component
     /// without a selector whose name is the alert's <c>service</c> label. Null when none is.

@@ -36,10 +36,14 @@ public sealed class OnCallCommander(IIncidentStore store, IServiceProvider servi
     // Only a shortcut: a restart forgets it and looks once more.
     private readonly HashSet<int> _unmatched = [];
 
-    /// <summary>An open incident from an alert, with no commander and no on-call ask yet.</summary>
+    /// <summary>
+    /// An open incident from an alert, with no commander and no on-call ask yet, while the catalog has components its
+    /// alert could be for (without them nothing is read: an alert storm on a bot with no catalog costs no lookups).
+    /// </summary>
     protected override bool Concerns(Incident stored)
     {
-        if (stored.GroupKey is null || !stored.Status.IsOpen() || stored.Roles.ContainsKey(RoleCatalog.Commander) || stored.OnCall is not null)
+        if (stored.GroupKey is null || !stored.Status.IsOpen() || stored.Roles.ContainsKey(RoleCatalog.Commander) || stored.OnCall is not null
+            || !catalogs.Current.CanMatchAlerts)
         {
             return false;
         }
