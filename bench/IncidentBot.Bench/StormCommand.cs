@@ -215,10 +215,13 @@ public static class StormCommand
             }
         }
         var settled = settle.Elapsed;
-        var (botCpuBefore, databaseCpuBefore) = (BotCpu(), DatabaseCpu());
+        TimeSpan? BenchCpu() => ProcessCpu.Of(Environment.ProcessId);
+        var (botCpuBefore, databaseCpuBefore, benchCpuBefore, machineBefore) = (BotCpu(), DatabaseCpu(), BenchCpu(), ProcessCpu.Machine());
         var load = await driver.SendAsync(requests);
         var attached = await watcher.WaitForAsync(warm.Alerts + plan.TotalAlerts, AttachPatience);
-        var cpu = new CpuUsed(BotCpu() - botCpuBefore, DatabaseCpu() - databaseCpuBefore, await RuntimeAsync() - runtimeBefore);
+        var (botCpuAfter, databaseCpuAfter, benchCpuAfter, machineAfter) = (BotCpu(), DatabaseCpu(), BenchCpu(), ProcessCpu.Machine());
+        var cpu = new CpuUsed(botCpuAfter - botCpuBefore, databaseCpuAfter - databaseCpuBefore, await RuntimeAsync() - runtimeBefore,
+            benchCpuAfter - benchCpuBefore, machineAfter is { } after && machineBefore is { } before ? after - before : null);
         // Only the measured storm counts: the warm-up's incidents, alerts and Slack calls are taken off.
         attached = attached with { Incidents = attached.Incidents - warm.Incidents, Alerts = attached.Alerts - warm.Alerts };
         var calls = slack.Calls.Skip(callsBefore).ToList();

@@ -41,6 +41,28 @@ public static class ProcessCpu
         return Ticks(ticks);
     }
 
+    /// <summary>
+    /// The whole machine's CPU time so far, from the first line of <c>/proc/stat</c>: the time every core spent busy
+    /// (everything but idle and waiting for I/O) and the time all cores had (busy or not), or null without /proc.
+    /// </summary>
+    public static MachineCpu? Machine()
+    {
+        string line;
+        try
+        {
+            line = File.ReadLines("/proc/stat").First();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        // "cpu  user nice system idle iowait irq softirq steal guest guest_nice": guest time is already counted in user.
+        var ticks = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var all = ticks.Sum();
+        return new MachineCpu(Ticks(all - ticks[3] - ticks[4]), Ticks(all));
+    }
+
     private static TimeSpan Ticks(long ticks) => TimeSpan.FromSeconds(ticks / TicksPerSecond);
 
     private static Stat? Read(int pid)
@@ -67,12 +89,29 @@ public static class ProcessCpu
     private sealed record Stat(int Parent, long User, long System, long ChildrenUser, long ChildrenSystem);
 }
 
+/// <summary>The machine's CPU time: what its cores spent busy, out of all they had.</summary>
+public sealed record MachineCpu(TimeSpan Busy, TimeSpan All)
+{
+    public static MachineCpu operator -(MachineCpu after, MachineCpu before) => new(after.Busy - before.Busy, after.All - before.All);
+
+    public double BusyShare => All <= TimeSpan.Zero ? 0 : Busy / All;
+}
+
 /// <summary>
 /// CPU time spent during the measured storm: by the bot processes, by the PostgreSQL server if the bench can see it,
-/// and what the bots' runtime counters say went to the JIT and GC pauses.
+/// by the bench itself (the load's 32 connections and the fake Slack), by the whole machine, and what the bots'
+/// runtime counters say went to the JIT and GC pauses.
 /// </summary>
-public sealed record CpuUsed(TimeSpan Bot, TimeSpan? Database, RuntimeCounters Runtime)
+public sealed record CpuUsed(TimeSpan Bot, TimeSpan? Database, RuntimeCounters Runtime, TimeSpan? Bench = null, MachineCpu? Machine = null)
 {
     /// <summary>Microseconds of CPU per alert.</summary>
     public static double PerAlert(TimeSpan cpu, int alerts) => alerts == 0 ? 0 : cpu.TotalMicroseconds / alerts;
+
+    /// <summary>
+    /// The most alerts per second the bot and its database could take at this CPU per alert with every core of the
+    /// machine theirs and nothing waiting: the ceiling no change to how the writes are scheduled can pass, only doing
+    /// less work per alert. Null when the database's CPU could not be seen.
+    /// </summary>
+    public double? CeilingAlertsPerSecond(int alerts) =>
+        Database is { } database && alerts > 0 ? Environment.ProcessorCount * 1e6 / PerAlert(Bot + database, alerts) : null;
 }
