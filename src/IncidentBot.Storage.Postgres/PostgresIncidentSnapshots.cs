@@ -8,7 +8,9 @@ namespace IncidentBot.Storage.Postgres;
 /// The open incidents this process last committed, each as the version it committed and a copy of what it wrote.
 /// Reading a batch's open incidents answers the groups held from the copies without asking PostgreSQL, and reads whole
 /// rows (with their roles, channels and runbook sessions) only for the other groups; reading one incident by number
-/// asks only for its stored version and uses the copy when it is the copy's.
+/// asks only for its stored version and uses the copy when it is the copy's. For an incident this process opened and
+/// has committed every version of since, the copy also knows which alerts are stored in it (<see cref="KnownAbsent"/>),
+/// so a batch of new alerts for it is not looked for.
 /// </summary>
 /// <remarks>
 /// The stored version decides: every commit of an incident raises it (any replica, any version of the bot). A copy read
@@ -18,6 +20,10 @@ namespace IncidentBot.Storage.Postgres;
 /// the row would: times to the microsecond in UTC, channels once each and in (platform, id) order, roles in name
 /// order. A row changed by hand without raising <c>version</c> is not seen, and this process's next commit of the
 /// incident writes its copy over the change (docs/storage.md says so).
+/// An alert said absent is attached by the operation, which changes its incident, so its commit checks the incident's
+/// version; and should another writer have stored that alert meanwhile, the alert's primary key refuses the insert as
+/// a conflict too. A whole read that finds an incident at another version than its copy lets the copy go
+/// (<see cref="Seen"/>).
 /// </remarks>
 internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncidentSnapshots.DefaultBudgetBytes)
 {
@@ -42,17 +48,44 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
         },
     };
 
+    /// <summary>What an alert id costs the budget: its hash in a set, about.</summary>
+    private const int BytesPerAlertId = 16;
+
+    /// <summary>
+    /// A copy: the version committed, its group, the incident as JSON, and the hashes of the ids of every alert stored in
+    /// it when this process has committed each of its versions since opening it (null when not known).
+    /// </summary>
+    private sealed record Held(int Version, string? GroupKey, byte[] Json, HashSet<int>? AlertIds)
+    {
+        public long Bytes => Json.Length + (long)BytesPerAlertId * (AlertIds?.Count ?? 0);
+    }
+
     private readonly Lock _gate = new();
-    private readonly Dictionary<int, (int Version, string? GroupKey, byte[] Json)> _byNumber = [];
+    private readonly Dictionary<int, Held> _byNumber = [];
     // The open incident of each alert group among the copies.
     private readonly Dictionary<string, int> _byGroupKey = [];
     private long _bytes;
 
     /// <summary>
-    /// Keeps a copy of incidents just committed (their versions already raised); a closed one is let go. Never throws:
-    /// the commit has happened, and an incident that cannot be copied is simply read whole next time.
+    /// Keeps a copy of the incidents a commit wrote (their versions already raised), with the alerts it stored in them;
+    /// a closed one is let go. Never throws: the commit has happened, and an incident that cannot be copied is simply read
+    /// whole next time.
     /// </summary>
-    public void Committed(IEnumerable<Incident> incidents)
+    public void Committed(IncidentChanges changes)
+    {
+        var stored = changes.Alerts.Values.Where(a => changes.NewAlerts.Contains(a.Id)).ToLookup(a => a.IncidentNumber, a => a.Id);
+        Committed(changes.Incidents.Values, changes.NewIncidents, stored);
+        lock (_gate)
+        {
+            // An alert stored without its incident changing (no operation does that) would leave its set short.
+            foreach (var number in stored.Select(g => g.Key).Where(n => !changes.Incidents.ContainsKey(n)))
+            {
+                Remove(number);
+            }
+        }
+    }
+
+    private void Committed(IEnumerable<Incident> incidents, IReadOnlySet<int> opened, ILookup<int, string> storedAlerts)
     {
         foreach (var incident in incidents)
         {
@@ -67,23 +100,28 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
             }
             lock (_gate)
             {
+                // Its alerts are known when it was opened by this commit, or known at the version this commit wrote over.
+                var alertIds = opened.Contains(incident.Number) ? []
+                    : _byNumber.TryGetValue(incident.Number, out var before) && before.Version == incident.Version - 1 ? before.AlertIds : null;
                 Remove(incident.Number);
                 if (json is null)
                 {
                     continue;
                 }
-                if (_bytes + json.Length > budgetBytes)
+                alertIds?.UnionWith(storedAlerts[incident.Number].Select(Hash));
+                var held = new Held(incident.Version, incident.GroupKey, json, alertIds);
+                if (_bytes + held.Bytes > budgetBytes)
                 {
                     _byNumber.Clear();
                     _byGroupKey.Clear();
                     _bytes = 0;
                 }
-                _byNumber[incident.Number] = (incident.Version, incident.GroupKey, json);
+                _byNumber[incident.Number] = held;
                 if (incident.GroupKey is { } groupKey)
                 {
                     _byGroupKey[groupKey] = incident.Number;
                 }
-                _bytes += json.Length;
+                _bytes += held.Bytes;
             }
         }
     }
@@ -100,11 +138,44 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
         }
     }
 
+    /// <summary>
+    /// Incidents just read whole: a copy at another version than the one read is stale (another writer committed since)
+    /// or older than the read (a read that overtook this process's commit), and is let go either way.
+    /// </summary>
+    public void Seen(IEnumerable<Incident> read)
+    {
+        lock (_gate)
+        {
+            foreach (var incident in read)
+            {
+                if (_byNumber.TryGetValue(incident.Number, out var held) && held.Version != incident.Version)
+                {
+                    Remove(incident.Number);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when the alert is certainly not stored in the incident as this process last committed it: the copy knows
+    /// every alert stored in it, and this is not one of them. False when it may be stored (ask PostgreSQL).
+    /// </summary>
+    public bool KnownAbsent(int number, string alertId)
+    {
+        lock (_gate)
+        {
+            return _byNumber.TryGetValue(number, out var held) && held.AlertIds is { } ids && !ids.Contains(Hash(alertId));
+        }
+    }
+
+    /// <summary>An id's hash: two ids that share one only make an absent alert be looked for.</summary>
+    private static int Hash(string alertId) => StringComparer.Ordinal.GetHashCode(alertId);
+
     private void Remove(int number)
     {
         if (_byNumber.Remove(number, out var old))
         {
-            _bytes -= old.Json.Length;
+            _bytes -= old.Bytes;
             if (old.GroupKey is { } groupKey && _byGroupKey.TryGetValue(groupKey, out var held) && held == number)
             {
                 _byGroupKey.Remove(groupKey);
@@ -161,7 +232,7 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
     /// <summary>A new copy of the incident as committed at this version, or null when none is held at it.</summary>
     public Incident? CopyOf(int number, int version)
     {
-        (int Version, string? GroupKey, byte[] Json) held;
+        Held? held;
         lock (_gate)
         {
             if (!_byNumber.TryGetValue(number, out held) || held.Version != version)

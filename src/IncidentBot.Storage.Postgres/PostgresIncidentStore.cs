@@ -165,8 +165,16 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
     public async ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken) =>
         (await ReadAlertsAsync("id = @key", new NpgsqlParameter("key", id), cancellationToken)).SingleOrDefault();
 
-    public async ValueTask<IReadOnlyList<IncidentAlert>> FindAlertsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
-        ids.Count == 0 ? [] : await ReadAlertsAsync("id = ANY (@key)", new NpgsqlParameter("key", ids.ToArray()), cancellationToken);
+    /// <remarks>
+    /// An alert of an incident this process opened and has committed every version of since is not looked for when the
+    /// copy knows it is not stored (<see cref="PostgresIncidentSnapshots.KnownAbsent"/>): in a storm of new alerts that
+    /// spares each batch its read. The operation attaches such an alert, so its commit checks the incident's version.
+    /// </remarks>
+    public async ValueTask<IReadOnlyList<IncidentAlert>> FindAlertsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var asked = ids.Where(id => IncidentAlert.IncidentNumberOf(id) is not { } number || !_committed.KnownAbsent(number, id)).ToArray();
+        return asked.Length == 0 ? [] : await ReadAlertsAsync("id = ANY (@key)", new NpgsqlParameter("key", asked), cancellationToken);
+    }
 
     public async ValueTask<IReadOnlyList<TimelineEntry>> TimelineOfAsync(int number, CancellationToken cancellationToken)
     {
@@ -284,7 +292,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             await transaction.CommitAsync(cancellationToken);
         }
         commit.Assigned();
-        _committed.Committed(changes.Incidents.Values);
+        _committed.Committed(changes);
     }
 
     /// <summary>A commit met another writer's change: the copies of what it read and wrote are read whole next time.</summary>
@@ -698,7 +706,10 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         }
     }
 
-    /// <summary>Incidents matching a condition (and its ORDER BY/LIMIT), each whole, in one statement.</summary>
+    /// <summary>
+    /// Incidents matching a condition (and its ORDER BY/LIMIT), each whole, in one statement; a copy of one of them at
+    /// another version is let go.
+    /// </summary>
     private async Task<List<Incident>> ReadIncidentsAsync(string condition, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await using var command = _dataSource.CreateCommand($"SELECT {IncidentColumns}, {PartColumns} FROM incidents WHERE {condition}");
@@ -716,6 +727,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
             incident.RunbookSessions = PostgresJson.Read<List<RunbookSession>>(reader.GetString(23));
             incidents.Add(incident);
         }
+        _committed.Seen(incidents);
         return incidents;
     }
 

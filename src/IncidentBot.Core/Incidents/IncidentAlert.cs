@@ -62,4 +62,9 @@ public sealed class IncidentAlert
     };
 
     public static string IdFor(int incidentNumber, string source, string fingerprint) => $"{incidentNumber}/{source}/{fingerprint}";
+
+    /// <summary>The incident number an id of <see cref="IdFor"/> starts with, or null when it is not such an id.</summary>
+    public static int? IncidentNumberOf(string id) =>
+        id.IndexOf('/') is > 0 and var end && int.TryParse(id.AsSpan(0, end), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? number : null;
 }

@@ -43,6 +43,13 @@ public interface IIncidentStore
     ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>The alerts among these ids that are stored (the others are simply not returned).</summary>
+    /// <remarks>
+    /// For the operation about to commit, with the incidents it got from <see cref="FindOpenByGroupKeysAsync"/> and
+    /// <see cref="ListAsync"/>: a store may leave out an alert of an open incident as this process last committed it,
+    /// without asking whether another process stored it since (PostgreSQL does). The operation then attaches it, which
+    /// changes the incident, so its commit checks the incident's version, and the alert's id, unique, refuses a second
+    /// copy as a conflict (<see cref="Incidents.IncidentConflictException"/>).
+    /// </remarks>
     ValueTask<IReadOnlyList<IncidentAlert>> FindAlertsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default);
 
     /// <summary>Oldest first.</summary>

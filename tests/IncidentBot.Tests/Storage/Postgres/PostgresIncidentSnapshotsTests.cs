@@ -129,6 +129,49 @@ public sealed class PostgresIncidentSnapshotsTests(PostgresServer server)
         Assert.Equal(reopened.Number, (await mine.FindOpenByGroupKeysAsync(["checkout"])).Single().Number);
     }
 
+    [SkippableFact]
+    public async Task AnAlertAnotherReplicaStoredIsNotLookedForYetIsNeverStoredTwice()
+    {
+        await using var stores = await TwoStoresAsync();
+        var (mine, other, incident) = await stores.OpenedByTheFirstAsync("checkout");
+        await mine.CommitAsync(Attaching(incident, "first"));
+        var second = IncidentAlert.IdFor(incident.Number, "alertmanager", "second");
+
+        // This store opened the incident and wrote every version of it: an alert it did not store is not looked for.
+        Assert.Equal(["first"], (await mine.FindAlertsAsync([IncidentAlert.IdFor(incident.Number, "alertmanager", "first"), second])).Select(a => a.Fingerprint));
+
+        // Another replica attaches "second". This store's copy does not know it, and (without asking) says it is absent.
+        await other.CommitAsync(Attaching((await other.FindAsync(incident.Number))!, "second"));
+        Assert.Empty(await mine.FindAlertsAsync([second]));
+        Assert.Single(await other.FindAlertsAsync([second]));
+
+        // Attaching it on that word is refused whole: the alert is not stored twice, the note not at all.
+        var stale = (await mine.FindOpenByGroupKeysAsync(["checkout"])).Single();
+        var changes = Attaching(stale, "second");
+        changes.Timeline.Add(new TimelineEntry { IncidentNumber = stale.Number, At = DateTimeOffset.UtcNow, Actor = "alertmanager", Kind = "note", Text = "attached on a stale copy" });
+        var conflict = await Assert.ThrowsAsync<IncidentConflictException>(async () => await mine.CommitAsync(changes));
+        Assert.Equal(stale.Number, conflict.IncidentNumber);
+        Assert.Equal(["first", "second"], (await other.AlertsOfAsync(incident.Number)).Select(a => a.Fingerprint).Order());
+        Assert.Equal(2, (await other.FindAsync(incident.Number))!.AlertCount);
+        Assert.DoesNotContain(await other.TimelineOfAsync(incident.Number), t => t.Text == "attached on a stale copy");
+
+        // The copy is let go: the alert is looked for, and found.
+        Assert.Single(await mine.FindAlertsAsync([second]));
+    }
+
+    /// <summary>What an operation attaching a new alert to the incident commits: the alert, and the incident changed.</summary>
+    private static IncidentChanges Attaching(Incident incident, string fingerprint)
+    {
+        var alert = Alert(incident.Number, fingerprint);
+        incident.AlertCount++;
+        incident.FiringAlertCount++;
+        var changes = new IncidentChanges();
+        changes.Incidents[incident.Number] = incident;
+        changes.Alerts[alert.Id] = alert;
+        changes.NewAlerts.Add(alert.Id);
+        return changes;
+    }
+
     /// <summary>Two stores on one new database, as two replicas are.</summary>
     private async Task<TwoStores> TwoStoresAsync()
     {
@@ -231,7 +274,7 @@ public sealed class PostgresIncidentSnapshotsBudgetTests
         var copies = new PostgresIncidentSnapshots();
         var incident = Incident(7, "checkout");
         incident.Version = 3;
-        copies.Committed([incident]);
+        copies.Committed(Changed(incident));
         incident.Title = "changed after the commit";
 
         Assert.Equal(("Incident 7", 3), (copies.CopyOf(7, 3)?.Title, copies.CopyOf(7, 3)!.Version));
@@ -241,9 +284,116 @@ public sealed class PostgresIncidentSnapshotsBudgetTests
 
         incident.Version = 4;
         incident.Status = IncidentStatus.Resolved;
-        copies.Committed([incident]);
+        copies.Committed(Changed(incident));
         Assert.False(copies.Holds(7));
         Assert.Null(copies.CopyOf(7, 4));
+    }
+
+    [Theory]
+    [InlineData("7/alertmanager/3f2a", 7)]
+    [InlineData("123456/generic/a/b/c", 123456)]
+    [InlineData("7/", 7)]
+    [InlineData("/alertmanager/3f2a", null)]
+    [InlineData("-7/alertmanager/3f2a", null)]
+    [InlineData("+7/alertmanager/3f2a", null)]
+    [InlineData(" 7/alertmanager/3f2a", null)]
+    [InlineData("99999999999/alertmanager/3f2a", null)]
+    [InlineData("seven/alertmanager/3f2a", null)]
+    [InlineData("7", null)]
+    [InlineData("", null)]
+    public void AnAlertIdNamesItsIncidentOnlyWhenIdForCouldHaveMadeIt(string id, int? number) =>
+        Assert.Equal(number, IncidentAlert.IncidentNumberOf(id));
+
+    /// <summary>A commit that changed the incident and nothing else.</summary>
+    private static IncidentChanges Changed(Incident incident)
+    {
+        var changes = new IncidentChanges();
+        changes.Incidents[incident.Number] = incident;
+        return changes;
+    }
+
+    [Fact]
+    public void AnIncidentsAlertsAreKnownOnlyWhileThisProcessWroteEveryVersionSinceOpeningIt()
+    {
+        var copies = new PostgresIncidentSnapshots();
+        static string Id(int number, string fingerprint) => IncidentAlert.IdFor(number, "alertmanager", fingerprint);
+        static IncidentChanges Commit(Incident incident, int version, bool opened, params string[] fingerprints)
+        {
+            incident.Version = version;
+            var changes = new IncidentChanges();
+            changes.Incidents[incident.Number] = incident;
+            if (opened)
+            {
+                changes.NewIncidents.Add(incident.Number);
+            }
+            foreach (var alert in fingerprints.Select(f => Alert(incident.Number, f)))
+            {
+                changes.Alerts[alert.Id] = alert;
+                changes.NewAlerts.Add(alert.Id);
+            }
+            return changes;
+        }
+
+        // Opened here with its first alert, then one more: each stored alert is known, any other is known absent.
+        var checkout = Incident(7, "checkout");
+        copies.Committed(Commit(checkout, 1, opened: true, "a"));
+        copies.Committed(Commit(checkout, 2, opened: false, "b"));
+        Assert.Equal([false, false, true], new[] { "a", "b", "c" }.Select(f => copies.KnownAbsent(7, Id(7, f))));
+        // An alert changed, not new: the known alerts stay.
+        var changed = Commit(checkout, 3, opened: false);
+        var a = Alert(7, "a");
+        changed.Alerts[a.Id] = a;
+        copies.Committed(changed);
+        Assert.Equal([false, false, true], new[] { "a", "b", "c" }.Select(f => copies.KnownAbsent(7, Id(7, f))));
+
+        // A commit over a version another writer made (5 over 4, while this one wrote 3): the copy is kept, its alerts are not known.
+        copies.Committed(Commit(checkout, 5, opened: false, "c"));
+        Assert.NotNull(copies.CopyOf(7, 5));
+        Assert.False(copies.KnownAbsent(7, Id(7, "d")));
+
+        // Not opened here: never known. Ids that are not an alert's, or of an incident not held: never known absent.
+        copies.Committed(Commit(Incident(8, "payments"), 4, opened: false, "x"));
+        Assert.False(copies.KnownAbsent(8, Id(8, "y")));
+        Assert.False(copies.KnownAbsent(99, Id(99, "y")));
+
+        // A whole read at another version lets the copy go; at its own version it keeps it.
+        var orders = Incident(9, "orders");
+        copies.Committed(Commit(orders, 1, opened: true, "p"));
+        copies.Seen([Incident(9, "orders")]);
+        Assert.False(copies.Holds(9));
+        copies.Committed(Commit(orders, 1, opened: true, "p"));
+        var read = Incident(9, "orders");
+        read.Version = 1;
+        copies.Seen([read]);
+        Assert.True(copies.KnownAbsent(9, Id(9, "q")));
+        read.Version = 2;
+        copies.Seen([read]);
+        Assert.Equal((false, false), (copies.Holds(9), copies.KnownAbsent(9, Id(9, "q"))));
+
+        // Resolved: let go with its alerts.
+        orders.Status = IncidentStatus.Resolved;
+        copies.Committed(Commit(orders, 2, opened: true, "p"));
+        Assert.False(copies.KnownAbsent(9, Id(9, "q")));
+    }
+
+    [Fact]
+    public void TheIdsOfAnIncidentsAlertsCountInTheBudget()
+    {
+        var copies = new PostgresIncidentSnapshots();
+        var incident = Incident(7, "checkout");
+        incident.Version = 1;
+        var changes = new IncidentChanges();
+        changes.Incidents[7] = incident;
+        changes.NewIncidents.Add(7);
+        copies.Committed(changes);
+        var withoutAlerts = copies.Bytes;
+        foreach (var alert in Enumerable.Range(0, 1_000).Select(i => Alert(7, $"f{i}")))
+        {
+            changes.Alerts[alert.Id] = alert;
+            changes.NewAlerts.Add(alert.Id);
+        }
+        copies.Committed(changes);
+        Assert.InRange(copies.Bytes - withoutAlerts, 8_000, 64_000);
     }
 
     [Theory]
@@ -259,7 +409,7 @@ public sealed class PostgresIncidentSnapshotsBudgetTests
             var incident = Incident(n, $"group-{n}");
             incident.Version = 1;
             var before = copies.Bytes;
-            copies.Committed([incident]);
+            copies.Committed(Changed(incident));
             largest = Math.Max(largest, copies.Bytes - before);
             // The newest is always held, and the copies never hold more than the budget and one copy.
             Assert.NotNull(copies.CopyOf(n, 1));

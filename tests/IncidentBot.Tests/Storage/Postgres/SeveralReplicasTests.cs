@@ -291,6 +291,32 @@ public sealed partial class SeveralReplicasTests(PostgresServer server, ITestOut
         Assert.Equal(died.Count, redeliveries.Count("fakechat"));
     }
 
+    [SkippableFact]
+    public async Task AnAlertAnotherReplicaAttachedIsNeverStoredTwiceByTheReplicaThatOpenedItsIncident()
+    {
+        var database = await server.CreateDatabaseAsync();
+        IncidentBot.Storage.Postgres.PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
+        await using var app = new IncidentBotApplication();
+        await using var storeA = StoreUnderTest.Postgres(database);
+        await using var storeB = StoreUnderTest.Postgres(database);
+        var (a, b) = (Writer(app, storeA.Get<IIncidentStore>()), Writer(app, storeB.Get<IIncidentStore>()));
+        var incidents = storeB.Get<IIncidentStore>();
+
+        // A opens the incident (so knows every alert it stored there); B attaches two more, one of them already resolved.
+        Assert.Equal(1, await a.CorrelateAsync([Alert("first", "checkout")]));
+        Assert.Equal(0, await b.CorrelateAsync([Alert("second", "checkout"), Alert("third", "checkout", AlertStatus.Resolved)]));
+
+        // The same alerts reach A (sent again, as Alertmanager does every repeat_interval), and a new one: A's copy does
+        // not know B's two, and says so without asking; its commit is refused, it reads again and finds them stored.
+        Assert.Equal(0, await a.CorrelateAsync([Alert("second", "checkout"), Alert("third", "checkout", AlertStatus.Resolved), Alert("fourth", "checkout")]));
+
+        var incident = (await incidents.FindOpenByGroupKeyAsync("checkout"))!;
+        var alerts = await incidents.AlertsOfAsync(incident.Number);
+        Assert.Equal(["first", "fourth", "second", "third"], alerts.Select(x => x.Fingerprint).Order());
+        Assert.Equal((4, 3), (incident.AlertCount, incident.FiringAlertCount));
+        Assert.Single(await incidents.TimelineOfAsync(incident.Number), t => t.Kind == TimelineKinds.AlertResolved);
+    }
+
     private static IncidentService Writer(IncidentBotApplication app, IIncidentStore store, ChatPlatforms? platforms = null) =>
         platforms is null
             ? ActivatorUtilities.CreateInstance<IncidentService>(app.Services, store)
