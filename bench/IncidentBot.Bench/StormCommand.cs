@@ -26,7 +26,7 @@ public static class StormCommand
     {
         var plan = options.Plan;
         var folder = Directory.CreateTempSubdirectory("incidentbot-bench-");
-        await using var postgres = options.Store == BenchStore.Postgres ? await BenchPostgres.OpenAsync(options.PostgresConnectionString) : null;
+        await using var postgres = options.Store == BenchStore.Postgres ? await BenchPostgres.OpenAsync(options.PostgresConnectionString, options.DatabaseLatency) : null;
         try
         {
             var requests = StormPayloads.Build(plan);

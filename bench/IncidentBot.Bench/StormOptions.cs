@@ -7,9 +7,10 @@ namespace IncidentBot.Bench;
 /// <c>--bot-env NAME=VALUE</c> (repeatable) sets an environment variable of the bot processes only (a runtime knob
 /// such as <c>DOTNET_TieredPGO=0</c>, or a setting such as <c>Intake__BatchSize=200</c>); <c>--warm-ups N</c> sends the
 /// bot N warm-up storms (each with keys of its own) before the measured one instead of 1, to see what a long-running,
-/// fully compiled bot costs.
+/// fully compiled bot costs; <c>--database-latency MS</c> (PostgreSQL only) puts a proxy that holds every packet MS
+/// milliseconds each way between PostgreSQL and both the baseline and the bot, as a database across a network would.
 /// </summary>
-public sealed record StormOptions(StormPlan Plan, BenchStore Store, string? PostgresConnectionString, int Replicas = 1, string? BotAssembly = null, IReadOnlyDictionary<string, string>? BotEnvironment = null, int WarmUps = 1)
+public sealed record StormOptions(StormPlan Plan, BenchStore Store, string? PostgresConnectionString, int Replicas = 1, string? BotAssembly = null, IReadOnlyDictionary<string, string>? BotEnvironment = null, int WarmUps = 1, TimeSpan DatabaseLatency = default)
 {
     public static bool TryParse(IReadOnlyList<string> arguments, out StormOptions options)
     {
@@ -39,6 +40,10 @@ public sealed record StormOptions(StormPlan Plan, BenchStore Store, string? Post
                     options = options with { BotEnvironment = new Dictionary<string, string>(options.BotEnvironment ?? new Dictionary<string, string>()) { [name] = value } };
                     i++;
                     break;
+                case "--database-latency" when i + 1 < arguments.Count && double.TryParse(arguments[i + 1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms is > 0 and <= 50:
+                    options = options with { DatabaseLatency = TimeSpan.FromMilliseconds(ms) };
+                    i++;
+                    break;
                 case "--warm-ups" when i + 1 < arguments.Count && int.TryParse(arguments[i + 1], out var warmUps) && warmUps is >= 1 and <= 20:
                     options = options with { WarmUps = warmUps };
                     i++;
@@ -51,6 +56,11 @@ public sealed record StormOptions(StormPlan Plan, BenchStore Store, string? Post
         if (options.Replicas > 1 && options.Store != BenchStore.Postgres)
         {
             Console.Error.WriteLine("--replicas needs --store postgres (or --postgres): LiteDB runs one process only");
+            return false;
+        }
+        if (options.DatabaseLatency > TimeSpan.Zero && options.Store != BenchStore.Postgres)
+        {
+            Console.Error.WriteLine("--database-latency needs --store postgres (or --postgres): LiteDB is a file in the bot's own process");
             return false;
         }
         return true;

@@ -13,11 +13,19 @@ public sealed class BenchPostgres : IAsyncDisposable
     private readonly string _adminConnectionString;
     private readonly ThrowawayPostgres? _throwaway;
     private readonly List<string> _databases = [];
+    private readonly LatencyProxy? _latency;
+    private readonly TimeSpan _oneWay;
 
-    private BenchPostgres(string adminConnectionString, ThrowawayPostgres? throwaway)
+    private BenchPostgres(string adminConnectionString, ThrowawayPostgres? throwaway, TimeSpan oneWay)
     {
         _adminConnectionString = adminConnectionString;
         _throwaway = throwaway;
+        _oneWay = oneWay;
+        if (oneWay > TimeSpan.Zero)
+        {
+            var server = new NpgsqlConnectionStringBuilder(adminConnectionString);
+            _latency = LatencyProxy.Start(server.Host ?? "127.0.0.1", server.Port, oneWay);
+        }
     }
 
     /// <summary>Where the server came from, for the report.</summary>
@@ -33,15 +41,18 @@ public sealed class BenchPostgres : IAsyncDisposable
             ? pid
             : null;
 
-    /// <summary>Uses <paramref name="given"/> (a role that may create databases), or starts a throwaway server.</summary>
-    public static async Task<BenchPostgres> OpenAsync(string? given)
+    /// <summary>
+    /// Uses <paramref name="given"/> (a role that may create databases), or starts a throwaway server. With
+    /// <paramref name="oneWay"/> above zero, the bot and the baseline reach it through a <see cref="LatencyProxy"/>.
+    /// </summary>
+    public static async Task<BenchPostgres> OpenAsync(string? given, TimeSpan oneWay = default)
     {
         if (!string.IsNullOrWhiteSpace(given))
         {
-            return new BenchPostgres(given, null);
+            return new BenchPostgres(given, null, oneWay);
         }
         var throwaway = await ThrowawayPostgres.StartAsync(BenchPaths.Root, fsync: true);
-        return new BenchPostgres(throwaway.ConnectionString, throwaway);
+        return new BenchPostgres(throwaway.ConnectionString, throwaway, oneWay);
     }
 
     /// <summary>The server's version and the settings that decide what a commit costs.</summary>
@@ -53,10 +64,11 @@ public sealed class BenchPostgres : IAsyncDisposable
             "SELECT current_setting('server_version'), current_setting('fsync'), current_setting('synchronous_commit'), current_setting('shared_buffers')", connection);
         await using var reader = await show.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return $"PostgreSQL {reader.GetString(0)} ({Origin}): fsync {reader.GetString(1)}, synchronous_commit {reader.GetString(2)}, shared_buffers {reader.GetString(3)}";
+        var latency = _latency is null ? "" : $", reached through a proxy adding {_oneWay.TotalMilliseconds:0.###} ms each way (--database-latency)";
+        return $"PostgreSQL {reader.GetString(0)} ({Origin}): fsync {reader.GetString(1)}, synchronous_commit {reader.GetString(2)}, shared_buffers {reader.GetString(3)}{latency}";
     }
 
-    /// <summary>A new, empty database for this run; its connection string.</summary>
+    /// <summary>A new, empty database for this run; its connection string (through the latency proxy, if any).</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
     {
         var name = $"{prefix}_{Guid.NewGuid():N}";
@@ -67,7 +79,12 @@ public sealed class BenchPostgres : IAsyncDisposable
             await create.ExecuteNonQueryAsync();
         }
         _databases.Add(name);
-        return new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name }.ConnectionString;
+        var database = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name };
+        if (_latency is not null)
+        {
+            (database.Host, database.Port) = ("127.0.0.1", _latency.Port);
+        }
+        return database.ConnectionString;
     }
 
     /// <summary>
@@ -88,6 +105,10 @@ public sealed class BenchPostgres : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
+        if (_latency is not null)
+        {
+            await _latency.DisposeAsync();
+        }
         if (_throwaway is not null)
         {
             await _throwaway.DisposeAsync();
