@@ -77,13 +77,8 @@ public sealed partial class SeveralReplicasTests(PostgresServer server, ITestOut
     [SkippableFact]
     public async Task AReplicaNeverDecidesOnItsCopyOfAnIncidentAnotherReplicaResolved()
     {
-        var database = await server.CreateDatabaseAsync();
-        IncidentBot.Storage.Postgres.PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
-        await using var app = new IncidentBotApplication();
-        await using var storeA = StoreUnderTest.Postgres(database);
-        await using var storeB = StoreUnderTest.Postgres(database);
-        var (a, b) = (Writer(app, storeA.Get<IIncidentStore>()), Writer(app, storeB.Get<IIncidentStore>()));
-        var incidents = storeB.Get<IIncidentStore>();
+        await using var replicas = await TwoWritersAsync();
+        var (a, b, incidents) = (replicas.A, replicas.B, replicas.Incidents);
 
         // A opens the incidents; B resolves them by hand while their alerts still fire.
         await a.CorrelateAsync([Alert("repeated", "checkout"), Alert("joining", "payments")]);
@@ -294,13 +289,8 @@ public sealed partial class SeveralReplicasTests(PostgresServer server, ITestOut
     [SkippableFact]
     public async Task AnAlertAnotherReplicaAttachedIsNeverStoredTwiceByTheReplicaThatOpenedItsIncident()
     {
-        var database = await server.CreateDatabaseAsync();
-        IncidentBot.Storage.Postgres.PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
-        await using var app = new IncidentBotApplication();
-        await using var storeA = StoreUnderTest.Postgres(database);
-        await using var storeB = StoreUnderTest.Postgres(database);
-        var (a, b) = (Writer(app, storeA.Get<IIncidentStore>()), Writer(app, storeB.Get<IIncidentStore>()));
-        var incidents = storeB.Get<IIncidentStore>();
+        await using var replicas = await TwoWritersAsync();
+        var (a, b, incidents) = (replicas.A, replicas.B, replicas.Incidents);
 
         // A opens the incident (so knows every alert it stored there); B attaches two more, one of them already resolved.
         Assert.Equal(1, await a.CorrelateAsync([Alert("first", "checkout")]));
@@ -315,6 +305,28 @@ public sealed partial class SeveralReplicasTests(PostgresServer server, ITestOut
         Assert.Equal(["first", "fourth", "second", "third"], alerts.Select(x => x.Fingerprint).Order());
         Assert.Equal((4, 3), (incident.AlertCount, incident.FiringAlertCount));
         Assert.Single(await incidents.TimelineOfAsync(incident.Number), t => t.Kind == TimelineKinds.AlertResolved);
+    }
+
+    /// <summary>Two replicas' incident services (A and B), each over its own store on one new database; B's store to read.</summary>
+    private async Task<TwoWriters> TwoWritersAsync()
+    {
+        var database = await server.CreateDatabaseAsync();
+        IncidentBot.Storage.Postgres.PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
+        var app = new IncidentBotApplication();
+        var (storeA, storeB) = (StoreUnderTest.Postgres(database), StoreUnderTest.Postgres(database));
+        return new TwoWriters(app, storeA, storeB, Writer(app, storeA.Get<IIncidentStore>()), Writer(app, storeB.Get<IIncidentStore>()));
+    }
+
+    private sealed record TwoWriters(IncidentBotApplication App, StoreUnderTest StoreA, StoreUnderTest StoreB, IncidentService A, IncidentService B) : IAsyncDisposable
+    {
+        public IIncidentStore Incidents => StoreB.Get<IIncidentStore>();
+
+        public async ValueTask DisposeAsync()
+        {
+            await StoreB.DisposeAsync();
+            await StoreA.DisposeAsync();
+            await App.DisposeAsync();
+        }
     }
 
     private static IncidentService Writer(IncidentBotApplication app, IIncidentStore store, ChatPlatforms? platforms = null) =>
