@@ -73,21 +73,8 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
     /// </summary>
     public void Committed(IncidentChanges changes)
     {
-        var stored = changes.Alerts.Values.Where(a => changes.NewAlerts.Contains(a.Id)).ToLookup(a => a.IncidentNumber, a => a.Id);
-        Committed(changes.Incidents.Values, changes.NewIncidents, stored);
-        lock (_gate)
-        {
-            // An alert stored without its incident changing (no operation does that) would leave its set short.
-            foreach (var number in stored.Select(g => g.Key).Where(n => !changes.Incidents.ContainsKey(n)))
-            {
-                Remove(number);
-            }
-        }
-    }
-
-    private void Committed(IEnumerable<Incident> incidents, IReadOnlySet<int> opened, ILookup<int, string> storedAlerts)
-    {
-        foreach (var incident in incidents)
+        var storedAlerts = changes.Alerts.Values.Where(a => changes.NewAlerts.Contains(a.Id)).ToLookup(a => a.IncidentNumber, a => a.Id);
+        foreach (var incident in changes.Incidents.Values)
         {
             byte[]? json;
             try
@@ -101,7 +88,7 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
             lock (_gate)
             {
                 // Its alerts are known when it was opened by this commit, or known at the version this commit wrote over.
-                var alertIds = opened.Contains(incident.Number) ? []
+                var alertIds = changes.NewIncidents.Contains(incident.Number) ? []
                     : _byNumber.TryGetValue(incident.Number, out var before) && before.Version == incident.Version - 1 ? before.AlertIds : null;
                 Remove(incident.Number);
                 if (json is null)
@@ -124,6 +111,8 @@ internal sealed class PostgresIncidentSnapshots(long budgetBytes = PostgresIncid
                 _bytes += held.Bytes;
             }
         }
+        // An alert stored without its incident changing (no operation does that) would leave its set short.
+        Forget(storedAlerts.Select(g => g.Key).Where(n => !changes.Incidents.ContainsKey(n)));
     }
 
     /// <summary>Lets these incidents' copies go (a commit found one of them changed elsewhere): they are read whole next time.</summary>
