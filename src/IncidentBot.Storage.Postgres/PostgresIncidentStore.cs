@@ -17,7 +17,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         "number, version, title, severity, status, is_drill, service, group_key, created_at, acknowledged_at, mitigated_at, resolved_at, " +
         "closed_at, last_update_at, last_reminder_at, alert_count, firing_alert_count, resolution_summary, participants, on_call, reminder_due_at";
 
-    private const string AlertColumns =
+    internal const string AlertColumns =
         "id, incident_number, source, fingerprint, status, severity, title, description, labels::text, links::text, starts_at, ends_at, first_seen_at, resolved_at, raw::text, annotations::text";
 
     /// <summary>
@@ -149,10 +149,19 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
     public async ValueTask<IReadOnlyList<IncidentAlert>> AlertsOfAsync(int number, CancellationToken cancellationToken) =>
         await ReadAlertsAsync("incident_number = @key ORDER BY first_seen_at, id", new NpgsqlParameter("key", number), cancellationToken);
 
+    /// <remarks>
+    /// The one-incident case of <see cref="FirstAlertsOfAsync"/>, for its shape: the alerts of one webhook share their
+    /// first-seen time, so ordering them whole (<c>ORDER BY first_seen_at, id LIMIT 1</c>) turned every tied alert's
+    /// jsonb into text before keeping one, up to a hundred of them per read in a storm.
+    /// </remarks>
     public async ValueTask<IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken) =>
-        (await ReadAlertsAsync("incident_number = @key ORDER BY first_seen_at, id LIMIT 1", new NpgsqlParameter("key", number), cancellationToken)).SingleOrDefault();
+        (await FirstAlertsOfAsync([number], cancellationToken)).GetValueOrDefault(number);
 
-    /// <summary>One statement: each incident's first alert through <c>alerts_by_incident</c>, one row per incident.</summary>
+    /// <summary>
+    /// One statement: each incident's first alert through <c>alerts_by_incident</c>, one row per incident. The order is
+    /// decided on ids alone, once per incident (an array, not <c>IN</c>, which ran it twice); only the alerts chosen are
+    /// read whole.
+    /// </summary>
     public async ValueTask<IReadOnlyDictionary<int, IncidentAlert>> FirstAlertsOfAsync(IReadOnlyCollection<int> numbers, CancellationToken cancellationToken) =>
         numbers.Count == 0
             ? new Dictionary<int, IncidentAlert>()
@@ -160,7 +169,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
 
     /// <summary>The condition of <see cref="FirstAlertsOfAsync"/>, shared with the query-plan test.</summary>
     public const string FirstAlertsOf =
-        "id IN (SELECT (SELECT f.id FROM alerts f WHERE f.incident_number = n ORDER BY f.first_seen_at, f.id LIMIT 1) FROM unnest(@numbers::integer[]) AS n)";
+        "id = ANY (ARRAY(SELECT (SELECT f.id FROM alerts f WHERE f.incident_number = n ORDER BY f.first_seen_at, f.id LIMIT 1) FROM unnest(@numbers::integer[]) AS n))";
 
     public async ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken) =>
         (await ReadAlertsAsync("id = @key", new NpgsqlParameter("key", id), cancellationToken)).SingleOrDefault();

@@ -231,6 +231,51 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
         Assert.True(problems.Count == 0, "Prepared statements whose generic plan scans their whole table:\n" + string.Join("\n", problems));
     }
 
+    /// <summary>
+    /// The alerts of one webhook share their first-seen time, so an incident's first alert is one of many ties. Only
+    /// the alert chosen may be read whole (its jsonb turned into text); a storm's hot incidents hold hundreds of ties.
+    /// </summary>
+    [SkippableFact]
+    public async Task AnIncidentsFirstAlertIsTheOnlyOneOfItsTiesReadWhole()
+    {
+        var database = await server.CreateDatabaseAsync();
+        PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
+        await Sql.ExecuteAsync(database, """
+            INSERT INTO incidents (title, severity, status, group_key, created_at)
+            SELECT 'Storm ' || n, 2, 'triggered', 'storm-' || n, now() FROM generate_series(1, 200) n;
+            -- Two webhooks of 100 alerts each per incident, each webhook's alerts seen at the same moment.
+            INSERT INTO alerts (id, incident_number, source, fingerprint, status, title, first_seen_at, labels, raw)
+            SELECT n || '/alertmanager/f' || i, n, 'alertmanager', 'f' || i, 'firing', 'Alert ' || i,
+                   '2026-12-07T03:00:00Z'::timestamptz + (i / 100) * interval '1 second',
+                   jsonb_build_object('instance', 'host-' || i), jsonb_build_object('labels', jsonb_build_object('instance', 'host-' || i))
+            FROM generate_series(1, 200) n, generate_series(0, 199) i;
+            """);
+        await Sql.ExecuteAsync(database, "VACUUM ANALYZE");
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+
+        // The check would pass vacuously if no shape read ties whole: the read as it was written before reads all 100.
+        var before = await MostRowsReadWholeAsync(connection,
+            $"SELECT {PostgresIncidentStore.AlertColumns} FROM alerts WHERE incident_number = 7 ORDER BY first_seen_at, id LIMIT 1");
+        Assert.True(before >= 100, $"the read as it was written before turned {before} payloads into text");
+
+        var firstAlertOf = await MostRowsReadWholeAsync(connection,
+            $"SELECT {PostgresIncidentStore.AlertColumns} FROM alerts WHERE " + PostgresIncidentStore.FirstAlertsOf.Replace("@numbers", "ARRAY[7]", StringComparison.Ordinal));
+        Assert.Equal(1, firstAlertOf);
+    }
+
+    /// <summary>The most rows any step of the plan turned the raw payload into text for.</summary>
+    private static async Task<double> MostRowsReadWholeAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var explain = new NpgsqlCommand($"EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON) {sql}", connection);
+        var plan = JsonNode.Parse((string)(await explain.ExecuteScalarAsync())!)![0]!["Plan"]!;
+        return Flatten(plan)
+            .Where(n => n["Output"]?.AsArray().Any(o => ((string)o!).Contains("raw)::text", StringComparison.Ordinal)) == true)
+            .Select(n => (double)n["Actual Rows"]! * (double)n["Actual Loops"]!)
+            .DefaultIfEmpty(0)
+            .Max();
+    }
+
     private static async Task<List<(string Type, string? Table, string? Index)>> GenericPlanAsync(NpgsqlConnection connection, string name, string sql, string values)
     {
         await using (var prepare = new NpgsqlCommand($"PREPARE {name} AS {sql}", connection))
