@@ -4,18 +4,21 @@ namespace IncidentBot.Bench.Bot;
 
 /// <summary>
 /// The .NET runtime's own counters (the <c>System.Runtime</c> meter) as the bot's <c>/metrics</c> shows them: time in
-/// the just-in-time compiler, methods it compiled, time the GC paused the process. Read before and after the measured
-/// storm, they say how much of the bot's CPU went to compiling rather than to alerts.
+/// the just-in-time compiler, methods it compiled, time the GC paused the process, bytes allocated. Read before and
+/// after the measured storm, they say how much of the bot's CPU went to compiling rather than to alerts, and how much
+/// memory it asked for per alert: unlike CPU time, that figure hardly moves with the machine's other work, so it shows
+/// a change to the bot's work that this noisy machine's CPU figures cannot.
 /// </summary>
-public sealed record RuntimeCounters(double JitSeconds, long JitMethods, double GcPauseSeconds)
+public sealed record RuntimeCounters(double JitSeconds, long JitMethods, double GcPauseSeconds, double AllocatedBytes)
 {
-    public static readonly RuntimeCounters None = new(0, 0, 0);
+    public static readonly RuntimeCounters None = new(0, 0, 0, 0);
 
     public static RuntimeCounters operator -(RuntimeCounters after, RuntimeCounters before) =>
-        new(after.JitSeconds - before.JitSeconds, after.JitMethods - before.JitMethods, after.GcPauseSeconds - before.GcPauseSeconds);
+        new(after.JitSeconds - before.JitSeconds, after.JitMethods - before.JitMethods, after.GcPauseSeconds - before.GcPauseSeconds,
+            after.AllocatedBytes - before.AllocatedBytes);
 
     public static RuntimeCounters operator +(RuntimeCounters a, RuntimeCounters b) =>
-        new(a.JitSeconds + b.JitSeconds, a.JitMethods + b.JitMethods, a.GcPauseSeconds + b.GcPauseSeconds);
+        new(a.JitSeconds + b.JitSeconds, a.JitMethods + b.JitMethods, a.GcPauseSeconds + b.GcPauseSeconds, a.AllocatedBytes + b.AllocatedBytes);
 
     /// <summary>Scrapes <c>/metrics</c>; <see cref="None"/> if it cannot be read (the figures are context, not a target).</summary>
     public static async Task<RuntimeCounters> ReadAsync(Uri botAddress)
@@ -27,7 +30,8 @@ public sealed record RuntimeCounters(double JitSeconds, long JitMethods, double 
             return new RuntimeCounters(
                 Value(text, "dotnet_jit_compilation_time_seconds_total"),
                 (long)Value(text, "dotnet_jit_compiled_methods_total"),
-                Value(text, "dotnet_gc_pause_time_seconds_total"));
+                Value(text, "dotnet_gc_pause_time_seconds_total"),
+                Value(text, "dotnet_gc_heap_total_allocated_bytes_total"));
         }
         catch (HttpRequestException)
         {

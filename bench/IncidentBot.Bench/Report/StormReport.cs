@@ -61,7 +61,7 @@ public sealed class StormReport(StormPlan plan, BenchStore store, BotStormResult
         if (bot.Cpu is { } cpu)
         {
             output.WriteLine($"CPU per alert:         bot {CpuUsed.PerAlert(cpu.Bot, intake.Alerts):N1} µs ({cpu.Bot.TotalSeconds:N2} s user+sys){(cpu.Database is { } db ? $", PostgreSQL {CpuUsed.PerAlert(db, intake.Alerts):N1} µs ({db.TotalSeconds:N2} s, every server process)" : "")}, first request to all attached");
-            output.WriteLine($"  of the bot's:        JIT {cpu.Runtime.JitSeconds:N2} s ({cpu.Runtime.JitMethods:N0} methods compiled), GC pauses {cpu.Runtime.GcPauseSeconds:N2} s");
+            output.WriteLine($"  of the bot's:        JIT {cpu.Runtime.JitSeconds:N2} s ({cpu.Runtime.JitMethods:N0} methods compiled), GC pauses {cpu.Runtime.GcPauseSeconds:N2} s, {cpu.Runtime.AllocatedBytes / intake.Alerts / 1024:N1} KB allocated per alert");
             if (cpu.Bench is { } bench && cpu.Machine is { } machine)
             {
                 output.WriteLine($"  this bench's:        {CpuUsed.PerAlert(bench, intake.Alerts):N1} µs (the load's connections and the fake Slack); the machine's {Environment.ProcessorCount} cores {machine.BusyShare:P0} busy");

@@ -8,8 +8,8 @@ namespace IncidentBot.Telemetry;
 
 /// <summary>
 /// OpenTelemetry metrics and traces: the bot's own instruments, ASP.NET Core, outgoing HTTP and the .NET
-/// runtime, scraped by Prometheus at <c>/metrics</c>, and pushed over OTLP too when
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// runtime, scraped by Prometheus at <c>/metrics</c>; when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, metrics are
+/// pushed over OTLP too, and traces are recorded and pushed there.
 /// </summary>
 internal static class TelemetryExtensions
 {
@@ -29,14 +29,17 @@ internal static class TelemetryExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddSource(BotActivity.SourceName)
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath))
-                .AddHttpClientInstrumentation());
+                .AddPrometheusExporter());
+        // Spans go nowhere but OTLP, so without it none are recorded: every request and chat call would fill one in
+        // only for it to be dropped.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            telemetry.UseOtlpExporter();
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddSource(BotActivity.SourceName)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath))
+                    .AddHttpClientInstrumentation())
+                .UseOtlpExporter();
         }
         return builder;
     }
