@@ -15,10 +15,20 @@ namespace IncidentBot.Alerts;
 public static class AlertLimits
 {
     /// <summary>The alerts within the limits; <see cref="AlertPayloadException"/> for the first that cannot be.</summary>
+    /// <remarks>
+    /// What is already within the limits is kept as it is, not copied: in a storm nearly every alert is, and copying
+    /// each one's annotations and links cost more than the checks.
+    /// </remarks>
     public static IReadOnlyList<Alert> Apply(IReadOnlyList<Alert> alerts, InputLimits limits) =>
-        alerts.Select((alert, i) => Apply(alert, limits, alerts.Count == 1 ? "$" : $"alerts[{i}]")).ToList();
+        alerts.Select((alert, i) => Apply(alert, limits, new AlertPath(i, alerts.Count))).ToList();
 
-    private static Alert Apply(Alert alert, InputLimits limits, string path)
+    /// <summary>Where an alert is in its payload, for a refusal: <c>$</c> when it is the only one.</summary>
+    private readonly record struct AlertPath(int Index, int Count)
+    {
+        public override string ToString() => Count == 1 ? "$" : $"alerts[{Index}]";
+    }
+
+    private static Alert Apply(Alert alert, InputLimits limits, AlertPath path)
     {
         CheckMap(alert.Labels, limits, path, "labels", cutValues: false);
         CheckMap(alert.Annotations, limits, path, "annotations", cutValues: true);
@@ -43,13 +53,25 @@ public static class AlertLimits
             Title = ChatText.Shorten(Storable(alert.Title), limits.AlertTitleChars),
             Description = alert.Description is { } description ? ChatText.Shorten(Storable(description), limits.AlertDescriptionChars) : null,
             Labels = Storable(alert.Labels),
-            Annotations = Storable(alert.Annotations).ToDictionary(a => a.Key, a => ChatText.Shorten(a.Value, limits.LabelValueChars), StringComparer.Ordinal),
-            Links = alert.Links.Select(l => new AlertLink(ChatText.Shorten(Storable(l.Title), limits.AlertTitleChars), Storable(l.Url))).ToList(),
+            Annotations = Shortened(Storable(alert.Annotations), limits.LabelValueChars),
+            Links = Storable(alert.Links, limits),
             StartsAt = alert.StartsAt,
             EndsAt = alert.EndsAt,
             Raw = alert.Raw,
         };
     }
+
+    /// <summary>Values over <paramref name="maxChars"/> cut with "…"; the map itself when none is.</summary>
+    private static Dictionary<string, string> Shortened(Dictionary<string, string> map, int maxChars) =>
+        map.Values.All(v => v.Length <= maxChars)
+            ? map
+            : map.ToDictionary(a => a.Key, a => ChatText.Shorten(a.Value, maxChars), StringComparer.Ordinal);
+
+    /// <summary>Titles cut and text made storable; the list itself when every link already is.</summary>
+    private static List<AlertLink> Storable(List<AlertLink> links, InputLimits limits) =>
+        links.All(l => l.Title.Length <= limits.AlertTitleChars && StorableText.IsStorable(l.Title) && StorableText.IsStorable(l.Url))
+            ? links
+            : links.Select(l => new AlertLink(ChatText.Shorten(Storable(l.Title), limits.AlertTitleChars), Storable(l.Url))).ToList();
 
     /// <summary>
     /// Text every store can keep: U+0000 and half surrogate pairs (which JSON can carry as <c>\u0000</c>, <c>\ud800</c>)
@@ -70,7 +92,7 @@ public static class AlertLimits
         key.Length <= limits.AlertKeyChars ? key : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     /// <summary>Checks a map's size and names (and, unless they may be cut, its values). Messages are built only for a refusal.</summary>
-    private static void CheckMap(Dictionary<string, string> map, InputLimits limits, string path, string name, bool cutValues)
+    private static void CheckMap(Dictionary<string, string> map, InputLimits limits, AlertPath path, string name, bool cutValues)
     {
         if (map.Count > limits.LabelCount)
         {
