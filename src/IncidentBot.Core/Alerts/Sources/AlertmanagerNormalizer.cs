@@ -75,14 +75,38 @@ public sealed class AlertmanagerNormalizer : IAlertNormalizer
         {
             return null;
         }
-        var matchers = labels
-            .OrderBy(l => l.Key == "alertname" ? 1 : 0).ThenBy(l => l.Key, StringComparer.Ordinal)
-            .Select(l => $"{l.Key}=\"{Quote(l.Value)}\"");
-        return $"{externalUrl.TrimEnd('/')}/#/silences/new?filter={Uri.EscapeDataString("{" + string.Join(", ", matchers) + "}")}";
-
-        static string Quote(string value) =>
-            value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+        // Built in one buffer: every alert of a storm gets one, so the matchers are not strings of their own.
+        var names = labels.Keys.ToArray();
+        Array.Sort(names, AlertnameLast);
+        var filter = new StringBuilder("{", 256);
+        foreach (var name in names)
+        {
+            filter.Append(filter.Length > 1 ? ", " : "").Append(name).Append("=\"");
+            // Quoted as Alertmanager's matchers read values: a backslash before \ and ", \n for a line break.
+            foreach (var c in labels[name])
+            {
+                switch (c)
+                {
+                    case '\\' or '"':
+                        filter.Append('\\').Append(c);
+                        break;
+                    case '\n':
+                        filter.Append("\\n");
+                        break;
+                    default:
+                        filter.Append(c);
+                        break;
+                }
+            }
+            filter.Append('"');
+        }
+        filter.Append('}');
+        return $"{externalUrl.TrimEnd('/')}/#/silences/new?filter={Uri.EscapeDataString(filter.ToString())}";
     }
+
+    /// <summary>Label names in byte order, <c>alertname</c> last, as Alertmanager lists a silence's matchers.</summary>
+    private static readonly Comparison<string> AlertnameLast = (a, b) =>
+        (a == "alertname").CompareTo(b == "alertname") is var last and not 0 ? last : string.CompareOrdinal(a, b);
 
     private static string Canonical(Dictionary<string, string> labels) =>
         "{" + string.Join(",", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\"")) + "}";
