@@ -150,18 +150,18 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         await ReadAlertsAsync("incident_number = @key ORDER BY first_seen_at, id", new NpgsqlParameter("key", number), cancellationToken);
 
     /// <remarks>
-    /// The one-incident case of <see cref="FirstAlertsOfAsync"/>, for its shape: the alerts of one webhook share their
-    /// first-seen time, so ordering them whole (<c>ORDER BY first_seen_at, id LIMIT 1</c>) turned every tied alert's
-    /// jsonb into text before keeping one, up to a hundred of them per read in a storm.
+    /// The alerts of one webhook share their first-seen time, so the first alert is chosen among ties. It is chosen in
+    /// a subquery, and only the row kept has its jsonb turned into text: ordered whole, every tied alert's was, up to a
+    /// hundred per read in a storm. The subquery probes <c>alerts_by_incident</c> under its <c>LIMIT</c> however small
+    /// the table was when the statement was planned.
     /// </remarks>
     public async ValueTask<IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken) =>
-        (await FirstAlertsOfAsync([number], cancellationToken)).GetValueOrDefault(number);
+        (await ReadAlertsFromAsync(FirstAlertOf, new NpgsqlParameter("key", number), cancellationToken)).SingleOrDefault();
 
-    /// <summary>
-    /// One statement: each incident's first alert through <c>alerts_by_incident</c>, one row per incident. The order is
-    /// decided on ids alone, once per incident (an array, not <c>IN</c>, which ran it twice); only the alerts chosen are
-    /// read whole.
-    /// </summary>
+    /// <summary>The rows <see cref="FirstAlertOfAsync"/> reads, shared with the query-plan test.</summary>
+    internal const string FirstAlertOf = "(SELECT * FROM alerts WHERE incident_number = @key ORDER BY first_seen_at, id LIMIT 1) alerts";
+
+    /// <summary>One statement: each incident's first alert through <c>alerts_by_incident</c>, one row per incident.</summary>
     public async ValueTask<IReadOnlyDictionary<int, IncidentAlert>> FirstAlertsOfAsync(IReadOnlyCollection<int> numbers, CancellationToken cancellationToken) =>
         numbers.Count == 0
             ? new Dictionary<int, IncidentAlert>()
@@ -169,7 +169,7 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
 
     /// <summary>The condition of <see cref="FirstAlertsOfAsync"/>, shared with the query-plan test.</summary>
     public const string FirstAlertsOf =
-        "id = ANY (ARRAY(SELECT (SELECT f.id FROM alerts f WHERE f.incident_number = n ORDER BY f.first_seen_at, f.id LIMIT 1) FROM unnest(@numbers::integer[]) AS n))";
+        "id IN (SELECT (SELECT f.id FROM alerts f WHERE f.incident_number = n ORDER BY f.first_seen_at, f.id LIMIT 1) FROM unnest(@numbers::integer[]) AS n)";
 
     public async ValueTask<IncidentAlert?> FindAlertAsync(string id, CancellationToken cancellationToken) =>
         (await ReadAlertsAsync("id = @key", new NpgsqlParameter("key", id), cancellationToken)).SingleOrDefault();
@@ -765,9 +765,13 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
         ReminderDueAt = Time(reader, 20),
     };
 
-    private async Task<List<IncidentAlert>> ReadAlertsAsync(string where, NpgsqlParameter key, CancellationToken cancellationToken)
+    private Task<List<IncidentAlert>> ReadAlertsAsync(string where, NpgsqlParameter key, CancellationToken cancellationToken) =>
+        ReadAlertsFromAsync($"alerts WHERE {where}", key, cancellationToken);
+
+    /// <summary>The alerts of <paramref name="from"/>: a <c>FROM</c> clause whose rows are the <c>alerts</c> table's.</summary>
+    private async Task<List<IncidentAlert>> ReadAlertsFromAsync(string from, NpgsqlParameter key, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {AlertColumns} FROM alerts WHERE {where}");
+        await using var command = _dataSource.CreateCommand($"SELECT {AlertColumns} FROM {from}");
         command.Parameters.Add(key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         List<IncidentAlert> alerts = [];

@@ -260,8 +260,52 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
         Assert.True(before >= 100, $"the read as it was written before turned {before} payloads into text");
 
         var firstAlertOf = await MostRowsReadWholeAsync(connection,
-            $"SELECT {PostgresIncidentStore.AlertColumns} FROM alerts WHERE " + PostgresIncidentStore.FirstAlertsOf.Replace("@numbers", "ARRAY[7]", StringComparison.Ordinal));
+            $"SELECT {PostgresIncidentStore.AlertColumns} FROM " + PostgresIncidentStore.FirstAlertOf.Replace("@key", "7", StringComparison.Ordinal));
         Assert.Equal(1, firstAlertOf);
+    }
+
+    /// <summary>
+    /// A storm's first seconds: the store prepares its first-alert read while <c>alerts</c> holds a few hundred rows,
+    /// and PostgreSQL may keep that generic plan while the table grows to a hundred thousand. The plan must probe the
+    /// incident's index whatever size it was made for, or every read scans the whole table.
+    /// </summary>
+    [SkippableFact]
+    public async Task TheFirstAlertReadPlannedOnASmallTableStillProbesItsIndex()
+    {
+        var database = await server.CreateDatabaseAsync();
+        PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
+        await Sql.ExecuteAsync(database, """
+            INSERT INTO incidents (title, severity, status, group_key, created_at)
+            SELECT 'Storm ' || n, 2, 'triggered', 'storm-' || n, now() FROM generate_series(1, 2300) n;
+            INSERT INTO alerts (id, incident_number, source, fingerprint, status, title, first_seen_at)
+            SELECT i / 20 + 1 || '/alertmanager/f' || i, i / 20 + 1, 'alertmanager', 'f' || i, 'firing', 'Alert ' || i, now()
+            FROM generate_series(0, 499) i;
+            """);
+        await Sql.ExecuteAsync(database, "VACUUM ANALYZE");
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using (var generic = new NpgsqlCommand("SET plan_cache_mode = force_generic_plan", connection))
+        {
+            await generic.ExecuteNonQueryAsync();
+        }
+        const string Before = "alerts WHERE id = ANY (ARRAY(SELECT (SELECT f.id FROM alerts f WHERE f.incident_number = n ORDER BY f.first_seen_at, f.id LIMIT 1) FROM unnest(ARRAY[$1::integer]) AS n))";
+        await GenericPlanAsync(connection, "before", $"SELECT {PostgresIncidentStore.AlertColumns} FROM {Before}", "1");
+        await GenericPlanAsync(connection, "now", $"SELECT {PostgresIncidentStore.AlertColumns} FROM " + PostgresIncidentStore.FirstAlertOf.Replace("@key", "$1", StringComparison.Ordinal), "1");
+
+        await Sql.ExecuteAsync(database, """
+            INSERT INTO alerts (id, incident_number, source, fingerprint, status, title, first_seen_at)
+            SELECT i / 50 + 1 || '/alertmanager/g' || i, i / 50 + 1, 'alertmanager', 'g' || i, 'firing', 'Alert ' || i, now()
+            FROM generate_series(0, 99999) i;
+            """);
+
+        // The check would pass vacuously if no shape kept a scan: the array shape tried on 7 December 2026 does.
+        var before = await PlanAsync(connection, "EXECUTE before (17)");
+        output.WriteLine("before: " + string.Join(" <- ", before.Select(n => $"{n.Type} {n.Table} {n.Index}".Trim())));
+        Assert.Contains(before, n => n.Type == "Seq Scan" && n.Table == "alerts");
+        var now = await PlanAsync(connection, "EXECUTE now (17)");
+        output.WriteLine("now: " + string.Join(" <- ", now.Select(n => $"{n.Type} {n.Table} {n.Index}".Trim())));
+        Assert.DoesNotContain(now, n => n.Type == "Seq Scan" && n.Table == "alerts");
+        Assert.Contains(now, n => n.Index == "alerts_by_incident");
     }
 
     /// <summary>The most rows any step of the plan turned the raw payload into text for.</summary>
