@@ -152,8 +152,9 @@ public sealed class PostgresIncidentStore(NpgsqlDataSource dataSource) : IIncide
     /// <remarks>
     /// The alerts of one webhook share their first-seen time, so the first alert is chosen among ties. It is chosen in
     /// a subquery, and only the row kept has its jsonb turned into text: ordered whole, every tied alert's was, up to a
-    /// hundred per read in a storm. The subquery probes <c>alerts_by_incident</c> under its <c>LIMIT</c> however small
-    /// the table was when the statement was planned.
+    /// hundred per read in a storm. The subquery is the statement as it was, so it is planned as it was: through
+    /// <c>alerts_by_incident</c> once the table holds a few hundred alerts (a generic plan made then is kept as the table
+    /// grows; see <c>PostgresQueryPlanTests</c>).
     /// </remarks>
     public async ValueTask<IncidentAlert?> FirstAlertOfAsync(int number, CancellationToken cancellationToken) =>
         (await ReadAlertsFromAsync(FirstAlertOf, new NpgsqlParameter("key", number), cancellationToken)).SingleOrDefault();

@@ -193,9 +193,7 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
     [SkippableFact]
     public async Task EveryPreparedStatementOfTheStormProbesAnIndexWhateverItsValues()
     {
-        var database = await server.CreateDatabaseAsync();
-        PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
-        await Sql.ExecuteAsync(database, """
+        var (_, connection) = await GenericPlansOnAsync("""
             INSERT INTO incidents (title, severity, status, group_key, created_at)
             SELECT 'Incident ' || i, 2, CASE WHEN i > 100 THEN 'triggered' ELSE 'resolved' END, 'storm-' || i, now()
             FROM generate_series(1, 2300) i;
@@ -203,13 +201,7 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
             SELECT i / 20 + 1 || '/alertmanager/f' || i, i / 20 + 1, 'alertmanager', 'f' || i, 'firing', 'Alert ' || i, now()
             FROM generate_series(0, 45999) i;
             """);
-        await Sql.ExecuteAsync(database, "VACUUM ANALYZE");
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using (var generic = new NpgsqlCommand("SET plan_cache_mode = force_generic_plan", connection))
-        {
-            await generic.ExecuteNonQueryAsync();
-        }
+        await using var open = connection;
 
         // The check would pass vacuously if no shape got a scan here: the batch read as it was written before does.
         var before = await GenericPlanAsync(connection, "before",
@@ -266,28 +258,20 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
 
     /// <summary>
     /// A storm's first seconds: the store prepares its first-alert read while <c>alerts</c> holds a few hundred rows,
-    /// and PostgreSQL may keep that generic plan while the table grows to a hundred thousand. The plan must probe the
-    /// incident's index whatever size it was made for, or every read scans the whole table.
+    /// and PostgreSQL may keep that generic plan while the table grows to a hundred thousand. Planned then, it must
+    /// already probe the incident's index, or every read scans the whole table.
     /// </summary>
     [SkippableFact]
     public async Task TheFirstAlertReadPlannedOnASmallTableStillProbesItsIndex()
     {
-        var database = await server.CreateDatabaseAsync();
-        PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
-        await Sql.ExecuteAsync(database, """
+        var (database, connection) = await GenericPlansOnAsync("""
             INSERT INTO incidents (title, severity, status, group_key, created_at)
             SELECT 'Storm ' || n, 2, 'triggered', 'storm-' || n, now() FROM generate_series(1, 2300) n;
             INSERT INTO alerts (id, incident_number, source, fingerprint, status, title, first_seen_at)
             SELECT i / 20 + 1 || '/alertmanager/f' || i, i / 20 + 1, 'alertmanager', 'f' || i, 'firing', 'Alert ' || i, now()
             FROM generate_series(0, 499) i;
             """);
-        await Sql.ExecuteAsync(database, "VACUUM ANALYZE");
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using (var generic = new NpgsqlCommand("SET plan_cache_mode = force_generic_plan", connection))
-        {
-            await generic.ExecuteNonQueryAsync();
-        }
+        await using var open = connection;
         const string Before = "alerts WHERE id = ANY (ARRAY(SELECT (SELECT f.id FROM alerts f WHERE f.incident_number = n ORDER BY f.first_seen_at, f.id LIMIT 1) FROM unnest(ARRAY[$1::integer]) AS n))";
         await GenericPlanAsync(connection, "before", $"SELECT {PostgresIncidentStore.AlertColumns} FROM {Before}", "1");
         await GenericPlanAsync(connection, "now", $"SELECT {PostgresIncidentStore.AlertColumns} FROM " + PostgresIncidentStore.FirstAlertOf.Replace("@key", "$1", StringComparison.Ordinal), "1");
@@ -318,6 +302,23 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
             .Select(n => (double)n["Actual Rows"]! * (double)n["Actual Loops"]!)
             .DefaultIfEmpty(0)
             .Max();
+    }
+
+    /// <summary>
+    /// A database at the bot's schema holding what <paramref name="fill"/> inserts, analysed, and a connection to it on
+    /// which every prepared statement gets a generic plan, as one the store prepares may.
+    /// </summary>
+    private async Task<(string Database, NpgsqlConnection Connection)> GenericPlansOnAsync(string fill)
+    {
+        var database = await server.CreateDatabaseAsync();
+        PostgresMigrations.Apply(database, TimeSpan.FromSeconds(60));
+        await Sql.ExecuteAsync(database, fill);
+        await Sql.ExecuteAsync(database, "VACUUM ANALYZE");
+        var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var generic = new NpgsqlCommand("SET plan_cache_mode = force_generic_plan", connection);
+        await generic.ExecuteNonQueryAsync();
+        return (database, connection);
     }
 
     private static async Task<List<(string Type, string? Table, string? Index)>> GenericPlanAsync(NpgsqlConnection connection, string name, string sql, string values)
