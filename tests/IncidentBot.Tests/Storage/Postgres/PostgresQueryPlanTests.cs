@@ -160,7 +160,7 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
         foreach (var (name, table, sql) in Queries)
         {
             var plan = await PlanAsync(connection, sql);
-            var summary = string.Join(" <- ", plan.Select(n => $"{n.Type} {n.Table} {n.Index}".Trim()));
+            var summary = Summary(plan);
             output.WriteLine($"{name}: {summary}");
             if (plan.Any(n => n.Type == "Seq Scan" && n.Table == table) || !plan.Any(n => n.Type.Contains("Index", StringComparison.Ordinal)))
             {
@@ -213,7 +213,7 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
         {
             var (name, table, sql, values) = Prepared[i];
             var plan = await GenericPlanAsync(connection, $"p{i}", sql, values);
-            var summary = string.Join(" <- ", plan.Select(n => $"{n.Type} {n.Table} {n.Index}".Trim()));
+            var summary = Summary(plan);
             output.WriteLine($"{name}: {summary}");
             if (plan.Any(n => n.Type == "Seq Scan" && n.Table == table) || !plan.Any(n => n.Type.Contains("Index", StringComparison.Ordinal)))
             {
@@ -284,10 +284,10 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
 
         // The check would pass vacuously if no shape kept a scan: the array shape tried on 7 December 2026 does.
         var before = await PlanAsync(connection, "EXECUTE before (17)");
-        output.WriteLine("before: " + string.Join(" <- ", before.Select(n => $"{n.Type} {n.Table} {n.Index}".Trim())));
+        output.WriteLine("before: " + Summary(before));
         Assert.Contains(before, n => n.Type == "Seq Scan" && n.Table == "alerts");
         var now = await PlanAsync(connection, "EXECUTE now (17)");
-        output.WriteLine("now: " + string.Join(" <- ", now.Select(n => $"{n.Type} {n.Table} {n.Index}".Trim())));
+        output.WriteLine("now: " + Summary(now));
         Assert.DoesNotContain(now, n => n.Type == "Seq Scan" && n.Table == "alerts");
         Assert.Contains(now, n => n.Index == "alerts_by_incident");
     }
@@ -295,9 +295,7 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
     /// <summary>The most rows any step of the plan turned the raw payload into text for.</summary>
     private static async Task<double> MostRowsReadWholeAsync(NpgsqlConnection connection, string sql)
     {
-        await using var explain = new NpgsqlCommand($"EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON) {sql}", connection);
-        var plan = JsonNode.Parse((string)(await explain.ExecuteScalarAsync())!)![0]!["Plan"]!;
-        return Flatten(plan)
+        return (await ExplainAsync(connection, "ANALYZE, VERBOSE, FORMAT JSON", sql))
             .Where(n => n["Output"]?.AsArray().Any(o => ((string)o!).Contains("raw)::text", StringComparison.Ordinal)) == true)
             .Select(n => (double)n["Actual Rows"]! * (double)n["Actual Loops"]!)
             .DefaultIfEmpty(0)
@@ -332,10 +330,20 @@ public sealed class PostgresQueryPlanTests(PostgresServer server, ITestOutputHel
 
     private static async Task<List<(string Type, string? Table, string? Index)>> PlanAsync(NpgsqlConnection connection, string sql)
     {
-        await using var explain = new NpgsqlCommand($"EXPLAIN (FORMAT JSON) {sql}", connection);
-        var plan = JsonNode.Parse((string)(await explain.ExecuteScalarAsync())!)![0]!["Plan"]!;
-        return Flatten(plan).Select(n => ((string)n["Node Type"]!, (string?)n["Relation Name"], (string?)n["Index Name"])).ToList();
+        return (await ExplainAsync(connection, "FORMAT JSON", sql))
+            .Select(n => ((string)n["Node Type"]!, (string?)n["Relation Name"], (string?)n["Index Name"])).ToList();
     }
+
+    /// <summary>Every step of the plan EXPLAIN (with <paramref name="options"/>, JSON among them) gives, from the top down.</summary>
+    private static async Task<IEnumerable<JsonNode>> ExplainAsync(NpgsqlConnection connection, string options, string sql)
+    {
+        await using var explain = new NpgsqlCommand($"EXPLAIN ({options}) {sql}", connection);
+        return Flatten(JsonNode.Parse((string)(await explain.ExecuteScalarAsync())!)![0]!["Plan"]!);
+    }
+
+    /// <summary>A plan in one line, for the test's output and its failure messages.</summary>
+    private static string Summary(IEnumerable<(string Type, string? Table, string? Index)> plan) =>
+        string.Join(" <- ", plan.Select(n => $"{n.Type} {n.Table} {n.Index}".Trim()));
 
     private static IEnumerable<JsonNode> Flatten(JsonNode node) =>
         new[] { node }.Concat(node["Plans"]?.AsArray().SelectMany(child => Flatten(child!)) ?? []);
